@@ -1,0 +1,24 @@
+# The two commands of the README: `make demo` and `make test`. Both install what is missing first.
+SWIFT ?= swift
+REGOLITH := .build/release/regolith
+SCENE := $(wildcard fixtures/world/*-MSS1.tiff)
+
+.PHONY: deps build demo test bench clean
+
+deps:
+	@bash tools/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product regolith
+
+demo: build
+	$(REGOLITH) info $(SCENE)
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+clean:
+	rm -rf .build Benchmarks/.build

@@ -1,0 +1,206 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// The facts of a GF-2 product's metadata XML (`<ProductMetaData>`) that calibration needs.
+public struct GF2Metadata: Sendable, Equatable {
+    public var satelliteID: String
+    public var sensorID: String
+    /// Acquisition time, UTC (`ReceiveTime`, "yyyy-MM-dd HH:mm:ss").
+    public var receiveTime: Date
+    public var solarZenith: Double
+    public var solarAzimuth: Double
+    public var satelliteZenith: Double
+    public var satelliteAzimuth: Double
+    public var widthInPixels: Int
+    public var heightInPixels: Int
+    /// Corner coordinates in degrees, WGS 84.
+    public var topLeft: (longitude: Double, latitude: Double)
+    public var topRight: (longitude: Double, latitude: Double)
+    public var bottomRight: (longitude: Double, latitude: Double)
+    public var bottomLeft: (longitude: Double, latitude: Double)
+    /// Other tags kept as text (ProductID, SceneID, ImageGSD, …), in file order.
+    public var otherTags: [(tag: String, value: String)]
+
+    public init(satelliteID: String, sensorID: String, receiveTime: Date, solarZenith: Double, solarAzimuth: Double,
+                satelliteZenith: Double, satelliteAzimuth: Double, widthInPixels: Int, heightInPixels: Int,
+                topLeft: (longitude: Double, latitude: Double), topRight: (longitude: Double, latitude: Double),
+                bottomRight: (longitude: Double, latitude: Double), bottomLeft: (longitude: Double, latitude: Double),
+                otherTags: [(tag: String, value: String)] = []) {
+        self.satelliteID = satelliteID
+        self.sensorID = sensorID
+        self.receiveTime = receiveTime
+        self.solarZenith = solarZenith
+        self.solarAzimuth = solarAzimuth
+        self.satelliteZenith = satelliteZenith
+        self.satelliteAzimuth = satelliteAzimuth
+        self.widthInPixels = widthInPixels
+        self.heightInPixels = heightInPixels
+        self.topLeft = topLeft
+        self.topRight = topRight
+        self.bottomRight = bottomRight
+        self.bottomLeft = bottomLeft
+        self.otherTags = otherTags
+    }
+
+    public static func == (a: GF2Metadata, b: GF2Metadata) -> Bool {
+        a.xml == b.xml
+    }
+
+    /// The acquisition year, which selects the calibration coefficients.
+    public var year: Int { Calendar.utc.component(.year, from: receiveTime) }
+
+    /// Day of the year (1…366) of the acquisition, for the Earth–Sun distance.
+    public var dayOfYear: Int { Calendar.utc.ordinality(of: .day, in: .year, for: receiveTime)! }
+}
+
+/// A metadata file that cannot be used, naming the file and the tag.
+public struct MetadataError: Error, CustomStringConvertible, Equatable {
+    public let path: String
+    public let message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+extension GF2Metadata {
+
+    public static func formatTime(_ date: Date) -> String {
+        let c = Calendar.utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    /// Parses "yyyy-MM-dd HH:mm:ss" (UTC), the form GF-2 metadata uses.
+    public static func parseTime(_ text: String) -> Date? {
+        let parts = text.split(whereSeparator: { "- :T".contains($0) }).compactMap { Int($0) }
+        guard parts.count >= 6 else { return nil }
+        let c = DateComponents(calendar: .utc, timeZone: TimeZone(identifier: "UTC"), year: parts[0], month: parts[1],
+                               day: parts[2], hour: parts[3], minute: parts[4], second: parts[5])
+        guard c.isValidDate else { return nil }
+        return c.date
+    }
+
+    /// The XML text, with the tags and layout of a GF-2 PMS product's metadata file.
+    public var xml: String {
+        func d(_ v: Double) -> String { String(format: "%.6f", v) }
+        var tags: [(String, String)] = [
+            ("SatelliteID", satelliteID), ("SensorID", sensorID), ("ReceiveTime", Self.formatTime(receiveTime)),
+        ]
+        tags += otherTags.map { ($0.tag, $0.value) }
+        tags += [
+            ("WidthInPixels", "\(widthInPixels)"), ("HeightInPixels", "\(heightInPixels)"),
+            ("SolarAzimuth", d(solarAzimuth)), ("SolarZenith", d(solarZenith)),
+            ("SatelliteAzimuth", d(satelliteAzimuth)), ("SatelliteZenith", d(satelliteZenith)),
+            ("TopLeftLatitude", d(topLeft.latitude)), ("TopLeftLongitude", d(topLeft.longitude)),
+            ("TopRightLatitude", d(topRight.latitude)), ("TopRightLongitude", d(topRight.longitude)),
+            ("BottomRightLatitude", d(bottomRight.latitude)), ("BottomRightLongitude", d(bottomRight.longitude)),
+            ("BottomLeftLatitude", d(bottomLeft.latitude)), ("BottomLeftLongitude", d(bottomLeft.longitude)),
+        ]
+        let body = tags.map { "  <\($0.0)>\(escape($0.1))</\($0.0)>" }.joined(separator: "\n")
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ProductMetaData>\n\(body)\n</ProductMetaData>\n"
+    }
+
+    /// Reads a GF-2 metadata XML file; a missing, empty or non-numeric tag is an error naming it.
+    public static func read(_ path: String) throws -> GF2Metadata {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MetadataError(path: path, message: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
+        }
+        let collector = TagCollector()
+        let parser = XMLParser(data: data)
+        parser.delegate = collector
+        let parsed = parser.parse()
+        let code = (parser.parserError as NSError?)?.code
+        if code == XMLParser.ErrorCode.prematureDocumentEndError.rawValue || (parsed && collector.root != nil && !collector.rootClosed) {
+            throw MetadataError(path: path, message: "not well-formed XML: truncated, <\(collector.root ?? "ProductMetaData")> is never closed")
+        }
+        guard parsed else {
+            throw MetadataError(path: path, message: "not well-formed XML at line \(parser.lineNumber) (XML parser error \(code ?? -1))")
+        }
+        guard collector.root == "ProductMetaData" else {
+            throw MetadataError(path: path, message: "root element is <\(collector.root ?? "none")>, expected <ProductMetaData> of a GF-2 product")
+        }
+        let tags = collector.tags
+        func text(_ tag: String) throws -> String {
+            guard let value = tags.first(where: { $0.tag == tag })?.value.trimmingCharacters(in: .whitespacesAndNewlines),
+                  !value.isEmpty else {
+                throw MetadataError(path: path, message: "missing tag <\(tag)>")
+            }
+            return value
+        }
+        func number(_ tag: String, in range: ClosedRange<Double>) throws -> Double {
+            let raw = try text(tag)
+            guard let value = Double(raw), value.isFinite else {
+                throw MetadataError(path: path, message: "tag <\(tag)> is '\(raw)', not a number")
+            }
+            guard range.contains(value) else {
+                throw MetadataError(path: path, message: "tag <\(tag)> is \(raw), outside \(range.lowerBound)…\(range.upperBound)")
+            }
+            return value
+        }
+        func corner(_ name: String) throws -> (longitude: Double, latitude: Double) {
+            (try number("\(name)Longitude", in: -180...180), try number("\(name)Latitude", in: -90...90))
+        }
+        let timeText = try text("ReceiveTime")
+        guard let time = parseTime(timeText) else {
+            throw MetadataError(path: path, message: "tag <ReceiveTime> is '\(timeText)', not a 'yyyy-MM-dd HH:mm:ss' time")
+        }
+        let known: Set<String> = [
+            "SatelliteID", "SensorID", "ReceiveTime", "WidthInPixels", "HeightInPixels", "SolarAzimuth", "SolarZenith",
+            "SatelliteAzimuth", "SatelliteZenith", "TopLeftLatitude", "TopLeftLongitude", "TopRightLatitude",
+            "TopRightLongitude", "BottomRightLatitude", "BottomRightLongitude", "BottomLeftLatitude", "BottomLeftLongitude",
+        ]
+        return GF2Metadata(
+            satelliteID: try text("SatelliteID"), sensorID: try text("SensorID"), receiveTime: time,
+            solarZenith: try number("SolarZenith", in: 0...89.9), solarAzimuth: try number("SolarAzimuth", in: 0...360),
+            satelliteZenith: try number("SatelliteZenith", in: 0...90), satelliteAzimuth: try number("SatelliteAzimuth", in: 0...360),
+            widthInPixels: Int(try number("WidthInPixels", in: 1...1e7)), heightInPixels: Int(try number("HeightInPixels", in: 1...1e7)),
+            topLeft: try corner("TopLeft"), topRight: try corner("TopRight"),
+            bottomRight: try corner("BottomRight"), bottomLeft: try corner("BottomLeft"),
+            otherTags: tags.filter { !known.contains($0.tag) })
+    }
+
+    /// Writes the XML atomically (temporary file, then rename).
+    public func write(to path: String) throws {
+        try Data(xml.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}
+
+/// Collects the text of the root's direct children.
+private final class TagCollector: NSObject, XMLParserDelegate {
+    var root: String?
+    var rootClosed = false
+    var tags: [(tag: String, value: String)] = []
+    private var depth = 0
+    private var current = ""
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        depth += 1
+        if depth == 1 { root = name }
+        current = ""
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        current += string
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if depth == 2 { tags.append((name, current)) }
+        if depth == 1 { rootClosed = true }
+        depth -= 1
+        current = ""
+    }
+}
+
+private func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;")
+}
+
+extension Calendar {
+    /// The Gregorian calendar in UTC, as satellite metadata times are.
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+}

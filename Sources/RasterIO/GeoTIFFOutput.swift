@@ -1,0 +1,159 @@
+import CGDAL
+import Foundation
+
+/// What a new raster holds: its grid, georeferencing and bands.
+public struct RasterSpec: Sendable {
+    public var width: Int
+    public var height: Int
+    public var bandCount: Int
+    public var pixelType: PixelType
+    public var geoTransform: GeoTransform?
+    public var spatialReference: SpatialReference?
+    public var nodata: Double?
+    /// Band descriptions, as `gdalinfo` prints them and QGIS shows them (e.g. "RE2O3 content").
+    public var bandDescriptions: [String]
+    /// Default-domain dataset metadata.
+    public var metadata: [(key: String, value: String)]
+
+    public init(width: Int, height: Int, bandCount: Int, pixelType: PixelType,
+                geoTransform: GeoTransform? = nil, spatialReference: SpatialReference? = nil,
+                nodata: Double? = nil, bandDescriptions: [String] = [], metadata: [(key: String, value: String)] = []) {
+        self.width = width
+        self.height = height
+        self.bandCount = bandCount
+        self.pixelType = pixelType
+        self.geoTransform = geoTransform
+        self.spatialReference = spatialReference
+        self.nodata = nodata
+        self.bandDescriptions = bandDescriptions
+        self.metadata = metadata
+    }
+
+    /// The grid of an existing raster (size, georeferencing) with other bands.
+    public init(like raster: Raster, bandCount: Int, pixelType: PixelType, nodata: Double?,
+                bandDescriptions: [String] = []) {
+        self.init(width: raster.width, height: raster.height, bandCount: bandCount, pixelType: pixelType,
+                  geoTransform: raster.geoTransform, spatialReference: raster.spatialReference,
+                  nodata: nodata, bandDescriptions: bandDescriptions)
+    }
+}
+
+/// GeoTIFF creation options; the defaults are what Regolith writes everywhere.
+public struct GeoTIFFOptions: Sendable {
+    public enum Compression: String, Sendable { case zstd = "ZSTD", deflate = "DEFLATE", lzw = "LZW", none = "NONE" }
+
+    public var tileSize: Int = 512
+    public var compression: Compression = .zstd
+    /// ZSTD level (GDAL's default is 9); lower is faster to write.
+    public var zstdLevel: Int? = nil
+    /// TIFF predictor: nil picks 3 (floating point) for float types and 2 (horizontal) for integers.
+    public var predictor: Int? = nil
+    public var bigTIFF: String = "IF_SAFER"
+    /// Threads GDAL may use to compress blocks (`NUM_THREADS`); nil leaves GDAL's default.
+    public var compressionThreads: Int? = nil
+
+    public init() {}
+
+    func creationOptions(for type: PixelType) -> [(String, String)] {
+        var options: [(String, String)] = [
+            ("TILED", "YES"), ("BLOCKXSIZE", "\(tileSize)"), ("BLOCKYSIZE", "\(tileSize)"),
+            ("COMPRESS", compression.rawValue), ("BIGTIFF", bigTIFF), ("INTERLEAVE", "BAND"),
+        ]
+        if compression != .none {
+            options.append(("PREDICTOR", "\(predictor ?? (type.isFloatingPoint ? 3 : 2))"))
+        }
+        if compression == .zstd, let zstdLevel { options.append(("ZSTD_LEVEL", "\(zstdLevel)")) }
+        if let compressionThreads { options.append(("NUM_THREADS", "\(compressionThreads)")) }
+        return options
+    }
+}
+
+/// A GeoTIFF being written. It is built under a temporary name and appears at its final path only
+/// by `commit()`; dropped without a commit, the temporary file is removed, so a failed run never
+/// leaves a partial file at the final path.
+public final class GeoTIFFOutput {
+    public let raster: Raster
+    public let location: AtomicOutputPath
+    private var finished = false
+
+    public var path: String { location.finalPath }
+
+    public init(creating path: String, spec: RasterSpec, options: GeoTIFFOptions = GeoTIFFOptions()) throws {
+        GDAL.ensureInitialized()
+        guard spec.width > 0, spec.height > 0, spec.bandCount > 0 else {
+            throw RasterError(path, .invalidArgument,
+                              "cannot create a \(spec.width)×\(spec.height) raster with \(spec.bandCount) bands")
+        }
+        location = try AtomicOutputPath(path)
+        location.discard()
+        guard let driver = GDALGetDriverByName("GTiff") else {
+            throw RasterError(path, .unsupported, "GDAL has no GTiff driver")
+        }
+        let options = GDALStringList(options: options.creationOptions(for: spec.pixelType))
+        GDALFailure.reset()
+        guard let handle = GDALCreate(driver, location.temporaryPath, Int32(spec.width), Int32(spec.height),
+                                      Int32(spec.bandCount), spec.pixelType.gdal, options.pointer) else {
+            throw RasterError.gdal(path, .notWritable, "cannot create the GeoTIFF")
+        }
+        do {
+            try Self.describe(handle, spec: spec, path: path)
+        } catch {
+            GDALClose(handle)
+            location.discard()
+            throw error
+        }
+        do {
+            raster = try Raster(path: location.temporaryPath, handle: handle)
+        } catch {
+            location.discard()
+            throw error
+        }
+    }
+
+    private static func describe(_ handle: GDALDatasetH, spec: RasterSpec, path: String) throws {
+        GDALFailure.reset()
+        if var coefficients = spec.geoTransform?.coefficients, GDALSetGeoTransform(handle, &coefficients) != CE_None {
+            throw RasterError.gdal(path, .ioFailure, "cannot set the geotransform")
+        }
+        if let srs = spec.spatialReference {
+            let owned = try SRSHandle(definition: srs.wkt)
+            guard GDALSetSpatialRef(handle, owned.handle) == CE_None else {
+                throw RasterError.gdal(path, .ioFailure, "cannot set the CRS")
+            }
+        }
+        for (key, value) in spec.metadata { GDALSetMetadataItem(handle, key, value, nil) }
+        for number in 1...spec.bandCount {
+            let band = GDALGetRasterBand(handle, Int32(number))
+            if let nodata = spec.nodata, GDALSetRasterNoDataValue(band, nodata) != CE_None {
+                throw RasterError.gdal(path, .ioFailure, "cannot set nodata \(nodata) on band \(number)")
+            }
+            if number <= spec.bandDescriptions.count {
+                GDALSetDescription(band, spec.bandDescriptions[number - 1])
+            }
+        }
+    }
+
+    /// Flushes and closes the file, then moves it to the final path. Reports write failures
+    /// (a full disk, say) met while flushing, and then leaves nothing at the final path.
+    public func commit() throws {
+        precondition(!finished, "GeoTIFFOutput committed twice")
+        finished = true
+        do {
+            try raster.close()
+        } catch {
+            location.discard()
+            throw RasterError(path, .ioFailure, (error as? RasterError)?.message ?? "\(error)")
+        }
+        try location.commit()
+    }
+
+    /// Abandons the output: nothing appears at the final path.
+    public func discard() {
+        finished = true
+        location.discard()
+    }
+
+    deinit {
+        if !finished { location.discard() }
+    }
+}

@@ -1,0 +1,105 @@
+import CGDAL
+import Foundation
+
+/// Options for a Cloud Optimized GeoTIFF (GDAL's COG driver).
+public struct COGOptions: Sendable {
+    public var blockSize: Int = 512
+    public var compression: GeoTIFFOptions.Compression = .zstd
+    /// Resampling for overviews: AVERAGE suits continuous maps such as content rasters.
+    public var overviewResampling: String = "AVERAGE"
+    public var threads: Int? = nil
+
+    public init() {}
+}
+
+/// Whole-raster copies made by GDAL's utilities: COG conversion and VRT mosaics.
+public enum RasterCopies {
+    /// Copies `source` to a COG at `path` (tiled, ZSTD, predictor, overviews), atomically.
+    public static func writeCOG(from source: String, to path: String, options: COGOptions = COGOptions()) throws {
+        let input = try Raster.open(source)
+        let floating = input.bands.contains { $0.pixelType.isFloatingPoint }
+        var arguments = [
+            "-of", "COG", "-co", "BLOCKSIZE=\(options.blockSize)", "-co", "COMPRESS=\(options.compression.rawValue)",
+            "-co", "BIGTIFF=IF_SAFER", "-co", "OVERVIEWS=IGNORE_EXISTING",
+            "-co", "RESAMPLING=\(options.overviewResampling)",
+        ]
+        if options.compression != .none {
+            arguments += ["-co", "PREDICTOR=\(floating ? "FLOATING_POINT" : "STANDARD")"]
+        }
+        if let threads = options.threads { arguments += ["-co", "NUM_THREADS=\(threads)"] }
+        let location = try AtomicOutputPath(path)
+        location.discard()
+        let parsed = GDALStringList(arguments)
+        guard let translateOptions = GDALTranslateOptionsNew(parsed.pointer, nil) else {
+            throw RasterError.gdal(path, .invalidArgument, "invalid COG options")
+        }
+        defer { GDALTranslateOptionsFree(translateOptions) }
+        GDALFailure.reset()
+        var usageError: Int32 = 0
+        guard let output = GDALTranslate(location.temporaryPath, input.handle, translateOptions, &usageError) else {
+            location.discard()
+            throw RasterError.gdal(path, .ioFailure, "cannot write the COG from \(source)")
+        }
+        try finish(output, at: location)
+    }
+
+    /// Builds a VRT mosaic of `sources` at `path`. All sources must share band count, data type and
+    /// CRS (GDAL's own builder would silently skip mismatched ones); `nodata` becomes both the
+    /// sources' and the mosaic's nodata, so overlaps show the first valid pixel.
+    public static func buildVRT(from sources: [String], to path: String, nodata: Double? = nil) throws {
+        guard let first = sources.first else {
+            throw RasterError(path, .invalidArgument, "a mosaic needs at least one raster")
+        }
+        let reference = try Raster.open(first)
+        for source in sources.dropFirst() {
+            let raster = try Raster.open(source)
+            if raster.bandCount != reference.bandCount {
+                throw RasterError(source, .mismatch,
+                                  "has \(raster.bandCount) band(s) but \(first) has \(reference.bandCount); a mosaic needs the same bands")
+            }
+            if raster.bands[0].pixelType != reference.bands[0].pixelType {
+                throw RasterError(source, .mismatch,
+                                  "is \(raster.bands[0].pixelType.name) but \(first) is \(reference.bands[0].pixelType.name)")
+            }
+            switch (raster.spatialReference, reference.spatialReference) {
+            case let (a?, b?) where a.isSame(as: b): break
+            case (nil, nil): break
+            case let (a, b):
+                throw RasterError(source, .mismatch,
+                                  "CRS \(a?.description ?? "none") differs from \(first)'s \(b?.description ?? "none")")
+            }
+        }
+        var arguments: [String] = []
+        let value = nodata ?? reference.bands[0].nodata
+        if let value {
+            arguments += ["-srcnodata", "\(value)", "-vrtnodata", "\(value)"]
+        }
+        let location = try AtomicOutputPath(path)
+        location.discard()
+        let parsed = GDALStringList(arguments)
+        guard let vrtOptions = GDALBuildVRTOptionsNew(parsed.pointer, nil) else {
+            throw RasterError.gdal(path, .invalidArgument, "invalid VRT options")
+        }
+        defer { GDALBuildVRTOptionsFree(vrtOptions) }
+        let names = GDALStringList(sources)
+        GDALFailure.reset()
+        var usageError: Int32 = 0
+        let constNames = names.pointer.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) }
+        guard let output = GDALBuildVRT(location.temporaryPath, Int32(sources.count), nil, constNames,
+                                        vrtOptions, &usageError) else {
+            location.discard()
+            throw RasterError.gdal(path, .ioFailure, "cannot build the VRT mosaic")
+        }
+        try finish(output, at: location)
+    }
+
+    private static func finish(_ handle: GDALDatasetH, at location: AtomicOutputPath) throws {
+        GDALFailure.reset()
+        GDALClose(handle)
+        if let message = GDALFailure.lastMessage {
+            location.discard()
+            throw RasterError(location.finalPath, .ioFailure, "writing failed: \(message)")
+        }
+        try location.commit()
+    }
+}

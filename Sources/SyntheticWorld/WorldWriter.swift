@@ -1,0 +1,187 @@
+import Dispatch
+import Foundation
+import Inversion
+import RasterIO
+import Synchronization
+
+/// Writes a synthetic world into a folder, streaming: the scene is rendered chunk by chunk (one
+/// block row tall, a few blocks wide) on all threads, and each chunk is written before the next
+/// is rendered, so memory does not grow with the scene.
+///
+/// The files are byte-identical for a given seed and size whatever the thread count or the
+/// rendering tile size: tiles only split the rendering work; the GDAL write calls (one per output
+/// and chunk, in a fixed order) never change.
+public struct WorldWriter {
+    public struct Files: Sendable {
+        public var scene: String
+        public var metadata: String
+        public var content: String
+        public var landCover: String
+        public var zones: String
+        public var samples: String
+        public var description: String
+    }
+
+    public static let blockSize = 512
+    /// Blocks per chunk across: bounds the chunk buffers to ~14 MB whatever the scene width.
+    public static let chunkBlocks = 4
+
+    public var tileSize = 512
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Called after each chunk with (pixels done, pixels in all).
+    public var progress: (@Sendable (Int, Int) -> Void)? = nil
+
+    public init() {}
+
+    public static func files(in folder: String, scene: SyntheticScene) -> Files {
+        func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+        return Files(scene: path("\(scene.productName).tiff"), metadata: path("\(scene.productName).xml"),
+                     content: path("truth/re2o3.tif"), landCover: path("truth/landcover.tif"), zones: path("truth/zones.tif"),
+                     samples: path("samples.csv"), description: path("world.json"))
+    }
+
+    /// Renders and writes everything; nothing appears at a final path unless all succeeded.
+    @discardableResult
+    public func write(_ scene: SyntheticScene, to folder: String, samples: [Sample]) throws -> Files {
+        guard tileSize >= 16 else { throw SynthError("--tile-size must be at least 16, got \(tileSize)") }
+        let files = Self.files(in: folder, scene: scene)
+        try FileManager.default.createDirectory(atPath: (files.content as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        var options = GeoTIFFOptions()
+        options.tileSize = Self.blockSize
+        options.compressionThreads = threads
+        func spec(_ bands: Int, _ type: PixelType, nodata: Double?, _ descriptions: [String]) -> RasterSpec {
+            RasterSpec(width: scene.width, height: scene.height, bandCount: bands, pixelType: type,
+                       geoTransform: scene.geoTransform, spatialReference: scene.spatialReference, nodata: nodata,
+                       bandDescriptions: descriptions)
+        }
+        let dn = try GeoTIFFOutput(creating: files.scene, spec: spec(4, .uint16, nodata: 0, [
+            "B1 blue 450-520 nm (DN)", "B2 green 520-590 nm (DN)", "B3 red 630-690 nm (DN)", "B4 NIR 770-890 nm (DN)",
+        ]), options: options)
+        let content = try GeoTIFFOutput(creating: files.content, spec: spec(1, .float32, nodata: -9999, ["true RE2O3 content"]), options: options)
+        let cover = try GeoTIFFOutput(creating: files.landCover, spec: spec(1, .byte, nodata: 0, [
+            "land cover: " + LandCover.allCases.map { "\($0.rawValue) \($0.name)" }.joined(separator: "; "),
+        ]), options: options)
+        let zones = try GeoTIFFOutput(creating: files.zones, spec: spec(1, .byte, nodata: nil, ["true anomaly zones: 1 = I (known mine), 2 = II (fault prospect)"]), options: options)
+
+        let total = scene.width * scene.height
+        var done = 0
+        let chunkWidth = Self.blockSize * Self.chunkBlocks
+        for chunk in Window(width: scene.width, height: scene.height).tiles(width: chunkWidth, height: Self.blockSize) {
+            let tiles = chunk.tiles(width: min(tileSize, chunk.width), height: min(tileSize, chunk.height))
+            let rendered = render(scene.model, tiles)
+            var buffers = ChunkBuffers(window: chunk)
+            for tile in rendered { buffers.place(tile) }
+            try dn.raster.write(chunk, from: buffers.dn)
+            try content.raster.write(chunk, from: buffers.content)
+            try cover.raster.write(chunk, from: buffers.landCover)
+            try zones.raster.write(chunk, from: buffers.zones)
+            done += chunk.pixelCount
+            progress?(done, total)
+        }
+        let samplesTemporary = try AtomicOutputPath(files.samples)
+        let metadataTemporary = try AtomicOutputPath(files.metadata)
+        let descriptionTemporary = try AtomicOutputPath(files.description)
+        do {
+            try Data(SampleSurvey.csv(samples).utf8).write(to: URL(fileURLWithPath: samplesTemporary.temporaryPath))
+            try Data(scene.metadata.xml.utf8).write(to: URL(fileURLWithPath: metadataTemporary.temporaryPath))
+            try WorldDescription(scene: scene, files: files).json().write(to: URL(fileURLWithPath: descriptionTemporary.temporaryPath))
+            for output in [dn, content, cover, zones] { try output.commit() }
+            for text in [samplesTemporary, metadataTemporary, descriptionTemporary] { try text.commit() }
+        } catch {
+            for text in [samplesTemporary, metadataTemporary, descriptionTemporary] { text.discard() }
+            throw error
+        }
+        return files
+    }
+
+    /// Renders tiles on `threads` workers, returned in tile order.
+    func render(_ model: WorldModel, _ tiles: [Window]) -> [WorldTile] {
+        let results = Mutex<[Int: WorldTile]>([:])
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, tiles.count))) { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < tiles.count else { return }
+                let tile = model.render(tiles[index])
+                results.withLock { $0[index] = tile }
+            }
+        }
+        return results.withLock { parts in tiles.indices.map { parts[$0]! } }
+    }
+}
+
+/// One chunk's outputs, assembled from rendered tiles.
+struct ChunkBuffers {
+    let window: Window
+    var dn: [UInt16]
+    var content: [Float]
+    var landCover: [UInt8]
+    var zones: [UInt8]
+
+    init(window: Window) {
+        self.window = window
+        dn = [UInt16](repeating: 0, count: 4 * window.pixelCount)
+        content = [Float](repeating: 0, count: window.pixelCount)
+        landCover = [UInt8](repeating: 0, count: window.pixelCount)
+        zones = [UInt8](repeating: 0, count: window.pixelCount)
+    }
+
+    mutating func place(_ tile: WorldTile) {
+        let n = window.pixelCount, tn = tile.window.pixelCount
+        for row in 0..<tile.window.height {
+            let source = row * tile.window.width
+            let target = (tile.window.y - window.y + row) * window.width + (tile.window.x - window.x)
+            for b in 0..<4 {
+                dn.replaceSubrange(b * n + target..<b * n + target + tile.window.width,
+                                   with: tile.dn[b * tn + source..<b * tn + source + tile.window.width])
+            }
+            content.replaceSubrange(target..<target + tile.window.width, with: tile.content[source..<source + tile.window.width])
+            landCover.replaceSubrange(target..<target + tile.window.width, with: tile.landCover[source..<source + tile.window.width])
+            zones.replaceSubrange(target..<target + tile.window.width, with: tile.zones[source..<source + tile.window.width])
+        }
+    }
+}
+
+/// `world.json`: how the world was made and where its features are, for reports and tests.
+struct WorldDescription: Codable {
+    var generator: String
+    var seed: UInt64
+    var width: Int
+    var height: Int
+    var productName: String
+    var epsg: Int?
+    var geoTransform: [Double]
+    var calibration: String
+    var calibrationTable: String
+    var solarZenith: Double
+    var earthSunDistance: Double
+    var parameters: WorldParameters
+    var layout: WorldLayout
+    var files: [String: String]
+
+    init(scene: SyntheticScene, files: WorldWriter.Files) {
+        generator = "regolith synth"
+        seed = scene.model.seed
+        width = scene.width
+        height = scene.height
+        productName = scene.productName
+        epsg = scene.spatialReference.epsg
+        geoTransform = scene.geoTransform.coefficients
+        calibration = scene.model.radiometry.coefficients.label
+        calibrationTable = CalibrationTable.version
+        solarZenith = scene.model.radiometry.solarZenith
+        earthSunDistance = scene.model.radiometry.earthSunDistance
+        parameters = scene.model.parameters
+        layout = scene.model.layout
+        func name(_ path: String) -> String { path.components(separatedBy: "/").suffix(path.contains("truth/") ? 2 : 1).joined(separator: "/") }
+        self.files = ["scene": name(files.scene), "metadata": name(files.metadata), "content": name(files.content),
+                      "landCover": name(files.landCover), "zones": name(files.zones), "samples": name(files.samples)]
+    }
+
+    func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+}

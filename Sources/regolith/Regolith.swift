@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import RasterIO
+
+/// The `regolith` command: one binary, one subcommand per step of the method.
+struct Regolith: ParsableCommand {
+    static let version = "0.1.0"
+
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "regolith",
+            abstract: "Maps ion-adsorption rare-earth (RE2O3) content from GF-2 scenes, streamed in tiles.",
+            discussion: """
+                Exit codes: 0 success, 1 a problem with the input or the run (one line on stderr \
+                naming the file), 2 a usage error.
+
+                Example:
+                  regolith info fixtures/world/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff
+                """,
+            version: "regolith \(version) (GDAL \(GDAL.version))",
+            subcommands: [InfoCommand.self, SynthCommand.self]
+        )
+    }
+}
+
+/// Options every subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Print nothing on stderr but errors (no progress, no GDAL warnings).")
+    var quiet = false
+
+    func apply() {
+        GDAL.quietWarnings = quiet
+    }
+}
+
+/// Exit codes as the README documents them; ArgumentParser's own usage code (64) becomes 2.
+enum ExitStatus {
+    static let inputError: Int32 = 1
+    static let usageError: Int32 = 2
+}
+
+@main
+enum RegolithMain {
+    static func main() {
+        do {
+            var command = try Regolith.parseAsRoot()
+            try command.run()
+        } catch let error as RasterError {
+            fail(error.description)
+        } catch let error as CommandFailure {
+            fail(error.message)
+        } catch {
+            let code = Regolith.exitCode(for: error)
+            if code == .success || error is ExitCode {
+                Regolith.exit(withError: error)
+            }
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((Regolith.fullMessage(for: error) + "\n").utf8))
+                exit(ExitStatus.usageError)
+            }
+            fail(Regolith.message(for: error))
+        }
+    }
+
+    private static func fail(_ message: String) -> Never {
+        let line = message.replacingOccurrences(of: "\n", with: " ")
+        FileHandle.standardError.write(Data("regolith: \(line)\n".utf8))
+        exit(ExitStatus.inputError)
+    }
+}
+
+/// A user-facing failure that is not about one raster (e.g. an option that cannot be honoured).
+struct CommandFailure: Error {
+    let message: String
+}

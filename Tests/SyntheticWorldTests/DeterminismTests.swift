@@ -1,0 +1,91 @@
+import Foundation
+import RasterIO
+import SyntheticWorld
+import Testing
+import TestSupport
+
+@Suite("Synthetic world: deterministic, seamless, streamed")
+struct DeterminismTests {
+    static func files(_ folder: String) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        while let name = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            let path = (folder as NSString).appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                result[name] = try Data(contentsOf: URL(fileURLWithPath: path))
+            }
+        }
+        return result
+    }
+
+    static func generate(width: Int, height: Int, seed: UInt64, into folder: String, tileSize: Int, threads: Int) throws {
+        var parameters = WorldParameters()
+        parameters.sampleCount = 60
+        let scene = try SyntheticScene(width: width, height: height, seed: seed, parameters: parameters)
+        var writer = WorldWriter()
+        writer.tileSize = tileSize
+        writer.threads = threads
+        try writer.write(scene, to: folder, samples: try SampleSurvey.take(in: scene))
+    }
+
+    /// Two chunks across (2048 + 52 px) and two block rows (512 + 18): tiles of 100, 512 and 1000
+    /// pixels, one or two threads, all give the same bytes.
+    @Test func tileSizeAndThreadsDoNotChangeTheBytes() throws {
+        let dir = try TemporaryDirectory()
+        let runs = [(512, 2), (100, 1), (1000, 2)]
+        var outputs: [[String: Data]] = []
+        for (index, run) in runs.enumerated() {
+            let folder = dir.file("run\(index)")
+            try Self.generate(width: 2100, height: 530, seed: 11, into: folder, tileSize: run.0, threads: run.1)
+            outputs.append(try Self.files(folder))
+        }
+        #expect(outputs[0].keys.sorted() == ["GF2_PMS1_E107.2_N22.5_20201112_L1A0005218451-MSS1.tiff",
+                                              "GF2_PMS1_E107.2_N22.5_20201112_L1A0005218451-MSS1.xml",
+                                              "samples.csv", "truth/landcover.tif", "truth/re2o3.tif", "truth/zones.tif", "world.json"])
+        for other in outputs.dropFirst() {
+            #expect(other.keys.sorted() == outputs[0].keys.sorted())
+            for (name, data) in outputs[0] { #expect(other[name] == data, "\(name) differs") }
+        }
+    }
+
+    @Test func differentSeedsGiveDifferentWorlds() throws {
+        let a = try SyntheticScene(width: 200, height: 200, seed: 1), b = try SyntheticScene(width: 200, height: 200, seed: 2)
+        let window = Window(width: 200, height: 200)
+        #expect(a.model.render(window).dn != b.model.render(window).dn)
+        #expect(a.model.layout.zones[0].center != b.model.layout.zones[0].center)
+    }
+
+    /// A window rendered whole equals the same window rendered in pieces: no tile seams.
+    @Test func renderingIsSeamless() throws {
+        let scene = try SyntheticScene(width: 700, height: 500, seed: 3)
+        let whole = scene.model.render(Window(x: 100, y: 120, width: 300, height: 170))
+        for piece in Window(x: 100, y: 120, width: 300, height: 170).tiles(width: 77, height: 61) {
+            let part = scene.model.render(piece)
+            for row in 0..<piece.height {
+                for column in 0..<piece.width {
+                    let i = (piece.y - 120 + row) * 300 + (piece.x - 100 + column), j = row * piece.width + column
+                    guard whole.content[i] == part.content[j], whole.landCover[i] == part.landCover[j],
+                          (0..<4).allSatisfy({ whole.dn[$0 * 300 * 170 + i] == part.dn[$0 * piece.pixelCount + j] }) else {
+                        Issue.record("pixel \(piece.x + column), \(piece.y + row) differs between tilings")
+                        return
+                    }
+                }
+            }
+        }
+    }
+
+    /// `fixtures/world` is exactly what `regolith synth` makes today (run as a user would).
+    @Test func committedFixtureWorldIsRegeneratedByteForByte() throws {
+        let dir = try TemporaryDirectory()
+        let result = try ChildProcess.regolith(["synth", "--width", "600", "--height", "600", "--seed", "1",
+                                                "--out", dir.file("world"), "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let fresh = try Self.files(dir.file("world"))
+        let committed = try Self.files(Fixtures.path("world"))
+        #expect(fresh.keys.sorted() == committed.keys.sorted())
+        for (name, data) in committed {
+            #expect(fresh[name] == data, "fixtures/world/\(name) is not what synth writes now; regenerate it (README, Fixtures)")
+        }
+    }
+}

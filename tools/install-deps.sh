@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the system packages Regolith builds and tests against (Debian/Ubuntu).
+# Idempotent and quiet when everything is already there; run by `make demo` and `make test`.
+set -euo pipefail
+
+packages=(libgdal-dev libzstd-dev gdal-bin pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]} (one-time, about a minute)" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
