@@ -27,20 +27,14 @@ public enum RasterCopies {
             arguments += ["-co", "PREDICTOR=\(floating ? "FLOATING_POINT" : "STANDARD")"]
         }
         if let threads = options.threads { arguments += ["-co", "NUM_THREADS=\(threads)"] }
-        let location = try AtomicOutputPath(path)
-        location.discard()
         let parsed = GDALStringList(arguments)
         guard let translateOptions = GDALTranslateOptionsNew(parsed.pointer, nil) else {
             throw RasterError.gdal(path, .invalidArgument, "invalid COG options")
         }
         defer { GDALTranslateOptionsFree(translateOptions) }
-        GDALFailure.reset()
-        var usageError: Int32 = 0
-        guard let output = GDALTranslate(location.temporaryPath, input.handle, translateOptions, &usageError) else {
-            location.discard()
-            throw RasterError.gdal(path, .ioFailure, "cannot write the COG from \(source)")
+        try produce(path, failure: "cannot write the COG from \(source)") { temporaryPath, usageError in
+            GDALTranslate(temporaryPath, input.handle, translateOptions, &usageError)
         }
-        try finish(output, at: location)
     }
 
     /// Builds a VRT mosaic of `sources` at `path`. All sources must share band count, data type and
@@ -74,26 +68,30 @@ public enum RasterCopies {
         if let value {
             arguments += ["-srcnodata", "\(value)", "-vrtnodata", "\(value)"]
         }
-        let location = try AtomicOutputPath(path)
-        location.discard()
         let parsed = GDALStringList(arguments)
         guard let vrtOptions = GDALBuildVRTOptionsNew(parsed.pointer, nil) else {
             throw RasterError.gdal(path, .invalidArgument, "invalid VRT options")
         }
         defer { GDALBuildVRTOptionsFree(vrtOptions) }
         let names = GDALStringList(sources)
-        GDALFailure.reset()
-        var usageError: Int32 = 0
         let constNames = names.pointer.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) }
-        guard let output = GDALBuildVRT(location.temporaryPath, Int32(sources.count), nil, constNames,
-                                        vrtOptions, &usageError) else {
-            location.discard()
-            throw RasterError.gdal(path, .ioFailure, "cannot build the VRT mosaic")
+        try produce(path, failure: "cannot build the VRT mosaic") { temporaryPath, usageError in
+            GDALBuildVRT(temporaryPath, Int32(sources.count), nil, constNames, vrtOptions, &usageError)
         }
-        try finish(output, at: location)
     }
 
-    private static func finish(_ handle: GDALDatasetH, at location: AtomicOutputPath) throws {
+    /// Runs a GDAL utility that writes `path`'s temporary sibling, then closes the result (reporting
+    /// write failures) and moves it into place; on any failure nothing is left at either path.
+    private static func produce(_ path: String, failure: String,
+                                _ utility: (String, inout Int32) -> GDALDatasetH?) throws {
+        let location = try AtomicOutputPath(path)
+        location.discard()
+        GDALFailure.reset()
+        var usageError: Int32 = 0
+        guard let handle = utility(location.temporaryPath, &usageError) else {
+            location.discard()
+            throw RasterError.gdal(path, .ioFailure, failure)
+        }
         GDALFailure.reset()
         GDALClose(handle)
         if let message = GDALFailure.lastMessage {

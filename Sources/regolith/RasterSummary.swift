@@ -37,6 +37,8 @@ struct RasterSummary: Codable {
     var crs: String?
     var epsg: Int?
     var crsWKT: String?
+    /// Unit of the CRS axes ("metre", "degree").
+    var unit: String?
     var geoTransform: [Double]?
     var pixelSize: [Double]?
     var extent: [Double]?
@@ -55,6 +57,7 @@ struct RasterSummary: Codable {
         crs = raster.spatialReference?.name
         epsg = raster.spatialReference?.epsg
         crsWKT = raster.spatialReference?.wkt
+        unit = raster.spatialReference?.unitName
         geoTransform = raster.geoTransform?.coefficients
         pixelSize = raster.geoTransform.map { [$0.pixelWidth, $0.pixelHeight] }
         extent = raster.extent.map { [$0.minX, $0.minY, $0.maxX, $0.maxY] }
@@ -104,7 +107,7 @@ struct RasterSummary: Codable {
             lines.append("  CRS          none")
         }
         if let pixelSize {
-            lines.append("  pixel size   \(format(pixelSize[0], 6)) × \(format(abs(pixelSize[1]), 6))")
+            lines.append("  pixel size   \(format(pixelSize[0], 6)) × \(format(abs(pixelSize[1]), 6))\(unit.map { " \($0)" } ?? "")")
         }
         if let extent {
             lines.append("  extent       x \(format(extent[0], 3)) … \(format(extent[2], 3)),  y \(format(extent[1], 3)) … \(format(extent[3], 3))")
