@@ -68,8 +68,10 @@ extension Raster {
             buffer, Int32(window.width), Int32(window.height), T.pixelType.gdal,
             Int32(bandList.count), &bandMap, GSpacing(pixelSpace), GSpacing(lineSpace), GSpacing(bandSpace), nil)
         if status != CE_None {
-            let kind: RasterError.Kind = direction == GF_Read ? .unreadable : .ioFailure
-            throw RasterError.gdal(path, kind, "\(verb) of window \(window) failed")
+            guard direction == GF_Read else {
+                throw RasterError.writeFailure(path, "write of window \(window): \(GDALFailure.lastMessage ?? "GDAL reported an error")")
+            }
+            throw RasterError.gdal(path, .unreadable, "read of window \(window) failed")
         }
     }
 }

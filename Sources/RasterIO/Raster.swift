@@ -132,7 +132,7 @@ public final class Raster {
         GDALFailure.reset()
         GDALClose(openHandle)
         if let message = GDALFailure.lastMessage {
-            throw RasterError(path, .ioFailure, "writing failed: \(message)")
+            throw RasterError.writeFailure(path, message)
         }
     }
 

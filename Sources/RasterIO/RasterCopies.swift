@@ -96,7 +96,7 @@ public enum RasterCopies {
         GDALClose(handle)
         if let message = GDALFailure.lastMessage {
             location.discard()
-            throw RasterError(location.finalPath, .ioFailure, "writing failed: \(message)")
+            throw RasterError.writeFailure(location.finalPath, message)
         }
         try location.commit()
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A failure that names the file it concerns and says what is wrong, in one line.
 ///
 /// The CLI prints `description` as the whole error message, so it always starts with the path.
@@ -17,6 +19,20 @@ public struct RasterError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String { "\(path): \(message)" }
+
+    /// A failed write to `path`, saying so plainly when the file system is full (GDAL's own
+    /// message is only "Write error at scanline …").
+    static func writeFailure(_ path: String, _ detail: String) -> RasterError {
+        let folder = (path as NSString).deletingLastPathComponent
+        var stats = statvfs()
+        if statvfs(folder.isEmpty ? "." : folder, &stats) == 0 {
+            let free = Int(stats.f_bavail) * Int(stats.f_frsize)
+            if free < 4 << 20 {
+                return RasterError(path, .ioFailure, "no space left on the device (\(free / 1024) KiB free in \(folder.isEmpty ? "." : folder)); writing failed: \(detail)")
+            }
+        }
+        return RasterError(path, .ioFailure, "writing failed: \(detail)")
+    }
 
     /// An error for `path` that carries GDAL's last message on this thread after `what` failed.
     static func gdal(_ path: String, _ kind: Kind, _ what: String) -> RasterError {

@@ -28,8 +28,13 @@ public struct WorldWriter {
 
     public var tileSize = 512
     public var threads = ProcessInfo.processInfo.activeProcessorCount
-    /// Called after each chunk with (pixels done, pixels in all).
-    public var progress: (@Sendable (Int, Int) -> Void)? = nil
+    /// Called after each chunk with the chunk's pixel count.
+    public var progress: (@Sendable (Int) -> Void)? = nil
+
+    /// How many chunks a scene is written in (for progress).
+    public static func chunkCount(width: Int, height: Int) -> Int {
+        Window(width: width, height: height).tiles(width: blockSize * chunkBlocks, height: blockSize).count
+    }
 
     public init() {}
 
@@ -64,8 +69,6 @@ public struct WorldWriter {
         ]), options: options)
         let zones = try GeoTIFFOutput(creating: files.zones, spec: spec(1, .byte, nodata: nil, ["true anomaly zones: 1 = I (known mine), 2 = II (fault prospect)"]), options: options)
 
-        let total = scene.width * scene.height
-        var done = 0
         let chunkWidth = Self.blockSize * Self.chunkBlocks
         for chunk in Window(width: scene.width, height: scene.height).tiles(width: chunkWidth, height: Self.blockSize) {
             let tiles = chunk.tiles(width: min(tileSize, chunk.width), height: min(tileSize, chunk.height))
@@ -76,8 +79,7 @@ public struct WorldWriter {
             try content.raster.write(chunk, from: buffers.content)
             try cover.raster.write(chunk, from: buffers.landCover)
             try zones.raster.write(chunk, from: buffers.zones)
-            done += chunk.pixelCount
-            progress?(done, total)
+            progress?(chunk.pixelCount)
         }
         let samplesTemporary = try AtomicOutputPath(files.samples)
         let metadataTemporary = try AtomicOutputPath(files.metadata)

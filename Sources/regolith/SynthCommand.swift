@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RasterIO
 import SyntheticWorld
+import TileEngine
 
 struct SynthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -71,19 +72,16 @@ struct SynthCommand: ParsableCommand {
         var writer = WorldWriter()
         writer.tileSize = tileSize
         writer.threads = threads
-        let started = Date()
-        if !global.quiet {
-            writer.progress = { done, total in
-                Progress.report(done: done, total: total, started: started, what: "synth")
-            }
-        }
+        let progress = ProgressReporter(task: "synth", quiet: global.quiet)
+        progress.start(units: WorldWriter.chunkCount(width: width, height: height), pixels: width * height)
+        writer.progress = { pixels in progress.advance(pixels: pixels) }
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
             throw CommandFailure(message: "\(out): cannot create the output folder (\(error.localizedDescription))")
         }
         let files = try writer.write(scene, to: out, samples: survey)
-        if !global.quiet { Progress.finish() }
+        progress.finish()
         print("wrote \(files.scene)")
         print("      \(files.metadata)")
         print("      \(files.samples) (\(survey.count) samples)")

@@ -44,4 +44,31 @@ public enum TestRasters {
         }
         return values
     }
+
+    /// Writes a larger UInt16 test scene strip by strip (bounded memory), with `value(band:x:y:)`
+    /// and nodata 0 on every pixel where `(x + 3y) % nodataEvery == 0`.
+    @discardableResult
+    public static func writeScene(_ path: String, width: Int, height: Int, bands: Int = 4, nodataEvery: Int = 97,
+                                  tileSize: Int = 256, geoTransform: GeoTransform = studyAreaOrigin,
+                                  spatialReference: SpatialReference = utm48N) throws -> String {
+        var options = GeoTIFFOptions()
+        options.tileSize = tileSize
+        let spec = RasterSpec(width: width, height: height, bandCount: bands, pixelType: .uint16,
+                              geoTransform: geoTransform, spatialReference: spatialReference, nodata: 0)
+        let output = try GeoTIFFOutput(creating: path, spec: spec, options: options)
+        for strip in Window(width: width, height: height).tiles(width: width, height: tileSize) {
+            var values = [UInt16](repeating: 0, count: strip.pixelCount * bands)
+            for band in 0..<bands {
+                for row in 0..<strip.height {
+                    let y = strip.y + row
+                    for x in 0..<width where (x + 3 * y) % nodataEvery != 0 {
+                        values[band * strip.pixelCount + row * width + x] = UInt16(1 + (band * 7919 + x * 31 + y * 17) % 1000)
+                    }
+                }
+            }
+            try output.raster.write(strip, from: values)
+        }
+        try output.commit()
+        return path
+    }
 }

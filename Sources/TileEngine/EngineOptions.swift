@@ -1,0 +1,27 @@
+import Foundation
+
+/// How the engine runs: the memory contract, threads, tiling, resume policy.
+public struct EngineOptions: Sendable {
+    /// Peak RSS stays under this plus a fixed overhead of at most 64 MiB.
+    public var memoryBudget: Int = EngineOptions.defaultMemoryBudget
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Core tile edge; nil lets the planner choose the largest that fits.
+    public var tileSize: Int? = nil
+    /// Discard a previous partial run instead of resuming it.
+    public var restart = false
+    /// Seconds between checkpoints (flush + journal): at most this much work is redone after a kill.
+    public var checkpointInterval: Double = 2
+
+    public init() {}
+
+    /// A quarter of physical memory, at most 2 GiB.
+    public static var defaultMemoryBudget: Int {
+        min(2 << 30, Int(ProcessInfo.processInfo.physicalMemory / 4))
+    }
+}
+
+/// A failure of an engine run that is not one file's problem (budget, journal, options).
+public struct EngineError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

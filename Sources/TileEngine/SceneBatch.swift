@@ -1,0 +1,90 @@
+import Foundation
+import RasterIO
+
+/// Runs a kernel over many scenes: one output per scene in a folder, then a VRT mosaic of them
+/// (and optionally a COG). Every scene is checked before any work starts, so a bad scene in a list
+/// of hundreds fails in seconds, not hours.
+public enum SceneBatch {
+    public struct Result: Sendable {
+        public let scenes: [SceneRunResult]
+        public let mosaic: String?
+        public let cog: String?
+    }
+
+    /// Reads a list of scene paths: the arguments themselves, or for `@file.txt` the file's lines
+    /// (blank lines and `#` comments skipped; relative paths are relative to the list file).
+    public static func expand(_ arguments: [String]) throws -> [String] {
+        try arguments.flatMap { argument -> [String] in
+            guard argument.hasPrefix("@") else { return [argument] }
+            let listPath = String(argument.dropFirst())
+            guard let text = try? String(contentsOfFile: listPath, encoding: .utf8) else {
+                throw RasterError(listPath, .unreadable, "cannot read the scene list")
+            }
+            let folder = (listPath as NSString).deletingLastPathComponent
+            return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+                .map { $0.hasPrefix("/") || folder.isEmpty ? $0 : (folder as NSString).appendingPathComponent($0) }
+        }
+    }
+
+    /// The output path for a scene: `<folder>/<scene stem>.<suffix>.tif`.
+    public static func outputPath(for scene: String, in folder: String, suffix: String) -> String {
+        let stem = URL(fileURLWithPath: scene).deletingPathExtension().lastPathComponent
+        return (folder as NSString).appendingPathComponent("\(stem).\(suffix).tif")
+    }
+
+    /// Checks that every scene opens, has the kernel's bands, and shares the first scene's CRS.
+    public static func validate(_ scenes: [String], kernel: some TileKernel) throws {
+        guard !scenes.isEmpty else { throw EngineError("no scenes given") }
+        var firstCRS: (String, SpatialReference?)? = nil
+        var stems = Set<String>()
+        for scene in scenes {
+            let raster = try Raster.open(scene)
+            for band in kernel.inputBands where band > raster.bandCount {
+                throw RasterError(scene, .mismatch, "has \(raster.bandCount) band(s), but \(kernel.signature) needs band \(band)")
+            }
+            if let (name, crs) = firstCRS {
+                let same = switch (crs, raster.spatialReference) {
+                case let (a?, b?): a.isSame(as: b)
+                case (nil, nil): true
+                default: false
+                }
+                if !same {
+                    throw RasterError(scene, .mismatch, "CRS \(raster.spatialReference?.description ?? "none") differs from \(name)'s \(crs?.description ?? "none"); a mosaic needs one CRS (reproject with gdalwarp first)")
+                }
+            } else {
+                firstCRS = (scene, raster.spatialReference)
+            }
+            let stem = URL(fileURLWithPath: scene).deletingPathExtension().lastPathComponent
+            guard stems.insert(stem).inserted else {
+                throw RasterError(scene, .mismatch, "another scene in the list has the same name \(stem); outputs would collide")
+            }
+        }
+    }
+
+    public static func run(_ kernel: some TileKernel, scenes: [String], outputFolder: String, suffix: String,
+                           options: EngineOptions, cog: Bool, progress: ProgressReporter?) throws -> Result {
+        try validate(scenes, kernel: kernel)
+        do {
+            try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+        } catch {
+            throw RasterError(outputFolder, .notWritable, "cannot create the output folder")
+        }
+        var results: [SceneRunResult] = []
+        for scene in scenes {
+            results.append(try TilePipeline.run(kernel, input: scene, output: outputPath(for: scene, in: outputFolder, suffix: suffix),
+                                                options: options, progress: progress))
+        }
+        let mosaic = (outputFolder as NSString).appendingPathComponent("mosaic.\(suffix).vrt")
+        try RasterCopies.buildVRT(from: results.map(\.output), to: mosaic, nodata: Double(kernel.outputNodata))
+        var cogPath: String? = nil
+        if cog {
+            let path = (outputFolder as NSString).appendingPathComponent("mosaic.\(suffix).cog.tif")
+            var cogOptions = COGOptions()
+            cogOptions.threads = options.threads
+            try RasterCopies.writeCOG(from: mosaic, to: path, options: cogOptions)
+            cogPath = path
+        }
+        return Result(scenes: results, mosaic: mosaic, cog: cogPath)
+    }
+}

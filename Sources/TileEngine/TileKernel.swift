@@ -1,0 +1,66 @@
+import RasterIO
+
+/// What a pixel of a kernel's input holds.
+public enum PixelState: UInt8, Sendable {
+    /// A real pixel with data in every input band.
+    case data = 0
+    /// A real pixel that is nodata (or NaN) in at least one input band.
+    case nodata = 1
+    /// Outside the scene: a copy of the nearest scene pixel (edge replication), for the halo.
+    case edge = 2
+}
+
+/// One tile's input as a kernel sees it: the core window grown by the kernel's halo on every side,
+/// as Float32, band-sequential. Pixels of the halo that fall outside the scene replicate the
+/// nearest edge pixel and are flagged `.edge` in `state`.
+public struct TileInput {
+    /// The pixels the kernel must produce, in scene coordinates.
+    public let core: Window
+    /// `core` grown by the halo; may extend past the scene.
+    public let window: Window
+    public let halo: Int
+    public let bandCount: Int
+    /// `bandCount × window.pixelCount` values, band-sequential, row-major.
+    public let samples: UnsafeBufferPointer<Float>
+    /// `window.pixelCount` states.
+    public let state: UnsafeBufferPointer<UInt8>
+
+    /// Index into `state` (and, plus `band × window.pixelCount`, into `samples`) of the pixel at
+    /// (column, row) relative to the core's top-left corner; halo pixels have negative or ≥ size offsets.
+    @inline(__always)
+    public func index(column: Int, row: Int) -> Int {
+        (row + halo) * window.width + column + halo
+    }
+
+    @inline(__always)
+    public func value(band: Int, column: Int, row: Int) -> Float {
+        samples[band * window.pixelCount + index(column: column, row: row)]
+    }
+}
+
+/// A raster-wide operation the engine streams over scenes: it states which input bands it needs,
+/// its halo, and its output; the engine owns tiling, memory, threads, I/O, resume and progress.
+///
+/// The engine writes `outputNodata` itself wherever a core pixel's input is nodata, so kernels
+/// only need to care about nodata inside their halo.
+public protocol TileKernel: Sendable {
+    /// A short name and every parameter that changes the output, e.g. "ndvi red=3 nir=4".
+    /// A resumed run must have the same signature.
+    var signature: String { get }
+    /// Input band numbers (1-based, as in `gdal_translate -b`).
+    var inputBands: [Int] { get }
+    /// Pixels of context needed on each side: 0 for per-pixel kernels, (k − 1) / 2 for k × k windows.
+    var halo: Int { get }
+    var outputDescriptions: [String] { get }
+    var outputNodata: Float { get }
+    /// Extra bytes of scratch memory per tile pixel that `process` allocates (for the planner).
+    var scratchBytesPerPixel: Int { get }
+
+    /// Computes `core.pixelCount × outputDescriptions.count` values, band-sequential, into `output`.
+    func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws
+}
+
+extension TileKernel {
+    public var outputBandCount: Int { outputDescriptions.count }
+    public var scratchBytesPerPixel: Int { 0 }
+}

@@ -1,0 +1,187 @@
+import Dispatch
+import Foundation
+import RasterIO
+import Synchronization
+
+/// What one scene's run did.
+public struct SceneRunResult: Sendable {
+    public let input: String
+    public let output: String
+    public let plan: TilePlan
+    public let tiles: Int
+    /// Tiles a previous, interrupted run had finished.
+    public let resumedTiles: Int
+    public let pixels: Int
+    public let seconds: Double
+}
+
+/// Streams one scene through a kernel into a tiled Float32 GeoTIFF: plan → read (a GDAL handle per
+/// worker) → compute → write (one handle behind a lock; GDAL compresses on all threads) →
+/// checkpoint (flush + journal) → atomic rename. Each worker holds one tile at a time, so reading
+/// never runs ahead of the memory plan.
+public enum TilePipeline {
+    public static func run(_ kernel: some TileKernel, input: String, output: String, options: EngineOptions = EngineOptions(),
+                           progress: ProgressReporter? = nil) throws -> SceneRunResult {
+        let started = Date()
+        let pool = try RasterReaderPool(path: input)
+        let (spec, nodata, blockWidth) = try pool.withRaster { raster -> (RasterSpec, [Double?], Int) in
+            for band in kernel.inputBands where !(1...raster.bandCount).contains(band) {
+                throw RasterError(input, .mismatch, "has \(raster.bandCount) band(s), but \(kernel.signature) needs band \(band)")
+            }
+            let spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: .float32,
+                                  nodata: Double(kernel.outputNodata), bandDescriptions: kernel.outputDescriptions)
+            return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata }, raster.blockSize.width)
+        }
+        _ = blockWidth
+        let location = try AtomicOutputPath(output)
+        let journalPath = location.temporaryPath + ".journal"
+        if options.restart {
+            location.discard()
+            TileJournal.remove(journalPath)
+        }
+        let journalTileSize = options.tileSize == nil ? try previousTileSize(journalPath) : nil
+        let plan = try TilePlanner.plan(
+            budget: options.memoryBudget, baseline: ProcessMemory.resident, threads: options.threads, halo: kernel.halo,
+            inputBands: kernel.inputBands.count, outputBands: kernel.outputBandCount,
+            scratchBytesPerPixel: kernel.scratchBytesPerPixel, sceneWidth: spec.width, sceneHeight: spec.height,
+            requestedTileSize: options.tileSize ?? journalTileSize)
+        GDAL.setCacheSize(bytes: plan.cacheBytes)
+
+        let signature = try RunSignature(kernel: kernel.signature, input: input, tileSize: plan.tileSize,
+                                         blockSize: plan.blockSize)
+        let (outputFile, journal) = try openOutput(location: location, journalPath: journalPath, spec: spec, plan: plan,
+                                                   signature: signature, threads: options.threads, progress: progress)
+        let writer = ConcurrentRasterWriter(outputFile)
+        let allTiles = Window(width: spec.width, height: spec.height).tiles(width: plan.tileSize, height: plan.tileSize)
+        let mine = Array(allTiles.indices)
+        let todo = mine.filter { !journal.finished.contains($0) }
+        let resumed = mine.count - todo.count
+        if resumed > 0 { progress?.note("resuming \(output): \(resumed) of \(mine.count) tiles were done") }
+        progress?.start(units: mine.count, pixels: mine.reduce(0) { $0 + allTiles[$1].pixelCount },
+                        alreadyDoneUnits: resumed,
+                        alreadyDonePixels: mine.filter { journal.finished.contains($0) }.reduce(0) { $0 + allTiles[$1].pixelCount })
+
+        let checkpoints = Checkpointer(journal: journal, writer: writer, interval: options.checkpointInterval)
+        let failure = Mutex<(any Error)?>(nil)
+        let next = Atomic<Int>(0)
+        let context = TileContext(kernel: kernel, sceneWidth: spec.width, sceneHeight: spec.height, nodata: nodata,
+                                  outputNodata: kernel.outputNodata, maxTile: plan.tileSize)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(options.threads, todo.count))) { _ in
+            var buffers = context.makeBuffers()
+            while failure.withLock({ $0 == nil }) {
+                let position = next.add(1, ordering: .relaxed).oldValue
+                guard position < todo.count else { return }
+                let index = todo[position]
+                let core = allTiles[index]
+                do {
+                    try pool.withRaster { raster in try context.read(core, from: raster, into: &buffers) }
+                    try context.compute(core, buffers: &buffers)
+                    try buffers.output.withUnsafeBufferPointer { values in
+                        try writer.write(core, from: UnsafeBufferPointer(rebasing: values[0..<(core.pixelCount * kernel.outputBandCount)]))
+                    }
+                    try checkpoints.finished(index)
+                    progress?.advance(pixels: core.pixelCount)
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) {
+            // Keep what is durable: the partial output and its journal stay for a resumed run.
+            try? checkpoints.checkpoint()
+            throw error
+        }
+        try checkpoints.checkpoint()
+        progress?.finish()
+        try writer.commit()
+        TileJournal.remove(journalPath)
+        return SceneRunResult(input: input, output: output, plan: plan, tiles: mine.count, resumedTiles: resumed,
+                              pixels: mine.reduce(0) { $0 + allTiles[$1].pixelCount }, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The tile size a previous partial run used, so a resume without --tile-size uses the same grid.
+    static func previousTileSize(_ journalPath: String) throws -> Int? {
+        guard let handle = FileHandle(forReadingAtPath: journalPath) else { return nil }
+        defer { try? handle.close() }
+        let head = String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
+        guard let line = head.split(separator: "\n").first,
+              let signature = try? JSONDecoder().decode(RunSignature.self, from: Data(line.utf8)) else { return nil }
+        return signature.tileSize
+    }
+
+    /// Resumes the partial output when its journal matches; otherwise starts a new one.
+    private static func openOutput(location: AtomicOutputPath, journalPath: String, spec: RasterSpec, plan: TilePlan,
+                                   signature: RunSignature, threads: Int,
+                                   progress: ProgressReporter?) throws -> (GeoTIFFOutput, TileJournal) {
+        let partialExists = FileManager.default.fileExists(atPath: location.temporaryPath)
+        let journalExists = FileManager.default.fileExists(atPath: journalPath)
+        if partialExists && journalExists {
+            let journal: TileJournal
+            do {
+                journal = try TileJournal(path: journalPath, signature: signature)
+            } catch let mismatch as TileJournal.Mismatch {
+                throw EngineError(mismatch.description)
+            }
+            do {
+                return (try GeoTIFFOutput(resuming: location.finalPath, spec: spec), journal)
+            } catch {
+                progress?.note("cannot resume \(location.temporaryPath) (\(error)); starting again")
+            }
+        }
+        location.discard()
+        TileJournal.remove(journalPath)
+        var options = GeoTIFFOptions()
+        options.tileSize = plan.blockSize
+        options.compressionThreads = threads
+        let output = try GeoTIFFOutput(creating: location.finalPath, spec: spec, options: options)
+        output.keepsPartialOnFailure = true
+        // The header must be on disk before the journal says anything about the file.
+        try output.flush()
+        return (output, try TileJournal(path: journalPath, signature: signature))
+    }
+}
+
+/// Records finished tiles in the journal, but only after a flush made them durable in the file.
+final class Checkpointer: Sendable {
+    private struct State {
+        var pending: [Int] = []
+        var last = Date()
+    }
+
+    private let state = Mutex(State())
+    private let journal: Mutex<UncheckedJournal>
+    private let writer: ConcurrentRasterWriter
+    private let interval: Double
+
+    init(journal: TileJournal, writer: ConcurrentRasterWriter, interval: Double) {
+        self.journal = Mutex(UncheckedJournal(journal: journal))
+        self.writer = writer
+        self.interval = interval
+    }
+
+    /// Notes a tile whose pixels were written; checkpoints when the interval has passed.
+    func finished(_ tile: Int) throws {
+        let due = state.withLock { s -> Bool in
+            s.pending.append(tile)
+            return Date().timeIntervalSince(s.last) >= interval
+        }
+        if due { try checkpoint() }
+    }
+
+    /// Flushes the output, then journals every tile written before the flush.
+    func checkpoint() throws {
+        try journal.withLock { box in
+            let written = state.withLock { s -> [Int] in
+                defer { s.pending = []; s.last = Date() }
+                return s.pending
+            }
+            try writer.checkpoint()
+            try box.journal.record(written)
+        }
+    }
+}
+
+/// The journal moves between threads only inside the checkpointer's lock.
+private struct UncheckedJournal: @unchecked Sendable {
+    let journal: TileJournal
+}

@@ -1,0 +1,81 @@
+/// How a kernel's run fits a memory budget: the tile size, how many tiles are in flight, and how
+/// much of the budget GDAL's block cache gets.
+///
+/// `--memory` is a contract on the whole process: peak RSS stays under the budget plus a fixed
+/// overhead of at most 64 MiB (codec work buffers, allocator slack). The planner measures what the
+/// process already holds (the Swift runtime, GDAL and its libraries: about 60–70 MiB) and splits
+/// the rest between tile buffers (input with halo, state, output, kernel scratch, for each tile in
+/// flight) and GDAL's cache.
+public struct TilePlan: Sendable, Equatable, CustomStringConvertible {
+    /// Core tile edge in pixels; a multiple of the output block size.
+    public let tileSize: Int
+    /// The output GeoTIFF's block edge (512, or 256 for tiles that are not multiples of 512).
+    public let blockSize: Int
+    /// Tiles being worked on at once: one per worker thread.
+    public let tilesInFlight: Int
+    public let cacheBytes: Int
+    public let bytesPerTile: Int
+    public let budget: Int
+    public let baseline: Int
+
+    public var description: String {
+        "tiles \(tileSize)×\(tileSize) (blocks \(blockSize)), \(tilesInFlight) in flight × \(ByteSize.format(bytesPerTile)), GDAL cache \(ByteSize.format(cacheBytes)), budget \(ByteSize.format(budget)) of which \(ByteSize.format(baseline)) already resident"
+    }
+}
+
+public struct PlanningError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+}
+
+public enum TilePlanner {
+    public static let tileSizeQuantum = 256
+    public static let largestTile = 2048
+    public static let smallestCache = 16 << 20
+
+    /// Bytes one tile in flight holds: input (with halo) as Float32 plus its state byte, the
+    /// output as Float32, kernel scratch, and GDAL's work copies of the output blocks it writes.
+    public static func bytesPerTile(tileSize t: Int, halo: Int, inputBands: Int, outputBands: Int, scratchBytesPerPixel: Int) -> Int {
+        let inputPixels = (t + 2 * halo) * (t + 2 * halo)
+        return inputPixels * (4 * inputBands + 1) + t * t * (4 * outputBands * 2 + scratchBytesPerPixel)
+    }
+
+    public static func plan(budget: Int, baseline: Int, threads: Int, halo: Int, inputBands: Int, outputBands: Int,
+                            scratchBytesPerPixel: Int = 0, sceneWidth: Int, sceneHeight: Int,
+                            requestedTileSize: Int? = nil) throws -> TilePlan {
+        let available = budget - baseline
+        func cost(_ t: Int) -> Int {
+            bytesPerTile(tileSize: t, halo: halo, inputBands: inputBands, outputBands: outputBands, scratchBytesPerPixel: scratchBytesPerPixel)
+        }
+        // The cache must hold the output blocks of every tile in flight while they are written,
+        // plus the input blocks a tile's halo shares with its neighbours.
+        func cacheNeed(_ t: Int) -> Int {
+            max(smallestCache, threads * t * t * 4 * (outputBands + inputBands))
+        }
+        func fits(_ t: Int) -> Bool { threads * cost(t) + cacheNeed(t) <= available }
+
+        let minimum = threads * cost(tileSizeQuantum) + cacheNeed(tileSizeQuantum)
+        guard available > 0, fits(tileSizeQuantum) || requestedTileSize != nil else {
+            throw PlanningError(description: "--memory \(ByteSize.format(budget)) is too small: the process already holds \(ByteSize.format(baseline)) and \(threads) tile(s) of \(tileSizeQuantum) px need \(ByteSize.format(minimum)) more; give at least \(ByteSize.format(baseline + minimum)) or fewer --threads")
+        }
+        let tileSize: Int
+        if let requested = requestedTileSize {
+            guard requested > 0, requested % tileSizeQuantum == 0 else {
+                throw PlanningError(description: "--tile-size \(requested) is not a multiple of \(tileSizeQuantum)")
+            }
+            guard fits(requested) else {
+                throw PlanningError(description: "--tile-size \(requested) does not fit --memory \(ByteSize.format(budget)): \(threads) tile(s) need \(ByteSize.format(threads * cost(requested) + cacheNeed(requested))) besides the \(ByteSize.format(baseline)) the process holds; use a smaller tile, fewer --threads or more --memory")
+            }
+            tileSize = requested
+        } else {
+            // The largest tile that fits, but no larger than the scene needs.
+            let sceneEdge = max(sceneWidth, sceneHeight)
+            var t = tileSizeQuantum
+            while t * 2 <= largestTile && fits(t * 2) && t < sceneEdge { t *= 2 }
+            tileSize = t
+        }
+        let spare = available - threads * cost(tileSize)
+        let cache = max(cacheNeed(tileSize), min(spare, 256 << 20))
+        return TilePlan(tileSize: tileSize, blockSize: tileSize % 512 == 0 ? 512 : 256, tilesInFlight: threads,
+                        cacheBytes: cache, bytesPerTile: cost(tileSize), budget: budget, baseline: baseline)
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import RasterIO
+import TileEngine
+
+/// Options every raster-wide command shares: the memory contract, threads, tiling, resume, logs.
+struct EngineCommandOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Peak memory budget, e.g. 256MiB, 2GiB (default: a quarter of RAM, at most 2 GiB). Peak RSS stays under it plus 64 MiB.", valueName: "size"))
+    var memory: String?
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Tile edge in pixels, a multiple of 256 (default: the largest that fits --memory).")
+    var tileSize: Int?
+
+    @Flag(help: "Discard a previous interrupted run of this output instead of resuming it.")
+    var restart = false
+
+    @Option(help: "Progress and log lines on stderr: text or json.")
+    var logFormat: ProgressReporter.Format = .text
+
+    @Option(help: "Seconds between resume checkpoints: at most this much work is redone after a kill.")
+    var checkpointSeconds: Double = 2
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let memory, ByteSize.parse(memory) == nil {
+            throw ValidationError("--memory '\(memory)' is not a size such as 256MiB or 2GiB")
+        }
+        guard checkpointSeconds >= 0 else { throw ValidationError("--checkpoint-seconds must not be negative") }
+        if let tileSize, tileSize <= 0 || tileSize % TilePlanner.tileSizeQuantum != 0 {
+            throw ValidationError("--tile-size must be a positive multiple of \(TilePlanner.tileSizeQuantum)")
+        }
+    }
+
+    var engineOptions: EngineOptions {
+        var options = EngineOptions()
+        if let memory, let bytes = ByteSize.parse(memory) { options.memoryBudget = bytes }
+        options.threads = threads
+        options.tileSize = tileSize
+        options.restart = restart
+        options.checkpointInterval = checkpointSeconds
+        return options
+    }
+
+    func progress(task: String, quiet: Bool) -> ProgressReporter {
+        ProgressReporter(task: task, format: logFormat, quiet: quiet)
+    }
+}
+
+extension ProgressReporter.Format: ExpressibleByArgument {}
+
+/// Runs a kernel over the scenes the user named, into one file or a folder with a mosaic.
+struct KernelRun {
+    let scenes: [String]
+    let out: String
+    let suffix: String
+    let cog: Bool
+    let engine: EngineCommandOptions
+    let global: GlobalOptions
+
+    func run(_ kernel: some TileKernel) throws {
+        global.apply()
+        let scenes = try SceneBatch.expand(self.scenes)
+        let progress = engine.progress(task: suffix, quiet: global.quiet)
+        do {
+            let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
+            if scenes.count == 1 && (ext == "tif" || ext == "tiff") {
+                try SceneBatch.validate(scenes, kernel: kernel)
+                let result = try TilePipeline.run(kernel, input: scenes[0], output: out, options: engine.engineOptions, progress: progress)
+                report(result)
+                if cog {
+                    let path = URL(fileURLWithPath: out).deletingPathExtension().path + ".cog.tif"
+                    try RasterCopies.writeCOG(from: out, to: path)
+                    print("wrote \(path)")
+                }
+            } else {
+                let result = try SceneBatch.run(kernel, scenes: scenes, outputFolder: out, suffix: suffix,
+                                                options: engine.engineOptions, cog: cog, progress: progress)
+                result.scenes.forEach(report)
+                if let mosaic = result.mosaic { print("wrote \(mosaic)") }
+                if let cog = result.cog { print("wrote \(cog)") }
+            }
+        } catch let error as EngineError {
+            throw CommandFailure(message: error.description)
+        } catch let error as PlanningError {
+            throw CommandFailure(message: error.description)
+        }
+    }
+
+    private func report(_ result: SceneRunResult) {
+        let rate = Double(result.pixels) / max(result.seconds, 1e-9) / 1e6
+        let resumed = result.resumedTiles > 0 ? ", \(result.resumedTiles) resumed" : ""
+        print(String(format: "wrote %@ (%d tiles%@, %.1f Mpixel/s, %@)", result.output, result.tiles, resumed, rate, result.plan.description))
+    }
+}

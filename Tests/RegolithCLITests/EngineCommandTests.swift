@@ -1,0 +1,172 @@
+import Foundation
+import RasterIO
+import Testing
+import TestSupport
+
+@Suite("Raster-wide commands as a user runs them: resume after kill -9, many scenes, bad input")
+struct EngineCommandTests {
+    static func pixels(_ path: String) throws -> [Float] {
+        let raster = try Raster.open(path)
+        return try raster.read(raster.fullWindow, as: Float.self)
+    }
+
+    /// Starts `regolith` with `arguments`, kills it with SIGKILL after `delay` seconds if still running.
+    /// Returns true when the kill landed mid-run.
+    static func runAndKill(_ arguments: [String], after delay: Double) throws -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try ChildProcess.regolith)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(delay)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        guard process.isRunning else { return false }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal
+    }
+
+    @Test func killNineAtSeveralMomentsThenResumeGivesTheSamePixels() throws {
+        let dir = try TemporaryDirectory()
+        let scene = try TestRasters.writeScene(dir.file("scene.tif"), width: 2048, height: 1536)
+        let reference = dir.file("reference.tif")
+        let whole = try ChildProcess.regolith(["focal-mean", scene, "--size", "9", "--out", reference, "--tile-size", "256", "--quiet"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+
+        let output = dir.file("resumed.tif")
+        let command = ["focal-mean", scene, "--size", "9", "--out", output, "--tile-size", "256",
+                       "--checkpoint-seconds", "0.05", "--threads", "2"]
+        var kills = 0
+        var delay = 0.35
+        var finalRun: ChildProcessResult? = nil
+        for _ in 0..<8 {
+            if try Self.runAndKill(command, after: delay) {
+                kills += 1
+                #expect(!FileManager.default.fileExists(atPath: output), "no file at the final path before the run completes")
+                delay += 0.25
+            } else {
+                break
+            }
+        }
+        if FileManager.default.fileExists(atPath: output) == false {
+            finalRun = try ChildProcess.regolith(command)
+            #expect(finalRun?.status == 0, "\(finalRun?.stderr ?? "")")
+        }
+        #expect(kills >= 2, "the kill points must land while the run is working")
+        if kills > 0 {
+            #expect(finalRun?.stderr.contains("resuming") == true || finalRun == nil, "the last run resumed: \(finalRun?.stderr ?? "")")
+        }
+        #expect(try Self.pixels(output) == Self.pixels(reference), "resumed output equals the uninterrupted one")
+        #expect(dir.contents().filter { $0.contains("partial") }.isEmpty, "partial file and journal are gone: \(dir.contents())")
+    }
+
+    @Test func aChangedCommandRefusesToResumeUntilRestart() throws {
+        let dir = try TemporaryDirectory()
+        let scene = try TestRasters.writeScene(dir.file("scene.tif"), width: 1536, height: 1536)
+        let output = dir.file("ndvi.tif")
+        var landed = false
+        for delay in [0.4, 0.6, 0.9, 1.3] where !landed {
+            landed = try Self.runAndKill(["focal-mean", scene, "--size", "9", "--out", output, "--tile-size", "256",
+                                          "--checkpoint-seconds", "0.05"], after: delay)
+                && FileManager.default.fileExists(atPath: dir.file("ndvi.partial.tif.journal"))
+        }
+        try #require(landed, "the run ended before it could be interrupted with a journal")
+        let changed = try ChildProcess.regolith(["focal-mean", scene, "--size", "5", "--out", output, "--tile-size", "256"])
+        #expect(changed.status == 1)
+        #expect(changed.stderr.contains("different command") && changed.stderr.contains("--restart"), "\(changed.stderr)")
+        #expect(changed.stderr.split(separator: "\n").count == 1)
+        let restarted = try ChildProcess.regolith(["focal-mean", scene, "--size", "5", "--out", output, "--tile-size", "256", "--restart", "--quiet"])
+        #expect(restarted.status == 0, "\(restarted.stderr)")
+        #expect(FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func manyScenesFromAListGiveOutputsAndAMosaic() throws {
+        let dir = try TemporaryDirectory()
+        try TestRasters.writeScene(dir.file("west.tif"), width: 400, height: 300)
+        let east = GeoTransform(originX: 727_000 + 1600, originY: 2_486_000, pixelWidth: 4, pixelHeight: 4)
+        try TestRasters.writeScene(dir.file("east.tif"), width: 300, height: 300, geoTransform: east)
+        try "# scenes\nwest.tif\n\neast.tif\n".write(toFile: dir.file("scenes.txt"), atomically: true, encoding: .utf8)
+        let result = try ChildProcess.regolith(["ndvi", "@" + dir.file("scenes.txt"), "--out", dir.file("out"), "--cog",
+                                                "--log-format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let outputs = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
+        #expect(outputs == ["east.ndvi.tif", "mosaic.ndvi.cog.tif", "mosaic.ndvi.vrt", "west.ndvi.tif"])
+        let mosaic = try Raster.open(dir.file("out/mosaic.ndvi.vrt"))
+        #expect(mosaic.width == 700 && mosaic.height == 300)
+        let westPart = try mosaic.read(Window(x: 0, y: 0, width: 400, height: 300), as: Float.self)
+        #expect(westPart == (try Self.pixels(dir.file("out/west.ndvi.tif"))))
+        let cog = try Raster.open(dir.file("out/mosaic.ndvi.cog.tif"))
+        #expect(cog.metadataItem("LAYOUT", domain: "IMAGE_STRUCTURE") == "COG" && cog.bands[0].overviewCount >= 1)
+        // --log-format json: every stderr line is a JSON object.
+        let lines = result.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["event"] != nil, "not a JSON event line: \(line)")
+        }
+    }
+
+    @Test func badScenesAreRefusedBeforeAnyWork() throws {
+        let dir = try TemporaryDirectory()
+        try TestRasters.writeScene(dir.file("good.tif"), width: 300, height: 200)
+        try TestRasters.writeScene(dir.file("three.tif"), width: 300, height: 200, bands: 3)
+        try TestRasters.writeScene(dir.file("zone49.tif"), width: 300, height: 200, spatialReference: try SpatialReference("EPSG:32649"))
+        _ = FileManager.default.createFile(atPath: dir.file("broken.tif"), contents: Data("not a tiff".utf8))
+        let cases: [([String], String, String)] = [
+            ([dir.file("good.tif"), dir.file("broken.tif")], dir.file("broken.tif"), "not a raster"),
+            ([dir.file("good.tif"), dir.file("missing.tif")], dir.file("missing.tif"), "no such file"),
+            ([dir.file("good.tif"), dir.file("three.tif")], dir.file("three.tif"), "has 3 band(s), but ndvi"),
+            ([dir.file("good.tif"), dir.file("zone49.tif")], dir.file("zone49.tif"), "UTM zone 49N"),
+        ]
+        for (scenes, culprit, problem) in cases {
+            let result = try ChildProcess.regolith(["ndvi"] + scenes + ["--out", dir.file("out")])
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("regolith: \(culprit): ") && result.stderr.contains(problem), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.file("out/good.ndvi.tif")), "nothing was processed")
+        }
+        let budget = try ChildProcess.regolith(["ndvi", dir.file("good.tif"), "--out", dir.file("n.tif"), "--memory", "40MiB"])
+        #expect(budget.status == 1 && budget.stderr.contains("--memory 40 MiB is too small"), "\(budget.stderr)")
+        let usage = try ChildProcess.regolith(["ndvi", dir.file("good.tif"), "--out", dir.file("n.tif"), "--memory", "lots"])
+        #expect(usage.status == 2)
+    }
+
+    @Test func unwritableOutputFolder() throws {
+        let dir = try TemporaryDirectory()
+        try TestRasters.writeScene(dir.file("good.tif"), width: 300, height: 200)
+        _ = FileManager.default.createFile(atPath: dir.file("file"), contents: Data())
+        let result = try ChildProcess.regolith(["ndvi", dir.file("good.tif"), "--out", dir.file("file/ndvi.tif")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("output folder") && result.stderr.contains("does not exist"), "\(result.stderr)")
+    }
+
+    /// A full disk mid-write: a clear error, nothing at the final path, and the partial run resumes
+    /// once there is room. Needs root to mount a tiny tmpfs.
+    @Test func diskFullDuringAWriteIsResumable() throws {
+        guard getuid() == 0 else {
+            print("diskFullDuringAWriteIsResumable: needs root to mount a small tmpfs; not run as uid \(getuid())")
+            return
+        }
+        let dir = try TemporaryDirectory()
+        let scene = try TestRasters.writeScene(dir.file("scene.tif"), width: 1024, height: 1024)
+        let small = dir.file("small")
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        let mount = try ChildProcess.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", small])
+        try #require(mount.status == 0, "cannot mount a tmpfs to fill: \(mount.stderr)")
+        defer { _ = try? ChildProcess.run("/bin/umount", [small]) }
+        let output = small + "/mean.tif"
+        let full = try ChildProcess.regolith(["focal-mean", scene, "--size", "3", "--out", output, "--tile-size", "256"])
+        #expect(full.status == 1)
+        let errorLine = full.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(errorLine.hasPrefix("regolith: \(small)/mean") && errorLine.contains("no space left on the device"), "\(full.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output), "no file at the final path")
+        // More room: the same command completes.
+        _ = try ChildProcess.run("/bin/mount", ["-o", "remount,size=64m", small])
+        let resumed = try ChildProcess.regolith(["focal-mean", scene, "--size", "3", "--out", output, "--tile-size", "256", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let reference = dir.file("reference.tif")
+        _ = try ChildProcess.regolith(["focal-mean", scene, "--size", "3", "--out", reference, "--tile-size", "256", "--quiet"])
+        #expect(try Self.pixels(output) == Self.pixels(reference))
+    }
+}

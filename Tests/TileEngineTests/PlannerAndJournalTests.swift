@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import RasterIO
+import TestSupport
+@testable import TileEngine
+
+@Suite("Planner, sizes, journal, histogram")
+struct PlannerAndJournalTests {
+    @Test func sizesParseLikeUsersWriteThem() {
+        #expect(ByteSize.parse("256MiB") == 256 << 20)
+        #expect(ByteSize.parse("2GiB") == 2 << 30)
+        #expect(ByteSize.parse("512M") == 512 << 20)
+        #expect(ByteSize.parse("1.5G") == 3 << 29)
+        #expect(ByteSize.parse("1048576") == 1 << 20)
+        #expect(ByteSize.parse("lots") == nil && ByteSize.parse("-1MiB") == nil && ByteSize.parse("3 parsecs") == nil)
+    }
+
+    @Test func planFitsTheBudget() throws {
+        let plan = try TilePlanner.plan(budget: 256 << 20, baseline: 70 << 20, threads: 2, halo: 0, inputBands: 2,
+                                        outputBands: 1, sceneWidth: 7300, sceneHeight: 6900)
+        #expect(plan.tileSize % 256 == 0 && plan.tileSize >= 256)
+        #expect(plan.baseline + plan.tilesInFlight * plan.bytesPerTile + plan.cacheBytes <= plan.budget)
+        let roomy = try TilePlanner.plan(budget: 4 << 30, baseline: 70 << 20, threads: 2, halo: 2, inputBands: 4,
+                                         outputBands: 4, sceneWidth: 7300, sceneHeight: 6900)
+        #expect(roomy.tileSize >= plan.tileSize)
+    }
+
+    @Test func impossibleBudgetsAreRefusedWithTheReason() {
+        let tooSmall = #expect(throws: PlanningError.self) {
+            try TilePlanner.plan(budget: 80 << 20, baseline: 70 << 20, threads: 2, halo: 0, inputBands: 4,
+                                 outputBands: 1, sceneWidth: 7300, sceneHeight: 6900)
+        }
+        #expect(tooSmall?.description.contains("--memory 80 MiB is too small") == true)
+        let tileTooBig = #expect(throws: PlanningError.self) {
+            try TilePlanner.plan(budget: 256 << 20, baseline: 70 << 20, threads: 2, halo: 0, inputBands: 4,
+                                 outputBands: 1, sceneWidth: 7300, sceneHeight: 6900, requestedTileSize: 4096)
+        }
+        #expect(tileTooBig?.description.contains("--tile-size 4096 does not fit") == true)
+        #expect(throws: PlanningError.self) {
+            try TilePlanner.plan(budget: 1 << 30, baseline: 70 << 20, threads: 1, halo: 0, inputBands: 1,
+                                 outputBands: 1, sceneWidth: 100, sceneHeight: 100, requestedTileSize: 300)
+        }
+    }
+
+    @Test func journalResumesOnlyTheSameCommandAndIgnoresATornLine() throws {
+        let dir = try TemporaryDirectory()
+        let input = try TestRasters.write(dir.file("in.tif"), width: 32, height: 32, bands: 1)
+        let signature = try RunSignature(kernel: "ndvi", input: input, tileSize: 256, blockSize: 256)
+        do {
+            let journal = try TileJournal(path: dir.file("j"), signature: signature)
+            try journal.record([0, 3])
+            try journal.record([5])
+        }
+        // A kill in the middle of a write leaves a torn line.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("j")))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("done 7 8".utf8))
+        try handle.close()
+        let resumed = try TileJournal(path: dir.file("j"), signature: signature)
+        #expect(resumed.finished == [0, 3, 5])
+        try resumed.record([9])
+        #expect(try TileJournal(path: dir.file("j"), signature: signature).finished == [0, 3, 5, 9])
+
+        let other = try RunSignature(kernel: "ndwi", input: input, tileSize: 256, blockSize: 256)
+        let refused = #expect(throws: TileJournal.Mismatch.self) { try TileJournal(path: dir.file("j"), signature: other) }
+        #expect(refused?.description.contains("the operation differs") == true)
+        #expect(refused?.description.contains("--restart") == true)
+        let retiled = try RunSignature(kernel: "ndvi", input: input, tileSize: 512, blockSize: 512)
+        let message = #expect(throws: TileJournal.Mismatch.self) { try TileJournal(path: dir.file("j"), signature: retiled) }
+        #expect(message?.description.contains("pass --tile-size 256") == true)
+    }
+
+    @Test func histogramPercentilesOverScenes() throws {
+        let dir = try TemporaryDirectory()
+        let a = try TestRasters.writeScene(dir.file("a.tif"), width: 300, height: 200, bands: 2)
+        let b = try TestRasters.writeScene(dir.file("b.tif"), width: 250, height: 220, bands: 2)
+        let result = try StatisticsPass.histograms(paths: [a, b], bins: 999, threads: 2)
+        var values: [Double] = []
+        for path in [a, b] {
+            let raster = try RasterIO.Raster.open(path)
+            values += try raster.read(raster.fullWindow, bands: [1], as: UInt16.self).filter { $0 != 0 }.map(Double.init)
+        }
+        values.sort()
+        #expect(result[0].statistics.count == values.count && result[0].histogram.total == values.count)
+        for p in [1.0, 50, 99] {
+            let exact = values[min(values.count - 1, Int(p / 100 * Double(values.count)))]
+            let estimate = try #require(result[0].histogram.percentile(p))
+            #expect(abs(estimate - exact) <= 1.5 * result[0].histogram.binWidth + 1, "p\(p): \(estimate) vs \(exact)")
+        }
+    }
+}
