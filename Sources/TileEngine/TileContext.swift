@@ -32,6 +32,11 @@ struct TileContext<Kernel: TileKernel>: Sendable {
     /// Reads `core` grown by the halo; pixels past the scene edge copy the nearest scene pixel.
     func read(_ core: Window, from raster: Raster, into buffers: inout TileBuffers) throws {
         let window = core.expanded(by: kernel.halo)
+        guard !kernel.inputBands.isEmpty else {
+            // A kernel that only needs the grid (kriging onto a scene's pixels): every pixel is data.
+            for i in 0..<window.pixelCount { buffers.state[i] = PixelState.data.rawValue }
+            return
+        }
         let inside = window.intersection(scene)
         let bands = kernel.inputBands.count
         let n = window.pixelCount

@@ -47,7 +47,8 @@ public protocol TileKernel: Sendable {
     /// A short name and every parameter that changes the output, e.g. "ndvi red=3 nir=4".
     /// A resumed run must have the same signature.
     var signature: String { get }
-    /// Input band numbers (1-based, as in `gdal_translate -b`).
+    /// Input band numbers (1-based, as in `gdal_translate -b`); empty for kernels that only need the
+    /// scene's grid (its size and georeferencing), such as kriging onto its pixels.
     var inputBands: [Int] { get }
     /// Pixels of context needed on each side: 0 for per-pixel kernels, (k − 1) / 2 for k × k windows.
     var halo: Int { get }

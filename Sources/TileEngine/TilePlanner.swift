@@ -31,6 +31,8 @@ public enum TilePlanner {
     public static let tileSizeQuantum = 256
     public static let largestTile = 2048
     public static let smallestCache = 16 << 20
+    /// A compressing thread's codec state (ZSTD context and buffers).
+    public static let codecBytesPerThread = 8 << 20
 
     /// Bytes one tile in flight holds: input (with halo) as Float32 plus its state byte, the
     /// output as Float32, kernel scratch, and GDAL's work copies of the output blocks it writes.
@@ -47,13 +49,17 @@ public enum TilePlanner {
             bytesPerTile(tileSize: t, halo: halo, inputBands: inputBands, outputBands: outputBands, scratchBytesPerPixel: scratchBytesPerPixel)
         }
         // The cache must hold the output blocks of every tile in flight while they are written,
-        // plus the input blocks a tile's halo shares with its neighbours.
+        // plus the input blocks a tile's halo shares with its neighbours. It is counted twice:
+        // GDAL's multi-threaded compression copies every dirty block it flushes (measured: with a
+        // generous cache, peak RSS grew by about the cache size again). Each compressing thread
+        // also holds a ZSTD context (a few MiB).
         func cacheNeed(_ t: Int) -> Int {
             max(smallestCache, threads * t * t * 4 * (outputBands + inputBands))
         }
-        func fits(_ t: Int) -> Bool { threads * cost(t) + cacheNeed(t) <= available }
+        func overhead(_ t: Int) -> Int { 2 * cacheNeed(t) + threads * codecBytesPerThread }
+        func fits(_ t: Int) -> Bool { threads * cost(t) + overhead(t) <= available }
 
-        let minimum = threads * cost(tileSizeQuantum) + cacheNeed(tileSizeQuantum)
+        let minimum = threads * cost(tileSizeQuantum) + overhead(tileSizeQuantum)
         guard available > 0, fits(tileSizeQuantum) || requestedTileSize != nil else {
             throw PlanningError(description: "--memory \(ByteSize.format(budget)) is too small: the process already holds \(ByteSize.format(baseline)) and \(threads) tile(s) of \(tileSizeQuantum) px need \(ByteSize.format(minimum)) more; give at least \(ByteSize.format(baseline + minimum)) or fewer --threads")
         }
@@ -63,7 +69,7 @@ public enum TilePlanner {
                 throw PlanningError(description: "--tile-size \(requested) is not a multiple of \(tileSizeQuantum)")
             }
             guard fits(requested) else {
-                throw PlanningError(description: "--tile-size \(requested) does not fit --memory \(ByteSize.format(budget)): \(threads) tile(s) need \(ByteSize.format(threads * cost(requested) + cacheNeed(requested))) besides the \(ByteSize.format(baseline)) the process holds; use a smaller tile, fewer --threads or more --memory")
+                throw PlanningError(description: "--tile-size \(requested) does not fit --memory \(ByteSize.format(budget)): \(threads) tile(s) need \(ByteSize.format(threads * cost(requested) + overhead(requested))) besides the \(ByteSize.format(baseline)) the process holds; use a smaller tile, fewer --threads or more --memory")
             }
             tileSize = requested
         } else {
@@ -73,8 +79,7 @@ public enum TilePlanner {
             while t * 2 <= largestTile && fits(t * 2) && t < sceneEdge { t *= 2 }
             tileSize = t
         }
-        let spare = available - threads * cost(tileSize)
-        let cache = max(cacheNeed(tileSize), min(spare, 256 << 20))
+        let cache = cacheNeed(tileSize)
         return TilePlan(tileSize: tileSize, blockSize: tileSize % 512 == 0 ? 512 : 256, tilesInFlight: threads,
                         cacheBytes: cache, bytesPerTile: cost(tileSize), budget: budget, baseline: baseline)
     }

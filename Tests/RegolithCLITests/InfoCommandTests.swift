@@ -64,6 +64,14 @@ struct InfoCommandTests {
         #expect(try ChildProcess.regolith(["frobnicate"]).status == 2)
     }
 
+    @Test(arguments: ["info", "synth", "correlate", "ndvi", "focal-mean"])
+    func everySubcommandHasHelpWithAnExample(command: String) throws {
+        let help = try ChildProcess.regolith([command, "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("Example"), "\(command) --help has no example")
+        #expect(help.stdout.contains("regolith \(command) "), "\(command) --help shows no usage line")
+    }
+
     @Test func helpAndVersion() throws {
         let help = try ChildProcess.regolith(["--help"])
         #expect(help.status == 0 && help.stdout.contains("info") && help.stdout.contains("Example"))
