@@ -1,0 +1,85 @@
+/// The lower-triangular L with L Lᵀ = A of a symmetric positive-definite matrix, row-major n × n.
+///
+/// The fast kriging paths factorise the sample covariance matrix once and then need only triangular
+/// solves; the in-place methods work on caller-owned buffers so inner loops do not allocate.
+struct CholeskyFactor: Sendable {
+    let order: Int
+    /// Row-major; the strict upper triangle is zero.
+    private(set) var lower: [Double]
+
+    /// Factorises the row-major symmetric `matrix` (only its lower triangle is read).
+    init(symmetric matrix: [Double], order n: Int) throws {
+        precondition(matrix.count == n * n)
+        var l = [Double](repeating: 0, count: n * n)
+        try l.withUnsafeMutableBufferPointer { l in
+            try matrix.withUnsafeBufferPointer { a in
+                try Self.factorise(a.baseAddress!, into: l.baseAddress!, order: n)
+            }
+        }
+        order = n
+        lower = l
+    }
+
+    /// Writes L into `l` (n × n, row-major); throws when A is not numerically positive definite.
+    static func factorise(_ a: UnsafePointer<Double>, into l: UnsafeMutablePointer<Double>, order n: Int) throws {
+        var largestDiagonal = 0.0
+        for i in 0..<n { largestDiagonal = max(largestDiagonal, a[i * n + i]) }
+        for i in 0..<n {
+            for j in 0...i {
+                var sum = a[i * n + j]
+                for k in 0..<j { sum -= l[i * n + k] * l[j * n + k] }
+                if i == j {
+                    // A pivot lost to rounding means two samples carry (nearly) the same information.
+                    guard sum > largestDiagonal * 1e-13 else {
+                        throw GeostatisticsError.singularSystem("the sample covariance matrix is not positive definite (pivot \(i + 1) is \(sum))")
+                    }
+                    l[i * n + i] = sum.squareRoot()
+                } else {
+                    l[i * n + j] = sum / l[j * n + j]
+                }
+            }
+            for j in (i + 1)..<max(n, i + 1) { l[i * n + j] = 0 }
+        }
+    }
+
+    /// In place b ← L⁻¹ b.
+    func forwardSubstitute(_ b: UnsafeMutablePointer<Double>) {
+        lower.withUnsafeBufferPointer { Self.forwardSubstitute(b, lower: $0.baseAddress!, order: order) }
+    }
+
+    /// In place b ← L⁻ᵀ b.
+    func backSubstitute(_ b: UnsafeMutablePointer<Double>) {
+        lower.withUnsafeBufferPointer { Self.backSubstitute(b, lower: $0.baseAddress!, order: order) }
+    }
+
+    /// A⁻¹ b.
+    func solve(_ b: [Double]) -> [Double] {
+        var x = b
+        x.withUnsafeMutableBufferPointer { x in
+            forwardSubstitute(x.baseAddress!)
+            backSubstitute(x.baseAddress!)
+        }
+        return x
+    }
+
+    @inline(__always)
+    static func forwardSubstitute(_ b: UnsafeMutablePointer<Double>, lower l: UnsafePointer<Double>, order n: Int) {
+        for i in 0..<n {
+            var sum = b[i]
+            let row = l + i * n
+            for k in 0..<i { sum -= row[k] * b[k] }
+            b[i] = sum / row[i]
+        }
+    }
+
+    @inline(__always)
+    static func backSubstitute(_ b: UnsafeMutablePointer<Double>, lower l: UnsafePointer<Double>, order n: Int) {
+        var i = n - 1
+        while i >= 0 {
+            var sum = b[i]
+            for k in (i + 1)..<max(n, i + 1) { sum -= l[k * n + i] * b[k] }
+            b[i] = sum / l[i * n + i]
+            i -= 1
+        }
+    }
+}
