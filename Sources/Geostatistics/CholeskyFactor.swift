@@ -29,8 +29,9 @@ struct CholeskyFactor: Sendable {
                 var sum = a[i * n + j]
                 for k in 0..<j { sum -= l[i * n + k] * l[j * n + k] }
                 if i == j {
-                    // A pivot lost to rounding means two samples carry (nearly) the same information.
-                    guard sum > largestDiagonal * 1e-13 else {
+                    // A pivot this small means two samples carry almost the same information (condition
+                    // number beyond ~1e10): the weights would be huge and cancelling, the predictions noise.
+                    guard sum > largestDiagonal * 1e-10 else {
                         throw GeostatisticsError.singularSystem("the sample covariance matrix is not positive definite (pivot \(i + 1) is \(sum))")
                     }
                     l[i * n + i] = sum.squareRoot()

@@ -12,7 +12,7 @@ enum DenseLinearSystem {
             for row in (column + 1)..<max(n, column + 1) where abs(a[row * n + column]) > abs(a[pivotRow * n + column]) {
                 pivotRow = row
             }
-            guard abs(a[pivotRow * n + column]) > scale * 1e-14 else {
+            guard abs(a[pivotRow * n + column]) > scale * 1e-10 else {
                 throw GeostatisticsError.singularSystem("the kriging matrix is singular at column \(column + 1)")
             }
             if pivotRow != column {
