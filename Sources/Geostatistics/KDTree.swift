@@ -39,59 +39,87 @@ struct KDTree: Sendable {
     /// Fills `neighbours` with the `neighbours.capacity` samples nearest to (qx, qy) within
     /// `maxDistance`, ordered by distance and then by index (so ties resolve like a stable brute-force sort).
     func nearest(x qx: Double, y qy: Double, maxDistance: Double, into neighbours: inout NeighbourList) {
-        neighbours.removeAll()
         let limit = maxDistance.isFinite ? maxDistance * maxDistance : Double.infinity
-        search(qx, qy, limit, 0, order.count, &neighbours)
+        let capacity = neighbours.capacity
+        // Raw pointers for the whole descent: array accesses in the recursion cost more than the search.
+        neighbours.count = x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                order.withUnsafeBufferPointer { order in
+                    axis.withUnsafeBufferPointer { axis in
+                        neighbours.indices.withUnsafeMutableBufferPointer { indices in
+                            neighbours.distancesSquared.withUnsafeMutableBufferPointer { distances in
+                                var search = Search(x: x.baseAddress!, y: y.baseAddress!, order: order.baseAddress!,
+                                                    axis: axis.baseAddress!, qx: qx, qy: qy, limit: limit,
+                                                    indices: indices.baseAddress!, distances: distances.baseAddress!,
+                                                    capacity: capacity)
+                                search.descend(0, order.count)
+                                return search.count
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
-    private func search(_ qx: Double, _ qy: Double, _ limit: Double, _ low: Int, _ high: Int, _ list: inout NeighbourList) {
-        guard low < high else { return }
-        let median = (low + high) / 2
-        let p = order[median]
-        let dx = x[p] - qx, dy = y[p] - qy
-        let d2 = dx * dx + dy * dy
-        if d2 <= limit { list.offer(index: p, distanceSquared: d2) }
-        let offset = axis[median] == 0 ? qx - x[p] : qy - y[p]
-        // Visit the side holding the query first; the far side only if the splitting line is close enough.
-        let (near, far) = offset < 0 ? ((low, median), (median + 1, high)) : ((median + 1, high), (low, median))
-        search(qx, qy, limit, near.0, near.1, &list)
-        let plane2 = offset * offset
-        if plane2 <= limit && (!list.isFull || plane2 <= list.worstDistanceSquared) {
-            search(qx, qy, limit, far.0, far.1, &list)
+    private struct Search {
+        let x: UnsafePointer<Double>
+        let y: UnsafePointer<Double>
+        let order: UnsafePointer<Int>
+        let axis: UnsafePointer<UInt8>
+        let qx: Double
+        let qy: Double
+        let limit: Double
+        let indices: UnsafeMutablePointer<Int>
+        let distances: UnsafeMutablePointer<Double>
+        let capacity: Int
+        var count = 0
+
+        mutating func descend(_ low: Int, _ high: Int) {
+            guard low < high else { return }
+            let median = (low + high) / 2
+            let p = order[median]
+            let dx = x[p] - qx, dy = y[p] - qy
+            let d2 = dx * dx + dy * dy
+            if d2 <= limit { offer(p, d2) }
+            let offset = axis[median] == 0 ? qx - x[p] : qy - y[p]
+            // The side holding the query first; the far side only if the splitting line is close enough.
+            if offset < 0 { descend(low, median) } else { descend(median + 1, high) }
+            let plane2 = offset * offset
+            if plane2 <= limit && (count < capacity || plane2 <= distances[count - 1]) {
+                if offset < 0 { descend(median + 1, high) } else { descend(low, median) }
+            }
+        }
+
+        @inline(__always)
+        mutating func offer(_ index: Int, _ d2: Double) {
+            let full = count == capacity
+            if full && (d2 > distances[count - 1] || (d2 == distances[count - 1] && index > indices[count - 1])) { return }
+            var position = full ? count - 1 : count
+            if !full { count += 1 }
+            while position > 0 && (d2 < distances[position - 1] || (d2 == distances[position - 1] && index < indices[position - 1])) {
+                indices[position] = indices[position - 1]
+                distances[position] = distances[position - 1]
+                position -= 1
+            }
+            indices[position] = index
+            distances[position] = d2
         }
     }
 }
 
-/// A bounded list of the nearest samples found so far, sorted by (distance², index); preallocated so
-/// neighbourhood searches in a pixel loop do not allocate.
+/// The nearest samples of the last search, sorted by (distance², index); preallocated so neighbourhood
+/// searches in a pixel loop do not allocate.
 struct NeighbourList {
     let capacity: Int
-    private(set) var count = 0
-    private(set) var indices: [Int]
-    private(set) var distancesSquared: [Double]
+    fileprivate(set) var count = 0
+    fileprivate(set) var indices: [Int]
+    fileprivate(set) var distancesSquared: [Double]
 
     init(capacity: Int) {
         precondition(capacity > 0)
         self.capacity = capacity
         indices = [Int](repeating: 0, count: capacity)
         distancesSquared = [Double](repeating: 0, count: capacity)
-    }
-
-    var isFull: Bool { count == capacity }
-    var worstDistanceSquared: Double { distancesSquared[count - 1] }
-
-    mutating func removeAll() { count = 0 }
-
-    mutating func offer(index: Int, distanceSquared d2: Double) {
-        if isFull && (d2, index) >= (distancesSquared[count - 1], indices[count - 1]) { return }
-        var position = isFull ? count - 1 : count
-        if !isFull { count += 1 }
-        while position > 0 && (d2, index) < (distancesSquared[position - 1], indices[position - 1]) {
-            indices[position] = indices[position - 1]
-            distancesSquared[position] = distancesSquared[position - 1]
-            position -= 1
-        }
-        indices[position] = index
-        distancesSquared[position] = d2
     }
 }

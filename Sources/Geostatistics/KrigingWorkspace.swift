@@ -1,3 +1,5 @@
+import Foundation
+
 /// Scratch memory and the current factorised system for the fast kriging path; one per thread.
 ///
 /// Everything a prediction touches is allocated once here, so the per-pixel loop does not allocate.
@@ -85,24 +87,22 @@ final class KrigingWorkspace {
             guard try selectLocalSystem(x: px, y: py, maxDistance: maxDistance) else { return nil }
         }
         let m = systemCount
-        let model = kriging.model
         var value = mean
-        for a in 0..<m {
-            let i = systemIndices[a]
-            var c: Double
-            if isPointSupport {
-                let dx = x[i] - px, dy = y[i] - py
-                c = model.covariance((dx * dx + dy * dy).squareRoot())
-            } else {
-                c = 0
+        if isPointSupport {
+            pointCovariances(x: px, y: py, count: m)
+        } else {
+            let model = kriging.model
+            for a in 0..<m {
+                let i = systemIndices[a]
+                var c = 0.0
                 for k in 0..<supportCount {
                     let dx = x[i] - (px + supportX[k]), dy = y[i] - (py + supportY[k])
                     c += supportWeight[k] * model.continuousCovariance((dx * dx + dy * dy).squareRoot())
                 }
+                covariances[a] = c
             }
-            covariances[a] = c
-            value += c * residualWeights[a]
         }
+        value += CholeskyFactor.dot(covariances, residualWeights, count: m)
         guard wantVariance else { return KrigingPrediction(value: value, variance: .nan) }
         solved.update(from: covariances, count: m)
         CholeskyFactor.forwardSubstitute(solved, lower: lower, order: m)
@@ -113,6 +113,37 @@ final class KrigingWorkspace {
         }
         let unbiasednessPenalty = (1 - onesProjection) * (1 - onesProjection) / onesNorm
         return KrigingPrediction(value: value, variance: kriging.supportVariance - explained + unbiasednessPenalty)
+    }
+
+    /// covariances[a] = C(|x_a − p|) for the current system, with the model kind switched once outside
+    /// the loop (this loop is most of the cost of a global-neighbourhood prediction).
+    private func pointCovariances(x px: Double, y py: Double, count m: Int) {
+        let model = kriging.model
+        let sill = model.sill, partialSill = model.partialSill, range = model.range
+        @inline(__always) func distance(_ a: Int) -> Double {
+            let i = systemIndices[a]
+            let dx = x[i] - px, dy = y[i] - py
+            return (dx * dx + dy * dy).squareRoot()
+        }
+        switch model.kind {
+        case .spherical:
+            for a in 0..<m {
+                let t = distance(a) / range
+                covariances[a] = t == 0 ? sill : t >= 1 ? 0 : partialSill * (1 - t * (1.5 - 0.5 * t * t))
+            }
+        case .exponential:
+            for a in 0..<m {
+                let h = distance(a)
+                covariances[a] = h == 0 ? sill : partialSill * exp(-h / range)
+            }
+        case .gaussian:
+            for a in 0..<m {
+                let t = distance(a) / range
+                covariances[a] = t == 0 ? sill : partialSill * exp(-t * t)
+            }
+        case .nugget:
+            for a in 0..<m { covariances[a] = distance(a) == 0 ? sill : 0 }
+        }
     }
 
     /// Finds the neighbour set and makes its factorised system current, reusing the last one when the
