@@ -20,6 +20,9 @@ final class KrigingWorkspace {
     private let isPointSupport: Bool
     /// Sample indices of the current system; ascending for local neighbourhoods.
     private let systemIndices: UnsafeMutablePointer<Int>
+    /// Coordinates of the current system's samples, in system order.
+    private let systemX: UnsafeMutablePointer<Double>
+    private let systemY: UnsafeMutablePointer<Double>
     private var systemCount = 0
     private var hasSystem = false
     private let candidate: UnsafeMutablePointer<Int>
@@ -29,6 +32,8 @@ final class KrigingWorkspace {
     private let residualWeights: UnsafeMutablePointer<Double>
     private let covariances: UnsafeMutablePointer<Double>
     private let solved: UnsafeMutablePointer<Double>
+    /// Eight right-hand sides side by side, for `predictGlobalBatch`.
+    private let batch: UnsafeMutablePointer<SIMD8<Double>>
     private var onesNorm = 0.0
     private var mean = 0.0
     /// How many systems this workspace has factorised (the global one counts as zero: it is shared).
@@ -49,6 +54,8 @@ final class KrigingWorkspace {
         supportCount = kriging.supportPoints.count
         isPointSupport = kriging.supportPoints.isPoint
         systemIndices = .allocate(capacity: capacity)
+        systemX = .allocate(capacity: capacity)
+        systemY = .allocate(capacity: capacity)
         candidate = .allocate(capacity: capacity)
         let isGlobal = kriging.global != nil
         // The global system is factorised already; only a local one needs room to build its matrix.
@@ -58,8 +65,13 @@ final class KrigingWorkspace {
         residualWeights = .allocate(capacity: capacity)
         covariances = .allocate(capacity: capacity)
         solved = .allocate(capacity: capacity)
+        batch = .allocate(capacity: isGlobal ? capacity : 1)
         if let global = kriging.global {
-            for a in 0..<capacity { systemIndices[a] = global.indices[a] }
+            for a in 0..<capacity {
+                systemIndices[a] = global.indices[a]
+                systemX[a] = x[global.indices[a]]
+                systemY[a] = y[global.indices[a]]
+            }
             global.lower.withUnsafeBufferPointer { lower.initialize(from: $0.baseAddress!, count: capacity * capacity) }
             global.onesSolved.withUnsafeBufferPointer { onesSolved.initialize(from: $0.baseAddress!, count: capacity) }
             global.residualWeights.withUnsafeBufferPointer { residualWeights.initialize(from: $0.baseAddress!, count: capacity) }
@@ -68,10 +80,11 @@ final class KrigingWorkspace {
     }
 
     deinit {
-        for pointer in [x, y, z, supportX, supportY, supportWeight, matrix, lower, onesSolved, residualWeights, covariances, solved] {
+        for pointer in [x, y, z, systemX, systemY, supportX, supportY, supportWeight, matrix, lower, onesSolved, residualWeights, covariances, solved] {
             pointer.deallocate()
         }
         systemIndices.deallocate()
+        batch.deallocate()
         candidate.deallocate()
     }
 
@@ -87,22 +100,8 @@ final class KrigingWorkspace {
             guard try selectLocalSystem(x: px, y: py, maxDistance: maxDistance) else { return nil }
         }
         let m = systemCount
-        var value = mean
-        if isPointSupport {
-            pointCovariances(x: px, y: py, count: m)
-        } else {
-            let model = kriging.model
-            for a in 0..<m {
-                let i = systemIndices[a]
-                var c = 0.0
-                for k in 0..<supportCount {
-                    let dx = x[i] - (px + supportX[k]), dy = y[i] - (py + supportY[k])
-                    c += supportWeight[k] * model.continuousCovariance((dx * dx + dy * dy).squareRoot())
-                }
-                covariances[a] = c
-            }
-        }
-        value += CholeskyFactor.dot(covariances, residualWeights, count: m)
+        fillCovariances(x: px, y: py)
+        let value = mean + CholeskyFactor.dot(covariances, residualWeights, count: m)
         guard wantVariance else { return KrigingPrediction(value: value, variance: .nan) }
         solved.update(from: covariances, count: m)
         CholeskyFactor.forwardSubstitute(solved, lower: lower, order: m)
@@ -115,34 +114,88 @@ final class KrigingWorkspace {
         return KrigingPrediction(value: value, variance: kriging.supportVariance - explained + unbiasednessPenalty)
     }
 
-    /// covariances[a] = C(|x_a − p|) for the current system, with the model kind switched once outside
-    /// the loop (this loop is most of the cost of a global-neighbourhood prediction).
-    private func pointCovariances(x px: Double, y py: Double, count m: Int) {
+    /// Eight global-neighbourhood predictions with variances at once (`lanes` ≤ 8 of them used): the
+    /// triangular solves for the variances run on eight right-hand sides together, so each element of
+    /// the factor is loaded once per eight pixels and the arithmetic is SIMD-wide.
+    func predictGlobalBatch(x px: SIMD8<Double>, y py: SIMD8<Double>, lanes: Int,
+                            values: inout SIMD8<Double>, variances: inout SIMD8<Double>) {
+        precondition(kriging.global != nil && lanes >= 1 && lanes <= 8)
+        let m = systemCount
+        for lane in 0..<8 {
+            // Unused lanes repeat the last location so every lane stays finite.
+            let source = min(lane, lanes - 1)
+            fillCovariances(x: px[source], y: py[source])
+            values[lane] = mean + CholeskyFactor.dot(covariances, residualWeights, count: m)
+            for a in 0..<m { batch[a][lane] = covariances[a] }
+        }
+        // In place: row i of L⁻¹C from the right-hand side i and the solved rows before it.
+        for i in 0..<m {
+            let row = lower + i * m
+            var first = SIMD8<Double>(), second = SIMD8<Double>()
+            var k = 0
+            while k + 2 <= i {
+                first += row[k] * batch[k]
+                second += row[k + 1] * batch[k + 1]
+                k += 2
+            }
+            if k < i { first += row[k] * batch[k] }
+            batch[i] = (batch[i] - (first + second)) / row[i]
+        }
+        var explained = SIMD8<Double>(), onesProjection = SIMD8<Double>()
+        for a in 0..<m {
+            explained += batch[a] * batch[a]
+            onesProjection += onesSolved[a] * batch[a]
+        }
+        let shortfall = 1 - onesProjection
+        variances = kriging.supportVariance - explained + shortfall * shortfall / onesNorm
+    }
+
+    /// covariances[a] = covariance between system sample a and the support centred at (px, py).
+    @inline(__always)
+    private func fillCovariances(x px: Double, y py: Double) {
+        covariances.update(repeating: 0, count: systemCount)
+        if isPointSupport {
+            accumulateCovariances(x: px, y: py, weight: 1, includeNugget: true)
+            return
+        }
+        for k in 0..<supportCount {
+            accumulateCovariances(x: px + supportX[k], y: py + supportY[k], weight: supportWeight[k], includeNugget: false)
+        }
+    }
+
+    /// covariances[a] += weight · C(|x_a − p|), with the model kind switched once outside the loop (this
+    /// loop is most of the cost of a global-neighbourhood prediction). Without `includeNugget` a zero
+    /// distance gets the continuous limit, as a point inside a block does.
+    private func accumulateCovariances(x px: Double, y py: Double, weight: Double, includeNugget: Bool) {
+        let m = systemCount
         let model = kriging.model
-        let sill = model.sill, partialSill = model.partialSill, range = model.range
+        let partialSill = model.partialSill, range = model.range
+        let atZero = includeNugget ? model.sill : (model.kind == .nugget ? 0 : partialSill)
+        // Contiguous coordinates and local pointers let the compiler keep the loop tight (and vectorise
+        // the spherical case).
+        let sx = systemX, sy = systemY, covariances = covariances
         @inline(__always) func distance(_ a: Int) -> Double {
-            let i = systemIndices[a]
-            let dx = x[i] - px, dy = y[i] - py
+            let dx = sx[a] - px, dy = sy[a] - py
             return (dx * dx + dy * dy).squareRoot()
         }
         switch model.kind {
         case .spherical:
             for a in 0..<m {
                 let t = distance(a) / range
-                covariances[a] = t == 0 ? sill : t >= 1 ? 0 : partialSill * (1 - t * (1.5 - 0.5 * t * t))
+                covariances[a] += weight * (t == 0 ? atZero : t >= 1 ? 0 : partialSill * (1 - t * (1.5 - 0.5 * t * t)))
             }
         case .exponential:
             for a in 0..<m {
                 let h = distance(a)
-                covariances[a] = h == 0 ? sill : partialSill * exp(-h / range)
+                covariances[a] += weight * (h == 0 ? atZero : partialSill * exp(-h / range))
             }
         case .gaussian:
             for a in 0..<m {
                 let t = distance(a) / range
-                covariances[a] = t == 0 ? sill : partialSill * exp(-t * t)
+                covariances[a] += weight * (t == 0 ? atZero : partialSill * exp(-t * t))
             }
         case .nugget:
-            for a in 0..<m { covariances[a] = distance(a) == 0 ? sill : 0 }
+            for a in 0..<m { covariances[a] += weight * (distance(a) == 0 ? atZero : 0) }
         }
     }
 
@@ -174,6 +227,10 @@ final class KrigingWorkspace {
         }
         hasSystem = false
         systemIndices.update(from: candidate, count: m)
+        for a in 0..<m {
+            systemX[a] = x[candidate[a]]
+            systemY[a] = y[candidate[a]]
+        }
         (onesNorm, mean) = try FactorizedSystem.prepare(
             indices: systemIndices, count: m, x: x, y: y, z: z, model: kriging.model, matrix: matrix, lower: lower,
             onesSolved: onesSolved, residualWeights: residualWeights)

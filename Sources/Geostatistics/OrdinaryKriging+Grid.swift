@@ -62,6 +62,10 @@ extension OrdinaryKriging {
             do {
                 for row in rows {
                     if failure.hasFailed { return }
+                    if global != nil && output.wantsVariance {
+                        Self.predictGlobalRow(row, window, workspace, output)
+                        continue
+                    }
                     for column in 0..<window.width {
                         let (x, y) = window.centre(column: column, row: row)
                         let prediction = try workspace.predict(x: x, y: y, variance: output.wantsVariance)
@@ -73,6 +77,26 @@ extension OrdinaryKriging {
             }
         }
         if let error = failure.error { throw error }
+    }
+}
+
+extension OrdinaryKriging {
+    /// One row with a global neighbourhood and variances, eight pixels per batched solve.
+    fileprivate static func predictGlobalRow(_ row: Int, _ window: GridWindow, _ workspace: KrigingWorkspace, _ output: GridOutput) {
+        var column = 0
+        var values = SIMD8<Double>(), variances = SIMD8<Double>()
+        while column < window.width {
+            let lanes = min(8, window.width - column)
+            var xs = SIMD8<Double>(), ys = SIMD8<Double>()
+            for lane in 0..<lanes {
+                (xs[lane], ys[lane]) = window.centre(column: column + lane, row: row)
+            }
+            workspace.predictGlobalBatch(x: xs, y: ys, lanes: lanes, values: &values, variances: &variances)
+            for lane in 0..<lanes {
+                output.store(KrigingPrediction(value: values[lane], variance: variances[lane]), at: row * window.width + column + lane)
+            }
+            column += lanes
+        }
     }
 }
 
