@@ -138,6 +138,23 @@ struct FastPathTests {
         #expect(maxRelativeError(viaCholesky, viaElimination) < 1e-9)
     }
 
+    @Test(arguments: [KrigingNeighbourhood.global, .nearest(7), .nearest(5, maxDistance: 120)])
+    func leaveOneOutEqualsReferenceKrigingWithoutTheSample(neighbourhood: KrigingNeighbourhood) throws {
+        let samples = try Self.randomSamples(count: 40, seed: 21)
+        let model = Self.models[0]
+        let cv = try CrossValidation.leaveOneOut(samples: samples, model: model, neighbourhood: neighbourhood)
+        for i in samples.indices {
+            let without = try OrdinaryKriging(samples: samples.removing([i]), model: model, neighbourhood: neighbourhood)
+            let reference = try without.predictReference(x: samples.x[i], y: samples.y[i])
+            let fast = cv.residuals[i].map { KrigingPrediction(value: $0.predicted, variance: $0.variance) }
+            Self.expectClose(fast, reference, "LOO sample \(i) \(neighbourhood)")
+            if let r = cv.residuals[i] {
+                #expect(r.observed == samples.z[i])
+                #expect(abs(r.zScore - r.residual / r.variance.squareRoot()) < 1e-12)
+            }
+        }
+    }
+
     @Test func kFoldWithOneSamplePerFoldIsLeaveOneOut() throws {
         let samples = try Self.randomSamples(count: 30, seed: 11)
         let model = Self.models[1]
@@ -148,7 +165,6 @@ struct FastPathTests {
         #expect(fiveFold.residuals.allSatisfy { $0 != nil })
         #expect(fiveFold.rootMeanSquaredError > 0 && fiveFold.meanSquaredZScore > 0)
         #expect(fiveFold != loo)
-        // Held out from one fold: the prediction of sample i must equal kriging without its fold.
         let again = try CrossValidation.kFold(samples: samples, model: model, k: 5, seed: 4)
         #expect(again == fiveFold, "folds are reproducible for a seed")
     }

@@ -88,7 +88,8 @@ struct GstatAgreementTests {
                 continue
             }
             // Samples tied in distance at the nmax-th place make the neighbourhood ambiguous: we take the
-            // lower sample index, gstat whichever its quadtree yields first. Skip those locations.
+            // lower sample index, gstat whichever its quadtree queue yields first (it keeps squared
+            // distances as floats). Skip those locations (3 of 3103 on meuse.grid).
             if case let .nearest(count, _) = neighbourhood, nmaxBoundaryIsTied(kriging, x, y, count) {
                 ambiguous += 1
                 continue
@@ -110,6 +111,10 @@ struct GstatAgreementTests {
         return d2.count > count && d2[count - 1] == d2[count]
     }
 
+    /// With gstat's default Gauss–Legendre discretisation the agreement is ~1e-9 (prediction) and ~1e-7
+    /// (variance) rather than ~1e-12: gstat keeps discretisation weights in single precision (`float weight`
+    /// in the DPOINT union of data.h; rounding our weights to Float reproduces its predictions to all
+    /// printed digits). Equal weights (regular discretisation, 1/16 is exact in float) agree to rounding.
     @Test(arguments: [("default", KrigingSupport.block(width: 40, height: 40), KrigingNeighbourhood.global),
                       ("regular", .block(width: 40, height: 40, discretization: .regular(4)), .global),
                       ("nmax20", .block(width: 40, height: 40), .nearest(20))])
