@@ -20,6 +20,13 @@ struct CholeskyFactor: Sendable {
         lower = l
     }
 
+    /// Wraps a factor produced by `factorise`.
+    init(validatedLower lower: [Double], order n: Int) {
+        precondition(lower.count == n * n)
+        order = n
+        self.lower = lower
+    }
+
     /// Writes L into `l` (n × n, row-major); throws when A is not numerically positive definite.
     static func factorise(_ a: UnsafePointer<Double>, into l: UnsafeMutablePointer<Double>, order n: Int) throws {
         var largestDiagonal = 0.0

@@ -25,8 +25,30 @@ public struct CrossValidation: Sendable, Equatable {
     private func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
 
     /// Leave-one-out: every sample predicted from all the others (gstat's `krige.cv` default).
+    ///
+    /// With the global neighbourhood this needs one factorisation, not one per sample (Dubrule 1983):
+    /// with B the inverse of the bordered matrix [K 1; 1ᵀ 0], the held-out residual is (B[z; 0])_i / B_ii
+    /// and its kriging variance 1 / B_ii, where B_ii = (K⁻¹)_ii − (K⁻¹1)_i² / 1ᵀK⁻¹1 and B[z; 0] is
+    /// K⁻¹(z − m̂1). `leaveOneOutByRefitting` is the plain reference.
     public static func leaveOneOut(samples: SpatialSamples, model: VariogramModel,
                                    neighbourhood: KrigingNeighbourhood = .global) throws -> CrossValidation {
+        guard neighbourhood == .global else { return try leaveOneOutByRefitting(samples: samples, model: model, neighbourhood: neighbourhood) }
+        guard samples.count >= 2 else { throw GeostatisticsError.tooFewSamples(samples.count, needed: 2) }
+        let system = try FactorizedSystem(indices: Array(samples.indices), samples: samples, model: model)
+        let onesWeights = CholeskyFactor(validatedLower: system.lower, order: samples.count).solve([Double](repeating: 1, count: samples.count))
+        let inverseDiagonal = system.inverseDiagonal()
+        var residuals: [Residual?] = []
+        for i in samples.indices {
+            let b = inverseDiagonal[i] - onesWeights[i] * onesWeights[i] / system.onesNorm
+            let residual = system.residualWeights[i] / b
+            residuals.append(Residual(observed: samples.z[i], predicted: samples.z[i] - residual, variance: 1 / b))
+        }
+        return CrossValidation(residuals: residuals)
+    }
+
+    /// Leave-one-out by kriging each sample from a system rebuilt without it.
+    public static func leaveOneOutByRefitting(samples: SpatialSamples, model: VariogramModel,
+                                              neighbourhood: KrigingNeighbourhood = .global) throws -> CrossValidation {
         try kFold(samples: samples, model: model, neighbourhood: neighbourhood, folds: Array(samples.indices))
     }
 

@@ -163,6 +163,32 @@ struct FactorizedSystem: Sendable {
         self.residualWeights = residualWeights
     }
 
+    /// diag(K⁻¹): (K⁻¹)_ii = ‖L⁻¹ e_i‖², one forward substitution per sample.
+    func inverseDiagonal() -> [Double] {
+        let m = indices.count
+        var diagonal = [Double](repeating: 0, count: m)
+        var column = [Double](repeating: 0, count: m)
+        lower.withUnsafeBufferPointer { lower in
+            column.withUnsafeMutableBufferPointer { column in
+                for i in 0..<m {
+                    column.update(repeating: 0)
+                    column[i] = 1
+                    // L⁻¹e_i is zero above row i, so the substitution can start there.
+                    for r in i..<m {
+                        let row = lower.baseAddress! + r * m
+                        var sum = column[r]
+                        for k in i..<r { sum -= row[k] * column[k] }
+                        column[r] = sum / row[r]
+                    }
+                    var norm = 0.0
+                    for r in i..<m { norm += column[r] * column[r] }
+                    diagonal[i] = norm
+                }
+            }
+        }
+        return diagonal
+    }
+
     /// Builds and factorises the system of the `count` samples at `indices` into caller-owned buffers
     /// (`matrix` and `lower` hold count², the vectors count); returns (1ᵀK⁻¹1, m̂). Allocation-free.
     static func prepare(indices: UnsafePointer<Int>, count m: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,

@@ -155,10 +155,21 @@ struct FastPathTests {
         }
     }
 
+    @Test(arguments: 0..<4)
+    func leaveOneOutFromOneFactorisationEqualsRefitting(modelIndex: Int) throws {
+        let samples = try Self.randomSamples(count: 45, seed: 31)
+        let fast = try CrossValidation.leaveOneOut(samples: samples, model: Self.models[modelIndex])
+        let refitted = try CrossValidation.leaveOneOutByRefitting(samples: samples, model: Self.models[modelIndex])
+        for (a, b) in zip(fast.residuals, refitted.residuals) {
+            Self.expectClose(a.map { KrigingPrediction(value: $0.predicted, variance: $0.variance) },
+                             b.map { KrigingPrediction(value: $0.predicted, variance: $0.variance) }, "LOO \(Self.models[modelIndex])")
+        }
+    }
+
     @Test func kFoldWithOneSamplePerFoldIsLeaveOneOut() throws {
         let samples = try Self.randomSamples(count: 30, seed: 11)
         let model = Self.models[1]
-        let loo = try CrossValidation.leaveOneOut(samples: samples, model: model)
+        let loo = try CrossValidation.leaveOneOutByRefitting(samples: samples, model: model)
         let kFold = try CrossValidation.kFold(samples: samples, model: model, k: 30, seed: 4)
         #expect(loo == kFold)
         let fiveFold = try CrossValidation.kFold(samples: samples, model: model, k: 5, seed: 4)
