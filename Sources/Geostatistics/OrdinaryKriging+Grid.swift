@@ -32,6 +32,31 @@ extension OrdinaryKriging {
         return (values, wantVariances ? variances : nil)
     }
 
+    /// Fast-path predictions at arbitrary locations (e.g. validation points), in parallel chunks that
+    /// each reuse one workspace; nil where the neighbourhood holds no sample.
+    public func predict(x: [Double], y: [Double], variance: Bool = true) throws -> [KrigingPrediction?] {
+        guard x.count == y.count else { throw GeostatisticsError.lengthMismatch(x: x.count, y: y.count, z: x.count) }
+        guard !x.isEmpty else { return [] }
+        var result = [KrigingPrediction?](repeating: nil, count: x.count)
+        let chunks = min(x.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        let failure = FirstFailure()
+        result.withUnsafeMutableBufferPointer { result in
+            let output = LocationOutput(base: result.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let workspace = KrigingWorkspace(self)
+                do {
+                    for i in (chunk * x.count / chunks)..<((chunk + 1) * x.count / chunks) {
+                        output.base[i] = try workspace.predict(x: x[i], y: y[i], variance: variance)
+                    }
+                } catch {
+                    failure.record(error)
+                }
+            }
+        }
+        if let error = failure.error { throw error }
+        return result
+    }
+
     /// The reference solver at every pixel centre, row-major (for tests of the grid path).
     func predictGridReference(_ window: GridWindow) throws -> [KrigingPrediction?] {
         var result: [KrigingPrediction?] = []
@@ -119,6 +144,11 @@ private struct GridOutput: @unchecked Sendable {
         if let doubleValues { doubleValues[index] = value }
         if let doubleVariances { doubleVariances[index] = variance }
     }
+}
+
+/// The result array shared by the location workers; each index is written by exactly one chunk.
+private struct LocationOutput: @unchecked Sendable {
+    let base: UnsafeMutablePointer<KrigingPrediction?>
 }
 
 /// The first error thrown by any band worker.

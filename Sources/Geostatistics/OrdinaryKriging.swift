@@ -52,7 +52,9 @@ public struct OrdinaryKriging: Sendable {
         }
     }
 
-    /// Fast-path prediction at (x, y); nil when the neighbourhood holds no sample.
+    /// Fast-path prediction at (x, y); nil when the neighbourhood holds no sample. The variance is NaN
+    /// when `variance` is false. Each call sets up fresh scratch memory: for many locations use
+    /// `predict(x:y:)` with arrays or `predictGrid`.
     public func predict(x: Double, y: Double, variance: Bool = true) throws -> KrigingPrediction? {
         let workspace = KrigingWorkspace(self)
         return try workspace.predict(x: x, y: y, variance: variance)

@@ -75,6 +75,9 @@ struct FastPathTests {
             try floatValues.withUnsafeMutableBufferPointer { v in
                 try floatVariances.withUnsafeMutableBufferPointer { s in try kriging.predictGrid(window, values: v, variances: s) }
             }
+            let centres = (0..<window.pixelCount).map { window.centre(column: $0 % window.width, row: $0 / window.width) }
+            let atLocations = try kriging.predict(x: centres.map(\.x), y: centres.map(\.y))
+            for i in 0..<window.pixelCount { Self.expectClose(atLocations[i], reference[i], "locations \(neighbourhood) \(support) \(i)") }
             let withoutVariance = try kriging.predictGrid(window, variances: false)
             #expect(withoutVariance.variances == nil)
             for i in 0..<window.pixelCount {
