@@ -8,6 +8,12 @@ public struct VariogramBin: Sendable, Equatable {
     public let meanDistance: Double
     /// Semivariance sum((zi − zj)²) / (2 np) (gstat's `gamma`).
     public let gamma: Double
+
+    public init(pairCount: Int, meanDistance: Double, gamma: Double) {
+        self.pairCount = pairCount
+        self.meanDistance = meanDistance
+        self.gamma = gamma
+    }
 }
 
 /// The isotropic experimental semivariogram with gstat's defaults (`variogram(z ~ 1, data)`).
@@ -24,6 +30,17 @@ public struct ExperimentalVariogram: Sendable, Equatable {
     public let cutoff: Double
     public let width: Double
     public let bins: [VariogramBin]
+
+    /// Bins computed elsewhere (e.g. read from gstat), to fit a model to.
+    public init(bins: [VariogramBin], cutoff: Double, width: Double) throws {
+        guard !bins.isEmpty else { throw GeostatisticsError.noPairsWithinCutoff(cutoff: cutoff) }
+        guard bins.allSatisfy({ $0.pairCount > 0 && $0.meanDistance >= 0 && $0.gamma >= 0 && $0.meanDistance.isFinite && $0.gamma.isFinite }) else {
+            throw GeostatisticsError.invalidParameter("variogram bins need positive pair counts and finite, non-negative distances and semivariances")
+        }
+        self.bins = bins
+        self.cutoff = cutoff
+        self.width = width
+    }
 
     public init(samples: SpatialSamples, cutoff: Double? = nil, width: Double? = nil) throws {
         guard samples.count >= 2 else { throw GeostatisticsError.tooFewSamples(samples.count, needed: 2) }
