@@ -33,8 +33,7 @@ struct CholeskyFactor: Sendable {
         for i in 0..<n { largestDiagonal = max(largestDiagonal, a[i * n + i]) }
         for i in 0..<n {
             for j in 0...i {
-                var sum = a[i * n + j]
-                for k in 0..<j { sum -= l[i * n + k] * l[j * n + k] }
+                let sum = a[i * n + j] - dot(l + i * n, l + j * n, count: j)
                 if i == j {
                     // A pivot this small means two samples carry almost the same information (condition
                     // number beyond ~1e10): the weights would be huge and cancelling, the predictions noise.

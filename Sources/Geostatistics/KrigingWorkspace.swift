@@ -7,6 +7,13 @@ import Foundation
 /// consecutive locations select the same samples (typical along a raster row).
 final class KrigingWorkspace {
     let kriging: OrdinaryKriging
+    // Hot-loop copies of the kriging setup: reading them through `kriging` would retain and release
+    // its arrays on every prediction.
+    private let model: VariogramModel
+    private let tree: KDTree
+    private let table: SampleCovarianceTable?
+    private let maxDistance: Double?
+    private let supportVariance: Double
     private let capacity: Int
     private let sampleCount: Int
     private var neighbours: NeighbourList
@@ -36,15 +43,29 @@ final class KrigingWorkspace {
     private let batch: UnsafeMutablePointer<SIMD8<Double>>
     private var onesNorm = 0.0
     private var mean = 0.0
+    /// Where the last neighbour search ran, and how far from there the selected set provably stays the
+    /// same: half the gap between the nmax-th and the (nmax+1)-th nearest distance (each distance
+    /// changes by at most the displacement). Zero when no such guarantee exists.
+    private var searchX = 0.0
+    private var searchY = 0.0
+    private var unchangedRadius = 0.0
+    /// How many neighbour searches ran (the rest were skipped by the guarantee above).
+    private(set) var searches = 0
     /// How many systems this workspace has factorised (the global one counts as zero: it is shared).
     private(set) var factorizations = 0
 
     init(_ kriging: OrdinaryKriging) {
         self.kriging = kriging
         let capacity = kriging.maximumNeighbours
+        model = kriging.model
+        tree = kriging.tree
+        table = kriging.covarianceTable
+        if case let .nearest(_, maxDistance) = kriging.neighbourhood { self.maxDistance = maxDistance } else { maxDistance = nil }
+        supportVariance = kriging.supportVariance
         self.capacity = capacity
         sampleCount = kriging.samples.count
-        neighbours = NeighbourList(capacity: max(capacity, 1))
+        // One neighbour beyond nmax tells how far the location may move before the set can change.
+        neighbours = NeighbourList(capacity: max(capacity, 1) + 1)
         x = Self.copy(kriging.samples.x)
         y = Self.copy(kriging.samples.y)
         z = Self.copy(kriging.samples.z)
@@ -96,7 +117,7 @@ final class KrigingWorkspace {
 
     /// Prediction at (px, py); nil when a local neighbourhood holds no sample.
     func predict(x px: Double, y py: Double, variance wantVariance: Bool) throws -> KrigingPrediction? {
-        if case let .nearest(_, maxDistance) = kriging.neighbourhood {
+        if let maxDistance {
             guard try selectLocalSystem(x: px, y: py, maxDistance: maxDistance) else { return nil }
         }
         let m = systemCount
@@ -111,7 +132,7 @@ final class KrigingWorkspace {
             onesProjection += solved[a] * onesSolved[a]
         }
         let unbiasednessPenalty = (1 - onesProjection) * (1 - onesProjection) / onesNorm
-        return KrigingPrediction(value: value, variance: kriging.supportVariance - explained + unbiasednessPenalty)
+        return KrigingPrediction(value: value, variance: supportVariance - explained + unbiasednessPenalty)
     }
 
     /// Eight global-neighbourhood predictions with variances at once (`lanes` ≤ 8 of them used): the
@@ -119,7 +140,7 @@ final class KrigingWorkspace {
     /// the factor is loaded once per eight pixels and the arithmetic is SIMD-wide.
     func predictGlobalBatch(x px: SIMD8<Double>, y py: SIMD8<Double>, lanes: Int,
                             values: inout SIMD8<Double>, variances: inout SIMD8<Double>) {
-        precondition(kriging.global != nil && lanes >= 1 && lanes <= 8)
+        precondition(maxDistance == nil && lanes >= 1 && lanes <= 8)
         let m = systemCount
         for lane in 0..<8 {
             // Unused lanes repeat the last location so every lane stays finite.
@@ -147,7 +168,7 @@ final class KrigingWorkspace {
             onesProjection += onesSolved[a] * batch[a]
         }
         let shortfall = 1 - onesProjection
-        variances = kriging.supportVariance - explained + shortfall * shortfall / onesNorm
+        variances = supportVariance - explained + shortfall * shortfall / onesNorm
     }
 
     /// covariances[a] = covariance between system sample a and the support centred at (px, py).
@@ -168,7 +189,6 @@ final class KrigingWorkspace {
     /// distance gets the continuous limit, as a point inside a block does.
     private func accumulateCovariances(x px: Double, y py: Double, weight: Double, includeNugget: Bool) {
         let m = systemCount
-        let model = kriging.model
         let partialSill = model.partialSill, range = model.range
         let atZero = includeNugget ? model.sill : (model.kind == .nugget ? 0 : partialSill)
         // Contiguous coordinates and local pointers let the compiler keep the loop tight (and vectorise
@@ -202,8 +222,21 @@ final class KrigingWorkspace {
     /// Finds the neighbour set and makes its factorised system current, reusing the last one when the
     /// set is unchanged. Returns false when no sample is within reach.
     private func selectLocalSystem(x px: Double, y py: Double, maxDistance: Double) throws -> Bool {
-        kriging.tree.nearest(x: px, y: py, maxDistance: maxDistance, into: &neighbours)
-        let m = neighbours.count
+        if hasSystem {
+            let dx = px - searchX, dy = py - searchY
+            if dx * dx + dy * dy < unchangedRadius * unchangedRadius { return true }
+        }
+        tree.nearest(x: px, y: py, maxDistance: maxDistance, into: &neighbours)
+        searches += 1
+        let m = min(neighbours.count, capacity)
+        // With a finite maxdist, samples can also cross that circle; keep it simple and search every time.
+        if neighbours.count > capacity && !maxDistance.isFinite {
+            let kth = neighbours.distancesSquared[capacity - 1].squareRoot()
+            let next = neighbours.distancesSquared[capacity].squareRoot()
+            (searchX, searchY, unchangedRadius) = (px, py, (next - kth) / 2)
+        } else {
+            unchangedRadius = 0
+        }
         guard m > 0 else { return false }
         neighbours.indices.withUnsafeBufferPointer { found in
             // Insertion sort: the set, not the distance order, identifies the system.
@@ -232,7 +265,8 @@ final class KrigingWorkspace {
             systemY[a] = y[candidate[a]]
         }
         (onesNorm, mean) = try FactorizedSystem.prepare(
-            indices: systemIndices, count: m, x: x, y: y, z: z, model: kriging.model, matrix: matrix, lower: lower,
+            indices: systemIndices, count: m, x: x, y: y, z: z, model: model, table: table,
+            matrix: matrix, lower: lower,
             onesSolved: onesSolved, residualWeights: residualWeights)
         systemCount = m
         hasSystem = true

@@ -26,6 +26,8 @@ public struct OrdinaryKriging: Sendable {
     let supportVariance: Double
     /// The factorised all-sample system, for the global neighbourhood.
     let global: FactorizedSystem?
+    /// All sample–sample covariances, for local neighbourhoods of moderate sample counts.
+    let covarianceTable: SampleCovarianceTable?
 
     public init(samples: SpatialSamples, model: VariogramModel, neighbourhood: KrigingNeighbourhood = .global,
                 support: KrigingSupport = .point) throws {
@@ -42,6 +44,8 @@ public struct OrdinaryKriging: Sendable {
         supportPoints = try SupportPoints(support)
         supportVariance = supportPoints.selfCovariance(model)
         global = neighbourhood == .global ? try FactorizedSystem(indices: Array(samples.indices), samples: samples, model: model) : nil
+        covarianceTable = neighbourhood != .global && samples.count <= SampleCovarianceTable.maximumSamples
+            ? SampleCovarianceTable(samples: samples, model: model) : nil
     }
 
     /// The largest neighbour set a system can have.
@@ -147,8 +151,9 @@ struct FactorizedSystem: Sendable {
                                     try samples.z.withUnsafeBufferPointer { z in
                                         try Self.prepare(
                                             indices: indices.baseAddress!, count: m, x: x.baseAddress!, y: y.baseAddress!,
-                                            z: z.baseAddress!, model: model, matrix: matrix.baseAddress!, lower: lower.baseAddress!,
-                                            onesSolved: onesSolved.baseAddress!, residualWeights: residualWeights.baseAddress!)
+                                            z: z.baseAddress!, model: model, table: nil, matrix: matrix.baseAddress!,
+                                            lower: lower.baseAddress!, onesSolved: onesSolved.baseAddress!,
+                                            residualWeights: residualWeights.baseAddress!)
                                     }
                                 }
                             }
@@ -193,19 +198,28 @@ struct FactorizedSystem: Sendable {
 
     /// Builds and factorises the system of the `count` samples at `indices` into caller-owned buffers
     /// (`matrix` and `lower` hold count², the vectors count); returns (1ᵀK⁻¹1, m̂). Allocation-free.
+    /// Covariances come from `table` when given, else from the model.
     static func prepare(indices: UnsafePointer<Int>, count m: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-                        z: UnsafePointer<Double>, model: VariogramModel, matrix: UnsafeMutablePointer<Double>,
-                        lower: UnsafeMutablePointer<Double>, onesSolved: UnsafeMutablePointer<Double>,
+                        z: UnsafePointer<Double>, model: VariogramModel, table: SampleCovarianceTable?,
+                        matrix: UnsafeMutablePointer<Double>, lower: UnsafeMutablePointer<Double>,
+                        onesSolved: UnsafeMutablePointer<Double>,
                         residualWeights: UnsafeMutablePointer<Double>) throws -> (onesNorm: Double, mean: Double) {
-        for a in 0..<m {
-            let i = indices[a]
-            matrix[a * m + a] = model.sill
-            for b in 0..<a {
-                let j = indices[b]
-                let dx = x[i] - x[j], dy = y[i] - y[j]
-                let c = model.covariance((dx * dx + dy * dy).squareRoot())
-                matrix[a * m + b] = c
-                matrix[b * m + a] = c
+        // Only the lower triangle is read by the factorisation.
+        if let table {
+            let n = table.sampleCount, all = table.values
+            for a in 0..<m {
+                let row = all + indices[a] * n
+                for b in 0...a { matrix[a * m + b] = row[indices[b]] }
+            }
+        } else {
+            for a in 0..<m {
+                let i = indices[a]
+                matrix[a * m + a] = model.sill
+                for b in 0..<a {
+                    let j = indices[b]
+                    let dx = x[i] - x[j], dy = y[i] - y[j]
+                    matrix[a * m + b] = model.covariance((dx * dx + dy * dy).squareRoot())
+                }
             }
         }
         try CholeskyFactor.factorise(matrix, into: lower, order: m)

@@ -100,6 +100,8 @@ struct FastPathTests {
             }
         }
         #expect(workspace.factorizations > 1)
+        #expect(workspace.searches < window.pixelCount, "moving less than half the neighbour gap skips the search")
+        #expect(workspace.searches >= workspace.factorizations)
         #expect(workspace.factorizations < window.pixelCount / 3, "\(workspace.factorizations) factorisations for \(window.pixelCount) pixels")
     }
 
