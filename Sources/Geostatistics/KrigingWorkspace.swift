@@ -6,16 +6,14 @@ import Foundation
 /// For a local neighbourhood the factorisation of the last neighbour set is kept and reused as long as
 /// consecutive locations select the same samples (typical along a raster row).
 final class KrigingWorkspace {
-    let kriging: OrdinaryKriging
-    // Hot-loop copies of the kriging setup: reading them through `kriging` would retain and release
-    // its arrays on every prediction.
+    // Copies of the kriging setup rather than the `OrdinaryKriging` value: reading through it would
+    // retain and release its arrays on every prediction.
     private let model: VariogramModel
     private let tree: KDTree
     private let table: SampleCovarianceTable?
     private let maxDistance: Double?
     private let supportVariance: Double
     private let capacity: Int
-    private let sampleCount: Int
     private var neighbours: NeighbourList
     private let x: UnsafeMutablePointer<Double>
     private let y: UnsafeMutablePointer<Double>
@@ -55,7 +53,6 @@ final class KrigingWorkspace {
     private(set) var factorizations = 0
 
     init(_ kriging: OrdinaryKriging) {
-        self.kriging = kriging
         let capacity = kriging.maximumNeighbours
         model = kriging.model
         tree = kriging.tree
@@ -63,7 +60,6 @@ final class KrigingWorkspace {
         if case let .nearest(_, maxDistance) = kriging.neighbourhood { self.maxDistance = maxDistance } else { maxDistance = nil }
         supportVariance = kriging.supportVariance
         self.capacity = capacity
-        sampleCount = kriging.samples.count
         // One neighbour beyond nmax tells how far the location may move before the set can change.
         neighbours = NeighbourList(capacity: max(capacity, 1) + 1)
         x = Self.copy(kriging.samples.x)
