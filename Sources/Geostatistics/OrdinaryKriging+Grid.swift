@@ -2,8 +2,9 @@ import Foundation
 
 extension OrdinaryKriging {
     /// Kriges every pixel centre of `window` into row-major buffers of `window.pixelCount` values, in
-    /// parallel over bands of rows. Pass nil for `variances` to skip the variance (for a global
-    /// neighbourhood it costs a triangular solve per pixel, the prediction only a dot product).
+    /// parallel over bands of rows. Pass nil for `variances` to skip the variance: for a global
+    /// neighbourhood the prediction is one dot product per pixel, the variance a triangular solve
+    /// (n²/2 multiply-adds, run eight pixels at a time).
     /// Pixels without a sample in their neighbourhood get `missingValue`.
     public func predictGrid(_ window: GridWindow, values: UnsafeMutableBufferPointer<Float>,
                             variances: UnsafeMutableBufferPointer<Float>? = nil, missingValue: Float = .nan) throws {
