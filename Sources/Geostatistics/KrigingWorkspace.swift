@@ -1,0 +1,272 @@
+import Foundation
+
+/// Scratch memory and the current factorised system for the fast kriging path; one per thread.
+///
+/// Everything a prediction touches is allocated once here, so the per-pixel loop does not allocate.
+/// For a local neighbourhood the factorisation of the last neighbour set is kept and reused as long as
+/// consecutive locations select the same samples (typical along a raster row).
+final class KrigingWorkspace {
+    // Copies of the kriging setup rather than the `OrdinaryKriging` value: reading through it would
+    // retain and release its arrays on every prediction.
+    private let model: VariogramModel
+    private let tree: KDTree
+    private let table: SampleCovarianceTable?
+    private let maxDistance: Double?
+    private let supportVariance: Double
+    private let capacity: Int
+    private var neighbours: NeighbourList
+    private let x: UnsafeMutablePointer<Double>
+    private let y: UnsafeMutablePointer<Double>
+    private let z: UnsafeMutablePointer<Double>
+    private let supportX: UnsafeMutablePointer<Double>
+    private let supportY: UnsafeMutablePointer<Double>
+    private let supportWeight: UnsafeMutablePointer<Double>
+    private let supportCount: Int
+    private let isPointSupport: Bool
+    /// Sample indices of the current system; ascending for local neighbourhoods.
+    private let systemIndices: UnsafeMutablePointer<Int>
+    /// Coordinates of the current system's samples, in system order.
+    private let systemX: UnsafeMutablePointer<Double>
+    private let systemY: UnsafeMutablePointer<Double>
+    private var systemCount = 0
+    private var hasSystem = false
+    private let candidate: UnsafeMutablePointer<Int>
+    private let matrix: UnsafeMutablePointer<Double>
+    private let lower: UnsafeMutablePointer<Double>
+    private let onesSolved: UnsafeMutablePointer<Double>
+    private let residualWeights: UnsafeMutablePointer<Double>
+    private let covariances: UnsafeMutablePointer<Double>
+    private let solved: UnsafeMutablePointer<Double>
+    /// Eight right-hand sides side by side, for `predictGlobalBatch`.
+    private let batch: UnsafeMutablePointer<SIMD8<Double>>
+    private var onesNorm = 0.0
+    private var mean = 0.0
+    /// Where the last neighbour search ran, and how far from there the selected set provably stays the
+    /// same: half the gap between the nmax-th and the (nmax+1)-th nearest distance (each distance
+    /// changes by at most the displacement). Zero when no such guarantee exists.
+    private var searchX = 0.0
+    private var searchY = 0.0
+    private var unchangedRadius = 0.0
+    /// How many neighbour searches ran (the rest were skipped by the guarantee above).
+    private(set) var searches = 0
+    /// How many systems this workspace has factorised (the global one counts as zero: it is shared).
+    private(set) var factorizations = 0
+
+    init(_ kriging: OrdinaryKriging) {
+        let capacity = kriging.maximumNeighbours
+        model = kriging.model
+        tree = kriging.tree
+        table = kriging.covarianceTable
+        if case let .nearest(_, maxDistance) = kriging.neighbourhood { self.maxDistance = maxDistance } else { maxDistance = nil }
+        supportVariance = kriging.supportVariance
+        self.capacity = capacity
+        // One neighbour beyond nmax tells how far the location may move before the set can change.
+        neighbours = NeighbourList(capacity: max(capacity, 1) + 1)
+        x = Self.copy(kriging.samples.x)
+        y = Self.copy(kriging.samples.y)
+        z = Self.copy(kriging.samples.z)
+        supportX = Self.copy(kriging.supportPoints.dx)
+        supportY = Self.copy(kriging.supportPoints.dy)
+        supportWeight = Self.copy(kriging.supportPoints.weight)
+        supportCount = kriging.supportPoints.count
+        isPointSupport = kriging.supportPoints.isPoint
+        systemIndices = .allocate(capacity: capacity)
+        systemX = .allocate(capacity: capacity)
+        systemY = .allocate(capacity: capacity)
+        candidate = .allocate(capacity: capacity)
+        let isGlobal = kriging.global != nil
+        // The global system is factorised already; only a local one needs room to build its matrix.
+        matrix = .allocate(capacity: isGlobal ? 1 : capacity * capacity)
+        lower = .allocate(capacity: capacity * capacity)
+        onesSolved = .allocate(capacity: capacity)
+        residualWeights = .allocate(capacity: capacity)
+        covariances = .allocate(capacity: capacity)
+        solved = .allocate(capacity: capacity)
+        batch = .allocate(capacity: isGlobal ? capacity : 1)
+        if let global = kriging.global {
+            for a in 0..<capacity {
+                systemIndices[a] = global.indices[a]
+                systemX[a] = x[global.indices[a]]
+                systemY[a] = y[global.indices[a]]
+            }
+            global.lower.withUnsafeBufferPointer { lower.initialize(from: $0.baseAddress!, count: capacity * capacity) }
+            global.onesSolved.withUnsafeBufferPointer { onesSolved.initialize(from: $0.baseAddress!, count: capacity) }
+            global.residualWeights.withUnsafeBufferPointer { residualWeights.initialize(from: $0.baseAddress!, count: capacity) }
+            (systemCount, onesNorm, mean, hasSystem) = (capacity, global.onesNorm, global.mean, true)
+        }
+    }
+
+    deinit {
+        for pointer in [x, y, z, systemX, systemY, supportX, supportY, supportWeight, matrix, lower, onesSolved, residualWeights, covariances, solved] {
+            pointer.deallocate()
+        }
+        systemIndices.deallocate()
+        batch.deallocate()
+        candidate.deallocate()
+    }
+
+    private static func copy(_ values: [Double]) -> UnsafeMutablePointer<Double> {
+        let pointer = UnsafeMutablePointer<Double>.allocate(capacity: max(values.count, 1))
+        values.withUnsafeBufferPointer { pointer.initialize(from: $0.baseAddress!, count: values.count) }
+        return pointer
+    }
+
+    /// Prediction at (px, py); nil when a local neighbourhood holds no sample.
+    func predict(x px: Double, y py: Double, variance wantVariance: Bool) throws -> KrigingPrediction? {
+        if let maxDistance {
+            guard try selectLocalSystem(x: px, y: py, maxDistance: maxDistance) else { return nil }
+        }
+        let m = systemCount
+        fillCovariances(x: px, y: py)
+        let value = mean + CholeskyFactor.dot(covariances, residualWeights, count: m)
+        guard wantVariance else { return KrigingPrediction(value: value, variance: .nan) }
+        solved.update(from: covariances, count: m)
+        CholeskyFactor.forwardSubstitute(solved, lower: lower, order: m)
+        var explained = 0.0, onesProjection = 0.0
+        for a in 0..<m {
+            explained += solved[a] * solved[a]
+            onesProjection += solved[a] * onesSolved[a]
+        }
+        let unbiasednessPenalty = (1 - onesProjection) * (1 - onesProjection) / onesNorm
+        return KrigingPrediction(value: value, variance: supportVariance - explained + unbiasednessPenalty)
+    }
+
+    /// Eight global-neighbourhood predictions with variances at once (`lanes` ≤ 8 of them used): the
+    /// triangular solves for the variances run on eight right-hand sides together, so each element of
+    /// the factor is loaded once per eight pixels and the arithmetic is SIMD-wide.
+    func predictGlobalBatch(x px: SIMD8<Double>, y py: SIMD8<Double>, lanes: Int,
+                            values: inout SIMD8<Double>, variances: inout SIMD8<Double>) {
+        precondition(maxDistance == nil && lanes >= 1 && lanes <= 8)
+        let m = systemCount
+        for lane in 0..<8 {
+            // Unused lanes repeat the last location so every lane stays finite.
+            let source = min(lane, lanes - 1)
+            fillCovariances(x: px[source], y: py[source])
+            values[lane] = mean + CholeskyFactor.dot(covariances, residualWeights, count: m)
+            for a in 0..<m { batch[a][lane] = covariances[a] }
+        }
+        // In place: row i of L⁻¹C from the right-hand side i and the solved rows before it.
+        for i in 0..<m {
+            let row = lower + i * m
+            var first = SIMD8<Double>(), second = SIMD8<Double>()
+            var k = 0
+            while k + 2 <= i {
+                first += row[k] * batch[k]
+                second += row[k + 1] * batch[k + 1]
+                k += 2
+            }
+            if k < i { first += row[k] * batch[k] }
+            batch[i] = (batch[i] - (first + second)) / row[i]
+        }
+        var explained = SIMD8<Double>(), onesProjection = SIMD8<Double>()
+        for a in 0..<m {
+            explained += batch[a] * batch[a]
+            onesProjection += onesSolved[a] * batch[a]
+        }
+        let shortfall = 1 - onesProjection
+        variances = supportVariance - explained + shortfall * shortfall / onesNorm
+    }
+
+    /// covariances[a] = covariance between system sample a and the support centred at (px, py).
+    @inline(__always)
+    private func fillCovariances(x px: Double, y py: Double) {
+        covariances.update(repeating: 0, count: systemCount)
+        if isPointSupport {
+            accumulateCovariances(x: px, y: py, weight: 1, includeNugget: true)
+            return
+        }
+        for k in 0..<supportCount {
+            accumulateCovariances(x: px + supportX[k], y: py + supportY[k], weight: supportWeight[k], includeNugget: false)
+        }
+    }
+
+    /// covariances[a] += weight · C(|x_a − p|), with the model kind switched once outside the loop (this
+    /// loop is most of the cost of a global-neighbourhood prediction). Without `includeNugget` a zero
+    /// distance gets the continuous limit, as a point inside a block does.
+    private func accumulateCovariances(x px: Double, y py: Double, weight: Double, includeNugget: Bool) {
+        let m = systemCount
+        let partialSill = model.partialSill, range = model.range
+        let atZero = includeNugget ? model.sill : (model.kind == .nugget ? 0 : partialSill)
+        // Contiguous coordinates and local pointers let the compiler keep the loop tight (and vectorise
+        // the spherical case).
+        let sx = systemX, sy = systemY, covariances = covariances
+        @inline(__always) func distance(_ a: Int) -> Double {
+            let dx = sx[a] - px, dy = sy[a] - py
+            return (dx * dx + dy * dy).squareRoot()
+        }
+        switch model.kind {
+        case .spherical:
+            for a in 0..<m {
+                let t = distance(a) / range
+                covariances[a] += weight * (t == 0 ? atZero : t >= 1 ? 0 : partialSill * (1 - t * (1.5 - 0.5 * t * t)))
+            }
+        case .exponential:
+            for a in 0..<m {
+                let h = distance(a)
+                covariances[a] += weight * (h == 0 ? atZero : partialSill * exp(-h / range))
+            }
+        case .gaussian:
+            for a in 0..<m {
+                let t = distance(a) / range
+                covariances[a] += weight * (t == 0 ? atZero : partialSill * exp(-t * t))
+            }
+        case .nugget:
+            for a in 0..<m { covariances[a] += weight * (distance(a) == 0 ? atZero : 0) }
+        }
+    }
+
+    /// Finds the neighbour set and makes its factorised system current, reusing the last one when the
+    /// set is unchanged. Returns false when no sample is within reach.
+    private func selectLocalSystem(x px: Double, y py: Double, maxDistance: Double) throws -> Bool {
+        if hasSystem {
+            let dx = px - searchX, dy = py - searchY
+            if dx * dx + dy * dy < unchangedRadius * unchangedRadius { return true }
+        }
+        tree.nearest(x: px, y: py, maxDistance: maxDistance, into: &neighbours)
+        searches += 1
+        let m = min(neighbours.count, capacity)
+        // With a finite maxdist, samples can also cross that circle; keep it simple and search every time.
+        if neighbours.count > capacity && !maxDistance.isFinite {
+            let kth = neighbours.distancesSquared[capacity - 1].squareRoot()
+            let next = neighbours.distancesSquared[capacity].squareRoot()
+            (searchX, searchY, unchangedRadius) = (px, py, (next - kth) / 2)
+        } else {
+            unchangedRadius = 0
+        }
+        guard m > 0 else { return false }
+        neighbours.indices.withUnsafeBufferPointer { found in
+            // Insertion sort: the set, not the distance order, identifies the system.
+            for a in 0..<m {
+                let value = found[a]
+                var b = a
+                while b > 0 && candidate[b - 1] > value {
+                    candidate[b] = candidate[b - 1]
+                    b -= 1
+                }
+                candidate[b] = value
+            }
+        }
+        if hasSystem && m == systemCount {
+            var same = true
+            for a in 0..<m where candidate[a] != systemIndices[a] {
+                same = false
+                break
+            }
+            if same { return true }
+        }
+        hasSystem = false
+        systemIndices.update(from: candidate, count: m)
+        for a in 0..<m {
+            systemX[a] = x[candidate[a]]
+            systemY[a] = y[candidate[a]]
+        }
+        (onesNorm, mean) = try FactorizedSystem.prepare(
+            indices: systemIndices, count: m, x: x, y: y, z: z, model: model, table: table,
+            matrix: matrix, lower: lower,
+            onesSolved: onesSolved, residualWeights: residualWeights)
+        systemCount = m
+        hasSystem = true
+        factorizations += 1
+        return true
+    }
+}

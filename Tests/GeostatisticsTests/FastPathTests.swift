@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+@testable import Geostatistics
+
+/// The fast kriging paths (factorised global system, cached local systems, grid driver, k-d tree)
+/// against the plain reference solver on random data.
+@Suite("Fast kriging paths equal the reference solver")
+struct FastPathTests {
+    static func randomSamples(count: Int, seed: UInt64) throws -> SpatialSamples {
+        var generator = SplitMix64(seed: seed)
+        var x: [Double] = [], y: [Double] = [], z: [Double] = []
+        for _ in 0..<count {
+            let px = Double.random(in: 0..<1000, using: &generator), py = Double.random(in: 0..<1000, using: &generator)
+            x.append(px)
+            y.append(py)
+            z.append(3 + sin(px / 170) + cos(py / 230) + Double.random(in: -0.3..<0.3, using: &generator))
+        }
+        return try SpatialSamples(x: x, y: y, z: z)
+    }
+
+    static let models: [VariogramModel] = [
+        try! VariogramModel(kind: .spherical, partialSill: 0.8, range: 400, nugget: 0.05),
+        try! VariogramModel(kind: .exponential, partialSill: 0.6, range: 150, nugget: 0.1),
+        try! VariogramModel(kind: .gaussian, partialSill: 0.7, range: 200, nugget: 0.05),
+        try! VariogramModel(kind: .nugget, partialSill: 0.3, range: 0, nugget: 0.2),
+    ]
+
+    static let setups: [(KrigingNeighbourhood, KrigingSupport)] = [
+        (.global, .point), (.nearest(12), .point), (.nearest(8, maxDistance: 150), .point),
+        (.global, .square(25)), (.nearest(10), .block(width: 30, height: 20, discretization: .regular(3))),
+    ]
+
+    static func expectClose(_ fast: KrigingPrediction?, _ reference: KrigingPrediction?, _ context: String) {
+        guard let fast, let reference else {
+            #expect(fast == nil && reference == nil, "\(context): one path predicted, the other did not")
+            return
+        }
+        #expect(abs(fast.value - reference.value) <= 1e-9 * max(1, abs(reference.value)), "\(context): \(fast) vs \(reference)")
+        #expect(abs(fast.variance - reference.variance) <= 1e-9 * max(1e-3, abs(reference.variance)), "\(context): \(fast) vs \(reference)")
+    }
+
+    @Test(arguments: 0..<4)
+    func pointAndBlockPredictionsEqualReference(modelIndex: Int) throws {
+        let samples = try Self.randomSamples(count: 60, seed: UInt64(10 + modelIndex))
+        let model = Self.models[modelIndex]
+        var generator = SplitMix64(seed: 99)
+        for (neighbourhood, support) in Self.setups {
+            let kriging = try OrdinaryKriging(samples: samples, model: model, neighbourhood: neighbourhood, support: support)
+            let workspace = KrigingWorkspace(kriging)
+            for _ in 0..<25 {
+                let x = Double.random(in: -100..<1100, using: &generator), y = Double.random(in: -100..<1100, using: &generator)
+                let fast = try workspace.predict(x: x, y: y, variance: true)
+                Self.expectClose(fast, try kriging.predictReference(x: x, y: y), "\(model) \(neighbourhood) \(support) at (\(x), \(y))")
+            }
+            // At a sample: point kriging reproduces it exactly with zero variance.
+            if support == .point, case .global = neighbourhood {
+                let p = try #require(try kriging.predict(x: samples.x[3], y: samples.y[3]))
+                #expect(abs(p.value - samples.z[3]) < 1e-9)
+                #expect(abs(p.variance) < 1e-9)
+            }
+        }
+    }
+
+    @Test func gridEqualsReferenceAndReusesLocalFactorisations() throws {
+        let samples = try Self.randomSamples(count: 80, seed: 7)
+        let window = try GridWindow(originX: 100, originY: 900, pixelWidth: 12, pixelHeight: -12, width: 23, height: 17)
+        for (neighbourhood, support) in Self.setups {
+            let kriging = try OrdinaryKriging(samples: samples, model: Self.models[0], neighbourhood: neighbourhood, support: support)
+            let reference = try kriging.predictGridReference(window)
+            var values = [Double](repeating: 0, count: window.pixelCount), variances = values
+            var floatValues = [Float](repeating: 0, count: window.pixelCount), floatVariances = floatValues
+            try values.withUnsafeMutableBufferPointer { v in
+                try variances.withUnsafeMutableBufferPointer { s in try kriging.predictGrid(window, values: v, variances: s) }
+            }
+            try floatValues.withUnsafeMutableBufferPointer { v in
+                try floatVariances.withUnsafeMutableBufferPointer { s in try kriging.predictGrid(window, values: v, variances: s) }
+            }
+            let centres = (0..<window.pixelCount).map { window.centre(column: $0 % window.width, row: $0 / window.width) }
+            let atLocations = try kriging.predict(x: centres.map(\.x), y: centres.map(\.y))
+            for i in 0..<window.pixelCount { Self.expectClose(atLocations[i], reference[i], "locations \(neighbourhood) \(support) \(i)") }
+            let withoutVariance = try kriging.predictGrid(window, variances: false)
+            #expect(withoutVariance.variances == nil)
+            for i in 0..<window.pixelCount {
+                guard let r = reference[i] else {
+                    #expect(values[i].isNaN && variances[i].isNaN && floatValues[i].isNaN)
+                    continue
+                }
+                Self.expectClose(KrigingPrediction(value: values[i], variance: variances[i]), r, "\(neighbourhood) \(support) pixel \(i)")
+                #expect(withoutVariance.values[i] == values[i])
+                #expect(floatValues[i] == Float(values[i]) && floatVariances[i] == Float(variances[i]))
+            }
+        }
+        // Neighbouring pixels share most neighbour sets: far fewer factorisations than pixels.
+        let local = try OrdinaryKriging(samples: samples, model: Self.models[0], neighbourhood: .nearest(10))
+        let workspace = KrigingWorkspace(local)
+        for row in 0..<window.height {
+            for column in 0..<window.width {
+                let (x, y) = window.centre(column: column, row: row)
+                _ = try workspace.predict(x: x, y: y, variance: true)
+            }
+        }
+        #expect(workspace.factorizations > 1)
+        #expect(workspace.searches < window.pixelCount, "moving less than half the neighbour gap skips the search")
+        #expect(workspace.searches >= workspace.factorizations)
+        #expect(workspace.factorizations < window.pixelCount / 3, "\(workspace.factorizations) factorisations for \(window.pixelCount) pixels")
+    }
+
+    @Test func kdTreeFindsTheBruteForceNeighboursIncludingTies() throws {
+        // Integer coordinates on a coarse lattice: many samples at exactly equal distances.
+        var generator = SplitMix64(seed: 3)
+        let x = (0..<200).map { _ in Double(Int.random(in: 0..<40, using: &generator)) }
+        let y = (0..<200).map { _ in Double(Int.random(in: 0..<40, using: &generator)) }
+        let tree = KDTree(x: x, y: y)
+        for count in [1, 5, 17] {
+            var list = NeighbourList(capacity: count)
+            for _ in 0..<200 {
+                let qx = Double(Int.random(in: -5..<45, using: &generator)) / 2, qy = Double(Int.random(in: -5..<45, using: &generator)) / 2
+                let maxDistance = Bool.random(using: &generator) ? Double.infinity : 4.5
+                tree.nearest(x: qx, y: qy, maxDistance: maxDistance, into: &list)
+                let d2 = x.indices.map { (x[$0] - qx) * (x[$0] - qx) + (y[$0] - qy) * (y[$0] - qy) }
+                let expected = x.indices.filter { d2[$0] <= maxDistance * maxDistance }.sorted { (d2[$0], $0) < (d2[$1], $1) }.prefix(count)
+                #expect(Array(list.indices.prefix(list.count)) == Array(expected))
+            }
+        }
+    }
+
+    @Test func choleskyAndGaussianEliminationAgree() throws {
+        var generator = SplitMix64(seed: 5)
+        let n = 30
+        var b = [Double](repeating: 0, count: n * n)
+        for i in 0..<(n * n) { b[i] = Double.random(in: -1..<1, using: &generator) }
+        var a = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0..<n {
+                var s = i == j ? Double(n) : 0
+                for k in 0..<n { s += b[i * n + k] * b[j * n + k] }
+                a[i * n + j] = s
+            }
+        }
+        let rhs = (0..<n).map { _ in Double.random(in: -1..<1, using: &generator) }
+        let viaCholesky = try CholeskyFactor(symmetric: a, order: n).solve(rhs)
+        let viaElimination = try DenseLinearSystem.solve(a, order: n, rightHandSide: rhs)
+        #expect(maxRelativeError(viaCholesky, viaElimination) < 1e-9)
+    }
+
+    @Test(arguments: [KrigingNeighbourhood.global, .nearest(7), .nearest(5, maxDistance: 120)])
+    func leaveOneOutEqualsReferenceKrigingWithoutTheSample(neighbourhood: KrigingNeighbourhood) throws {
+        let samples = try Self.randomSamples(count: 40, seed: 21)
+        let model = Self.models[0]
+        let cv = try CrossValidation.leaveOneOut(samples: samples, model: model, neighbourhood: neighbourhood)
+        for i in samples.indices {
+            let without = try OrdinaryKriging(samples: samples.removing([i]), model: model, neighbourhood: neighbourhood)
+            let reference = try without.predictReference(x: samples.x[i], y: samples.y[i])
+            let fast = cv.residuals[i].map { KrigingPrediction(value: $0.predicted, variance: $0.variance) }
+            Self.expectClose(fast, reference, "LOO sample \(i) \(neighbourhood)")
+            if let r = cv.residuals[i] {
+                #expect(r.observed == samples.z[i])
+                #expect(abs(r.zScore - r.residual / r.variance.squareRoot()) < 1e-12)
+            }
+        }
+    }
+
+    @Test(arguments: 0..<4)
+    func leaveOneOutFromOneFactorisationEqualsRefitting(modelIndex: Int) throws {
+        let samples = try Self.randomSamples(count: 45, seed: 31)
+        let fast = try CrossValidation.leaveOneOut(samples: samples, model: Self.models[modelIndex])
+        let refitted = try CrossValidation.leaveOneOutByRefitting(samples: samples, model: Self.models[modelIndex])
+        for (a, b) in zip(fast.residuals, refitted.residuals) {
+            Self.expectClose(a.map { KrigingPrediction(value: $0.predicted, variance: $0.variance) },
+                             b.map { KrigingPrediction(value: $0.predicted, variance: $0.variance) }, "LOO \(Self.models[modelIndex])")
+        }
+    }
+
+    @Test func kFoldWithOneSamplePerFoldIsLeaveOneOut() throws {
+        let samples = try Self.randomSamples(count: 30, seed: 11)
+        let model = Self.models[1]
+        let loo = try CrossValidation.leaveOneOutByRefitting(samples: samples, model: model)
+        let kFold = try CrossValidation.kFold(samples: samples, model: model, k: 30, seed: 4)
+        #expect(loo == kFold)
+        let fiveFold = try CrossValidation.kFold(samples: samples, model: model, k: 5, seed: 4)
+        #expect(fiveFold.residuals.allSatisfy { $0 != nil })
+        #expect(fiveFold.rootMeanSquaredError > 0 && fiveFold.meanSquaredZScore > 0)
+        #expect(fiveFold != loo)
+        let again = try CrossValidation.kFold(samples: samples, model: model, k: 5, seed: 4)
+        #expect(again == fiveFold, "folds are reproducible for a seed")
+    }
+}
