@@ -56,6 +56,8 @@ public protocol TileKernel: Sendable {
     var outputNodata: Float { get }
     /// Extra bytes of scratch memory per tile pixel that `process` allocates (for the planner).
     var scratchBytesPerPixel: Int { get }
+    /// Band counts of the output files, in order, summing to the output band count.
+    var outputFileBands: [Int] { get }
 
     /// Computes `core.pixelCount × outputDescriptions.count` values, band-sequential, into `output`.
     func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws
@@ -63,5 +65,8 @@ public protocol TileKernel: Sendable {
 
 extension TileKernel {
     public var outputBandCount: Int { outputDescriptions.count }
+    /// How the output bands are split over files (e.g. [1, 1]: a map and its variance); by default
+    /// all in one file.
+    public var outputFileBands: [Int] { [outputBandCount] }
     public var scratchBytesPerPixel: Int { 0 }
 }

@@ -6,6 +6,7 @@ import Synchronization
 /// What one scene's run did.
 public struct SceneRunResult: Sendable {
     public let input: String
+    /// The (first) output file.
     public let output: String
     public let plan: TilePlan
     public let tiles: Int
@@ -22,6 +23,17 @@ public struct SceneRunResult: Sendable {
 public enum TilePipeline {
     public static func run(_ kernel: some TileKernel, input: String, output: String, options: EngineOptions = EngineOptions(),
                            progress: ProgressReporter? = nil) throws -> SceneRunResult {
+        try run(kernel, input: input, outputs: [output], options: options, progress: progress)
+    }
+
+    /// Like `run(_:input:output:)` for kernels whose bands go to several files (`outputFileBands`),
+    /// e.g. a kriged map and its variance. The files are written, checkpointed and committed together.
+    public static func run(_ kernel: some TileKernel, input: String, outputs: [String], options: EngineOptions = EngineOptions(),
+                           progress: ProgressReporter? = nil) throws -> SceneRunResult {
+        let split = kernel.outputFileBands
+        guard outputs.count == split.count, split.reduce(0, +) == kernel.outputBandCount, let output = outputs.first else {
+            throw EngineError("\(kernel.signature) writes \(split.count) file(s), \(outputs.count) given")
+        }
         let started = Date()
         let pool = try RasterReaderPool(path: input)
         let (spec, nodata, blockWidth) = try pool.withRaster { raster -> (RasterSpec, [Double?], Int) in
@@ -33,10 +45,19 @@ public enum TilePipeline {
             return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata }, raster.blockSize.width)
         }
         _ = blockWidth
-        let location = try AtomicOutputPath(output)
+        var firstBand = 0
+        let fileSpecs = split.map { count -> RasterSpec in
+            var fileSpec = spec
+            fileSpec.bandCount = count
+            fileSpec.bandDescriptions = Array(kernel.outputDescriptions[firstBand..<(firstBand + count)])
+            firstBand += count
+            return fileSpec
+        }
+        let locations = try outputs.map(AtomicOutputPath.init)
+        let location = locations[0]
         let journalPath = location.temporaryPath + ".journal"
         if options.restart {
-            location.discard()
+            locations.forEach { $0.discard() }
             TileJournal.remove(journalPath)
         }
         let journalTileSize = options.tileSize == nil ? try previousTileSize(journalPath) : nil
@@ -49,9 +70,9 @@ public enum TilePipeline {
 
         let signature = try RunSignature(kernel: kernel.signature, input: input, tileSize: plan.tileSize,
                                          blockSize: plan.blockSize)
-        let (outputFile, journal) = try openOutput(location: location, journalPath: journalPath, spec: spec, plan: plan,
-                                                   signature: signature, threads: options.threads, progress: progress)
-        let writer = ConcurrentRasterWriter(outputFile)
+        let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: fileSpecs, plan: plan,
+                                                     signature: signature, threads: options.threads, progress: progress)
+        let writers = outputFiles.map(ConcurrentRasterWriter.init)
         let allTiles = Window(width: spec.width, height: spec.height).tiles(width: plan.tileSize, height: plan.tileSize)
         let mine = Array(allTiles.indices)
         let todo = mine.filter { !journal.finished.contains($0) }
@@ -61,7 +82,7 @@ public enum TilePipeline {
                         alreadyDoneUnits: resumed,
                         alreadyDonePixels: mine.filter { journal.finished.contains($0) }.reduce(0) { $0 + allTiles[$1].pixelCount })
 
-        let checkpoints = Checkpointer(journal: journal, writer: writer, interval: options.checkpointInterval)
+        let checkpoints = Checkpointer(journal: journal, writers: writers, interval: options.checkpointInterval)
         let failure = Mutex<(any Error)?>(nil)
         let next = Atomic<Int>(0)
         let context = TileContext(kernel: kernel, sceneWidth: spec.width, sceneHeight: spec.height, nodata: nodata,
@@ -77,7 +98,12 @@ public enum TilePipeline {
                     try pool.withRaster { raster in try context.read(core, from: raster, into: &buffers) }
                     try context.compute(core, buffers: &buffers)
                     try buffers.output.withUnsafeBufferPointer { values in
-                        try writer.write(core, from: UnsafeBufferPointer(rebasing: values[0..<(core.pixelCount * kernel.outputBandCount)]))
+                        var band = 0
+                        for (writer, count) in zip(writers, split) {
+                            let range = (band * core.pixelCount)..<((band + count) * core.pixelCount)
+                            try writer.write(core, from: UnsafeBufferPointer(rebasing: values[range]))
+                            band += count
+                        }
                     }
                     try checkpoints.finished(index)
                     progress?.advance(pixels: core.pixelCount)
@@ -93,7 +119,7 @@ public enum TilePipeline {
         }
         try checkpoints.checkpoint()
         progress?.finish()
-        try writer.commit()
+        for writer in writers { try writer.commit() }
         TileJournal.remove(journalPath)
         return SceneRunResult(input: input, output: output, plan: plan, tiles: mine.count, resumedTiles: resumed,
                               pixels: mine.reduce(0) { $0 + allTiles[$1].pixelCount }, seconds: Date().timeIntervalSince(started))
@@ -109,13 +135,13 @@ public enum TilePipeline {
         return signature.tileSize
     }
 
-    /// Resumes the partial output when its journal matches; otherwise starts a new one.
-    private static func openOutput(location: AtomicOutputPath, journalPath: String, spec: RasterSpec, plan: TilePlan,
-                                   signature: RunSignature, threads: Int,
-                                   progress: ProgressReporter?) throws -> (GeoTIFFOutput, TileJournal) {
-        let partialExists = FileManager.default.fileExists(atPath: location.temporaryPath)
+    /// Resumes the partial outputs when their journal matches; otherwise starts new ones.
+    private static func openOutputs(locations: [AtomicOutputPath], journalPath: String, specs: [RasterSpec], plan: TilePlan,
+                                     signature: RunSignature, threads: Int,
+                                     progress: ProgressReporter?) throws -> ([GeoTIFFOutput], TileJournal) {
+        let partialsExist = locations.allSatisfy { FileManager.default.fileExists(atPath: $0.temporaryPath) }
         let journalExists = FileManager.default.fileExists(atPath: journalPath)
-        if partialExists && journalExists {
+        if partialsExist && journalExists {
             let journal: TileJournal
             do {
                 journal = try TileJournal(path: journalPath, signature: signature)
@@ -123,21 +149,24 @@ public enum TilePipeline {
                 throw EngineError(mismatch.description)
             }
             do {
-                return (try GeoTIFFOutput(resuming: location.finalPath, spec: spec), journal)
+                return (try zip(locations, specs).map { try GeoTIFFOutput(resuming: $0.finalPath, spec: $1) }, journal)
             } catch {
-                progress?.note("cannot resume \(location.temporaryPath) (\(error)); starting again")
+                progress?.note("cannot resume \(locations[0].temporaryPath) (\(error)); starting again")
             }
         }
-        location.discard()
+        locations.forEach { $0.discard() }
         TileJournal.remove(journalPath)
         var options = GeoTIFFOptions()
         options.tileSize = plan.blockSize
         options.compressionThreads = threads
-        let output = try GeoTIFFOutput(creating: location.finalPath, spec: spec, options: options)
-        output.keepsPartialOnFailure = true
-        // The header must be on disk before the journal says anything about the file.
-        try output.flush()
-        return (output, try TileJournal(path: journalPath, signature: signature))
+        let outputs = try zip(locations, specs).map { location, spec in
+            let output = try GeoTIFFOutput(creating: location.finalPath, spec: spec, options: options)
+            output.keepsPartialOnFailure = true
+            // The header must be on disk before the journal says anything about the file.
+            try output.flush()
+            return output
+        }
+        return (outputs, try TileJournal(path: journalPath, signature: signature))
     }
 }
 
@@ -150,12 +179,12 @@ final class Checkpointer: Sendable {
 
     private let state = Mutex(State())
     private let journal: Mutex<UncheckedJournal>
-    private let writer: ConcurrentRasterWriter
+    private let writers: [ConcurrentRasterWriter]
     private let interval: Double
 
-    init(journal: TileJournal, writer: ConcurrentRasterWriter, interval: Double) {
+    init(journal: TileJournal, writers: [ConcurrentRasterWriter], interval: Double) {
         self.journal = Mutex(UncheckedJournal(journal: journal))
-        self.writer = writer
+        self.writers = writers
         self.interval = interval
     }
 
@@ -168,14 +197,14 @@ final class Checkpointer: Sendable {
         if due { try checkpoint() }
     }
 
-    /// Flushes the output, then journals every tile written before the flush.
+    /// Flushes the outputs, then journals every tile written before the flush.
     func checkpoint() throws {
         try journal.withLock { box in
             let written = state.withLock { s -> [Int] in
                 defer { s.pending = []; s.last = Date() }
                 return s.pending
             }
-            try writer.checkpoint()
+            for writer in writers { try writer.checkpoint() }
             try box.journal.record(written)
         }
     }

@@ -64,7 +64,7 @@ struct InfoCommandTests {
         #expect(try ChildProcess.regolith(["frobnicate"]).status == 2)
     }
 
-    @Test(arguments: ["info", "synth", "correlate", "ndvi", "focal-mean"])
+    @Test(arguments: ["info", "synth", "correlate", "krige", "ndvi", "focal-mean"])
     func everySubcommandHasHelpWithAnExample(command: String) throws {
         let help = try ChildProcess.regolith([command, "--help"])
         #expect(help.status == 0)

@@ -9,9 +9,14 @@ public enum Fixtures {
         (repositoryRoot as NSString).appendingPathComponent("fixtures/\(relative)")
     }
 
-    /// Rows of a small CSV file with a header line; `#` lines are comments.
+    /// Rows of a small CSV file in `fixtures/` with a header line; `#` lines are comments.
     public static func csv(_ relative: String) throws -> [[String: String]] {
-        let text = try String(contentsOfFile: path(relative), encoding: .utf8)
+        try csvFile(path(relative))
+    }
+
+    /// Rows of a small CSV file anywhere, keyed by the header's column names.
+    public static func csvFile(_ file: String) throws -> [[String: String]] {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
         let lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
         guard let header = lines.first?.split(separator: ",").map(String.init) else { return [] }
         return lines.dropFirst().map { line in

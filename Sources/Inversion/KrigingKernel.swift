@@ -1,0 +1,42 @@
+import Geostatistics
+import RasterIO
+import TileEngine
+
+/// Ordinary kriging onto a scene's pixel grid as a tile kernel: it needs no input bands, only the
+/// grid, and writes the prediction (and optionally the kriging variance, to a second file).
+/// Each pixel is kriged at its centre, with point support or the pixel's block support.
+public struct KrigingKernel: TileKernel {
+    public let kriging: OrdinaryKriging
+    public let geoTransform: GeoTransform
+    public let withVariance: Bool
+    public let valueName: String
+    public let outputNodata: Float = -9999
+
+    public init(kriging: OrdinaryKriging, geoTransform: GeoTransform, withVariance: Bool, valueName: String) {
+        self.kriging = kriging
+        self.geoTransform = geoTransform
+        self.withVariance = withVariance
+        self.valueName = valueName
+    }
+
+    public var signature: String {
+        "krige \(valueName) \(kriging.model) \(kriging.neighbourhood) \(kriging.support) n=\(kriging.samples.count) sum=\(kriging.samples.z.reduce(0, +)) variance=\(withVariance)"
+    }
+    public var inputBands: [Int] { [] }
+    public var halo: Int { 0 }
+    public var outputDescriptions: [String] {
+        ["kriged \(valueName)"] + (withVariance ? ["kriging variance of \(valueName)"] : [])
+    }
+    public var outputFileBands: [Int] { withVariance ? [1, 1] : [1] }
+
+    public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
+        let core = input.core
+        let origin = geoTransform.map(column: Double(core.x), row: Double(core.y))
+        let grid = try GridWindow(originX: origin.x, originY: origin.y, pixelWidth: geoTransform.pixelWidth,
+                                  pixelHeight: geoTransform.pixelHeight, width: core.width, height: core.height)
+        let n = core.pixelCount
+        let values = UnsafeMutableBufferPointer(rebasing: output[0..<n])
+        let variances = withVariance ? UnsafeMutableBufferPointer(rebasing: output[n..<(2 * n)]) : nil
+        try kriging.predictGrid(grid, values: values, variances: variances, missingValue: outputNodata)
+    }
+}

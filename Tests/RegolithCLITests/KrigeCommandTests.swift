@@ -1,0 +1,81 @@
+import Foundation
+import Geostatistics
+import RasterIO
+import Testing
+import TestSupport
+
+@Suite("regolith krige onto a scene grid")
+struct KrigeCommandTests {
+    /// 40 samples in lon/lat around a small UTM scene, values from a smooth trend plus a wiggle.
+    static func writeSamples(_ path: String, duplicate: Bool = false) throws -> [(x: Double, y: Double, z: Double)] {
+        let toLonLat = try CoordinateTransformer(from: TestRasters.utm48N, to: .wgs84)
+        var rng = SplitMix(seed: 3)
+        var points: [(x: Double, y: Double, z: Double)] = []
+        for _ in 0..<40 {
+            let x = 727_000 + Double(rng.next() % 300), y = 2_486_000 - Double(rng.next() % 220)
+            points.append((x, y, 3 + 0.01 * (x - 727_000) + sin(y / 40)))
+        }
+        if duplicate { points.append((points[3].x, points[3].y, 9)) }
+        var text = "id,lon,lat,re2o3\n"
+        for (i, p) in points.enumerated() {
+            let ll = try toLonLat.transform(x: p.x, y: p.y)
+            text += "S\(i + 1),\(String(format: "%.10f", ll.x)),\(String(format: "%.10f", ll.y)),\(p.z)\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return points
+    }
+
+    @Test func mapAndVarianceMatchTheReferenceSolver() throws {
+        let dir = try TemporaryDirectory()
+        try TestRasters.write(dir.file("like.tif"), width: 64, height: 48, bands: 1)
+        _ = try Self.writeSamples(dir.file("samples.csv"))
+        let result = try ChildProcess.regolith(["krige", dir.file("samples.csv"), "--like", dir.file("like.tif"),
+                                                "--out", dir.file("map.tif"), "--variance", dir.file("var.tif"),
+                                                "--model", "sph", "--nmax", "12", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("variogram    Sph(") && result.stdout.contains("leave-one-out"), "\(result.stdout)")
+        let map = try Raster.open(dir.file("map.tif")), variance = try Raster.open(dir.file("var.tif"))
+        #expect(map.width == 64 && map.height == 48 && map.spatialReference?.epsg == 32648)
+        #expect(map.bands[0].description == "kriged re2o3" && variance.bands[0].description.hasPrefix("kriging variance"))
+        let values = try map.read(map.fullWindow, as: Float.self), variances = try variance.read(variance.fullWindow, as: Float.self)
+        // The same samples (read back the way the command reads them) through the plain solver.
+        let rows = try Fixtures.csvFile(dir.file("samples.csv"))
+        let toUTM = try CoordinateTransformer(from: .wgs84, to: TestRasters.utm48N)
+        let utm = try toUTM.transform(rows.map { (Double($0["lon"]!)!, Double($0["lat"]!)!) })
+        let samples = try SpatialSamples(x: utm.map(\.x), y: utm.map(\.y), z: rows.map { Double($0["re2o3"]!)! })
+        let fit = try VariogramModel.fit(.spherical, to: ExperimentalVariogram(samples: samples))
+        let kriging = try OrdinaryKriging(samples: samples, model: fit.model, neighbourhood: .nearest(12))
+        for (column, row) in [(0, 0), (63, 47), (20, 30), (41, 5)] {
+            let centre = TestRasters.studyAreaOrigin.map(column: Double(column) + 0.5, row: Double(row) + 0.5)
+            let reference = try #require(try kriging.predictReference(x: centre.x, y: centre.y))
+            #expect(abs(Double(values[row * 64 + column]) - reference.value) <= 1e-5 * max(1, abs(reference.value)))
+            #expect(abs(Double(variances[row * 64 + column]) - reference.variance) <= 1e-5 * max(1, reference.variance))
+        }
+    }
+
+    @Test func duplicateLocationsNameTheLine() throws {
+        let dir = try TemporaryDirectory()
+        try TestRasters.write(dir.file("like.tif"), width: 16, height: 16, bands: 1)
+        _ = try Self.writeSamples(dir.file("samples.csv"), duplicate: true)
+        let refused = try ChildProcess.regolith(["krige", dir.file("samples.csv"), "--like", dir.file("like.tif"), "--out", dir.file("m.tif")])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("samples.csv:42: sample S41 is at the same place as S4"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("m.tif")))
+        let merged = try ChildProcess.regolith(["krige", dir.file("samples.csv"), "--like", dir.file("like.tif"), "--out", dir.file("m.tif"),
+                                                "--merge-duplicates", "--nmax", "8", "--quiet"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stderr.contains("averaged 1 duplicate"))
+    }
+}
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
