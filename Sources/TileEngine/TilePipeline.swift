@@ -36,15 +36,14 @@ public enum TilePipeline {
         }
         let started = Date()
         let pool = try RasterReaderPool(path: input)
-        let (spec, nodata, blockWidth) = try pool.withRaster { raster -> (RasterSpec, [Double?], Int) in
+        let (spec, nodata) = try pool.withRaster { raster -> (RasterSpec, [Double?]) in
             for band in kernel.inputBands where !(1...raster.bandCount).contains(band) {
                 throw RasterError(input, .mismatch, "has \(raster.bandCount) band(s), but \(kernel.signature) needs band \(band)")
             }
             let spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: .float32,
                                   nodata: Double(kernel.outputNodata), bandDescriptions: kernel.outputDescriptions)
-            return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata }, raster.blockSize.width)
+            return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata })
         }
-        _ = blockWidth
         var firstBand = 0
         let fileSpecs = split.map { count -> RasterSpec in
             var fileSpec = spec

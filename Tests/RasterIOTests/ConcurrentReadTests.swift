@@ -17,7 +17,7 @@ struct ConcurrentReadTests {
         let failures = Atomic<Int>(0)
         let threads = 8
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
-            var rng = SplitMix64(seed: UInt64(worker + 1))
+            var rng = SeededGenerator(seed: UInt64(worker + 1))
             for _ in 0..<40 {
                 let w = Int.random(in: 1...200, using: &rng), h = Int.random(in: 1...200, using: &rng)
                 let window = Window(x: Int.random(in: 0...(width - w), using: &rng), y: Int.random(in: 0...(height - h), using: &rng),
@@ -41,18 +41,5 @@ struct ConcurrentReadTests {
         let dir = try TemporaryDirectory()
         let error = #expect(throws: RasterError.self) { try RasterReaderPool(path: dir.file("missing.tif")) }
         #expect(error?.kind == .notFound)
-    }
-}
-
-/// A small seeded generator so test windows are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

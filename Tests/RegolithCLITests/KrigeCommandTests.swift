@@ -9,7 +9,7 @@ struct KrigeCommandTests {
     /// 40 samples in lon/lat around a small UTM scene, values from a smooth trend plus a wiggle.
     static func writeSamples(_ path: String, duplicate: Bool = false) throws -> [(x: Double, y: Double, z: Double)] {
         let toLonLat = try CoordinateTransformer(from: TestRasters.utm48N, to: .wgs84)
-        var rng = SplitMix(seed: 3)
+        var rng = SeededGenerator(seed: 3)
         var points: [(x: Double, y: Double, z: Double)] = []
         for _ in 0..<40 {
             let x = 727_000 + Double(rng.next() % 300), y = 2_486_000 - Double(rng.next() % 220)
@@ -65,17 +65,5 @@ struct KrigeCommandTests {
                                                 "--merge-duplicates", "--nmax", "8", "--quiet"])
         #expect(merged.status == 0, "\(merged.stderr)")
         #expect(merged.stderr.contains("averaged 1 duplicate"))
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
