@@ -50,28 +50,23 @@ struct CorrelateCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let rows: [Row]
-        do {
-            let data = try CSVTable(path: table)
-            let targetValues = try data.numbers(target)
-            let columns = bands.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-                ?? data.header.filter { $0.caseInsensitiveCompare(target) != .orderedSame && !Self.coordinateColumns.contains($0.lowercased()) }
-            guard !columns.isEmpty else {
-                throw CommandFailure(message: "\(table): no band columns to correlate with \(target)")
+        let data = try CSVTable(path: table)
+        let targetValues = try data.numbers(target)
+        let columns = bands.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            ?? data.header.filter { $0.caseInsensitiveCompare(target) != .orderedSame && !Self.coordinateColumns.contains($0.lowercased()) }
+        guard !columns.isEmpty else {
+            throw CommandFailure(message: "\(table): no band columns to correlate with \(target)")
+        }
+        let rows = try columns.map { column in
+            let values = try data.numbers(column)
+            do {
+                let s = try Correlation.spearman(targetValues, values, names: (target, column))
+                let p = try Correlation.pearson(targetValues, values, names: (target, column))
+                return Row(column: column, n: s.count, spearmanRho: s.coefficient, spearmanP: s.pValue,
+                           pearsonR: p.coefficient, pearsonP: p.pValue, note: nil)
+            } catch let error as CorrelationError {
+                return Row(column: column, n: values.count, note: "undefined: \(error)")
             }
-            rows = try columns.map { column in
-                let values = try data.numbers(column)
-                do {
-                    let s = try Correlation.spearman(targetValues, values, names: (target, column))
-                    let p = try Correlation.pearson(targetValues, values, names: (target, column))
-                    return Row(column: column, n: s.count, spearmanRho: s.coefficient, spearmanP: s.pValue,
-                               pearsonR: p.coefficient, pearsonP: p.pValue, note: nil)
-                } catch let error as CorrelationError {
-                    return Row(column: column, n: values.count, note: "undefined: \(error)")
-                }
-            }
-        } catch let error as CSVTable.Failure {
-            throw CommandFailure(message: error.description)
         }
         print(text(rows))
         if let csv { try write(csvText(rows), to: csv) }

@@ -64,28 +64,22 @@ struct KernelRun {
         global.apply()
         let scenes = try SceneBatch.expand(self.scenes)
         let progress = engine.progress(task: suffix, quiet: global.quiet)
-        do {
-            let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
-            if scenes.count == 1 && (ext == "tif" || ext == "tiff") {
-                try SceneBatch.validate(scenes, kernel: kernel)
-                let result = try TilePipeline.run(kernel, input: scenes[0], output: out, options: engine.engineOptions, progress: progress)
-                report(result)
-                if cog {
-                    let path = URL(fileURLWithPath: out).deletingPathExtension().path + ".cog.tif"
-                    try RasterCopies.writeCOG(from: out, to: path)
-                    print("wrote \(path)")
-                }
-            } else {
-                let result = try SceneBatch.run(kernel, scenes: scenes, outputFolder: out, suffix: suffix,
-                                                options: engine.engineOptions, cog: cog, progress: progress)
-                result.scenes.forEach(report)
-                if let mosaic = result.mosaic { print("wrote \(mosaic)") }
-                if let cog = result.cog { print("wrote \(cog)") }
+        let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
+        if scenes.count == 1 && (ext == "tif" || ext == "tiff") {
+            try SceneBatch.validate(scenes, kernel: kernel)
+            let result = try TilePipeline.run(kernel, input: scenes[0], output: out, options: engine.engineOptions, progress: progress)
+            report(result)
+            if cog {
+                let path = URL(fileURLWithPath: out).deletingPathExtension().path + ".cog.tif"
+                try RasterCopies.writeCOG(from: out, to: path)
+                print("wrote \(path)")
             }
-        } catch let error as EngineError {
-            throw CommandFailure(message: error.description)
-        } catch let error as PlanningError {
-            throw CommandFailure(message: error.description)
+        } else {
+            let result = try SceneBatch.run(kernel, scenes: scenes, outputFolder: out, suffix: suffix,
+                                            options: engine.engineOptions, cog: cog, progress: progress)
+            result.scenes.forEach(report)
+            if let mosaic = result.mosaic { print("wrote \(mosaic)") }
+            if let cog = result.cog { print("wrote \(cog)") }
         }
     }
 

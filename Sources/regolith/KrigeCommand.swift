@@ -107,14 +107,8 @@ struct KrigeCommand: ParsableCommand {
                                               options: engine.engineOptions, progress: progress)
             let rate = Double(result.pixels) / max(result.seconds, 1e-9) / 1e6
             print(String(format: "wrote %@%@ (%d tiles, %.2f Mpixel/s)", out, variance.map { " and \($0)" } ?? "", result.tiles, rate))
-        } catch let error as CSVTable.Failure {
-            throw CommandFailure(message: error.description)
         } catch let error as GeostatisticsError {
             throw CommandFailure(message: "\(samples): \(error)")
-        } catch let error as EngineError {
-            throw CommandFailure(message: error.description)
-        } catch let error as PlanningError {
-            throw CommandFailure(message: error.description)
         }
     }
 }

@@ -45,10 +45,6 @@ enum RegolithMain {
         do {
             var command = try Regolith.parseAsRoot()
             try command.run()
-        } catch let error as RasterError {
-            fail(error.description)
-        } catch let error as CommandFailure {
-            fail(error.message)
         } catch {
             let code = Regolith.exitCode(for: error)
             if code == .success || error is ExitCode {
@@ -58,7 +54,9 @@ enum RegolithMain {
                 FileHandle.standardError.write(Data((Regolith.fullMessage(for: error) + "\n").utf8))
                 exit(ExitStatus.usageError)
             }
-            fail(Regolith.message(for: error))
+            // Regolith's own errors (RasterError, EngineError, CSVTable.Failure, …) describe
+            // themselves in one line that starts with the file they concern.
+            fail(String(describing: error))
         }
     }
 
@@ -69,7 +67,8 @@ enum RegolithMain {
     }
 }
 
-/// A user-facing failure that is not about one raster (e.g. an option that cannot be honoured).
-struct CommandFailure: Error {
+/// A user-facing failure worded by a command (e.g. a folder it cannot create).
+struct CommandFailure: Error, CustomStringConvertible {
     let message: String
+    var description: String { message }
 }
