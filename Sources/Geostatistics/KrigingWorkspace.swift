@@ -23,18 +23,22 @@ final class KrigingWorkspace {
     private let supportWeight: UnsafeMutablePointer<Double>
     private let supportCount: Int
     private let isPointSupport: Bool
-    /// Sample indices of the current system; ascending for local neighbourhoods.
-    private let systemIndices: UnsafeMutablePointer<Int>
+    /// The current system's slot in `systems`; its sample indices are ascending for local neighbourhoods.
+    private var systemIndices: UnsafeMutablePointer<Int>
     /// Coordinates of the current system's samples, in system order.
-    private let systemX: UnsafeMutablePointer<Double>
-    private let systemY: UnsafeMutablePointer<Double>
+    private var systemX: UnsafeMutablePointer<Double>
+    private var systemY: UnsafeMutablePointer<Double>
     private var systemCount = 0
     private var hasSystem = false
     private let candidate: UnsafeMutablePointer<Int>
     private let matrix: UnsafeMutablePointer<Double>
-    private let lower: UnsafeMutablePointer<Double>
-    private let onesSolved: UnsafeMutablePointer<Double>
-    private let residualWeights: UnsafeMutablePointer<Double>
+    private var lower: UnsafeMutablePointer<Double>
+    private var onesSolved: UnsafeMutablePointer<Double>
+    private var residualWeights: UnsafeMutablePointer<Double>
+    /// Recently used factorised systems: the next raster row passes through the same neighbour sets.
+    private let systems: FactorizedSystemCache
+    /// Samples that can be selected anywhere near the current grid segment (see `restrictCandidates`).
+    private let candidates: NeighbourCandidates
     private let covariances: UnsafeMutablePointer<Double>
     private let solved: UnsafeMutablePointer<Double>
     /// Eight right-hand sides side by side, for `predictGlobalBatch`.
@@ -70,16 +74,13 @@ final class KrigingWorkspace {
         supportWeight = Self.copy(kriging.supportPoints.weight)
         supportCount = kriging.supportPoints.count
         isPointSupport = kriging.supportPoints.isPoint
-        systemIndices = .allocate(capacity: capacity)
-        systemX = .allocate(capacity: capacity)
-        systemY = .allocate(capacity: capacity)
         candidate = .allocate(capacity: capacity)
         let isGlobal = kriging.global != nil
         // The global system is factorised already; only a local one needs room to build its matrix.
         matrix = .allocate(capacity: isGlobal ? 1 : capacity * capacity)
-        lower = .allocate(capacity: capacity * capacity)
-        onesSolved = .allocate(capacity: capacity)
-        residualWeights = .allocate(capacity: capacity)
+        systems = FactorizedSystemCache(capacity: capacity, slots: isGlobal ? 1 : FactorizedSystemCache.slotCount(capacity: capacity))
+        candidates = NeighbourCandidates(sampleCount: kriging.samples.count)
+        (systemIndices, systemX, systemY, lower, onesSolved, residualWeights) = systems.buffers(of: 0)
         covariances = .allocate(capacity: capacity)
         solved = .allocate(capacity: capacity)
         batch = .allocate(capacity: isGlobal ? capacity : 1)
@@ -97,10 +98,9 @@ final class KrigingWorkspace {
     }
 
     deinit {
-        for pointer in [x, y, z, systemX, systemY, supportX, supportY, supportWeight, matrix, lower, onesSolved, residualWeights, covariances, solved] {
+        for pointer in [x, y, z, supportX, supportY, supportWeight, matrix, covariances, solved] {
             pointer.deallocate()
         }
-        systemIndices.deallocate()
         batch.deallocate()
         candidate.deallocate()
     }
@@ -218,6 +218,11 @@ final class KrigingWorkspace {
     /// Finds the neighbour set and makes its factorised system current, reusing the last one when the
     /// set is unchanged. Returns false when no sample is within reach.
     private func selectLocalSystem(x px: Double, y py: Double, maxDistance: Double) throws -> Bool {
+        if candidates.isActive {
+            let m = candidates.select(x: px, y: py, x: x, y: y, count: capacity, maxDistance: maxDistance, into: candidate)
+            guard m > 0 else { return false }
+            return try makeCurrent(count: m)
+        }
         if hasSystem {
             let dx = px - searchX, dy = py - searchY
             if dx * dx + dy * dy < unchangedRadius * unchangedRadius { return true }
@@ -246,6 +251,12 @@ final class KrigingWorkspace {
                 candidate[b] = value
             }
         }
+        return try makeCurrent(count: m)
+    }
+
+    /// Makes the system of the `m` ascending sample indices in `candidate` current: unchanged, from the
+    /// cache, or factorised into the least recently used slot.
+    private func makeCurrent(count m: Int) throws -> Bool {
         if hasSystem && m == systemCount {
             var same = true
             for a in 0..<m where candidate[a] != systemIndices[a] {
@@ -255,18 +266,44 @@ final class KrigingWorkspace {
             if same { return true }
         }
         hasSystem = false
-        systemIndices.update(from: candidate, count: m)
-        for a in 0..<m {
-            systemX[a] = x[candidate[a]]
-            systemY[a] = y[candidate[a]]
+        let (slot, isCached) = systems.slot(for: candidate, count: m)
+        (systemIndices, systemX, systemY, lower, onesSolved, residualWeights) = systems.buffers(of: slot)
+        if isCached {
+            (onesNorm, mean) = systems.summary(of: slot)
+        } else {
+            systemIndices.update(from: candidate, count: m)
+            for a in 0..<m {
+                systemX[a] = x[candidate[a]]
+                systemY[a] = y[candidate[a]]
+            }
+            (onesNorm, mean) = try FactorizedSystem.prepare(
+                indices: systemIndices, count: m, x: x, y: y, z: z, model: model, table: table,
+                matrix: matrix, lower: lower,
+                onesSolved: onesSolved, residualWeights: residualWeights)
+            systems.store(slot: slot, count: m, onesNorm: onesNorm, mean: mean)
+            factorizations += 1
         }
-        (onesNorm, mean) = try FactorizedSystem.prepare(
-            indices: systemIndices, count: m, x: x, y: y, z: z, model: model, table: table,
-            matrix: matrix, lower: lower,
-            onesSolved: onesSolved, residualWeights: residualWeights)
         systemCount = m
         hasSystem = true
-        factorizations += 1
         return true
     }
+
+    /// Restricts the neighbour search of the following predictions to the samples that can be among
+    /// the nmax nearest of any location within `reach` of (cx, cy), found with one tree search; each
+    /// prediction then selects among those few by brute force. No effect for a global neighbourhood.
+    func restrictCandidates(x cx: Double, y cy: Double, reach: Double) {
+        guard let maxDistance else { return }
+        tree.nearest(x: cx, y: cy, maxDistance: maxDistance, into: &neighbours)
+        searches += 1
+        // Within reach of the centre the nmax-th distance is at most dₖ(c) + reach, so a selected sample
+        // is within dₖ(c) + 2·reach of the centre (with a relative slack for rounding).
+        var radius = maxDistance + reach
+        if neighbours.count >= capacity {
+            radius = min(radius, neighbours.distancesSquared[capacity - 1].squareRoot() + 2 * reach)
+        }
+        candidates.gather(x: cx, y: cy, radius: radius * (1 + 1e-9), x: x, y: y)
+    }
+
+    /// Back to a tree search per prediction.
+    func clearCandidates() { candidates.clear() }
 }

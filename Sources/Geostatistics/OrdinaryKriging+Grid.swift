@@ -86,16 +86,26 @@ extension OrdinaryKriging {
             let rows = (band * window.height / bands)..<((band + 1) * window.height / bands)
             let workspace = KrigingWorkspace(self)
             do {
-                for row in rows {
-                    if failure.hasFailed { return }
-                    if global != nil && output.wantsVariance {
-                        Self.predictGlobalRow(row, window, workspace, output)
-                        continue
+                guard global == nil else {
+                    for row in rows {
+                        if failure.hasFailed { return }
+                        if output.wantsVariance {
+                            Self.predictGlobalRow(row, window, workspace, output)
+                            continue
+                        }
+                        for column in 0..<window.width {
+                            let (x, y) = window.centre(column: column, row: row)
+                            output.store(try workspace.predict(x: x, y: y, variance: false), at: row * window.width + column)
+                        }
                     }
-                    for column in 0..<window.width {
-                        let (x, y) = window.centre(column: column, row: row)
-                        let prediction = try workspace.predict(x: x, y: y, variance: output.wantsVariance)
-                        output.store(prediction, at: row * window.width + column)
+                    return
+                }
+                // Strips of columns down the band, so the cached systems of one row serve the next.
+                for stripStart in stride(from: 0, to: window.width, by: Self.stripWidth) {
+                    let strip = stripStart..<min(stripStart + Self.stripWidth, window.width)
+                    for row in rows {
+                        if failure.hasFailed { return }
+                        try Self.predictLocalRow(row, columns: strip, window, workspace, output)
                     }
                 }
             } catch {
@@ -107,6 +117,28 @@ extension OrdinaryKriging {
 }
 
 extension OrdinaryKriging {
+    /// Columns per strip of a local-neighbourhood grid: small enough that the neighbour sets of a strip's
+    /// row fit the workspace's system cache.
+    fileprivate static let stripWidth = 64
+    /// Pixels per neighbour-candidate search: longer segments search less but keep more candidates.
+    fileprivate static let segmentLength = 16
+
+    /// Part of one row with a local neighbourhood: one tree search per segment finds the candidates,
+    /// each pixel selects its neighbours among them.
+    fileprivate static func predictLocalRow(_ row: Int, columns: Range<Int>, _ window: GridWindow,
+                                            _ workspace: KrigingWorkspace, _ output: GridOutput) throws {
+        for segmentStart in stride(from: columns.lowerBound, to: columns.upperBound, by: segmentLength) {
+            let segment = segmentStart..<min(segmentStart + segmentLength, columns.upperBound)
+            let first = window.centre(column: segment.lowerBound, row: row)
+            let last = window.centre(column: segment.upperBound - 1, row: row)
+            workspace.restrictCandidates(x: (first.x + last.x) / 2, y: first.y, reach: abs(last.x - first.x) / 2)
+            for column in segment {
+                let (x, y) = window.centre(column: column, row: row)
+                output.store(try workspace.predict(x: x, y: y, variance: output.wantsVariance), at: row * window.width + column)
+            }
+        }
+    }
+
     /// One row with a global neighbourhood and variances, eight pixels per batched solve.
     fileprivate static func predictGlobalRow(_ row: Int, _ window: GridWindow, _ workspace: KrigingWorkspace, _ output: GridOutput) {
         var column = 0

@@ -105,6 +105,60 @@ struct FastPathTests {
         #expect(workspace.factorizations < window.pixelCount / 3, "\(workspace.factorizations) factorisations for \(window.pixelCount) pixels")
     }
 
+    @Test(arguments: 0..<4)
+    func candidateRestrictedSelectionEqualsReference(modelIndex: Int) throws {
+        // Lattice samples give many equal distances, so the index tie-break is exercised too.
+        var generator = SplitMix64(seed: UInt64(40 + modelIndex))
+        let lattice = (0..<90).map { _ in (Double(Int.random(in: 0..<25, using: &generator)) * 40, Double(Int.random(in: 0..<25, using: &generator)) * 40) }
+        var seen = Set<[Double]>()
+        let unique = lattice.filter { seen.insert([$0.0, $0.1]).inserted }
+        let samples = try SpatialSamples(x: unique.map(\.0), y: unique.map(\.1), z: unique.map { 2 + sin($0.0 / 170) + cos($0.1 / 90) })
+        for neighbourhood in [KrigingNeighbourhood.nearest(12), .nearest(7, maxDistance: 130), .nearest(1)] {
+            let kriging = try OrdinaryKriging(samples: samples, model: Self.models[modelIndex], neighbourhood: neighbourhood)
+            let workspace = KrigingWorkspace(kriging)
+            for _ in 0..<6 {
+                let cx = Double.random(in: -50..<1050, using: &generator), cy = Double.random(in: -50..<1050, using: &generator)
+                let reach = Double.random(in: 0..<90, using: &generator)
+                workspace.restrictCandidates(x: cx, y: cy, reach: reach)
+                for _ in 0..<20 {
+                    // Anywhere within reach, including lattice points half-way between samples.
+                    let angle = Double.random(in: 0..<(2 * .pi), using: &generator), r = reach * Double.random(in: 0...1, using: &generator)
+                    var x = cx + r * cos(angle), y = cy + r * sin(angle)
+                    if Bool.random(using: &generator) {
+                        let (sx, sy) = ((x / 20).rounded() * 20, (y / 20).rounded() * 20)
+                        if (sx - cx) * (sx - cx) + (sy - cy) * (sy - cy) <= reach * reach { (x, y) = (sx, sy) }
+                    }
+                    let fast = try workspace.predict(x: x, y: y, variance: true)
+                    Self.expectClose(fast, try kriging.predictReference(x: x, y: y), "candidates \(neighbourhood) at (\(x), \(y))")
+                }
+            }
+        }
+    }
+
+    @Test func revisitedNeighbourSetsComeFromTheCache() throws {
+        let samples = try Self.randomSamples(count: 50, seed: 8)
+        let kriging = try OrdinaryKriging(samples: samples, model: Self.models[1], neighbourhood: .nearest(6))
+        let window = try GridWindow(originX: 300, originY: 700, pixelWidth: 10, pixelHeight: -10, width: 20, height: 12)
+        var distinct = Set<[Int]>()
+        for row in 0..<window.height {
+            for column in 0..<window.width {
+                let (x, y) = window.centre(column: column, row: row)
+                distinct.insert(kriging.referenceNeighbours(x: x, y: y).sorted())
+            }
+        }
+        try #require(distinct.count > 1 && distinct.count <= FactorizedSystemCache.slotCount(capacity: 6))
+        let workspace = KrigingWorkspace(kriging)
+        for _ in 0..<2 {
+            for row in 0..<window.height {
+                for column in 0..<window.width {
+                    let (x, y) = window.centre(column: column, row: row)
+                    Self.expectClose(try workspace.predict(x: x, y: y, variance: true), try kriging.predictReference(x: x, y: y), "cached \(row) \(column)")
+                }
+            }
+        }
+        #expect(workspace.factorizations == distinct.count, "each neighbour set factorised once")
+    }
+
     @Test func kdTreeFindsTheBruteForceNeighboursIncludingTies() throws {
         // Integer coordinates on a coarse lattice: many samples at exactly equal distances.
         var generator = SplitMix64(seed: 3)
