@@ -73,13 +73,12 @@ public enum TilePipeline {
                                                      signature: signature, threads: options.threads, progress: progress)
         let writers = outputFiles.map(ConcurrentRasterWriter.init)
         let allTiles = Window(width: spec.width, height: spec.height).tiles(width: plan.tileSize, height: plan.tileSize)
-        let mine = Array(allTiles.indices)
-        let todo = mine.filter { !journal.finished.contains($0) }
-        let resumed = mine.count - todo.count
-        if resumed > 0 { progress?.note("resuming \(output): \(resumed) of \(mine.count) tiles were done") }
-        progress?.start(units: mine.count, pixels: mine.reduce(0) { $0 + allTiles[$1].pixelCount },
-                        alreadyDoneUnits: resumed,
-                        alreadyDonePixels: mine.filter { journal.finished.contains($0) }.reduce(0) { $0 + allTiles[$1].pixelCount })
+        let todo = allTiles.indices.filter { !journal.finished.contains($0) }
+        let resumed = allTiles.count - todo.count
+        let totalPixels = spec.width * spec.height
+        if resumed > 0 { progress?.note("resuming \(output): \(resumed) of \(allTiles.count) tiles were done") }
+        progress?.start(units: allTiles.count, pixels: totalPixels, alreadyDoneUnits: resumed,
+                        alreadyDonePixels: totalPixels - todo.reduce(0) { $0 + allTiles[$1].pixelCount })
 
         let checkpoints = Checkpointer(journal: journal, writers: writers, interval: options.checkpointInterval)
         let failure = Mutex<(any Error)?>(nil)
@@ -111,17 +110,17 @@ public enum TilePipeline {
                 }
             }
         }
+        progress?.finish()
         if let error = failure.withLock({ $0 }) {
             // Keep what is durable: the partial output and its journal stay for a resumed run.
             try? checkpoints.checkpoint()
             throw error
         }
         try checkpoints.checkpoint()
-        progress?.finish()
         for writer in writers { try writer.commit() }
         TileJournal.remove(journalPath)
-        return SceneRunResult(input: input, output: output, plan: plan, tiles: mine.count, resumedTiles: resumed,
-                              pixels: mine.reduce(0) { $0 + allTiles[$1].pixelCount }, seconds: Date().timeIntervalSince(started))
+        return SceneRunResult(input: input, output: output, plan: plan, tiles: allTiles.count, resumedTiles: resumed,
+                              pixels: totalPixels, seconds: Date().timeIntervalSince(started))
     }
 
     /// The tile size a previous partial run used, so a resume without --tile-size uses the same grid.
