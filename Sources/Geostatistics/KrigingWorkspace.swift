@@ -9,6 +9,9 @@ final class KrigingWorkspace {
     // Copies of the kriging setup rather than the `OrdinaryKriging` value: reading through it would
     // retain and release its arrays on every prediction.
     private let model: VariogramModel
+    /// The model's covariance loops for a point prediction and for points inside a block.
+    private let pointKernel: CovarianceKernel
+    private let blockKernel: CovarianceKernel
     private let tree: KDTree
     private let table: SampleCovarianceTable?
     private let maxDistance: Double?
@@ -59,6 +62,8 @@ final class KrigingWorkspace {
     init(_ kriging: OrdinaryKriging) {
         let capacity = kriging.maximumNeighbours
         model = kriging.model
+        pointKernel = CovarianceKernel(model: kriging.model, includeNugget: true)
+        blockKernel = CovarianceKernel(model: kriging.model, includeNugget: false)
         tree = kriging.tree
         table = kriging.covarianceTable
         if case let .nearest(_, maxDistance) = kriging.neighbourhood { self.maxDistance = maxDistance } else { maxDistance = nil }
@@ -117,9 +122,9 @@ final class KrigingWorkspace {
             guard try selectLocalSystem(x: px, y: py, maxDistance: maxDistance) else { return nil }
         }
         let m = systemCount
-        fillCovariances(x: px, y: py)
-        let value = mean + CholeskyFactor.dot(covariances, residualWeights, count: m)
+        let value = mean + residualSum(x: px, y: py)
         guard wantVariance else { return KrigingPrediction(value: value, variance: .nan) }
+        fillCovariances(x: px, y: py)
         solved.update(from: covariances, count: m)
         CholeskyFactor.forwardSubstitute(solved, lower: lower, order: m)
         var explained = 0.0, onesProjection = 0.0
@@ -142,7 +147,7 @@ final class KrigingWorkspace {
             // Unused lanes repeat the last location so every lane stays finite.
             let source = min(lane, lanes - 1)
             fillCovariances(x: px[source], y: py[source])
-            values[lane] = mean + CholeskyFactor.dot(covariances, residualWeights, count: m)
+            values[lane] = mean + residualSum(x: px[source], y: py[source])
             for a in 0..<m { batch[a][lane] = covariances[a] }
         }
         // In place: row i of L⁻¹C from the right-hand side i and the solved rows before it.
@@ -165,6 +170,21 @@ final class KrigingWorkspace {
         }
         let shortfall = 1 - onesProjection
         variances = supportVariance - explained + shortfall * shortfall / onesNorm
+    }
+
+    /// c(p)ᵀK⁻¹(z − m̂1) for the current system: the prediction minus the mean, without storing c(p).
+    @inline(__always)
+    private func residualSum(x px: Double, y py: Double) -> Double {
+        let m = systemCount
+        if isPointSupport {
+            return pointKernel.weightedSum(x: systemX, y: systemY, weights: residualWeights, count: m, px: px, py: py)
+        }
+        var sum = 0.0
+        for k in 0..<supportCount {
+            sum += supportWeight[k] * blockKernel.weightedSum(x: systemX, y: systemY, weights: residualWeights, count: m,
+                                                              px: px + supportX[k], py: py + supportY[k])
+        }
+        return sum
     }
 
     /// covariances[a] = covariance between system sample a and the support centred at (px, py).
