@@ -46,6 +46,13 @@ final class KrigingWorkspace {
     private let solved: UnsafeMutablePointer<Double>
     /// Eight right-hand sides side by side, for `predictGlobalBatch`.
     private let batch: UnsafeMutablePointer<SIMD8<Double>>
+    /// Global spherical model: the samples (and weights) within the range of some location of the
+    /// current grid segment, compacted; every other sample's covariance is exactly zero there.
+    private let nearX: UnsafeMutablePointer<Double>
+    private let nearY: UnsafeMutablePointer<Double>
+    private let nearWeights: UnsafeMutablePointer<Double>
+    private var nearCount = 0
+    private var usesNear = false
     private var onesNorm = 0.0
     private var mean = 0.0
     /// Where the last neighbour search ran, and how far from there the selected set provably stays the
@@ -89,6 +96,8 @@ final class KrigingWorkspace {
         covariances = .allocate(capacity: capacity)
         solved = .allocate(capacity: capacity)
         batch = .allocate(capacity: isGlobal ? capacity : 1)
+        let nearCapacity = isGlobal && kriging.model.kind == .spherical ? capacity : 1
+        (nearX, nearY, nearWeights) = (.allocate(capacity: nearCapacity), .allocate(capacity: nearCapacity), .allocate(capacity: nearCapacity))
         if let global = kriging.global {
             for a in 0..<capacity {
                 systemIndices[a] = global.indices[a]
@@ -103,7 +112,7 @@ final class KrigingWorkspace {
     }
 
     deinit {
-        for pointer in [x, y, z, supportX, supportY, supportWeight, matrix, covariances, solved] {
+        for pointer in [x, y, z, supportX, supportY, supportWeight, matrix, covariances, solved, nearX, nearY, nearWeights] {
             pointer.deallocate()
         }
         batch.deallocate()
@@ -175,13 +184,13 @@ final class KrigingWorkspace {
     /// c(p)ᵀK⁻¹(z − m̂1) for the current system: the prediction minus the mean, without storing c(p).
     @inline(__always)
     private func residualSum(x px: Double, y py: Double) -> Double {
-        let m = systemCount
+        let (sx, sy, weights, m) = usesNear ? (nearX, nearY, nearWeights, nearCount) : (systemX, systemY, residualWeights, systemCount)
         if isPointSupport {
-            return pointKernel.weightedSum(x: systemX, y: systemY, weights: residualWeights, count: m, px: px, py: py)
+            return pointKernel.weightedSum(x: sx, y: sy, weights: weights, count: m, px: px, py: py)
         }
         var sum = 0.0
         for k in 0..<supportCount {
-            sum += supportWeight[k] * blockKernel.weightedSum(x: systemX, y: systemY, weights: residualWeights, count: m,
+            sum += supportWeight[k] * blockKernel.weightedSum(x: sx, y: sy, weights: weights, count: m,
                                                               px: px + supportX[k], py: py + supportY[k])
         }
         return sum
@@ -324,6 +333,31 @@ final class KrigingWorkspace {
         candidates.gather(x: cx, y: cy, radius: radius * (1 + 1e-9), x: x, y: y)
     }
 
+    /// Global spherical model: restricts the following predictions, all within `reach` of (cx, cy), to
+    /// the samples within the range of some such location (plus the block's extent) — the others add
+    /// exactly zero. No effect for other models or local neighbourhoods.
+    func restrictGlobalSamples(x cx: Double, y cy: Double, reach: Double) {
+        guard maxDistance == nil, model.kind == .spherical else { return }
+        var supportReach = 0.0
+        for k in 0..<supportCount {
+            supportReach = max(supportReach, (supportX[k] * supportX[k] + supportY[k] * supportY[k]).squareRoot())
+        }
+        // A relative slack for rounding: an excluded sample is then beyond the range by more than it.
+        let radius = (model.range + reach + supportReach) * (1 + 1e-9)
+        var n = 0
+        for a in 0..<systemCount {
+            let dx = systemX[a] - cx, dy = systemY[a] - cy
+            if dx * dx + dy * dy <= radius * radius {
+                (nearX[n], nearY[n], nearWeights[n]) = (systemX[a], systemY[a], residualWeights[a])
+                n += 1
+            }
+        }
+        (nearCount, usesNear) = (n, true)
+    }
+
     /// Back to a tree search per prediction.
-    func clearCandidates() { candidates.clear() }
+    func clearCandidates() {
+        candidates.clear()
+        usesNear = false
+    }
 }
