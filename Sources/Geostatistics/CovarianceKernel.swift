@@ -18,13 +18,19 @@ struct CovarianceKernel {
 
     @inline(__always)
     func weightedSum(x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>, count m: Int,
-                     px: Double, py: Double) -> Double {
+                     px: Double, py: Double, storingCovariancesIn store: UnsafeMutablePointer<Double>? = nil) -> Double {
         switch kind {
-        case .spherical: return spherical(x, y, weights, m, px, py)
-        case .exponential: return exponential(x, y, weights, m, px, py)
-        case .gaussian: return gaussian(x, y, weights, m, px, py)
-        case .nugget: return nugget(x, y, weights, m, px, py)
+        case .spherical: return spherical(x, y, weights, m, px, py, store)
+        case .exponential: return exponential(x, y, weights, m, px, py, store)
+        case .gaussian: return gaussian(x, y, weights, m, px, py, store)
+        case .nugget: return nugget(x, y, weights, m, px, py, store)
         }
+    }
+
+    /// Writes the eight covariances at a when the caller (a variance computation) needs them too.
+    @inline(__always)
+    private static func keep(_ c: SIMD8<Double>, _ store: UnsafeMutablePointer<Double>?, _ a: Int) {
+        if let store { UnsafeMutableRawPointer(store + a).storeBytes(of: c, as: SIMD8<Double>.self) }
     }
 
     @inline(__always)
@@ -40,7 +46,7 @@ struct CovarianceKernel {
     }
 
     private func spherical(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ m: Int,
-                           _ px: Double, _ py: Double) -> Double {
+                           _ px: Double, _ py: Double, _ store: UnsafeMutablePointer<Double>?) -> Double {
         var sum = SIMD8<Double>()
         let limit = 1 / (inverseRange * inverseRange)
         var a = 0
@@ -51,7 +57,10 @@ struct CovarianceKernel {
                 let t = d2.squareRoot() * inverseRange
                 let c = (partialSill * (1 - t * (1.5 - 0.5 * t * t)))
                     .replacing(with: 0, where: t .>= 1).replacing(with: atZero, where: d2 .== 0)
+                Self.keep(c, store, a)
                 sum += c * Self.load(w, a)
+            } else {
+                Self.keep(SIMD8<Double>(), store, a)
             }
             a += 8
         }
@@ -60,19 +69,22 @@ struct CovarianceKernel {
             let dx = x[a] - px, dy = y[a] - py
             let d2 = dx * dx + dy * dy
             let t = d2.squareRoot() * inverseRange
-            total += w[a] * (d2 == 0 ? atZero : t >= 1 ? 0 : partialSill * (1 - t * (1.5 - 0.5 * t * t)))
+            let c = d2 == 0 ? atZero : t >= 1 ? 0 : partialSill * (1 - t * (1.5 - 0.5 * t * t))
+            store?[a] = c
+            total += w[a] * c
             a += 1
         }
         return total
     }
 
     private func exponential(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ m: Int,
-                             _ px: Double, _ py: Double) -> Double {
+                             _ px: Double, _ py: Double, _ store: UnsafeMutablePointer<Double>?) -> Double {
         var sum = SIMD8<Double>()
         var a = 0
         while a + 8 <= m {
             let d2 = Self.squaredDistances(x, y, a, px, py)
             let c = (partialSill * VectorMath.exp(-(d2.squareRoot() * inverseRange))).replacing(with: atZero, where: d2 .== 0)
+            Self.keep(c, store, a)
             sum += c * Self.load(w, a)
             a += 8
         }
@@ -80,14 +92,16 @@ struct CovarianceKernel {
         while a < m {
             let dx = x[a] - px, dy = y[a] - py
             let d2 = dx * dx + dy * dy
-            total += w[a] * (d2 == 0 ? atZero : partialSill * exp(-(d2.squareRoot() * inverseRange)))
+            let c = d2 == 0 ? atZero : partialSill * exp(-(d2.squareRoot() * inverseRange))
+            store?[a] = c
+            total += w[a] * c
             a += 1
         }
         return total
     }
 
     private func gaussian(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ m: Int,
-                          _ px: Double, _ py: Double) -> Double {
+                          _ px: Double, _ py: Double, _ store: UnsafeMutablePointer<Double>?) -> Double {
         // (h/r)² straight from the squared distance: no square root at all.
         let scale = inverseRange * inverseRange
         var sum = SIMD8<Double>()
@@ -95,6 +109,7 @@ struct CovarianceKernel {
         while a + 8 <= m {
             let d2 = Self.squaredDistances(x, y, a, px, py)
             let c = (partialSill * VectorMath.exp(-(d2 * scale))).replacing(with: atZero, where: d2 .== 0)
+            Self.keep(c, store, a)
             sum += c * Self.load(w, a)
             a += 8
         }
@@ -102,18 +117,22 @@ struct CovarianceKernel {
         while a < m {
             let dx = x[a] - px, dy = y[a] - py
             let d2 = dx * dx + dy * dy
-            total += w[a] * (d2 == 0 ? atZero : partialSill * exp(-(d2 * scale)))
+            let c = d2 == 0 ? atZero : partialSill * exp(-(d2 * scale))
+            store?[a] = c
+            total += w[a] * c
             a += 1
         }
         return total
     }
 
     private func nugget(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ m: Int,
-                        _ px: Double, _ py: Double) -> Double {
+                        _ px: Double, _ py: Double, _ store: UnsafeMutablePointer<Double>?) -> Double {
         var total = 0.0
         for a in 0..<m {
             let dx = x[a] - px, dy = y[a] - py
-            if dx * dx + dy * dy == 0 { total += w[a] * atZero }
+            let c = dx * dx + dy * dy == 0 ? atZero : 0
+            store?[a] = c
+            total += w[a] * c
         }
         return total
     }

@@ -131,9 +131,16 @@ final class KrigingWorkspace {
             guard try selectLocalSystem(x: px, y: py, maxDistance: maxDistance) else { return nil }
         }
         let m = systemCount
-        let value = mean + residualSum(x: px, y: py)
-        guard wantVariance else { return KrigingPrediction(value: value, variance: .nan) }
-        fillCovariances(x: px, y: py)
+        guard wantVariance else { return KrigingPrediction(value: mean + residualSum(x: px, y: py), variance: .nan) }
+        let value: Double
+        if isPointSupport && !usesNear {
+            // One pass gives the value (bit for bit as without variance) and the covariances for the solve.
+            value = mean + pointKernel.weightedSum(x: systemX, y: systemY, weights: residualWeights, count: m, px: px, py: py,
+                                                   storingCovariancesIn: covariances)
+        } else {
+            value = mean + residualSum(x: px, y: py)
+            fillCovariances(x: px, y: py)
+        }
         solved.update(from: covariances, count: m)
         CholeskyFactor.forwardSubstitute(solved, lower: lower, order: m)
         var explained = 0.0, onesProjection = 0.0
