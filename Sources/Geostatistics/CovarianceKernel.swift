@@ -48,20 +48,16 @@ struct CovarianceKernel {
     private func spherical(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ m: Int,
                            _ px: Double, _ py: Double, _ store: UnsafeMutablePointer<Double>?) -> Double {
         var sum = SIMD8<Double>()
-        let limit = 1 / (inverseRange * inverseRange)
         var a = 0
         while a + 8 <= m {
+            // No skipping of out-of-range groups here: callers pass mostly in-range samples (local sets,
+            // or the global set narrowed by `restrictGlobalSamples`), and the branch cost more than it saved.
             let d2 = Self.squaredDistances(x, y, a, px, py)
-            // Beyond the range the covariance is exactly zero: skip the square root when all eight are.
-            if any(d2 .< limit) || any(d2 .== 0) {
-                let t = d2.squareRoot() * inverseRange
-                let c = (partialSill * (1 - t * (1.5 - 0.5 * t * t)))
-                    .replacing(with: 0, where: t .>= 1).replacing(with: atZero, where: d2 .== 0)
-                Self.keep(c, store, a)
-                sum += c * Self.load(w, a)
-            } else {
-                Self.keep(SIMD8<Double>(), store, a)
-            }
+            let t = d2.squareRoot() * inverseRange
+            let c = (partialSill * (1 - t * (1.5 - 0.5 * t * t)))
+                .replacing(with: 0, where: t .>= 1).replacing(with: atZero, where: d2 .== 0)
+            Self.keep(c, store, a)
+            sum += c * Self.load(w, a)
             a += 8
         }
         var total = sum.sum()
