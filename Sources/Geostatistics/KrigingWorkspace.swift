@@ -9,6 +9,9 @@ final class KrigingWorkspace {
     // Copies of the kriging setup rather than the `OrdinaryKriging` value: reading through it would
     // retain and release its arrays on every prediction.
     private let model: VariogramModel
+    /// The model's covariance loops for a point prediction and for points inside a block.
+    private let pointKernel: CovarianceKernel
+    private let blockKernel: CovarianceKernel
     private let tree: KDTree
     private let table: SampleCovarianceTable?
     private let maxDistance: Double?
@@ -43,6 +46,13 @@ final class KrigingWorkspace {
     private let solved: UnsafeMutablePointer<Double>
     /// Eight right-hand sides side by side, for `predictGlobalBatch`.
     private let batch: UnsafeMutablePointer<SIMD8<Double>>
+    /// Global spherical model: the samples (and weights) within the range of some location of the
+    /// current grid segment, compacted; every other sample's covariance is exactly zero there.
+    private let nearX: UnsafeMutablePointer<Double>
+    private let nearY: UnsafeMutablePointer<Double>
+    private let nearWeights: UnsafeMutablePointer<Double>
+    private var nearCount = 0
+    private var usesNear = false
     private var onesNorm = 0.0
     private var mean = 0.0
     /// Where the last neighbour search ran, and how far from there the selected set provably stays the
@@ -59,6 +69,8 @@ final class KrigingWorkspace {
     init(_ kriging: OrdinaryKriging) {
         let capacity = kriging.maximumNeighbours
         model = kriging.model
+        pointKernel = CovarianceKernel(model: kriging.model, includeNugget: true)
+        blockKernel = CovarianceKernel(model: kriging.model, includeNugget: false)
         tree = kriging.tree
         table = kriging.covarianceTable
         if case let .nearest(_, maxDistance) = kriging.neighbourhood { self.maxDistance = maxDistance } else { maxDistance = nil }
@@ -84,6 +96,8 @@ final class KrigingWorkspace {
         covariances = .allocate(capacity: capacity)
         solved = .allocate(capacity: capacity)
         batch = .allocate(capacity: isGlobal ? capacity : 1)
+        let nearCapacity = isGlobal && kriging.model.kind == .spherical ? capacity : 1
+        (nearX, nearY, nearWeights) = (.allocate(capacity: nearCapacity), .allocate(capacity: nearCapacity), .allocate(capacity: nearCapacity))
         if let global = kriging.global {
             for a in 0..<capacity {
                 systemIndices[a] = global.indices[a]
@@ -98,7 +112,7 @@ final class KrigingWorkspace {
     }
 
     deinit {
-        for pointer in [x, y, z, supportX, supportY, supportWeight, matrix, covariances, solved] {
+        for pointer in [x, y, z, supportX, supportY, supportWeight, matrix, covariances, solved, nearX, nearY, nearWeights] {
             pointer.deallocate()
         }
         batch.deallocate()
@@ -117,9 +131,16 @@ final class KrigingWorkspace {
             guard try selectLocalSystem(x: px, y: py, maxDistance: maxDistance) else { return nil }
         }
         let m = systemCount
-        fillCovariances(x: px, y: py)
-        let value = mean + CholeskyFactor.dot(covariances, residualWeights, count: m)
-        guard wantVariance else { return KrigingPrediction(value: value, variance: .nan) }
+        guard wantVariance else { return KrigingPrediction(value: mean + residualSum(x: px, y: py), variance: .nan) }
+        let value: Double
+        if isPointSupport && !usesNear {
+            // One pass gives the value (bit for bit as without variance) and the covariances for the solve.
+            value = mean + pointKernel.weightedSum(x: systemX, y: systemY, weights: residualWeights, count: m, px: px, py: py,
+                                                   storingCovariancesIn: covariances)
+        } else {
+            value = mean + residualSum(x: px, y: py)
+            fillCovariances(x: px, y: py)
+        }
         solved.update(from: covariances, count: m)
         CholeskyFactor.forwardSubstitute(solved, lower: lower, order: m)
         var explained = 0.0, onesProjection = 0.0
@@ -142,7 +163,7 @@ final class KrigingWorkspace {
             // Unused lanes repeat the last location so every lane stays finite.
             let source = min(lane, lanes - 1)
             fillCovariances(x: px[source], y: py[source])
-            values[lane] = mean + CholeskyFactor.dot(covariances, residualWeights, count: m)
+            values[lane] = mean + residualSum(x: px[source], y: py[source])
             for a in 0..<m { batch[a][lane] = covariances[a] }
         }
         // In place: row i of L⁻¹C from the right-hand side i and the solved rows before it.
@@ -165,6 +186,21 @@ final class KrigingWorkspace {
         }
         let shortfall = 1 - onesProjection
         variances = supportVariance - explained + shortfall * shortfall / onesNorm
+    }
+
+    /// c(p)ᵀK⁻¹(z − m̂1) for the current system: the prediction minus the mean, without storing c(p).
+    @inline(__always)
+    private func residualSum(x px: Double, y py: Double) -> Double {
+        let (sx, sy, weights, m) = usesNear ? (nearX, nearY, nearWeights, nearCount) : (systemX, systemY, residualWeights, systemCount)
+        if isPointSupport {
+            return pointKernel.weightedSum(x: sx, y: sy, weights: weights, count: m, px: px, py: py)
+        }
+        var sum = 0.0
+        for k in 0..<supportCount {
+            sum += supportWeight[k] * blockKernel.weightedSum(x: sx, y: sy, weights: weights, count: m,
+                                                              px: px + supportX[k], py: py + supportY[k])
+        }
+        return sum
     }
 
     /// covariances[a] = covariance between system sample a and the support centred at (px, py).
@@ -304,6 +340,31 @@ final class KrigingWorkspace {
         candidates.gather(x: cx, y: cy, radius: radius * (1 + 1e-9), x: x, y: y)
     }
 
+    /// Global spherical model: restricts the following predictions, all within `reach` of (cx, cy), to
+    /// the samples within the range of some such location (plus the block's extent) — the others add
+    /// exactly zero. No effect for other models or local neighbourhoods.
+    func restrictGlobalSamples(x cx: Double, y cy: Double, reach: Double) {
+        guard maxDistance == nil, model.kind == .spherical else { return }
+        var supportReach = 0.0
+        for k in 0..<supportCount {
+            supportReach = max(supportReach, (supportX[k] * supportX[k] + supportY[k] * supportY[k]).squareRoot())
+        }
+        // A relative slack for rounding: an excluded sample is then beyond the range by more than it.
+        let radius = (model.range + reach + supportReach) * (1 + 1e-9)
+        var n = 0
+        for a in 0..<systemCount {
+            let dx = systemX[a] - cx, dy = systemY[a] - cy
+            if dx * dx + dy * dy <= radius * radius {
+                (nearX[n], nearY[n], nearWeights[n]) = (systemX[a], systemY[a], residualWeights[a])
+                n += 1
+            }
+        }
+        (nearCount, usesNear) = (n, true)
+    }
+
     /// Back to a tree search per prediction.
-    func clearCandidates() { candidates.clear() }
+    func clearCandidates() {
+        candidates.clear()
+        usesNear = false
+    }
 }

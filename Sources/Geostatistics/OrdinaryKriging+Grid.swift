@@ -93,11 +93,9 @@ extension OrdinaryKriging {
                             Self.predictGlobalRow(row, window, workspace, output)
                             continue
                         }
-                        for column in 0..<window.width {
-                            let (x, y) = window.centre(column: column, row: row)
-                            output.store(try workspace.predict(x: x, y: y, variance: false), at: row * window.width + column)
-                        }
+                        try Self.predictGlobalValuesRow(row, window, workspace, output)
                     }
+                    workspace.clearCandidates()
                     return
                 }
                 // Strips of columns down the band, so the cached systems of one row serve the next.
@@ -139,11 +137,33 @@ extension OrdinaryKriging {
         }
     }
 
+    /// One row with a global neighbourhood, values only: per segment, a spherical model narrows the sum
+    /// to the samples within its range.
+    fileprivate static func predictGlobalValuesRow(_ row: Int, _ window: GridWindow, _ workspace: KrigingWorkspace,
+                                                   _ output: GridOutput) throws {
+        for segmentStart in stride(from: 0, to: window.width, by: segmentLength) {
+            let segment = segmentStart..<min(segmentStart + segmentLength, window.width)
+            let first = window.centre(column: segment.lowerBound, row: row)
+            let last = window.centre(column: segment.upperBound - 1, row: row)
+            workspace.restrictGlobalSamples(x: (first.x + last.x) / 2, y: first.y, reach: abs(last.x - first.x) / 2)
+            for column in segment {
+                let (x, y) = window.centre(column: column, row: row)
+                output.store(try workspace.predict(x: x, y: y, variance: false), at: row * window.width + column)
+            }
+        }
+    }
+
     /// One row with a global neighbourhood and variances, eight pixels per batched solve.
     fileprivate static func predictGlobalRow(_ row: Int, _ window: GridWindow, _ workspace: KrigingWorkspace, _ output: GridOutput) {
         var column = 0
         var values = SIMD8<Double>(), variances = SIMD8<Double>()
         while column < window.width {
+            // The same segments as without variances (a multiple of eight long), so the values agree bit for bit.
+            if column % segmentLength == 0 {
+                let end = min(column + segmentLength, window.width)
+                let first = window.centre(column: column, row: row), last = window.centre(column: end - 1, row: row)
+                workspace.restrictGlobalSamples(x: (first.x + last.x) / 2, y: first.y, reach: abs(last.x - first.x) / 2)
+            }
             let lanes = min(8, window.width - column)
             var xs = SIMD8<Double>(), ys = SIMD8<Double>()
             for lane in 0..<lanes {

@@ -105,6 +105,36 @@ struct FastPathTests {
         #expect(workspace.factorizations < window.pixelCount / 3, "\(workspace.factorizations) factorisations for \(window.pixelCount) pixels")
     }
 
+    /// Grids without variances go through the vectorised covariance loops (eight samples per step plus
+    /// a scalar tail): every model kind, global and local, point and block, against the reference.
+    @Test(arguments: 0..<4)
+    func gridValuesWithoutVarianceEqualReference(modelIndex: Int) throws {
+        let samples = try Self.randomSamples(count: 70, seed: UInt64(60 + modelIndex))
+        // Pixel centres on samples hit the zero-distance (nugget) case too.
+        let window = try GridWindow(originX: samples.x[0] - 250, originY: samples.y[0] + 150, pixelWidth: 50, pixelHeight: -50, width: 13, height: 9)
+        let setups: [(KrigingNeighbourhood, KrigingSupport)] = [
+            (.global, .point), (.nearest(12), .point), (.nearest(32), .point), (.nearest(9, maxDistance: 200), .point),
+            (.global, .square(25)), (.nearest(16), .block(width: 30, height: 20, discretization: .regular(2))),
+        ]
+        for (neighbourhood, support) in setups {
+            let kriging = try OrdinaryKriging(samples: samples, model: Self.models[modelIndex], neighbourhood: neighbourhood, support: support)
+            let reference = try kriging.predictGridReference(window)
+            let fast = try kriging.predictGrid(window, variances: false)
+            for i in 0..<window.pixelCount {
+                guard let r = reference[i] else {
+                    #expect(fast.values[i].isNaN)
+                    continue
+                }
+                #expect(abs(fast.values[i] - r.value) <= 1e-9 * max(1, abs(r.value)), "\(Self.models[modelIndex]) \(neighbourhood) \(support) pixel \(i): \(fast.values[i]) vs \(r.value)")
+            }
+            // And exactly at a sample, where a point prediction reproduces it.
+            if support == .point, let p = try kriging.predict(x: samples.x[5], y: samples.y[5], variance: false),
+               let r = try kriging.predictReference(x: samples.x[5], y: samples.y[5]) {
+                #expect(abs(p.value - r.value) <= 1e-9 * max(1, abs(r.value)))
+            }
+        }
+    }
+
     @Test(arguments: 0..<4)
     func candidateRestrictedSelectionEqualsReference(modelIndex: Int) throws {
         // Lattice samples give many equal distances, so the index tie-break is exercised too.
