@@ -12,6 +12,7 @@ public struct SceneRunResult: Sendable {
     public let tiles: Int
     /// Tiles a previous, interrupted run had finished.
     public let resumedTiles: Int
+    /// Pixels processed by this run (resumed tiles excluded), for its rate.
     public let pixels: Int
     public let seconds: Double
 }
@@ -76,9 +77,10 @@ public enum TilePipeline {
         let todo = allTiles.indices.filter { !journal.finished.contains($0) }
         let resumed = allTiles.count - todo.count
         let totalPixels = spec.width * spec.height
+        let pixelsToDo = todo.reduce(0) { $0 + allTiles[$1].pixelCount }
         if resumed > 0 { progress?.note("resuming \(output): \(resumed) of \(allTiles.count) tiles were done") }
         progress?.start(units: allTiles.count, pixels: totalPixels, alreadyDoneUnits: resumed,
-                        alreadyDonePixels: totalPixels - todo.reduce(0) { $0 + allTiles[$1].pixelCount })
+                        alreadyDonePixels: totalPixels - pixelsToDo)
 
         let checkpoints = Checkpointer(journal: journal, writers: writers, interval: options.checkpointInterval)
         let failure = Mutex<(any Error)?>(nil)
@@ -120,7 +122,7 @@ public enum TilePipeline {
         for writer in writers { try writer.commit() }
         TileJournal.remove(journalPath)
         return SceneRunResult(input: input, output: output, plan: plan, tiles: allTiles.count, resumedTiles: resumed,
-                              pixels: totalPixels, seconds: Date().timeIntervalSince(started))
+                              pixels: pixelsToDo, seconds: Date().timeIntervalSince(started))
     }
 
     /// The tile size a previous partial run used, so a resume without --tile-size uses the same grid.
