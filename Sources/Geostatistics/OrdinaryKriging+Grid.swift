@@ -125,15 +125,8 @@ extension OrdinaryKriging {
     /// each pixel selects its neighbours among them.
     fileprivate static func predictLocalRow(_ row: Int, columns: Range<Int>, _ window: GridWindow,
                                             _ workspace: KrigingWorkspace, _ output: GridOutput) throws {
-        for segmentStart in stride(from: columns.lowerBound, to: columns.upperBound, by: segmentLength) {
-            let segment = segmentStart..<min(segmentStart + segmentLength, columns.upperBound)
-            let first = window.centre(column: segment.lowerBound, row: row)
-            let last = window.centre(column: segment.upperBound - 1, row: row)
-            workspace.restrictCandidates(x: (first.x + last.x) / 2, y: first.y, reach: abs(last.x - first.x) / 2)
-            for column in segment {
-                let (x, y) = window.centre(column: column, row: row)
-                output.store(try workspace.predict(x: x, y: y, variance: output.wantsVariance), at: row * window.width + column)
-            }
+        try predictSegments(row, columns: columns, window, workspace, output, variance: output.wantsVariance) {
+            workspace.restrictCandidates(x: $0, y: $1, reach: $2)
         }
     }
 
@@ -141,14 +134,24 @@ extension OrdinaryKriging {
     /// to the samples within its range.
     fileprivate static func predictGlobalValuesRow(_ row: Int, _ window: GridWindow, _ workspace: KrigingWorkspace,
                                                    _ output: GridOutput) throws {
-        for segmentStart in stride(from: 0, to: window.width, by: segmentLength) {
-            let segment = segmentStart..<min(segmentStart + segmentLength, window.width)
+        try predictSegments(row, columns: 0..<window.width, window, workspace, output, variance: false) {
+            workspace.restrictGlobalSamples(x: $0, y: $1, reach: $2)
+        }
+    }
+
+    /// Predicts `columns` of a row in segments of `segmentLength` pixels, calling `restrict` with each
+    /// segment's centre and half-length first, so the workspace narrows its samples once per segment.
+    private static func predictSegments(_ row: Int, columns: Range<Int>, _ window: GridWindow, _ workspace: KrigingWorkspace,
+                                        _ output: GridOutput, variance: Bool,
+                                        restrict: (Double, Double, Double) -> Void) throws {
+        for segmentStart in stride(from: columns.lowerBound, to: columns.upperBound, by: segmentLength) {
+            let segment = segmentStart..<min(segmentStart + segmentLength, columns.upperBound)
             let first = window.centre(column: segment.lowerBound, row: row)
             let last = window.centre(column: segment.upperBound - 1, row: row)
-            workspace.restrictGlobalSamples(x: (first.x + last.x) / 2, y: first.y, reach: abs(last.x - first.x) / 2)
+            restrict((first.x + last.x) / 2, first.y, abs(last.x - first.x) / 2)
             for column in segment {
                 let (x, y) = window.centre(column: column, row: row)
-                output.store(try workspace.predict(x: x, y: y, variance: false), at: row * window.width + column)
+                output.store(try workspace.predict(x: x, y: y, variance: variance), at: row * window.width + column)
             }
         }
     }
