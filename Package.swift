@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "RasterIO", dependencies: ["CGDAL"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "TileEngine", dependencies: ["RasterIO"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "Geostatistics", exclude: ["README.md"], swiftSettings: common),
+        .target(name: "NeuralNet", exclude: ["README.md"], swiftSettings: common),
         .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "SyntheticWorld", dependencies: ["RasterIO", "Inversion"], exclude: ["README.md"], swiftSettings: common),
         .executableTarget(
@@ -42,6 +43,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["RasterIO"], path: "Tests/TestSupport", swiftSettings: common),
         .testTarget(name: "RasterIOTests", dependencies: ["RasterIO", "TestSupport"], swiftSettings: common),
         .testTarget(name: "TileEngineTests", dependencies: ["TileEngine", "RasterIO", "TestSupport"], swiftSettings: common),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], swiftSettings: common),
         .testTarget(name: "GeostatisticsTests", dependencies: ["Geostatistics", "TestSupport"], swiftSettings: common),
         .testTarget(name: "InversionTests", dependencies: ["Inversion", "TestSupport"], swiftSettings: common),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld", "Inversion", "Geostatistics", "RasterIO", "TestSupport"], swiftSettings: common),
