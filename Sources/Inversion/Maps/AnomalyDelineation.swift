@@ -38,6 +38,8 @@ public struct AnomalyDelineation: Sendable {
     public var threshold: Double
     public var minimumArea: Double
     public var masks: Masks
+    /// Rows read at a time (default: whole blocks, about 8 Mpixel); tests set it small to cross strips.
+    var stripHeight: Int?
 
     public init(threshold: Double, minimumArea: Double = 0, masks: Masks = Masks()) {
         self.threshold = threshold
@@ -129,7 +131,7 @@ public struct AnomalyDelineation: Sendable {
         let nodata = map.bands[0].nodata.map(Float.init)
         let width = map.width
         let maskBands = [masks.greenBand, masks.redBand, masks.nirBand]
-        let strips = RowStrips(map, bands: [1])
+        let strips = RowStrips(map, bands: [1], stripHeight: stripHeight)
         var maskValues: [Float] = []
         let vegetation = masks.vegetationNDVI.map(Float.init), water = masks.waterNDWI.map(Float.init)
         let threshold = Float(self.threshold)
