@@ -9,9 +9,11 @@ enum RandomNetworks {
 
     /// A random conv/pool/dense stack ending in `outputs` values; every layer type appears often.
     static func network(_ generator: inout SeededGenerator, outputs: Int = 1, dropout: Bool = true) throws -> Network {
-        let channels = Int.random(in: 1...3, using: &generator)
-        var shape = TensorShape(channels: channels, height: Int.random(in: 3...6, using: &generator),
-                                width: Int.random(in: 3...6, using: &generator))
+        // Shapes an input layout can produce: replicated rows (1 × rows × bands) or a patch (bands × k × k, k odd).
+        let side = [1, 3, 5].randomElement(using: &generator)!
+        var shape = Bool.random(using: &generator)
+            ? TensorShape(channels: 1, height: Int.random(in: 2...5, using: &generator), width: Int.random(in: 2...5, using: &generator))
+            : TensorShape(channels: Int.random(in: 1...3, using: &generator), height: side, width: side)
         let input = shape
         var layers: [Layer] = []
         func append(_ layer: Layer) throws {

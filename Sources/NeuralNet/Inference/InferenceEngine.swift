@@ -17,8 +17,9 @@ public struct InferenceEngine: Sendable {
     }
 
     let steps: [Step]
-    /// `stepShapes[i]` is the input shape of `steps[i]`.
-    let stepShapes: [TensorShape]
+    /// Input and output shape of each step (flatten is no step: it keeps the memory layout).
+    let stepInputShapes: [TensorShape]
+    let stepOutputShapes: [TensorShape]
     /// Network layer index of each step (dropout masks are keyed by it).
     let stepLayers: [Int]
     public let model: Model
@@ -31,7 +32,7 @@ public struct InferenceEngine: Sendable {
     public init(model: Model) {
         self.model = model
         let network = model.network
-        var steps: [Step] = [], shapes: [TensorShape] = [], layerIndices: [Int] = []
+        var steps: [Step] = [], shapes: [TensorShape] = [], outputShapes: [TensorShape] = [], layerIndices: [Int] = []
         var index = 0
         while index < network.layers.count {
             let layer = network.layers[index], inShape = network.shapes[index]
@@ -47,7 +48,7 @@ public struct InferenceEngine: Sendable {
                 let bias = network.biases[index] + [Float](repeating: 0, count: tables.paddedOutputs - tables.outputs)
                 let fuse = index + 1 < network.layers.count && network.layers[index + 1] == .relu
                 steps.append(.convolve(tables: tables, packed: packed, bias: bias, relu: fuse))
-                shapes.append(inShape); layerIndices.append(index)
+                shapes.append(inShape); outputShapes.append(network.shapes[index + 1]); layerIndices.append(index)
                 index += fuse ? 2 : 1
                 continue
             case .relu: steps.append(.relu)
@@ -55,12 +56,12 @@ public struct InferenceEngine: Sendable {
             case .flatten: index += 1; continue
             case let .dropout(probability): steps.append(.dropout(probability: probability))
             }
-            shapes.append(inShape); layerIndices.append(index)
+            shapes.append(inShape); outputShapes.append(network.shapes[index + 1]); layerIndices.append(index)
             index += 1
         }
-        shapes.append(network.outputShape)
         self.steps = steps
-        stepShapes = shapes
+        stepInputShapes = shapes
+        stepOutputShapes = outputShapes
         stepLayers = layerIndices
         let sources = model.inputLayout.featureSources(bands: model.bands.count)
         sourceBand = sources.map(\.band)
@@ -146,7 +147,7 @@ public struct InferenceEngine: Sendable {
             let count = min(Self.blockLanes, pixelCount - start), groups = (count + 15) / 16
             gatherPixels(start: start, count: count, workspace: workspace)
             let shared = run(from: 0, to: firstDropout, groups: groups, workspace: workspace, streams: nil)
-            let sharedCount = stepShapes[firstDropout].count * stride
+            let sharedCount = (firstDropout < steps.count ? stepInputShapes[firstDropout] : model.network.outputShape).count * stride
             workspace.saved.update(from: shared, count: sharedCount)
             for lane in 0..<count { workspace.sum[lane] = 0; workspace.sumOfSquares[lane] = 0 }
             // Sums are shifted by the first pass so the variance does not cancel catastrophically.
@@ -203,7 +204,7 @@ public struct InferenceEngine: Sendable {
         var current = workspace.input, spare = workspace.scratch
         let stride = workspace.laneStride
         for index in first..<end {
-            let inShape = stepShapes[index], outShape = stepShapes[index + 1]
+            let inShape = stepInputShapes[index], outShape = stepOutputShapes[index]
             switch steps[index] {
             case let .convolve(tables, packed, bias, relu):
                 packed.withUnsafeBufferPointer { packed in
