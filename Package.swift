@@ -19,6 +19,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -30,13 +31,14 @@ let package = Package(
         .target(name: "TileEngine", dependencies: ["RasterIO"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "Geostatistics", exclude: ["README.md"], swiftSettings: common),
         .target(name: "NeuralNet", exclude: ["README.md"], swiftSettings: common),
-        .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics"], exclude: ["README.md"], swiftSettings: common),
+        .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "SyntheticWorld", dependencies: ["RasterIO", "Inversion"], exclude: ["README.md"], swiftSettings: common),
         .executableTarget(
             name: "regolith",
             dependencies: [
-                "RasterIO", "TileEngine", "Geostatistics", "Inversion", "SyntheticWorld",
+                "RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "Inversion", "SyntheticWorld",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: common
         ),

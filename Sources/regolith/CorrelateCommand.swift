@@ -35,38 +35,15 @@ struct CorrelateCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    struct Row: Codable {
-        var column: String
-        var n: Int
-        var spearmanRho: Double?
-        var spearmanP: Double?
-        var pearsonR: Double?
-        var pearsonP: Double?
-        var note: String?
-    }
-
-    static let coordinateColumns: Set<String> = ["id", "name", "sample", "lon", "lat", "longitude", "latitude", "x", "y", "row", "column", "col",
-                                                 "easting", "northing", "pixel_x", "pixel_y", "kriged", "re2o3_kriged", "re2o3_sample"]
+    typealias Row = BandScreening.Row
 
     func run() throws {
         global.apply()
         let data = try CSVTable(path: table)
-        let targetValues = try data.numbers(target)
         let columns = bands.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            ?? data.header.filter { $0.caseInsensitiveCompare(target) != .orderedSame && !Self.coordinateColumns.contains($0.lowercased()) }
-        guard !columns.isEmpty else {
-            throw CommandFailure(message: "\(table): no band columns to correlate with \(target)")
-        }
-        let rows = try columns.map { column in
-            let values = try data.numbers(column)
-            do {
-                let s = try Correlation.spearman(targetValues, values, names: (target, column))
-                let p = try Correlation.pearson(targetValues, values, names: (target, column))
-                return Row(column: column, n: s.count, spearmanRho: s.coefficient, spearmanP: s.pValue,
-                           pearsonR: p.coefficient, pearsonP: p.pValue, note: nil)
-            } catch let error as CorrelationError {
-                return Row(column: column, n: values.count, note: "undefined: \(error)")
-            }
+        let rows: [Row]
+        do { rows = try BandScreening.screen(data, target: target, columns: columns) } catch let error as InversionError {
+            throw CommandFailure(message: error.description)
         }
         print(text(rows))
         if let csv { try write(csvText(rows), to: csv) }
@@ -83,10 +60,7 @@ struct CorrelateCommand: ParsableCommand {
         var rows: [Row]
     }
 
-    private func stars(_ p: Double?) -> String {
-        guard let p else { return "" }
-        return p < 0.01 ? "**" : p < 0.05 ? "*" : ""
-    }
+    private func stars(_ p: Double?) -> String { Row.stars(p) }
 
     private func text(_ rows: [Row]) -> String {
         var lines = ["Correlation of \(target) with each band (n = \(rows.first?.n ?? 0))", ""]

@@ -19,6 +19,7 @@ struct Regolith: ParsableCommand {
                 """,
             version: "regolith \(version) (GDAL \(GDAL.version))",
             subcommands: [InfoCommand.self, SynthCommand.self, CalibrateCommand.self, SamplesCommand.self, CorrelateCommand.self,
+                          TrainCommand.self, InvertCommand.self, RunCommand.self,
                           KrigeCommand.self, CompareCommand.self, AnomaliesCommand.self, RenderCommand.self,
                           NDVICommand.self, FocalMeanCommand.self]
         )

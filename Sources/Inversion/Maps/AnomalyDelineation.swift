@@ -19,7 +19,21 @@ public struct AnomalyDelineation: Sendable {
             self.vegetationNDVI = vegetationNDVI
             self.waterNDWI = waterNDWI
         }
-        var isActive: Bool { vegetationNDVI != nil || waterNDWI != nil }
+        public var isActive: Bool { vegetationNDVI != nil || waterNDWI != nil }
+        var bands: [Int] { [greenBand, redBand, nirBand] }
+
+        /// True when a pixel with these reflectances is vegetation or water by the set limits.
+        @inline(__always)
+        func excludes(green g: Float, red r: Float, nir n: Float) -> Bool {
+            if let vegetationNDVI, n + r != 0, Double((n - r) / (n + r)) > vegetationNDVI { return true }
+            if let waterNDWI, g + n != 0, Double((g - n) / (g + n)) > waterNDWI { return true }
+            return false
+        }
+
+        /// A short description for reports, e.g. "NDVI ≤ 0.45".
+        public var summary: String {
+            [vegetationNDVI.map { "NDVI ≤ \($0)" }, waterNDWI.map { "NDWI ≤ \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        }
     }
 
     public struct Area: Sendable, Equatable, Codable {
@@ -130,10 +144,9 @@ public struct AnomalyDelineation: Sendable {
                       visit: (Int, Int, Int, Double) throws -> Void) throws {
         let nodata = map.bands[0].nodata.map(Float.init)
         let width = map.width
-        let maskBands = [masks.greenBand, masks.redBand, masks.nirBand]
+        let maskBands = masks.bands
         let strips = RowStrips(map, bands: [1], stripHeight: stripHeight)
         var maskValues: [Float] = []
-        let vegetation = masks.vegetationNDVI.map(Float.init), water = masks.waterNDWI.map(Float.init)
         let threshold = Float(self.threshold)
         var on = [Bool](repeating: false, count: width)
         try strips.forEach { firstRow, rows, values in
@@ -147,9 +160,8 @@ public struct AnomalyDelineation: Sendable {
                     let v = values[r * width + x]
                     var anomalous = !v.isNaN && v != nodata && v >= threshold
                     if anomalous, maskScene != nil {
-                        let g = maskValues[r * width + x], red = maskValues[plane + r * width + x], nir = maskValues[2 * plane + r * width + x]
-                        if let vegetation, nir + red != 0, (nir - red) / (nir + red) > vegetation { anomalous = false }
-                        if let water, g + nir != 0, (g - nir) / (g + nir) > water { anomalous = false }
+                        let i = r * width + x
+                        anomalous = !masks.excludes(green: maskValues[i], red: maskValues[plane + i], nir: maskValues[2 * plane + i])
                     }
                     on[x] = anomalous
                 }

@@ -22,10 +22,15 @@ public struct MapComparison: Sendable, Codable, Equatable {
     /// Share of the reference's high pixels that the map also calls high.
     public let highRecall: Double
 
+    /// Pixels the `mask` excludes (vegetation, water: where the map's model does not apply) are left
+    /// out of every figure except the percentile thresholds.
     public static func compare(map: String, reference: String, highPercentile: Double = 90,
+                               mask: AnomalyDelineation.Masks = .init(),
                                threads: Int = StatisticsPass.defaultThreadCount) throws -> MapComparison {
         let a = try Raster.open(map), b = try Raster.open(reference)
         try SameGrid.check(a, b)
+        let maskScene = try mask.isActive ? mask.scene.map { try Raster.open($0) } : nil
+        if let maskScene { try SameGrid.check(a, maskScene) }
         guard let mapThreshold = try StatisticsPass.histograms(paths: [map], bands: [1], threads: threads)[0].histogram.percentile(highPercentile),
               let referenceThreshold = try StatisticsPass.histograms(paths: [reference], bands: [1], threads: threads)[0].histogram.percentile(highPercentile) else {
             throw InversionError("\(map): no valid pixels to compare")
@@ -36,9 +41,12 @@ public struct MapComparison: Sendable, Codable, Equatable {
         let stripsA = RowStrips(a, bands: [1])
         try stripsA.forEach { firstRow, rows, valuesA in
             let valuesB = try b.read(Window(x: 0, y: firstRow, width: b.width, height: rows), bands: [1], as: Float.self)
+            let scene = try maskScene?.read(Window(x: 0, y: firstRow, width: a.width, height: rows), bands: mask.bands, as: Float.self)
+            let plane = valuesA.count
             for i in 0..<valuesA.count {
                 let u = valuesA[i], v = valuesB[i]
                 guard !u.isNaN, !v.isNaN, u != nodataA, v != nodataB else { continue }
+                if let scene, mask.excludes(green: scene[i], red: scene[plane + i], nir: scene[2 * plane + i]) { continue }
                 let x = Double(u), y = Double(v)
                 n += 1; sumA += x; sumB += y; sumAA += x * x; sumBB += y * y; sumAB += x * y
                 let highA = x >= mapThreshold, highB = y >= referenceThreshold

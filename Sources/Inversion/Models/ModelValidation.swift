@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import Geostatistics
+import Synchronization
 
 /// Metrics of one method under one validation scheme, on the training and the test parts, against
 /// the kriged targets the models learn and against the contents measured at the samples.
@@ -44,11 +46,16 @@ public struct RandomSplitValidation: Sendable {
     }
 
     public func run(_ method: any RegressionMethod, on set: SampleSet) throws -> ValidationResult {
+        try fitAndValidate(method, on: set).result
+    }
+
+    /// Validates and also returns the model trained on the training part (the paper's final model).
+    public func fitAndValidate(_ method: any RegressionMethod, on set: SampleSet) throws -> (result: ValidationResult, model: any FittedRegression) {
         let (train, test) = split(count: set.count)
         let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: train.map { set.rows[$0].kriged })
         let trainPredicted = fitted.predict(train.map { set.rows[$0].bands })
         let testPredicted = fitted.predict(test.map { set.rows[$0].bands })
-        return ValidationResult(
+        let result = ValidationResult(
             method: method.name, scheme: scheme,
             train: .init(kriged: RegressionMetrics(observed: train.map { set.rows[$0].kriged }, predicted: trainPredicted),
                          measured: RegressionMetrics(observed: train.map { set.rows[$0].measured }, predicted: trainPredicted)),
@@ -56,6 +63,7 @@ public struct RandomSplitValidation: Sendable {
                         measured: RegressionMetrics(observed: test.map { set.rows[$0].measured }, predicted: testPredicted)),
             testIDs: test.map { set.rows[$0].id }, testPredicted: testPredicted,
             testMeasured: test.map { set.rows[$0].measured }, testKriged: test.map { set.rows[$0].kriged })
+        return (result, fitted)
     }
 }
 
@@ -111,28 +119,19 @@ public struct SpatialBlockValidation: Sendable {
 
     public func run(_ method: any RegressionMethod, on set: SampleSet) throws -> ValidationResult {
         let fold = foldAssignment(for: set)
+        // Folds are independent (each re-krigs and trains on its own), so they train in parallel.
+        let outcomes = Mutex<[Result<FoldOutcome?, any Error>?]>(Array(repeating: nil, count: folds))
+        DispatchQueue.concurrentPerform(iterations: folds) { k in
+            let outcome = Result { try self.runFold(k, fold: fold, method: method, set: set) }
+            outcomes.withLock { $0[k] = outcome }
+        }
         var outOfFold = [Double](repeating: .nan, count: set.count)
         var trainKriged: [RegressionMetrics] = [], trainMeasured: [RegressionMetrics] = []
-        for k in 0..<folds {
-            let test = set.rows.indices.filter { fold[$0] == k }, train = set.rows.indices.filter { fold[$0] != k }
-            guard !test.isEmpty else { continue }
-            guard train.count >= 3 else {
-                throw InversionError("spatial cross-validation: fold \(k + 1) leaves \(train.count) training samples; use fewer folds or smaller blocks")
-            }
-            let points = try SpatialSamples(x: train.map { set.rows[$0].x }, y: train.map { set.rows[$0].y },
-                                            z: train.map { set.rows[$0].measured }, duplicates: .merge)
-            let foldKriging = try kriging.kriging(points).kriging
-            let targets = try train.map { i -> Double in
-                guard let p = try foldKriging.predict(x: set.rows[i].pixelX, y: set.rows[i].pixelY, variance: false) else {
-                    throw InversionError("spatial cross-validation: sample \(set.rows[i].id) has no training sample in its kriging neighbourhood")
-                }
-                return p.value
-            }
-            let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: targets)
-            let trainPredicted = fitted.predict(train.map { set.rows[$0].bands })
-            trainKriged.append(RegressionMetrics(observed: targets, predicted: trainPredicted))
-            trainMeasured.append(RegressionMetrics(observed: train.map { set.rows[$0].measured }, predicted: trainPredicted))
-            for (i, value) in zip(test, fitted.predict(test.map { set.rows[$0].bands })) { outOfFold[i] = value }
+        for outcome in outcomes.withLock({ $0 }) {
+            guard let outcome = try outcome?.get() ?? nil else { continue }
+            trainKriged.append(outcome.trainKriged)
+            trainMeasured.append(outcome.trainMeasured)
+            for (i, value) in zip(outcome.test, outcome.predicted) { outOfFold[i] = value }
         }
         return ValidationResult(
             method: method.name, scheme: scheme,
@@ -141,6 +140,37 @@ public struct SpatialBlockValidation: Sendable {
                         measured: RegressionMetrics(observed: set.measuredTargets, predicted: outOfFold)),
             testIDs: set.rows.map(\.id), testPredicted: outOfFold,
             testMeasured: set.measuredTargets, testKriged: set.krigedTargets)
+    }
+
+    private struct FoldOutcome: Sendable {
+        let test: [Int]
+        let predicted: [Double]
+        let trainKriged: RegressionMetrics
+        let trainMeasured: RegressionMetrics
+    }
+
+    /// Fold k: re-krige the training samples' targets, train, predict the test samples. Nil-free
+    /// result for an empty fold is skipped by the caller.
+    private func runFold(_ k: Int, fold: [Int], method: any RegressionMethod, set: SampleSet) throws -> FoldOutcome? {
+        let test = set.rows.indices.filter { fold[$0] == k }, train = set.rows.indices.filter { fold[$0] != k }
+        guard !test.isEmpty else { return nil }
+        guard train.count >= 3 else {
+            throw InversionError("spatial cross-validation: fold \(k + 1) leaves \(train.count) training samples; use fewer folds or smaller blocks")
+        }
+        let points = try SpatialSamples(x: train.map { set.rows[$0].x }, y: train.map { set.rows[$0].y },
+                                        z: train.map { set.rows[$0].measured }, duplicates: .merge)
+        let foldKriging = try kriging.kriging(points).kriging
+        let targets = try train.map { i -> Double in
+            guard let p = try foldKriging.predict(x: set.rows[i].pixelX, y: set.rows[i].pixelY, variance: false) else {
+                throw InversionError("spatial cross-validation: sample \(set.rows[i].id) has no training sample in its kriging neighbourhood")
+            }
+            return p.value
+        }
+        let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: targets)
+        let trainPredicted = fitted.predict(train.map { set.rows[$0].bands })
+        return FoldOutcome(test: test, predicted: fitted.predict(test.map { set.rows[$0].bands }),
+                           trainKriged: RegressionMetrics(observed: targets, predicted: trainPredicted),
+                           trainMeasured: RegressionMetrics(observed: train.map { set.rows[$0].measured }, predicted: trainPredicted))
     }
 }
 

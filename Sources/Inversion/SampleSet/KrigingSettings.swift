@@ -47,3 +47,15 @@ public struct KrigingSettings: Sendable, Equatable, Codable {
         return (kriging, fit, variogram)
     }
 }
+
+extension KrigingSettings {
+    enum CodingKeys: String, CodingKey { case model, nmax, maxdist, block }
+
+    /// Missing keys take the defaults (auto model, global neighbourhood, point support).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(model: try c.decodeIfPresent(ModelChoice.self, forKey: .model) ?? .auto,
+                  nmax: try c.decodeIfPresent(Int.self, forKey: .nmax), maxdist: try c.decodeIfPresent(Double.self, forKey: .maxdist),
+                  block: try c.decodeIfPresent(Double.self, forKey: .block))
+    }
+}

@@ -1,0 +1,61 @@
+import NeuralNet
+import TileEngine
+
+/// A trained model applied to every pixel: the content map (target units) and, with Monte-Carlo
+/// dropout, the mean of the passes and their standard deviation as a second band. Halo (k − 1)/2 for a k×k patch model.
+public struct ContentMapKernel: TileKernel {
+    public let engine: InferenceEngine
+    public let monteCarloPasses: Int
+    public let seed: UInt64
+    public let modelSignature: String
+    /// Scene width, to number pixels scene-wide for the Monte-Carlo masks.
+    public let sceneWidth: Int
+    public let outputNodata: Float = -9999
+
+    public init(model: Model, modelSignature: String, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1) throws {
+        if monteCarloPasses > 1 && model.inputLayout.window > 1 {
+            throw InversionError("Monte-Carlo dropout runs on per-pixel models; this model reads \(model.inputLayout.window)×\(model.inputLayout.window) windows")
+        }
+        engine = InferenceEngine(model: model)
+        self.modelSignature = modelSignature
+        self.sceneWidth = sceneWidth
+        self.monteCarloPasses = monteCarloPasses
+        self.seed = seed
+    }
+
+    public var signature: String { "invert model=\(modelSignature) mc=\(monteCarloPasses) seed=\(seed)" }
+    public var inputBands: [Int] { engine.model.bands.map(\.number) }
+    public var halo: Int { engine.model.inputLayout.halo }
+    public var outputDescriptions: [String] {
+        let target = "\(engine.model.target.name) (\(engine.model.target.unit))"
+        return monteCarloPasses > 1 ? ["\(target) MC-dropout mean of \(monteCarloPasses)", "\(target) MC-dropout standard deviation"] : [target]
+    }
+
+    public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
+        let workspace = engine.makeWorkspace()
+        let values = input.samples.baseAddress!
+        let n = input.core.pixelCount
+        if monteCarloPasses > 1 {
+            // Pixels numbered scene-wide, row by row, so each pixel's masks are the same in any tiling.
+            let width = input.core.width
+            var rowValues = [Float](repeating: 0, count: input.bandCount * width)
+            for row in 0..<input.core.height {
+                let offset = row * width
+                let first = (input.core.y + row) * sceneWidth + input.core.x
+                for b in 0..<input.bandCount {
+                    for c in 0..<width { rowValues[b * width + c] = values[b * n + offset + c] }
+                }
+                rowValues.withUnsafeBufferPointer { p in
+                    engine.monteCarloDropout(bandSequential: p.baseAddress!, pixelCount: input.core.width, firstPixelIndex: first,
+                                             passes: monteCarloPasses, seed: seed, mean: output.baseAddress! + offset,
+                                             standardDeviation: output.baseAddress! + n + offset, workspace: workspace)
+                }
+            }
+        } else if halo == 0 {
+            engine.predict(bandSequential: values, pixelCount: n, into: output.baseAddress!, workspace: workspace)
+        } else {
+            engine.predictWindows(bandSequential: values, windowWidth: input.window.width, windowHeight: input.window.height,
+                                  into: output.baseAddress!, workspace: workspace)
+        }
+    }
+}

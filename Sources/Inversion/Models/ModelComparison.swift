@@ -1,0 +1,63 @@
+import Dispatch
+import Foundation
+import NeuralNet
+import Synchronization
+
+/// The paper's CNN against multiple linear regression and PLS, each validated both ways (the
+/// paper's random split and spatial blocks), on one sample set. The CNN trained on the random
+/// split's training part is the model the map is made with, as in the paper.
+public struct ModelComparison: Sendable {
+    public var cnn: CNNRegression
+    public var randomSplit: RandomSplitValidation
+    public var spatialBlocks: SpatialBlockValidation
+
+    public init(cnn: CNNRegression, randomSplit: RandomSplitValidation, spatialBlocks: SpatialBlockValidation) {
+        self.cnn = cnn
+        self.randomSplit = randomSplit
+        self.spatialBlocks = spatialBlocks
+    }
+
+    public struct Result: Sendable {
+        public let validations: [ValidationResult]
+        public let model: CNNRegression.Fitted
+        /// What each method learnt on the random split's training part.
+        public let summaries: [String: String]
+    }
+
+    /// `set`'s rows hold each sample's features (for a patch CNN, the windows: see `PatchFeatures`).
+    /// Baselines always read the sample pixel's own bands, `pixelBands`.
+    public func run(set: SampleSet, pixelBands: [[Double]], log: (String) -> Void = { _ in }) throws -> Result {
+        var baselineSet = set
+        for i in baselineSet.rows.indices { baselineSet.rows[i].bands = pixelBands[i] }
+        var validations: [ValidationResult] = []
+        var summaries: [String: String] = [:]
+        log("training \(cnn.name) on the random split and in \(spatialBlocks.folds) spatial folds (\(spatialBlocks.scheme)), \(cnn.options.iterations) iterations each")
+        // The random-split network and the spatial folds' networks train side by side.
+        let random = Mutex<Swift.Result<(result: ValidationResult, model: any FittedRegression), any Error>?>(nil)
+        let spatial = Mutex<Swift.Result<ValidationResult, any Error>?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { job in
+            if job == 0 {
+                let outcome = Swift.Result { try randomSplit.fitAndValidate(cnn, on: set) }
+                random.withLock { $0 = outcome }
+            } else {
+                let outcome = Swift.Result { try spatialBlocks.run(cnn, on: set) }
+                spatial.withLock { $0 = outcome }
+            }
+        }
+        let (cnnRandom, fitted) = try random.withLock { $0 }!.get()
+        let cnnSpatial = try spatial.withLock { $0 }!.get()
+        guard let model = fitted as? CNNRegression.Fitted else { throw InversionError("the CNN did not produce a network") }
+        validations.append(cnnRandom)
+        summaries[cnn.name] = model.summary
+        for method in [LinearRegression() as any RegressionMethod, PartialLeastSquares(seed: randomSplit.seed)] {
+            let (result, baseline) = try randomSplit.fitAndValidate(method, on: baselineSet)
+            validations.append(result)
+            summaries[method.name] = baseline.summary
+        }
+        validations.append(cnnSpatial)
+        for method in [LinearRegression() as any RegressionMethod, PartialLeastSquares(seed: randomSplit.seed)] {
+            validations.append(try spatialBlocks.run(method, on: baselineSet))
+        }
+        return Result(validations: validations, model: model, summaries: summaries)
+    }
+}

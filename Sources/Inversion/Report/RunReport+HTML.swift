@@ -1,0 +1,110 @@
+import Foundation
+
+extension RunReport {
+    /// A self-contained HTML page (images referenced beside it, plots inline as SVG).
+    public var html: String {
+        var page = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>\(e(title))</title>
+            <style>
+            body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+            table { border-collapse: collapse; margin: 0.5em 0 1.5em; } th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
+            th { background: #f2f2f2; } td.l, th.l { text-align: left; } .good { color: #176b2c; } .bad { color: #a11; }
+            figure { display: inline-block; margin: 0.5em 1em 1em 0; vertical-align: top; } figcaption { font-size: 90%; color: #555; max-width: 520px; }
+            img { max-width: 520px; border: 1px solid #ddd; } pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; }
+            </style></head><body>
+            <h1>\(e(title))</h1>
+            <p>\(e(software)) · started \(e(started))</p>
+
+            """
+        page += "<h2>Inputs</h2><table>" + inputs.sorted { $0.key < $1.key }.map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>"
+        if !notes.isEmpty { page += "<ul>" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>" }
+        page += "<h2>Calibration</h2><pre>\(e(calibration))</pre>"
+        page += "<h2>Sample set</h2><pre>\(e(sampleSummary))\n\(e(variogram))</pre>"
+        if !droppedSamples.isEmpty {
+            page += "<details><summary>\(droppedSamples.count) dropped sample(s)</summary><ul>" + droppedSamples.map { "<li>\(e($0))</li>" }.joined() + "</ul></details>"
+        }
+        page += screeningTable
+        page += validationTable
+        if !modelSummaries.isEmpty {
+            page += "<h3>Fitted models (whole sample set)</h3><table>" + modelSummaries.sorted { $0.key < $1.key }
+                .map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>"
+        }
+        page += "<h2>Maps and plots</h2>"
+        for figure in figures {
+            page += "<figure>"
+            if let file = figure.file { page += "<img src=\"\(e(file))\" alt=\"\(e(figure.title))\">" }
+            if let svg = figure.svg { page += svg }
+            page += "<figcaption><b>\(e(figure.title)).</b> \(e(figure.caption))</figcaption></figure>"
+        }
+        if let comparison {
+            page += "<h2>Inverted map against the kriged geochemical map</h2>" + comparisonTable(comparison)
+        }
+        if let truth {
+            page += "<h2>Against the synthetic world's truth</h2>" + comparisonTable(truth.map)
+            page += String(format: "<p>Anomaly areas against the true anomaly zones: IoU %.3f. ", truth.zones.iou)
+            page += truth.zones.ranksByZone.sorted { $0.key < $1.key }.map { "zone \($0.key) is hit by area(s) \($0.value.map(String.init).joined(separator: ", "))" }.joined(separator: "; ")
+            page += ". The top \(truth.topRanks) area(s) " + (truth.hitsAllZones ? "<span class=good>hit every true zone</span>" : "<span class=bad>miss a true zone</span>") + ".</p>"
+        }
+        page += anomalyTable
+        page += "<h2>Outputs</h2><table>" + outputs.sorted { $0.key < $1.key }.map { "<tr><th class=l>\(e($0.key))</th><td class=l><a href=\"\(e($0.value))\">\(e($0.value))</a></td></tr>" }.joined() + "</table>"
+        page += "<h2>Timings</h2><table><tr><th class=l>step</th><th>seconds</th></tr>"
+            + steps.map { String(format: "<tr><td class=l>%@</td><td>%.2f</td></tr>", e($0.name), $0.seconds) }.joined()
+            + String(format: "<tr><th class=l>total</th><th>%.2f</th></tr></table>", steps.map(\.seconds).reduce(0, +))
+        page += "<h2>Configuration</h2><pre>\(e(configuration))</pre>"
+        return page + "</body></html>\n"
+    }
+
+    private var screeningTable: String {
+        var html = "<h2>Band screening (Table 3)</h2><table><tr><th class=l>band</th><th>n</th><th>Spearman ρ</th><th>p</th><th>Pearson r</th><th>p</th></tr>"
+        for row in screening {
+            if let note = row.note {
+                html += "<tr><td class=l>\(e(row.column))</td><td>\(row.n)</td><td class=l colspan=4>\(e(note))</td></tr>"
+                continue
+            }
+            html += String(format: "<tr><td class=l>%@</td><td>%d</td><td>%+.3f%@</td><td>%.3g</td><td>%+.3f%@</td><td>%.3g</td></tr>",
+                           e(row.column), row.n, row.spearmanRho ?? .nan, BandScreening.Row.stars(row.spearmanP), row.spearmanP ?? .nan,
+                           row.pearsonR ?? .nan, BandScreening.Row.stars(row.pearsonP), row.pearsonP ?? .nan)
+        }
+        return html + "</table><p>** p &lt; 0.01, * p &lt; 0.05 (two-sided, t-approximation with n − 2 df).</p>"
+    }
+
+    private var validationTable: String {
+        var html = """
+            <h2>Models: CNN against the baselines</h2>
+            <p>Targets are the kriged contents at the sample pixels; "measured" compares with the contents measured at the samples.
+            The random split is the paper's; it leaks, since neighbouring kriged targets are near-copies. Spatial blocks
+            re-krige the targets from each fold's training samples only.</p>
+            <table><tr><th class=l>method</th><th class=l>validation</th><th class=l>part</th>
+            <th>n</th><th>R² kriged</th><th>RMSE kriged</th><th>RPD kriged</th><th>R² measured</th><th>RMSE measured</th><th>RPD measured</th></tr>
+            """
+        for v in validations {
+            for (part, metrics) in [("train", v.train), ("test", v.test)] {
+                html += String(format: "<tr><td class=l>%@</td><td class=l>%@</td><td class=l>%@</td><td>%d</td><td>%.3f</td><td>%.3f</td><td>%.2f</td><td>%.3f</td><td>%.3f</td><td>%.2f</td></tr>",
+                               e(v.method), e(v.scheme), part, metrics.kriged.count, metrics.kriged.r2, metrics.kriged.rmse, metrics.kriged.rpd,
+                               metrics.measured.r2, metrics.measured.rmse, metrics.measured.rpd)
+            }
+        }
+        return html + "</table>"
+    }
+
+    private func comparisonTable(_ c: MapComparison) -> String {
+        String(format: "<table><tr><th>pixels</th><th>Pearson r</th><th>R²</th><th>RMSE</th><th>bias</th><th>high-area IoU (P%g)</th><th>recall</th></tr><tr><td>%d</td><td>%.3f</td><td>%.3f</td><td>%.3f</td><td>%+.3f</td><td>%.3f</td><td>%.3f</td></tr></table>",
+               c.highPercentile, c.pixels, c.pearson, c.r2, c.rmse, c.bias, c.highIoU, c.highRecall)
+    }
+
+    private var anomalyTable: String {
+        var html = String(format: "<h2>Anomaly areas</h2><p>Threshold %.4g; %d area(s), ranked by excess content Σ(content − threshold) × area.</p>", anomalyThreshold, anomalies.count)
+        html += "<table><tr><th>rank</th><th>area (m²)</th><th>pixels</th><th>mean</th><th>max</th><th class=l>pixel box (col, row, w, h)</th></tr>"
+        for a in anomalies.prefix(20) {
+            html += String(format: "<tr><td>%d</td><td>%.0f</td><td>%d</td><td>%.3f</td><td>%.3f</td><td class=l>%@</td></tr>",
+                           a.rank, a.areaSquareMetres, a.pixels, a.meanContent, a.maxContent, a.bounds.map(String.init).joined(separator: ", "))
+        }
+        return html + "</table>"
+    }
+
+    private func e(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

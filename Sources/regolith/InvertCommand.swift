@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Inversion
+import NeuralNet
+import RasterIO
+import TileEngine
+
+struct InvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invert",
+        abstract: "Apply a trained model to every pixel of one or more scenes: the content map.",
+        discussion: """
+            Streams the scenes in tiles through the model (the reflectance bands the model names,
+            standardised with its stored statistics) and writes Float32 tiled GeoTIFF (ZSTD,
+            PREDICTOR=3, nodata −9999); with several scenes, one map per scene and a VRT mosaic.
+            --mc-dropout N adds Monte-Carlo dropout: band 1 is the mean of N stochastic passes,
+            band 2 their standard deviation. An interrupted run resumes.
+
+            Examples:
+              regolith invert model/ refl.tif --out content.tif
+              regolith invert model/ @scenes.txt --out maps/ --memory 1GiB --cog
+              regolith invert model/ refl.tif --out content.tif --mc-dropout 20
+            """
+    )
+
+    @Argument(help: "Model folder (model.json + model.safetensors).") var model: String
+    @Argument(help: "Reflectance scenes, or @list.txt.") var scenes: [String]
+    @Option(help: "Output .tif (one scene) or folder.") var out: String
+    @Option(help: "Monte-Carlo dropout passes (0: plain prediction).") var mcDropout = 0
+    @Option(help: "Seed of the Monte-Carlo dropout masks.") var seed: UInt64 = 1
+    @Flag(help: "Also write a Cloud Optimized GeoTIFF of the result or mosaic.") var cog = false
+    @OptionGroup var engine: EngineCommandOptions
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard mcDropout == 0 || mcDropout >= 2 else { throw ValidationError("--mc-dropout needs at least 2 passes (or 0)") }
+    }
+
+    func run() throws {
+        global.apply()
+        let kernel = try InversionStep.kernel(modelFolder: model, scenes: try SceneBatch.expand(scenes), mcDropout: mcDropout, seed: seed)
+        try KernelRun(scenes: scenes, out: out, suffix: "content", cog: cog, engine: engine, global: global).run(kernel)
+    }
+}
+
+/// Loading a model as a kernel, shared by `invert`, `run` and `bench`.
+enum InversionStep {
+    static func kernel(modelFolder: String, scenes: [String], mcDropout: Int, seed: UInt64) throws -> ContentMapKernel {
+        let model = try Model.load(from: modelFolder)
+        let weights = (modelFolder as NSString).appendingPathComponent(Model.weightsFile)
+        let digest = (try? FileManager.default.attributesOfItem(atPath: weights)[.size] as? Int).map { "\($0) bytes" } ?? "?"
+        var width = 0
+        for scene in scenes {
+            let raster = try Raster.open(scene)
+            width = max(width, raster.width)
+            let needed = model.bands.map(\.number).max() ?? 0
+            guard raster.bandCount >= needed else {
+                throw CommandFailure(message: "\(scene): has \(raster.bandCount) band(s), but the model in \(modelFolder) reads bands \(model.bands.map { String($0.number) }.joined(separator: ", "))")
+            }
+        }
+        return try ContentMapKernel(model: model, modelSignature: "\(modelFolder) \(digest) \(model.preset?.rawValue ?? "custom")",
+                                    sceneWidth: width, monteCarloPasses: mcDropout, seed: seed)
+    }
+}
