@@ -1,0 +1,58 @@
+// Release timing of the NeuralNet module (not a test): `swift run -c release neuralnet-timing`.
+// 1. Trains the paper preset for 5000 full-batch Adam steps on 249 samples (the budget: < 10 s).
+// 2. Runs the generic InferenceEngine over 1 Mpixel on one thread and reports Mpixel/s and GFLOP/s.
+import Foundation
+import NeuralNet
+
+func seconds(_ work: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try work()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+var generator = SplitMix64(seed: 2026)
+let samples = (0..<374).map { _ in (0..<4).map { Float(300 + 40 * $0) + 100 * generator.nextUnitFloat() - 50 } }
+let targets = samples.map { 3 + ($0[1] - 340) / 60 - pow(($0[3] - 420) / 60, 2) / 2 + generator.nextUnitFloat() * 0.2 }
+let split = DataSplit.random(count: 374, validationFraction: 1.0 / 3, seed: 7)
+let iterations = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 5000
+
+var trainingTimes: [Double] = []
+var trained: Model?
+for _ in 0..<3 {
+    var options = TrainingOptions()
+    options.iterations = iterations
+    trainingTimes.append(try seconds {
+        trained = try Trainer.train(network: try NetworkPreset.paper.network(seed: 1), preset: .paper, inputLayout: .replicatedRows(rows: 4),
+                                    bands: BandDescriptor.gf2, target: .re2o3, data: TrainingData(samples: samples, targets: targets),
+                                    split: split, options: options).0
+    })
+}
+let model = trained!
+let times = trainingTimes.map { String(format: "%.2f s", $0) }.joined(separator: ", ")
+let median = trainingTimes.sorted()[1]
+let finalTraining = model.training!.finalTrainingLoss!, finalValidation = model.training!.finalValidationLoss ?? .nan
+print("training paper preset, \(iterations) full-batch steps on \(split.training.count) samples: \(times)"
+      + String(format: " (median %.2f s); final training MSE %.4f, validation MSE %.4f", median, finalTraining, finalValidation))
+
+let engine = InferenceEngine(model: model)
+let workspace = engine.makeWorkspace()
+let pixels = 1 << 20
+let bands: [Float] = (0..<4 * pixels).map { (index: Int) -> Float in
+    let band = index / pixels
+    return Float(300 + 40 * band + index % 97 - 48)
+}
+var output = [Float](repeating: 0, count: pixels)
+var rates: [Double] = []
+for _ in 0..<5 {
+    let time = bands.withUnsafeBufferPointer { values in
+        output.withUnsafeMutableBufferPointer { output in
+            seconds { engine.predict(bandSequential: values.baseAddress!, pixelCount: pixels, into: output.baseAddress!, workspace: workspace) }
+        }
+    }
+    rates.append(Double(pixels) / time / 1e6)
+}
+let rate = rates.sorted()[2]
+let flops = 2.0 * Double(model.network.multiplyAddsPerSample) * rate * 1e6 / 1e9
+print(String(format: "generic InferenceEngine, paper preset, one thread: %@ Mpixel/s (median %.2f Mpixel/s = %.1f GFLOP/s at 11,328 MACs/pixel)",
+             rates.map { String(format: "%.2f", $0) }.joined(separator: ", "), rate, flops))
+print("checksum", output.reduce(0, +))
