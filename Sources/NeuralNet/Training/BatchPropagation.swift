@@ -105,9 +105,14 @@ final class BatchPropagation {
             let inShape = shapes[index], outShape = shapes[index + 1]
             switch layer {
             case .conv2d, .dense:
+                // A following ReLU is fused: its output goes straight to the ReLU's output buffer (the
+                // backward passes never read the pre-activation).
+                let fused = index + 1 < layers.count && layers[index + 1] == .relu
                 LaneKernels.convolve(forwardTables[index]!, packed: packedForward[index]!, bias: packedBias[index]!,
-                                     input: input, output: output, laneStride: laneStride, groups: groups, relu: false)
+                                     input: input, output: fused ? activations[index + 2] : output,
+                                     laneStride: laneStride, groups: groups, relu: fused)
             case .relu:
+                if index > 0, layers[index - 1].convolutionGeometry != nil { continue }
                 output.update(from: input, count: inShape.count * laneStride)
                 LaneKernels.relu(output, count: inShape.count * laneStride)
             case let .maxPool(size, stride):
