@@ -123,11 +123,15 @@ final class BatchPropagation {
             case let .dropout(probability):
                 let factors = dropoutFactors[index]!
                 if let dropoutStream {
-                    for lane in 0..<sampleCount {
-                        let stream = dropoutStream(lane)
+                    let keys = UnsafeMutablePointer<UInt32>.allocate(capacity: groups * 16)
+                    defer { keys.deallocate() }
+                    for lane in 0..<groups * 16 { keys[lane] = lane < sampleCount ? DropoutMask.laneKey(dropoutStream(lane)) : 0 }
+                    for group in 0..<groups {
+                        let laneKeys = UnsafeRawPointer(keys + group * 16).loadUnaligned(as: SIMD16<UInt32>.self)
                         for feature in 0..<inShape.count {
-                            factors[feature * laneStride + lane] = DropoutMask.factor(
-                                stream: stream, layer: index, feature: feature, probability: probability)
+                            storeLanes(DropoutMask.survivorFactors(keys: laneKeys, layer: index, feature: feature, probability: probability,
+                                                                   survivorScale: 1 / (1 - probability)),
+                                       factors + (feature * laneStride + group * 16))
                         }
                     }
                 } else {
