@@ -40,6 +40,14 @@ print("training paper preset, \(iterations) full-batch steps on \(split.training
       + String(format: " (median %.2f s wall, %.2f s processor); final training MSE %.4f, validation MSE %.4f",
                median, trainingProcessorTimes.sorted()[1], finalTraining, finalValidation))
 
+// `neuralnet-timing <steps> <folder>` also saves the trained model, for tools/check-regolith-model.py.
+if CommandLine.arguments.count > 2, CommandLine.arguments[2] != "mc" {
+    try model.save(to: CommandLine.arguments[2])
+    for sample: [Float] in [[300, 340, 380, 420], [352.5, 401, 366.25, 480], [250, 300, 450, 390]] {
+        print("Regolith prediction for \(sample): \(model.referencePrediction(sample: sample))")
+    }
+}
+
 let engine = InferenceEngine(model: model)
 let workspace = engine.makeWorkspace()
 let pixels = 1 << 20
