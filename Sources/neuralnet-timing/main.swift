@@ -56,8 +56,10 @@ let bands: [Float] = (0..<4 * pixels).map { (index: Int) -> Float in
     return Float(300 + 40 * band + index % 97 - 48)
 }
 var output = [Float](repeating: 0, count: pixels)
-var rates: [Double] = []
+var rates: [Double] = [], processorRates: [Double] = []
 for _ in 0..<5 {
+    let processorStart = processorSeconds()
+    defer { processorRates.append(Double(pixels) / (processorSeconds() - processorStart) / 1e6) }
     let time = bands.withUnsafeBufferPointer { values in
         output.withUnsafeMutableBufferPointer { output in
             seconds { engine.predict(bandSequential: values.baseAddress!, pixelCount: pixels, into: output.baseAddress!, workspace: workspace) }
@@ -69,6 +71,7 @@ let rate = rates.sorted()[2]
 let flops = 2.0 * Double(model.network.multiplyAddsPerSample) * rate * 1e6 / 1e9
 print(String(format: "generic InferenceEngine, paper preset, one thread: %@ Mpixel/s (median %.2f Mpixel/s = %.1f GFLOP/s at 11,328 MACs/pixel)",
              rates.map { String(format: "%.2f", $0) }.joined(separator: ", "), rate, flops))
+print(String(format: "  per processor second: median %.2f Mpixel/s", processorRates.sorted()[2]))
 print("checksum", output.reduce(0, +))
 
 // Monte-Carlo dropout, 30 passes (the layers after the dropout run per pass).

@@ -21,6 +21,8 @@ final class BatchPropagation {
     private let packedForward: [UnsafeMutablePointer<Float>?]
     private let packedBackward: [UnsafeMutablePointer<Float>?]
     private let packedBias: [UnsafeMutablePointer<Float>?]
+    /// Per batch lane: `DropoutMask.laneKey` of its stream.
+    private let dropoutKeys: UnsafeMutablePointer<UInt32>
     private var allocations: [UnsafeMutablePointer<Float>] = []
 
     init(network: Network, capacity: Int) {
@@ -65,10 +67,15 @@ final class BatchPropagation {
         packedForward = packedF; packedBackward = packedB; packedBias = bias
         weightGradients = weightGrad; biasGradients = biasGrad; dropoutFactors = factors
         allocations = owned
+        dropoutKeys = .allocate(capacity: stride)
+        dropoutKeys.initialize(repeating: 0, count: stride)
         setParameters(network)
     }
 
-    deinit { for pointer in allocations { pointer.deallocate() } }
+    deinit {
+        for pointer in allocations { pointer.deallocate() }
+        dropoutKeys.deallocate()
+    }
 
     /// Repacks the kernels' weight copies from `network` (same architecture).
     func setParameters(_ network: Network) {
@@ -123,8 +130,7 @@ final class BatchPropagation {
             case let .dropout(probability):
                 let factors = dropoutFactors[index]!
                 if let dropoutStream {
-                    let keys = UnsafeMutablePointer<UInt32>.allocate(capacity: groups * 16)
-                    defer { keys.deallocate() }
+                    let keys = dropoutKeys
                     for lane in 0..<groups * 16 { keys[lane] = lane < sampleCount ? DropoutMask.laneKey(dropoutStream(lane)) : 0 }
                     for group in 0..<groups {
                         let laneKeys = UnsafeRawPointer(keys + group * 16).loadUnaligned(as: SIMD16<UInt32>.self)
