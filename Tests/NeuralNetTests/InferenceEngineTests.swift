@@ -1,3 +1,4 @@
+import Dispatch
 @testable import NeuralNet
 import TestSupport
 import Testing
@@ -101,6 +102,29 @@ import Testing
         #expect(sequential == planar)
     }
 
+    @Test func threadsSharingOneEngineAgreeWithOneThread() throws {
+        let model = try Model(preset: .paper, network: try NetworkPreset.paper.network(seed: 14), inputLayout: .replicatedRows(rows: 4),
+                              bands: BandDescriptor.gf2, standardisation: .identity(bands: 4), target: .re2o3)
+        let engine = InferenceEngine(model: model)
+        var generator = SeededGenerator(seed: 505)
+        let count = 1000, pieces = 8, pieceLength = count / pieces
+        let values = (0..<4 * count).map { _ in RandomNetworks.uniform(&generator, -3...3) }
+        var single = [Float](repeating: 0, count: count)
+        values.withUnsafeBufferPointer { engine.predict(bandSequential: $0.baseAddress!, pixelCount: count, into: &single, workspace: engine.makeWorkspace()) }
+        let output = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        defer { output.deallocate() }
+        let planes = values.withUnsafeBufferPointer { base in (0..<4).map { UnsafeSendablePointer(base.baseAddress! + $0 * count) } }
+        let target = UnsafeSendablePointer(UnsafePointer(output.baseAddress!))
+        values.withUnsafeBufferPointer { _ in
+            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                let workspace = engine.makeWorkspace()
+                engine.predict(bands: planes.map { $0.pointer + piece * pieceLength }, pixelCount: pieceLength,
+                               into: UnsafeMutablePointer(mutating: target.pointer) + piece * pieceLength, workspace: workspace)
+            }
+        }
+        #expect(Array(output) == single)
+    }
+
     @Test func monteCarloDropoutIsReproducibleAcrossSplitsAndMatchesTheReference() throws {
         let model = try Model(preset: .paper, network: try NetworkPreset.paper.network(seed: 13), inputLayout: .replicatedRows(rows: 4),
                               bands: BandDescriptor.gf2, standardisation: .init(inputMeans: [0, 0, 0, 0], inputStandardDeviations: [1, 1, 1, 1],
@@ -142,4 +166,10 @@ import Testing
             #expect(deviation > 0)
         }
     }
+}
+
+/// Lets test threads share read-only pointers into buffers that outlive them.
+struct UnsafeSendablePointer: @unchecked Sendable {
+    let pointer: UnsafePointer<Float>
+    init(_ pointer: UnsafePointer<Float>) { self.pointer = pointer }
 }

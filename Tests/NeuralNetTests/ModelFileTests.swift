@@ -39,6 +39,27 @@ import Testing
         #expect(loadedPatch.network == patch.network && loadedPatch.inputLayout == .patch(size: 3))
     }
 
+    @Test func trainingMetadataRoundTrips() throws {
+        var generator = SeededGenerator(seed: 22)
+        let samples = (0..<12).map { _ in (0..<4).map { _ in RandomNetworks.uniform(&generator, 100...200) } }
+        var options = TrainingOptions()
+        options.iterations = 3
+        options.validationInterval = 1
+        options.seed = 23
+        let (model, _) = try Trainer.train(network: try NetworkPreset.paper.network(seed: 24), preset: .paper, inputLayout: .replicatedRows(rows: 4),
+                                           bands: BandDescriptor.gf2, target: .re2o3, data: TrainingData(samples: samples, targets: samples.map { $0[0] / 50 }),
+                                           split: DataSplit(training: Array(0..<8), validation: Array(8..<12)), options: options)
+        let directory = try TemporaryDirectory()
+        try model.save(to: directory.path)
+        let loaded = try Model.load(from: directory.path)
+        let training = try #require(loaded.training)
+        #expect(training == model.training)
+        #expect(training.seed == 23 && training.iterationsRun == 3 && training.trainingSamples == 8 && training.validationSamples == 4)
+        #expect(training.lossCurveSummary.map(\.iteration) == [1, 2, 3] && training.lossCurveSummary.allSatisfy { $0.validation != nil })
+        let json = try String(contentsOfFile: directory.file("model.json"), encoding: .utf8)
+        #expect(json.contains("\"unit\" : \"%\"") && json.contains("\"started\""))
+    }
+
     /// Saves a good model, damages one file, and expects one line naming the file and the problem.
     func expectFailure(_ file: String, _ expected: String, damage: (inout Data) throws -> Void) throws {
         let directory = try TemporaryDirectory()

@@ -95,7 +95,7 @@ public struct InferenceEngine: Sendable {
         while start < pixelCount {
             let count = min(Self.blockLanes, pixelCount - start)
             gatherPixels(start: start, count: count, workspace: workspace)
-            let result = run(from: 0, to: steps.count, groups: (count + 15) / 16, workspace: workspace, streams: nil)
+            let result = run(from: 0, to: steps.count, groups: (count + 15) / 16, workspace: workspace, streams: false)
             destandardise(result, count: count, into: output + start)
             start += count
         }
@@ -123,7 +123,7 @@ public struct InferenceEngine: Sendable {
                     workspace.input[feature * stride + lane] = (raw - model.standardisation.inputMeans[band]) * inverseDeviations[band]
                 }
             }
-            let result = run(from: 0, to: steps.count, groups: (count + 15) / 16, workspace: workspace, streams: nil)
+            let result = run(from: 0, to: steps.count, groups: (count + 15) / 16, workspace: workspace, streams: false)
             destandardise(result, count: count, into: output + start)
             start += count
         }
@@ -146,7 +146,7 @@ public struct InferenceEngine: Sendable {
         while start < pixelCount {
             let count = min(Self.blockLanes, pixelCount - start), groups = (count + 15) / 16
             gatherPixels(start: start, count: count, workspace: workspace)
-            let shared = run(from: 0, to: firstDropout, groups: groups, workspace: workspace, streams: nil)
+            let shared = run(from: 0, to: firstDropout, groups: groups, workspace: workspace, streams: false)
             let sharedCount = (firstDropout < steps.count ? stepInputShapes[firstDropout] : model.network.outputShape).count * stride
             workspace.saved.update(from: shared, count: sharedCount)
             for lane in 0..<count { workspace.sum[lane] = 0; workspace.sumOfSquares[lane] = 0 }
@@ -154,9 +154,9 @@ public struct InferenceEngine: Sendable {
             for pass in 0..<passes {
                 workspace.input.update(from: workspace.saved, count: sharedCount)
                 for lane in 0..<count {
-                    workspace.streams[lane] = DropoutMask.streamKey(seed: seed, index: UInt64(firstPixelIndex + start + lane), pass: UInt64(pass))
+                    workspace.laneKeys[lane] = DropoutMask.laneKey(DropoutMask.streamKey(seed: seed, index: UInt64(firstPixelIndex + start + lane), pass: UInt64(pass)))
                 }
-                let result = run(from: firstDropout, to: steps.count, groups: groups, workspace: workspace, streams: workspace.streams)
+                let result = run(from: firstDropout, to: steps.count, groups: groups, workspace: workspace, streams: true)
                 for lane in 0..<count {
                     let value = Double(result[lane])
                     if pass == 0 { workspace.shift[lane] = value }
@@ -198,9 +198,9 @@ public struct InferenceEngine: Sendable {
     }
 
     /// Runs steps `first..<end` on `workspace.input` and returns where the result is (a workspace buffer).
-    /// Without `streams` dropout is the identity.
+    /// Without `streams` dropout is the identity; with it, lane i uses `workspace.laneKeys[i]`.
     private func run(from first: Int, to end: Int, groups: Int, workspace: InferenceWorkspace,
-                     streams: UnsafeMutablePointer<UInt64>?) -> UnsafeMutablePointer<Float> {
+                     streams: Bool) -> UnsafeMutablePointer<Float> {
         var current = workspace.input, spare = workspace.scratch
         let stride = workspace.laneStride
         for index in first..<end {
@@ -220,12 +220,14 @@ public struct InferenceEngine: Sendable {
                 LaneKernels.maxPool(input: current, from: inShape, to: outShape, size: size, stride: poolStride,
                                     output: spare, laneStride: stride, groups: groups)
             case let .dropout(probability):
-                guard let streams else { continue }
-                let layer = stepLayers[index]
-                for feature in 0..<inShape.count {
-                    for lane in 0..<groups * 16 {
-                        current[feature * stride + lane] *= DropoutMask.factor(stream: streams[lane], layer: layer,
-                                                                              feature: feature, probability: probability)
+                guard streams else { continue }
+                let layer = stepLayers[index], survivorScale = 1 / (1 - probability)
+                for group in 0..<groups {
+                    let keys = UnsafeRawPointer(workspace.laneKeys + group * 16).loadUnaligned(as: SIMD16<UInt32>.self)
+                    for feature in 0..<inShape.count {
+                        let at = current + (feature * stride + group * 16)
+                        storeLanes(loadLanes(at) * DropoutMask.survivorFactors(keys: keys, layer: layer, feature: feature,
+                                                                                probability: probability, survivorScale: survivorScale), at)
                     }
                 }
                 continue
@@ -243,7 +245,7 @@ public final class InferenceWorkspace {
     let scratch: UnsafeMutablePointer<Float>
     let saved: UnsafeMutablePointer<Float>
     let bandPlanes: UnsafeMutablePointer<UnsafePointer<Float>>
-    let streams: UnsafeMutablePointer<UInt64>
+    let laneKeys: UnsafeMutablePointer<UInt32>
     let shift: UnsafeMutablePointer<Double>
     let sum: UnsafeMutablePointer<Double>
     let sumOfSquares: UnsafeMutablePointer<Double>
@@ -256,8 +258,8 @@ public final class InferenceWorkspace {
         saved = .allocate(capacity: featureCapacity)
         for buffer in [input, scratch, saved] { buffer.initialize(repeating: 0, count: featureCapacity) }
         bandPlanes = .allocate(capacity: max(1, engine.model.bands.count))
-        streams = .allocate(capacity: laneStride)
-        streams.initialize(repeating: 0, count: laneStride)
+        laneKeys = .allocate(capacity: laneStride)
+        laneKeys.initialize(repeating: 0, count: laneStride)
         shift = .allocate(capacity: laneStride)
         sum = .allocate(capacity: laneStride)
         sumOfSquares = .allocate(capacity: laneStride)
@@ -265,6 +267,6 @@ public final class InferenceWorkspace {
 
     deinit {
         for buffer in [input, scratch, saved] { buffer.deallocate() }
-        bandPlanes.deallocate(); streams.deallocate(); shift.deallocate(); sum.deallocate(); sumOfSquares.deallocate()
+        bandPlanes.deallocate(); laneKeys.deallocate(); shift.deallocate(); sum.deallocate(); sumOfSquares.deallocate()
     }
 }

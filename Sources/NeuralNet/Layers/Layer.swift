@@ -25,7 +25,7 @@ public enum Layer: Sendable, Hashable {
     /// survivors scaled by 1/(1−p) (inverted dropout); identity at inference.
     case dropout(probability: Float)
 
-    /// PyTorch's class name, for specs and messages.
+    /// The layer's type in model.json and in messages.
     public var kind: String {
         switch self {
         case .conv2d: "conv2d"

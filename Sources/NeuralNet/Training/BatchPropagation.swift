@@ -21,6 +21,8 @@ final class BatchPropagation {
     private let packedForward: [UnsafeMutablePointer<Float>?]
     private let packedBackward: [UnsafeMutablePointer<Float>?]
     private let packedBias: [UnsafeMutablePointer<Float>?]
+    /// Per batch lane: `DropoutMask.laneKey` of its stream.
+    private let dropoutKeys: UnsafeMutablePointer<UInt32>
     private var allocations: [UnsafeMutablePointer<Float>] = []
 
     init(network: Network, capacity: Int) {
@@ -65,10 +67,15 @@ final class BatchPropagation {
         packedForward = packedF; packedBackward = packedB; packedBias = bias
         weightGradients = weightGrad; biasGradients = biasGrad; dropoutFactors = factors
         allocations = owned
+        dropoutKeys = .allocate(capacity: stride)
+        dropoutKeys.initialize(repeating: 0, count: stride)
         setParameters(network)
     }
 
-    deinit { for pointer in allocations { pointer.deallocate() } }
+    deinit {
+        for pointer in allocations { pointer.deallocate() }
+        dropoutKeys.deallocate()
+    }
 
     /// Repacks the kernels' weight copies from `network` (same architecture).
     func setParameters(_ network: Network) {
@@ -105,9 +112,14 @@ final class BatchPropagation {
             let inShape = shapes[index], outShape = shapes[index + 1]
             switch layer {
             case .conv2d, .dense:
+                // A following ReLU is fused: its output goes straight to the ReLU's output buffer (the
+                // backward passes never read the pre-activation).
+                let fused = index + 1 < layers.count && layers[index + 1] == .relu
                 LaneKernels.convolve(forwardTables[index]!, packed: packedForward[index]!, bias: packedBias[index]!,
-                                     input: input, output: output, laneStride: laneStride, groups: groups, relu: false)
+                                     input: input, output: fused ? activations[index + 2] : output,
+                                     laneStride: laneStride, groups: groups, relu: fused)
             case .relu:
+                if index > 0, layers[index - 1].convolutionGeometry != nil { continue }
                 output.update(from: input, count: inShape.count * laneStride)
                 LaneKernels.relu(output, count: inShape.count * laneStride)
             case let .maxPool(size, stride):
@@ -118,11 +130,14 @@ final class BatchPropagation {
             case let .dropout(probability):
                 let factors = dropoutFactors[index]!
                 if let dropoutStream {
-                    for lane in 0..<sampleCount {
-                        let stream = dropoutStream(lane)
+                    let keys = dropoutKeys
+                    for lane in 0..<groups * 16 { keys[lane] = lane < sampleCount ? DropoutMask.laneKey(dropoutStream(lane)) : 0 }
+                    for group in 0..<groups {
+                        let laneKeys = UnsafeRawPointer(keys + group * 16).loadUnaligned(as: SIMD16<UInt32>.self)
                         for feature in 0..<inShape.count {
-                            factors[feature * laneStride + lane] = DropoutMask.factor(
-                                stream: stream, layer: index, feature: feature, probability: probability)
+                            storeLanes(DropoutMask.survivorFactors(keys: laneKeys, layer: index, feature: feature, probability: probability,
+                                                                   survivorScale: 1 / (1 - probability)),
+                                       factors + (feature * laneStride + group * 16))
                         }
                     }
                 } else {
