@@ -1,7 +1,6 @@
 # The two commands of the README: `make demo` and `make test`. Both install what is missing first.
 SWIFT ?= swift
 REGOLITH := .build/release/regolith
-SCENE := $(wildcard fixtures/world/*-MSS1.tiff)
 
 .PHONY: deps build demo test bench clean
 
@@ -11,8 +10,9 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product regolith
 
+# The whole method on the bundled fixture world: regolith-run/report.html.
 demo: build
-	$(REGOLITH) info $(SCENE)
+	$(REGOLITH) run
 
 test: deps
 	$(SWIFT) test

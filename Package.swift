@@ -8,6 +8,9 @@ import PackageDescription
 let march = Context.environment["REGOLITH_MARCH"] ?? "native"
 let vectorISA: [SwiftSetting] = march == "none" ? [] : [.unsafeFlags(["-Xcc", "-march=\(march)"])]
 let common: [SwiftSetting] = vectorISA
+// SIMD kernels run ~1000× slower unoptimised, so the numeric module is optimised in debug builds
+// too: `swift test` then trains and infers at release speed while everything else stays debuggable.
+let kernels: [SwiftSetting] = common + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "Regolith",
@@ -29,8 +32,8 @@ let package = Package(
         ),
         .target(name: "RasterIO", dependencies: ["CGDAL"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "TileEngine", dependencies: ["RasterIO"], exclude: ["README.md"], swiftSettings: common),
-        .target(name: "Geostatistics", exclude: ["README.md"], swiftSettings: common),
-        .target(name: "NeuralNet", exclude: ["README.md"], swiftSettings: common),
+        .target(name: "Geostatistics", exclude: ["README.md"], swiftSettings: kernels),
+        .target(name: "NeuralNet", exclude: ["README.md"], swiftSettings: kernels),
         .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "SyntheticWorld", dependencies: ["RasterIO", "Inversion"], exclude: ["README.md"], swiftSettings: common),
         .executableTarget(

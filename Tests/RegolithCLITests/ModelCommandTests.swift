@@ -1,0 +1,112 @@
+import Foundation
+import RasterIO
+import Testing
+import TestSupport
+
+/// `train`, `invert` and `run` as a user runs them, on the fixture world.
+@Suite("regolith train, invert, run")
+struct ModelCommandTests {
+    static let sampleSet = Fixtures.path("reference/baselines/sampleset.csv")
+    static let scene = Fixtures.path("world/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff")
+
+    /// A model trained briefly on the fixture sample set, and the calibrated fixture scene.
+    static func trained(_ dir: TemporaryDirectory) throws -> (model: String, reflectance: String) {
+        let train = try ChildProcess.regolith(["train", sampleSet, "--out", dir.file("model"), "--iterations", "300", "--folds", "3", "--quiet"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let calibrate = try ChildProcess.regolith(["calibrate", scene, "--out", dir.file("refl.tif"), "--quiet"])
+        #expect(calibrate.status == 0, "\(calibrate.stderr)")
+        return (dir.file("model"), dir.file("refl.tif"))
+    }
+
+    @Test func trainComparesTheCNNWithTheBaselinesBothWays() throws {
+        let dir = try TemporaryDirectory()
+        let result = try ChildProcess.regolith(["train", Self.sampleSet, "--out", dir.file("model"), "--iterations", "300", "--folds", "3", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        for method in ["CNN paper", "MLR", "PLSR"] {
+            #expect(result.stdout.contains("\(method)") && result.stdout.components(separatedBy: "\n").filter { $0.hasPrefix(method) }.count == 4)
+        }
+        let validation = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/validation.json")))) as! [[String: Any]]
+        #expect(validation.count == 6)
+        #expect(Set(validation.map { $0["scheme"] as! String }).count == 2)
+        let spec = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/model.json")))) as! [String: Any]
+        #expect(spec["preset"] as? String == "paper" || (spec["architecture"] as? [String: Any])?["preset"] as? String == "paper", "\(spec.keys)")
+        #expect(FileManager.default.fileExists(atPath: dir.file("model/model.safetensors")))
+    }
+
+    @Test func trainRefusesTooFewSamplesAndWrongBands() throws {
+        let dir = try TemporaryDirectory()
+        let lines = try String(contentsOfFile: Self.sampleSet, encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(6).joined(separator: "\n") + "\n").write(toFile: dir.file("few.csv"), atomically: true, encoding: .utf8)
+        let few = try ChildProcess.regolith(["train", dir.file("few.csv"), "--out", dir.file("model")])
+        #expect(few.status == 1 && few.stderr.contains("few.csv") && few.stderr.contains("too few"), "\(few.stderr)")
+        let threeBands = lines.map { line in line.split(separator: ",", omittingEmptySubsequences: false).enumerated().filter { $0.offset != 10 }.map(\.element).joined(separator: ",") }
+        try (threeBands.joined(separator: "\n") + "\n").write(toFile: dir.file("three.csv"), atomically: true, encoding: .utf8)
+        let three = try ChildProcess.regolith(["train", dir.file("three.csv"), "--out", dir.file("model")])
+        #expect(three.status == 1 && three.stderr.contains("three.csv") && three.stderr.contains("band"), "\(three.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("model/model.safetensors")))
+    }
+
+    @Test func invertIsTheSameInAnyTilingAndMasksNodata() throws {
+        let dir = try TemporaryDirectory()
+        let (model, reflectance) = try Self.trained(dir)
+        for (name, tile, threads) in [("a.tif", "256", "1"), ("b.tif", "512", "2")] {
+            let result = try ChildProcess.regolith(["invert", model, reflectance, "--out", dir.file(name), "--tile-size", tile, "--threads", threads, "--quiet"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let a = try Raster.open(dir.file("a.tif")), b = try Raster.open(dir.file("b.tif"))
+        let va = try a.read(a.fullWindow, as: Float.self), vb = try b.read(b.fullWindow, as: Float.self)
+        #expect(va == vb)
+        #expect(a.bands[0].nodata == -9999 && a.bands[0].description.contains("RE2O3"))
+        #expect(va.allSatisfy { $0.isFinite } && Set(va.prefix(1000)).count > 100)
+    }
+
+    @Test func monteCarloDropoutAddsAStandardDeviationBand() throws {
+        let dir = try TemporaryDirectory()
+        let (model, reflectance) = try Self.trained(dir)
+        let result = try ChildProcess.regolith(["invert", model, reflectance, "--out", dir.file("mc.tif"), "--mc-dropout", "8", "--tile-size", "256", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let mc = try Raster.open(dir.file("mc.tif"))
+        #expect(mc.bandCount == 2 && mc.bands[1].description.contains("standard deviation"))
+        let sd = try mc.read(Window(x: 0, y: 0, width: 600, height: 20), bands: [2], as: Float.self)
+        #expect(sd.allSatisfy { $0 >= 0 } && sd.contains { $0 > 0 })
+    }
+
+    @Test func invertRefusesAModelForOtherBands() throws {
+        let dir = try TemporaryDirectory()
+        let (model, _) = try Self.trained(dir)
+        try TestRasters.write(dir.file("three.tif"), width: 64, height: 64, bands: 3)
+        let result = try ChildProcess.regolith(["invert", model, dir.file("three.tif"), "--out", dir.file("c.tif")])
+        #expect(result.status == 1 && result.stderr.contains("three.tif") && result.stderr.contains("band"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("c.tif")))
+    }
+
+    @Test func runWritesTheWholeReport() throws {
+        let dir = try TemporaryDirectory()
+        let world = Fixtures.path("world")
+        try """
+            scene: \(world)/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff
+            samples: \(world)/samples.csv
+            truth: {content: \(world)/truth/re2o3.tif, zones: \(world)/truth/zones.tif}
+            model: {iterations: 400}
+            validation: {folds: 3}
+            anomalies: {percentile: 95, min_area: 2000, mask_vegetation: 0.45}
+            """.write(toFile: dir.file("run.yml"), atomically: true, encoding: .utf8)
+        let result = try ChildProcess.regolith(["run", dir.file("run.yml"), "--out", dir.file("out"), "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOfFile: dir.file("out/report.html"), encoding: .utf8)
+        for section in ["Band screening", "CNN against the baselines", "spatial blocks", "random split", "Anomaly areas",
+                        "Against the synthetic world", "Timings", "Configuration", "content.png", "<svg"] {
+            #expect(html.contains(section), "report lacks \(section)")
+        }
+        for file in ["content.tif", "geochem.tif", "anomalies.gpkg", "content.png", "model/model.safetensors", "report.json", "sampleset.csv"] {
+            #expect(FileManager.default.fileExists(atPath: dir.file("out/\(file)")), "no \(file)")
+        }
+    }
+
+    @Test func runRejectsABadConfiguration() throws {
+        let dir = try TemporaryDirectory()
+        try "model: {iterations: many}\n".write(toFile: dir.file("bad.yml"), atomically: true, encoding: .utf8)
+        let result = try ChildProcess.regolith(["run", dir.file("bad.yml"), "--out", dir.file("out")])
+        #expect(result.status == 1 && result.stderr.contains("bad.yml") && result.stderr.contains("iterations"), "\(result.stderr)")
+    }
+}
