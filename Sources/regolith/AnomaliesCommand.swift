@@ -26,7 +26,7 @@ struct AnomaliesCommand: ParsableCommand {
 
     @Argument(help: "The content map.") var map: String
     @Option(help: "Content threshold.") var threshold: Double?
-    @Option(help: "Threshold at this percentile of the map's valid pixels instead.") var percentile: Double?
+    @Option(help: "Threshold at this percentile of the map's valid, unmasked pixels instead.") var percentile: Double?
     @Option(help: "A scene (reflectance or DN, bands green=2, red=3, NIR=4) for the masks.") var scene: String?
     @Option(help: "Leave out vegetation: NDVI above this (e.g. 0.4, or NDVI>0.4).") var maskVegetation: String?
     @Option(help: "Leave out water: NDWI above this (e.g. 0, or NDWI>0).") var maskWater: String?
@@ -73,7 +73,7 @@ enum AnomalyStep {
         if let threshold {
             limit = threshold
         } else {
-            guard let value = try StatisticsPass.histograms(paths: [map], bands: [1])[0].histogram.percentile(percentile!) else {
+            guard let value = try AnomalyDelineation.percentile(percentile!, of: map, masks: masks) else {
                 throw CommandFailure(message: "\(map): no valid pixels to take a percentile of")
             }
             limit = value

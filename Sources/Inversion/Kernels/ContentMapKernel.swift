@@ -10,9 +10,16 @@ public struct ContentMapKernel: TileKernel {
     public let modelSignature: String
     /// Scene width, to number pixels scene-wide for the Monte-Carlo masks.
     public let sceneWidth: Int
+    /// Area of applicability: pixels whose band values lie more than this many training standard
+    /// deviations from the training mean in any band get nodata (the model would extrapolate:
+    /// canopy, water, roofs). 0 keeps every prediction.
+    public let domainLimit: Float
     public let outputNodata: Float = -9999
 
-    public init(model: Model, modelSignature: String, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1) throws {
+    public static let defaultDomainLimit: Float = 5
+
+    public init(model: Model, modelSignature: String, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1,
+                domainLimit: Float = ContentMapKernel.defaultDomainLimit) throws {
         if monteCarloPasses > 1 && model.inputLayout.window > 1 {
             throw InversionError("Monte-Carlo dropout runs on per-pixel models; this model reads \(model.inputLayout.window)×\(model.inputLayout.window) windows")
         }
@@ -21,9 +28,10 @@ public struct ContentMapKernel: TileKernel {
         self.sceneWidth = sceneWidth
         self.monteCarloPasses = monteCarloPasses
         self.seed = seed
+        self.domainLimit = domainLimit
     }
 
-    public var signature: String { "invert model=\(modelSignature) mc=\(monteCarloPasses) seed=\(seed)" }
+    public var signature: String { "invert model=\(modelSignature) mc=\(monteCarloPasses) seed=\(seed) domain=\(domainLimit)" }
     public var inputBands: [Int] { engine.model.bands.map(\.number) }
     public var halo: Int { engine.model.inputLayout.halo }
     public var outputDescriptions: [String] {
@@ -56,6 +64,26 @@ public struct ContentMapKernel: TileKernel {
         } else {
             engine.predictWindows(bandSequential: values, windowWidth: input.window.width, windowHeight: input.window.height,
                                   into: output.baseAddress!, workspace: workspace)
+        }
+        if domainLimit > 0 { maskOutsideDomain(input, output) }
+    }
+
+    /// Sets nodata (every output band) where a core pixel's bands leave the training domain.
+    private func maskOutsideDomain(_ input: TileInput, _ output: UnsafeMutableBufferPointer<Float>) {
+        let standardisation = engine.model.standardisation
+        let bands = input.bandCount, n = input.core.pixelCount, plane = input.window.pixelCount
+        let limits = (0..<bands).map { domainLimit * standardisation.inputStandardDeviations[$0] }
+        for row in 0..<input.core.height {
+            for column in 0..<input.core.width {
+                let index = input.index(column: column, row: row)
+                var outside = false
+                for b in 0..<bands where abs(input.samples[b * plane + index] - standardisation.inputMeans[b]) > limits[b] {
+                    outside = true
+                }
+                if outside {
+                    for k in 0..<outputBandCount { output[k * n + row * input.core.width + column] = outputNodata }
+                }
+            }
         }
     }
 }
