@@ -39,12 +39,13 @@ import TestSupport
         return values
     }
 
-    /// Every batch count 1…100 (all tail lengths, several full groups), each with fresh weights.
+    /// Batch counts 1…48 (every tail length with 0, 1 and 2 full groups) and a few up to 100, each with
+    /// fresh weights; every third set has its biases shifted down so many ReLU units are dead.
     @Test func planMatchesLiteralNetworkOverRandomWeightsInputsAndBatchCounts() {
         var random = SeededGenerator(seed: 0x9A9E_0005)
         var worstRelativeToMagnitude = 0.0
         let workspace = PaperNetworkWorkspace()
-        for count in 1...100 {
+        for count in Array(1...48) + [63, 64, 65, 99, 100] {
             let weights = Self.randomWeights(using: &random, deadBias: count % 3 == 0 ? -0.4 : 0)
             let plan = PaperNetworkPlan(weights: weights), reference = PaperNetworkReference(weights: weights)
             let pixels = Self.randomPixels(count, for: weights, using: &random)

@@ -159,12 +159,12 @@ public struct PaperNetworkPlan: Sendable {
             let a2 = (z2 * u).addingProduct(z3, v), a3 = z3 * u
             let b0 = (z0 * p).addingProduct(z1, q), b1 = (z1 * p).addingProduct(z2, q)
             let b2 = (z2 * p).addingProduct(z3, q), b3 = z3 * p
-            let top0 = pointwiseMax(a0, a1), top1 = pointwiseMax(a2, a3)
+            let top0 = laneMaximum(a0, a1), top1 = laneMaximum(a2, a3)
             // Pooled row 0 covers conv rows 0–1 (both 'a'); pooled row 1 covers rows 2 ('a') and 3 ('b').
-            pooled1[channel] = pointwiseMax(top0 + bias, .zero)
-            pooled1[16 + channel] = pointwiseMax(top1 + bias, .zero)
-            pooled1[32 + channel] = pointwiseMax(pointwiseMax(top1, pointwiseMax(b2, b3)) + bias, .zero)
-            pooled1[48 + channel] = pointwiseMax(pointwiseMax(top0, pointwiseMax(b0, b1)) + bias, .zero)
+            pooled1[channel] = laneMaximum(top0 + bias, .zero)
+            pooled1[16 + channel] = laneMaximum(top1 + bias, .zero)
+            pooled1[32 + channel] = laneMaximum(laneMaximum(top1, laneMaximum(b2, b3)) + bias, .zero)
+            pooled1[48 + channel] = laneMaximum(laneMaximum(top0, laneMaximum(b0, b1)) + bias, .zero)
             c += conv1Stride
         }
 
@@ -197,7 +197,7 @@ public struct PaperNetworkPlan: Sendable {
         weights += 32 * width
         Panel(inputs: pooled1 + 32, depth: 16, weights: weights).storeMaximum(to: destination)
         weights += 16 * width
-        for j in 0..<width { destination[j] = pointwiseMax(destination[j] + weights[j], .zero) }
+        for j in 0..<width { destination[j] = laneMaximum(destination[j] + weights[j], .zero) }
         weights += width
     }
 
@@ -210,7 +210,7 @@ public struct PaperNetworkPlan: Sendable {
         Panel(inputs: pooled2, depth: 32, weights: weights).store(to: scratch)
         weights += 32 * width
         for j in 0..<width {
-            let hidden = pointwiseMax(scratch[j] + weights[j], .zero)
+            let hidden = laneMaximum(scratch[j] + weights[j], .zero)
             output = output.addingProduct(hidden, weights[width + j])
         }
         weights += 2 * width
