@@ -1,5 +1,6 @@
 import Benchmark
 import Dispatch
+import Glibc
 import NeuralNet
 
 /// Paper-CNN inference throughput: `PaperNetworkPlan` on one and two threads, and the literal scalar
@@ -8,13 +9,17 @@ import NeuralNet
 /// Each iteration pushes `pixelsPerIteration` pixels through the network in batches of
 /// `batchSize` (inputs stay cache-resident: this measures compute, not memory). Custom metrics give
 /// kpixel/s and MFLOP/s both at the nominal 11,328 multiply-adds per pixel and at the 6,944 the plan
-/// executes. Compare with `simd16-fma` (RasterBenchmarks) in the same run for the machine's FMA peak:
+/// executes, per wall-clock second and per CPU-second of the process (the machine is shared: per
+/// CPU-second is what one core delivers when the benchmark gets less than a whole core). Compare with `simd16-fma` (RasterBenchmarks) in the same run for the machine's FMA peak:
 /// `swift package --allow-writing-to-package-directory benchmark --filter 'paper-|simd16-fma'`.
 let benchmarks: @Sendable () -> Void = {
     let kpixelsPerSecond = BenchmarkMetric.custom("kpixel/s", polarity: .prefersLarger, useScalingFactor: false)
     let nominalMFLOPS = BenchmarkMetric.custom("MFLOP/s at 11,328 MAC/px", polarity: .prefersLarger, useScalingFactor: false)
     let executedMFLOPS = BenchmarkMetric.custom("MFLOP/s at 6,944 MAC/px", polarity: .prefersLarger, useScalingFactor: false)
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, kpixelsPerSecond, nominalMFLOPS, executedMFLOPS],
+    let kpixelsPerCPUSecond = BenchmarkMetric.custom("kpixel/CPU-s", polarity: .prefersLarger, useScalingFactor: false)
+    let executedMFLOPSPerCPUSecond = BenchmarkMetric.custom("MFLOP/CPU-s at 6,944 MAC/px", polarity: .prefersLarger, useScalingFactor: false)
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, kpixelsPerSecond, nominalMFLOPS, executedMFLOPS,
+                                                     kpixelsPerCPUSecond, executedMFLOPSPerCPUSecond],
                                            maxDuration: .seconds(4), maxIterations: 40)
 
     let batchSize = 4096
@@ -22,8 +27,12 @@ let benchmarks: @Sendable () -> Void = {
     let plan = PaperNetworkPlan(weights: weights)
     let pixels = randomBandSequentialPixels(batchSize, weights: weights, seed: 7)
 
-    /// Records the throughput custom metrics for `pixels` processed in `seconds`.
-    func record(_ benchmark: Benchmark, pixels: Int, seconds: Double) {
+    /// Records the throughput custom metrics for `pixels` processed in `seconds` of wall clock and
+    /// `cpuSeconds` of process CPU time.
+    func record(_ benchmark: Benchmark, pixels: Int, seconds: Double, cpuSeconds: Double) {
+        let pixelsPerCPUSecond = Double(pixels) / cpuSeconds
+        benchmark.measurement(kpixelsPerCPUSecond, Int(pixelsPerCPUSecond / 1e3))
+        benchmark.measurement(executedMFLOPSPerCPUSecond, Int(pixelsPerCPUSecond * Double(2 * PaperNetworkPlan.executedMultiplyAddsPerPixel) / 1e6))
         let pixelsPerSecond = Double(pixels) / seconds
         benchmark.measurement(kpixelsPerSecond, Int(pixelsPerSecond / 1e3))
         benchmark.measurement(nominalMFLOPS, Int(pixelsPerSecond * Double(2 * PaperNetworkPlan.nominalMultiplyAddsPerPixel) / 1e6))
@@ -34,7 +43,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("paper-plan 1 thread (1 Mi px/iteration, batches of 4096)") { benchmark in
         let workspace = PaperNetworkWorkspace()
         var output = [Float](repeating: 0, count: batchSize)
-        let clock = ContinuousClock(), start = clock.now
+        let clock = ContinuousClock(), start = clock.now, cpuStart = processCPUSeconds()
         benchmark.startMeasurement()
         pixels.withUnsafeBufferPointer { input in
             for _ in 0..<batchesPerIteration {
@@ -44,11 +53,11 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
         blackHole(output)
-        record(benchmark, pixels: batchesPerIteration * batchSize, seconds: seconds(clock.now - start))
+        record(benchmark, pixels: batchesPerIteration * batchSize, seconds: seconds(clock.now - start), cpuSeconds: processCPUSeconds() - cpuStart)
     }
 
     Benchmark("paper-plan 2 threads (1 Mi px/iteration, batches of 4096)") { benchmark in
-        let clock = ContinuousClock(), start = clock.now
+        let clock = ContinuousClock(), start = clock.now, cpuStart = processCPUSeconds()
         benchmark.startMeasurement()
         // Each worker owns its workspace and output, as tile-engine workers do; the plan is shared.
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
@@ -63,14 +72,14 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(output)
         }
         benchmark.stopMeasurement()
-        record(benchmark, pixels: batchesPerIteration * batchSize, seconds: seconds(clock.now - start))
+        record(benchmark, pixels: batchesPerIteration * batchSize, seconds: seconds(clock.now - start), cpuSeconds: processCPUSeconds() - cpuStart)
     }
 
     let reference = PaperNetworkReference(weights: weights)
     let referencePixels = 1024
     Benchmark("paper-reference 1 thread (literal scalar network, 1024 px/iteration)",
               configuration: .init(maxDuration: .seconds(3), maxIterations: 10)) { benchmark in
-        let clock = ContinuousClock(), start = clock.now
+        let clock = ContinuousClock(), start = clock.now, cpuStart = processCPUSeconds()
         benchmark.startMeasurement()
         var sum: Float = 0
         for pixel in 0..<referencePixels {
@@ -78,8 +87,15 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
         blackHole(sum)
-        record(benchmark, pixels: referencePixels, seconds: seconds(clock.now - start))
+        record(benchmark, pixels: referencePixels, seconds: seconds(clock.now - start), cpuSeconds: processCPUSeconds() - cpuStart)
     }
+}
+
+/// CPU time of the whole process (all threads), in seconds.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
 func seconds(_ duration: Duration) -> Double {
