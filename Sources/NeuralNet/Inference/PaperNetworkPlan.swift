@@ -177,8 +177,8 @@ public struct PaperNetworkPlan: Sendable {
         }
 
         var output = SIMD16<Float>.zero
-        for _ in 0..<dense1Panels6 { densePanel(PaperNetworkPanel6.self, pooled2, workspace.panel, weights: &w, output: &output) }
-        for _ in 0..<dense1Panels4 { densePanel(PaperNetworkPanel4.self, pooled2, workspace.panel, weights: &w, output: &output) }
+        for _ in 0..<dense1Panels6 { densePanel(PaperNetworkPanel6.self, pooled2, weights: &w, output: &output) }
+        for _ in 0..<dense1Panels4 { densePanel(PaperNetworkPanel4.self, pooled2, weights: &w, output: &output) }
         return output + w[0]
     }
 
@@ -195,24 +195,18 @@ public struct PaperNetworkPlan: Sendable {
         weights += 32 * width
         Panel(inputs: pooled1 + 32, depth: 32, weights: weights).storeMaximum(to: destination)
         weights += 32 * width
-        Panel(inputs: pooled1 + 32, depth: 16, weights: weights).storeMaximum(to: destination)
-        weights += 16 * width
-        for j in 0..<width { destination[j] = laneMaximum(destination[j] + weights[j], .zero) }
-        weights += width
+        Panel(inputs: pooled1 + 32, depth: 16, weights: weights)
+            .storeMaximumBiasReLU(to: destination, bias: weights + 16 * width)
+        weights += 17 * width
     }
 
-    /// One panel of dense1 outputs, ReLU, and their contribution to the single dense2 output.
+    /// One panel of dense1 outputs (bias first), ReLU, and their contribution to the single dense2 output.
     @inline(__always)
     static func densePanel<Panel: PaperNetworkPanel>(_: Panel.Type, _ pooled2: UnsafePointer<SIMD16<Float>>,
-                                                     _ scratch: UnsafeMutablePointer<SIMD16<Float>>,
                                                      weights: inout UnsafePointer<Float>, output: inout SIMD16<Float>) {
         let width = Panel.width
-        Panel(inputs: pooled2, depth: 32, weights: weights).store(to: scratch)
-        weights += 32 * width
-        for j in 0..<width {
-            let hidden = laneMaximum(scratch[j] + weights[j], .zero)
-            output = output.addingProduct(hidden, weights[width + j])
-        }
-        weights += 2 * width
+        let panel = Panel(inputs: pooled2, depth: 32, weights: weights, bias: weights + 32 * width)
+        output += panel.reluDot(weights + 33 * width)
+        weights += 34 * width
     }
 }
