@@ -6,12 +6,14 @@ import NeuralNet
 /// Paper-CNN inference throughput: `PaperNetworkPlan` on one and two threads, and the literal scalar
 /// `PaperNetworkReference` for comparison.
 ///
-/// Each iteration pushes `pixelsPerIteration` pixels through the network in batches of
-/// `batchSize` (inputs stay cache-resident: this measures compute, not memory). Custom metrics give
-/// kpixel/s and MFLOP/s both at the nominal 11,328 multiply-adds per pixel and at the 6,944 the plan
-/// executes, per wall-clock second and per CPU-second of the process (the machine is shared: per
-/// CPU-second is what one core delivers when the benchmark gets less than a whole core). Compare with `simd16-fma` (RasterBenchmarks) in the same run for the machine's FMA peak:
-/// `swift package --allow-writing-to-package-directory benchmark --filter 'paper-|simd16-fma'`.
+/// Each plan iteration pushes 256 batches of 4096 pixels through the network (inputs stay
+/// cache-resident: this measures compute, not memory). Custom metrics give kpixel/s and MFLOP/s at
+/// the nominal 11,328 multiply-adds per pixel and at the 6,944 the plan executes, per wall-clock
+/// second and per CPU-second of the process (the machine is shared: per CPU-second is what a core
+/// delivers when the benchmark gets less than a whole one). Run with `simd16-fma` (RasterBenchmarks)
+/// for the machine's FMA peak side by side:
+/// `swift package --allow-writing-to-package-directory benchmark --filter 'paper-.*' --filter 'simd16-fma.*'`
+/// (filters must match the whole name).
 let benchmarks: @Sendable () -> Void = {
     let kpixelsPerSecond = BenchmarkMetric.custom("kpixel/s", polarity: .prefersLarger, useScalingFactor: false)
     let nominalMFLOPS = BenchmarkMetric.custom("MFLOP/s at 11,328 MAC/px", polarity: .prefersLarger, useScalingFactor: false)
