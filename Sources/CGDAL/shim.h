@@ -1,5 +1,6 @@
 // The parts of GDAL/OGR that RasterIO uses. Only RasterIO imports this module.
 #include <gdal.h>
+#include <gdal_alg.h>
 #include <gdal_utils.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>

@@ -46,7 +46,7 @@ struct CorrelateCommand: ParsableCommand {
     }
 
     static let coordinateColumns: Set<String> = ["id", "name", "sample", "lon", "lat", "longitude", "latitude", "x", "y", "row", "column", "col",
-                                                 "easting", "northing", "kriged", "re2o3_kriged", "re2o3_sample"]
+                                                 "easting", "northing", "pixel_x", "pixel_y", "kriged", "re2o3_kriged", "re2o3_sample"]
 
     func run() throws {
         global.apply()

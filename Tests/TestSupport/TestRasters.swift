@@ -72,3 +72,19 @@ public enum TestRasters {
         return path
     }
 }
+
+extension TestRasters {
+    /// Writes a one-band Float32 GeoTIFF with the given row-major values.
+    @discardableResult
+    public static func writeFloat(_ path: String, width: Int, height: Int, values: [Float], nodata: Double? = -9999,
+                                  tileSize: Int = 256) throws -> String {
+        var options = GeoTIFFOptions()
+        options.tileSize = tileSize
+        let spec = RasterSpec(width: width, height: height, bandCount: 1, pixelType: .float32,
+                              geoTransform: studyAreaOrigin, spatialReference: utm48N, nodata: nodata, bandDescriptions: [])
+        let output = try GeoTIFFOutput(creating: path, spec: spec, options: options)
+        try output.raster.write(Window(width: width, height: height), from: values)
+        try output.commit()
+        return path
+    }
+}

@@ -1,0 +1,43 @@
+import TileEngine
+
+/// DN → top-of-atmosphere reflectance of a GF-2 PMS multispectral scene, per pixel (halo 0):
+/// `ρ = (gain · DN + offset) · π d² / (ESUN cos θs) − dark`, where `dark` is the optional
+/// dark-object haze term per band (`DarkObjectCorrection`), scene-wide, never per tile.
+public struct ReflectanceKernel: TileKernel {
+    public static let bandNames = ["blue", "green", "red", "nir"]
+
+    public let model: TOAReflectanceModel
+    /// Reflectance subtracted from each band (dark-object subtraction); zeros for plain TOA.
+    public let haze: [Double]
+    public let outputNodata: Float = -9999
+
+    public init(model: TOAReflectanceModel, haze: [Double]? = nil) {
+        self.model = model
+        self.haze = haze ?? [Double](repeating: 0, count: model.coefficients.bandCount)
+    }
+
+    public var signature: String {
+        let hazeText = haze.map { String(format: "%.6f", $0) }.joined(separator: ",")
+        return "calibrate toa \(model.coefficients.label) zenith=\(model.solarZenith) d=\(model.earthSunDistance) haze=\(hazeText)"
+    }
+    public var inputBands: [Int] { Array(1...model.coefficients.bandCount) }
+    public var halo: Int { 0 }
+    public var outputDescriptions: [String] {
+        inputBands.map { b in
+            let name = b <= Self.bandNames.count ? Self.bandNames[b - 1] : "band \(b)"
+            return haze[b - 1] > 0 ? "DOS reflectance b\(b) (\(name))" : "TOA reflectance b\(b) (\(name))"
+        }
+    }
+
+    public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
+        let n = input.window.pixelCount
+        for b in 0..<input.bandCount {
+            // ρ = DN · scale + shift, folded once per band so the loop is one FMA per pixel.
+            let scale = Float(model.coefficients.gains[b] * model.reflectancePerRadiance[b])
+            let shift = Float(model.coefficients.offsets[b] * model.reflectancePerRadiance[b] - haze[b])
+            let dn = input.samples.baseAddress! + b * n
+            let out = output.baseAddress! + b * n
+            for i in 0..<n { out[i] = dn[i] * scale + shift }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import RasterIO
+import TileEngine
+
+/// Two content maps on one grid compared as numbers (the paper's Figure 10 comparison of the
+/// inverted map with the kriged geochemical map, or a map against a known truth): correlation,
+/// R², RMSE and bias over the pixels valid in both, and how well their high-anomaly areas agree
+/// (each map thresholded at its own upper percentile).
+public struct MapComparison: Sendable, Codable, Equatable {
+    public let pixels: Int
+    public let pearson: Double
+    /// 1 − Σ(map − reference)² / Σ(reference − mean)²: the map as a prediction of the reference.
+    public let r2: Double
+    public let rmse: Double
+    /// Mean of map − reference.
+    public let bias: Double
+    public let highPercentile: Double
+    public let mapThreshold: Double
+    public let referenceThreshold: Double
+    /// Intersection over union of the two high-anomaly masks.
+    public let highIoU: Double
+    /// Share of the reference's high pixels that the map also calls high.
+    public let highRecall: Double
+
+    public static func compare(map: String, reference: String, highPercentile: Double = 90,
+                               threads: Int = StatisticsPass.defaultThreadCount) throws -> MapComparison {
+        let a = try Raster.open(map), b = try Raster.open(reference)
+        try SameGrid.check(a, b)
+        guard let mapThreshold = try StatisticsPass.histograms(paths: [map], bands: [1], threads: threads)[0].histogram.percentile(highPercentile),
+              let referenceThreshold = try StatisticsPass.histograms(paths: [reference], bands: [1], threads: threads)[0].histogram.percentile(highPercentile) else {
+            throw InversionError("\(map): no valid pixels to compare")
+        }
+        let nodataA = a.bands[0].nodata.map(Float.init), nodataB = b.bands[0].nodata.map(Float.init)
+        var n = 0.0, sumA = 0.0, sumB = 0.0, sumAA = 0.0, sumBB = 0.0, sumAB = 0.0
+        var both = 0, either = 0, referenceHigh = 0
+        let stripsA = RowStrips(a, bands: [1])
+        try stripsA.forEach { firstRow, rows, valuesA in
+            let valuesB = try b.read(Window(x: 0, y: firstRow, width: b.width, height: rows), bands: [1], as: Float.self)
+            for i in 0..<valuesA.count {
+                let u = valuesA[i], v = valuesB[i]
+                guard !u.isNaN, !v.isNaN, u != nodataA, v != nodataB else { continue }
+                let x = Double(u), y = Double(v)
+                n += 1; sumA += x; sumB += y; sumAA += x * x; sumBB += y * y; sumAB += x * y
+                let highA = x >= mapThreshold, highB = y >= referenceThreshold
+                if highA && highB { both += 1 }
+                if highA || highB { either += 1 }
+                if highB { referenceHigh += 1 }
+            }
+        }
+        guard n > 1 else { throw InversionError("\(map): fewer than two pixels valid in both \(map) and \(reference)") }
+        let meanA = sumA / n, meanB = sumB / n
+        let covariance = sumAB / n - meanA * meanB
+        let varA = sumAA / n - meanA * meanA, varB = sumBB / n - meanB * meanB
+        let squaredError = sumAA - 2 * sumAB + sumBB
+        return MapComparison(pixels: Int(n), pearson: covariance / (varA * varB).squareRoot(),
+                             r2: 1 - squaredError / (varB * n), rmse: (squaredError / n).squareRoot(), bias: meanA - meanB,
+                             highPercentile: highPercentile, mapThreshold: mapThreshold, referenceThreshold: referenceThreshold,
+                             highIoU: either > 0 ? Double(both) / Double(either) : .nan,
+                             highRecall: referenceHigh > 0 ? Double(both) / Double(referenceHigh) : .nan)
+    }
+}
+
+/// Delineated areas against known zones (the synthetic world's truth): overlap of the two masks
+/// and which areas touch which zone.
+public struct ZoneAgreement: Sendable, Codable, Equatable {
+    /// Intersection over union of (any area) and (any zone).
+    public let iou: Double
+    /// For each zone value (> 0), the ranks of the areas overlapping it, best first.
+    public let ranksByZone: [Int: [Int]]
+
+    /// `labels`: a raster of area ranks (0 none); `zones`: zone numbers (0 none), on the same grid.
+    public static func measure(labels: String, zones: String) throws -> ZoneAgreement {
+        let a = try Raster.open(labels), b = try Raster.open(zones)
+        try SameGrid.check(a, b)
+        var both = 0, either = 0
+        var overlaps: [Int: Set<Int>] = [:]
+        try RowStrips(a, bands: [1]).forEach { firstRow, rows, rank in
+            let zone = try b.read(Window(x: 0, y: firstRow, width: b.width, height: rows), bands: [1], as: Float.self)
+            for i in 0..<rank.count {
+                let r = Int(rank[i]), z = zone[i].isNaN ? 0 : Int(zone[i])
+                if r > 0 && z > 0 { both += 1; overlaps[z, default: []].insert(r) }
+                if r > 0 || z > 0 { either += 1 }
+            }
+        }
+        return ZoneAgreement(iou: either > 0 ? Double(both) / Double(either) : .nan,
+                             ranksByZone: overlaps.mapValues { $0.sorted() })
+    }
+}

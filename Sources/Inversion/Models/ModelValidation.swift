@@ -1,0 +1,155 @@
+import Foundation
+import Geostatistics
+
+/// Metrics of one method under one validation scheme, on the training and the test parts, against
+/// the kriged targets the models learn and against the contents measured at the samples.
+public struct ValidationResult: Sendable, Codable, Equatable {
+    public struct Part: Sendable, Codable, Equatable {
+        public let kriged: RegressionMetrics
+        public let measured: RegressionMetrics
+    }
+
+    public let method: String
+    public let scheme: String
+    public let train: Part
+    public let test: Part
+    /// Out-of-sample predictions (test part of the split, or out-of-fold) with their sample ids.
+    public let testIDs: [String]
+    public let testPredicted: [Double]
+    public let testMeasured: [Double]
+    public let testKriged: [Double]
+}
+
+/// The paper's validation: a seeded random split of the sample set (2 : 1 by default), models
+/// trained on the kriged targets of the training part.
+///
+/// Optimistic by design: neighbouring pixels' kriged targets are near-copies, so test pixels near
+/// training pixels leak. `SpatialBlockValidation` is the honest counterpart.
+public struct RandomSplitValidation: Sendable {
+    public var trainFraction: Double
+    public var seed: UInt64
+
+    public init(trainFraction: Double = 2.0 / 3.0, seed: UInt64 = 1) {
+        self.trainFraction = trainFraction
+        self.seed = seed
+    }
+
+    public var scheme: String { "random split \(Int((trainFraction * 100).rounded())) % train (seed \(seed))" }
+
+    /// Training and test indices.
+    public func split(count: Int) -> (train: [Int], test: [Int]) {
+        let order = SplitMix64.shuffled(Array(0..<count), seed: seed)
+        let trainCount = min(count - 1, max(1, Int((Double(count) * trainFraction).rounded())))
+        return (Array(order.prefix(trainCount)).sorted(), Array(order.dropFirst(trainCount)).sorted())
+    }
+
+    public func run(_ method: any RegressionMethod, on set: SampleSet) throws -> ValidationResult {
+        let (train, test) = split(count: set.count)
+        let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: train.map { set.rows[$0].kriged })
+        let trainPredicted = fitted.predict(train.map { set.rows[$0].bands })
+        let testPredicted = fitted.predict(test.map { set.rows[$0].bands })
+        return ValidationResult(
+            method: method.name, scheme: scheme,
+            train: .init(kriged: RegressionMetrics(observed: train.map { set.rows[$0].kriged }, predicted: trainPredicted),
+                         measured: RegressionMetrics(observed: train.map { set.rows[$0].measured }, predicted: trainPredicted)),
+            test: .init(kriged: RegressionMetrics(observed: test.map { set.rows[$0].kriged }, predicted: testPredicted),
+                        measured: RegressionMetrics(observed: test.map { set.rows[$0].measured }, predicted: testPredicted)),
+            testIDs: test.map { set.rows[$0].id }, testPredicted: testPredicted,
+            testMeasured: test.map { set.rows[$0].measured }, testKriged: test.map { set.rows[$0].kriged })
+    }
+}
+
+/// Spatial block cross-validation: square blocks at least the variogram's practical range wide are
+/// dealt to k folds; in each fold the kriged targets are re-built from the training samples'
+/// measurements only (kriged at the training pixels), so no test measurement reaches training
+/// through the kriging. Test predictions are compared with the measured contents and with the
+/// kriged targets of the full sample set.
+public struct SpatialBlockValidation: Sendable {
+    public var blockSize: Double
+    public var folds: Int
+    public var seed: UInt64
+    public var kriging: KrigingSettings
+
+    public init(blockSize: Double, folds: Int = 5, seed: UInt64 = 1, kriging: KrigingSettings = KrigingSettings()) {
+        self.blockSize = blockSize
+        self.folds = folds
+        self.seed = seed
+        self.kriging = kriging
+    }
+
+    /// Blocks as wide as the practical range of the variogram fitted to `set`'s measurements (the
+    /// distance beyond which samples are nearly uncorrelated), and never narrower than `minimum`.
+    public static func blockSize(for set: SampleSet, kriging: KrigingSettings, minimum: Double = 0) throws -> Double {
+        let points = try SpatialSamples(x: set.rows.map(\.x), y: set.rows.map(\.y), z: set.rows.map(\.measured), duplicates: .merge)
+        let model = try kriging.fitVariogram(points).fit.model
+        return max(minimum, model.practicalRange)
+    }
+
+    public var scheme: String { "spatial blocks \(String(format: "%.0f", blockSize)) m, \(folds)-fold (seed \(seed))" }
+
+    /// Fold of each sample: blocks on a grid anchored at the samples' bounding box, shuffled with
+    /// the seed and dealt to the folds so that fold sizes stay balanced.
+    public func foldAssignment(for set: SampleSet) -> [Int] {
+        let minX = set.rows.map(\.x).min() ?? 0, minY = set.rows.map(\.y).min() ?? 0
+        var blockOf: [SIMD2<Int>: [Int]] = [:]
+        for (i, row) in set.rows.enumerated() {
+            let key = SIMD2(Int(((row.x - minX) / blockSize).rounded(.down)), Int(((row.y - minY) / blockSize).rounded(.down)))
+            blockOf[key, default: []].append(i)
+        }
+        let blocks = blockOf.keys.sorted { ($0.y, $0.x) < ($1.y, $1.x) }
+        let order = SplitMix64.shuffled(blocks, seed: seed)
+        var sizes = [Int](repeating: 0, count: folds)
+        var fold = [Int](repeating: 0, count: set.count)
+        // Largest blocks first into the currently smallest fold.
+        for block in order.sorted(by: { blockOf[$0]!.count > blockOf[$1]!.count }) {
+            let target = sizes.indices.min { (sizes[$0], $0) < (sizes[$1], $1) }!
+            for i in blockOf[block]! { fold[i] = target }
+            sizes[target] += blockOf[block]!.count
+        }
+        return fold
+    }
+
+    public func run(_ method: any RegressionMethod, on set: SampleSet) throws -> ValidationResult {
+        let fold = foldAssignment(for: set)
+        var outOfFold = [Double](repeating: .nan, count: set.count)
+        var trainKriged: [RegressionMetrics] = [], trainMeasured: [RegressionMetrics] = []
+        for k in 0..<folds {
+            let test = set.rows.indices.filter { fold[$0] == k }, train = set.rows.indices.filter { fold[$0] != k }
+            guard !test.isEmpty else { continue }
+            guard train.count >= 3 else {
+                throw InversionError("spatial cross-validation: fold \(k + 1) leaves \(train.count) training samples; use fewer folds or smaller blocks")
+            }
+            let points = try SpatialSamples(x: train.map { set.rows[$0].x }, y: train.map { set.rows[$0].y },
+                                            z: train.map { set.rows[$0].measured }, duplicates: .merge)
+            let foldKriging = try kriging.kriging(points).kriging
+            let targets = try train.map { i -> Double in
+                guard let p = try foldKriging.predict(x: set.rows[i].pixelX, y: set.rows[i].pixelY, variance: false) else {
+                    throw InversionError("spatial cross-validation: sample \(set.rows[i].id) has no training sample in its kriging neighbourhood")
+                }
+                return p.value
+            }
+            let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: targets)
+            let trainPredicted = fitted.predict(train.map { set.rows[$0].bands })
+            trainKriged.append(RegressionMetrics(observed: targets, predicted: trainPredicted))
+            trainMeasured.append(RegressionMetrics(observed: train.map { set.rows[$0].measured }, predicted: trainPredicted))
+            for (i, value) in zip(test, fitted.predict(test.map { set.rows[$0].bands })) { outOfFold[i] = value }
+        }
+        return ValidationResult(
+            method: method.name, scheme: scheme,
+            train: .init(kriged: RegressionMetrics.mean(trainKriged), measured: RegressionMetrics.mean(trainMeasured)),
+            test: .init(kriged: RegressionMetrics(observed: set.krigedTargets, predicted: outOfFold),
+                        measured: RegressionMetrics(observed: set.measuredTargets, predicted: outOfFold)),
+            testIDs: set.rows.map(\.id), testPredicted: outOfFold,
+            testMeasured: set.measuredTargets, testKriged: set.krigedTargets)
+    }
+}
+
+extension RegressionMetrics {
+    /// The fold average of metrics (training parts of a cross-validation).
+    static func mean(_ metrics: [RegressionMetrics]) -> RegressionMetrics {
+        let n = Double(max(1, metrics.count))
+        return RegressionMetrics(count: metrics.map(\.count).reduce(0, +) / max(1, metrics.count),
+                                 r2: metrics.map(\.r2).reduce(0, +) / n, rmse: metrics.map(\.rmse).reduce(0, +) / n,
+                                 rpd: metrics.map(\.rpd).reduce(0, +) / n)
+    }
+}

@@ -1,0 +1,42 @@
+/// A way of learning content from band values: the CNN, or a baseline the paper lacks (multiple
+/// linear regression, partial least squares). Validation treats them all alike.
+public protocol RegressionMethod: Sendable {
+    var name: String { get }
+    /// Learns from `features` (one row of band values per sample) and `targets`.
+    func fit(features: [[Double]], targets: [Double]) throws -> any FittedRegression
+}
+
+public protocol FittedRegression: Sendable {
+    func predict(_ features: [[Double]]) -> [Double]
+    /// One line on what was learnt (coefficients, components, iterations).
+    var summary: String { get }
+}
+
+/// Column means and sample standard deviations (n − 1) of a feature matrix, as scikit-learn's
+/// `StandardScaler(with_std=True)` after ddof=1 (PLS's own convention); a constant column keeps sd 1.
+public struct FeatureScaling: Sendable, Equatable, Codable {
+    public let mean: [Double]
+    public let sd: [Double]
+
+    public init(mean: [Double], sd: [Double]) {
+        self.mean = mean
+        self.sd = sd
+    }
+
+    public init(_ rows: [[Double]]) {
+        let n = Double(rows.count), p = rows.first?.count ?? 0
+        var mean = [Double](repeating: 0, count: p), sd = [Double](repeating: 0, count: p)
+        for row in rows { for j in 0..<p { mean[j] += row[j] / n } }
+        for row in rows { for j in 0..<p { sd[j] += (row[j] - mean[j]) * (row[j] - mean[j]) } }
+        for j in 0..<p {
+            let s = rows.count > 1 ? (sd[j] / (n - 1)).squareRoot() : 0
+            sd[j] = s > 0 ? s : 1
+        }
+        self.mean = mean
+        self.sd = sd
+    }
+
+    public func apply(_ row: [Double]) -> [Double] {
+        row.indices.map { (row[$0] - mean[$0]) / sd[$0] }
+    }
+}

@@ -1,0 +1,68 @@
+/// A band the model reads, as the user knows it (e.g. name "b1"/"blue", number 1 in the scene).
+public struct BandDescriptor: Sendable, Hashable, Codable {
+    public var name: String
+    public var number: Int
+    public init(name: String, number: Int) { self.name = name; self.number = number }
+
+    /// GF-2 PMS multispectral bands 1–4 (blue, green, red, near infrared).
+    public static let gf2: [BandDescriptor] = [.init(name: "b1", number: 1), .init(name: "b2", number: 2),
+                                               .init(name: "b3", number: 3), .init(name: "b4", number: 4)]
+}
+
+/// What the model predicts.
+public struct TargetDescriptor: Sendable, Hashable, Codable {
+    public var name: String
+    public var unit: String
+    public init(name: String, unit: String) { self.name = name; self.unit = unit }
+    public static let re2o3 = TargetDescriptor(name: "RE2O3", unit: "%")
+}
+
+/// A trained (or imported) regression network with everything needed to apply it to raw band
+/// values: architecture and parameters, input layout and bands, standardisation, target, provenance.
+public struct Model: Sendable {
+    /// The preset the architecture came from, or nil for a custom layer list.
+    public var preset: NetworkPreset?
+    public var network: Network
+    public var inputLayout: InputLayout
+    public var bands: [BandDescriptor]
+    public var standardisation: Standardisation
+    public var target: TargetDescriptor
+    public var training: TrainingMetadata?
+
+    public init(preset: NetworkPreset?, network: Network, inputLayout: InputLayout, bands: [BandDescriptor],
+                standardisation: Standardisation, target: TargetDescriptor, training: TrainingMetadata? = nil) throws(NetworkError) {
+        guard inputLayout.networkInputShape(bands: bands.count) == network.inputShape else {
+            throw .invalidInput("layout \(inputLayout) with \(bands.count) bands gives \(inputLayout.networkInputShape(bands: bands.count)), network takes \(network.inputShape)")
+        }
+        guard standardisation.inputMeans.count == bands.count, standardisation.inputStandardDeviations.count == bands.count else {
+            throw .invalidInput("standardisation has \(standardisation.inputMeans.count) means and \(standardisation.inputStandardDeviations.count) deviations for \(bands.count) bands")
+        }
+        guard network.outputShape.count == 1 else { throw .invalidLayer("the network has \(network.outputShape.count) outputs; a regression model needs 1") }
+        self.preset = preset
+        self.network = network
+        self.inputLayout = inputLayout
+        self.bands = bands
+        self.standardisation = standardisation
+        self.target = target
+        self.training = training
+    }
+
+    /// Raw values a sample holds: `bands × window × window`.
+    public var sampleLength: Int { bands.count * inputLayout.window * inputLayout.window }
+
+    /// The standardised network input of one raw sample.
+    public func networkInput(sample: [Float]) -> [Double] {
+        let window = inputLayout.window
+        return inputLayout.featureSources(bands: bands.count).map { source in
+            let raw = sample[(source.band * window + source.row) * window + source.column]
+            return (Double(raw) - Double(standardisation.inputMeans[source.band])) / Double(standardisation.inputStandardDeviations[source.band])
+        }
+    }
+
+    /// The reference prediction (scalar, Double) for one raw sample, in target units.
+    /// `dropoutStream` makes it one Monte-Carlo dropout pass.
+    public func referencePrediction(sample: [Float], dropoutStream: UInt64? = nil) -> Double {
+        let output = network.referenceForward(networkInput(sample: sample), dropoutStream: dropoutStream)[0]
+        return output * Double(standardisation.targetStandardDeviation) + Double(standardisation.targetMean)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import RasterIO
+import Testing
+import TestSupport
+@testable import Inversion
+
+@Suite("Anomaly areas: connected components across strips")
+struct AnomalyDelineationTests {
+    /// A map of random blobs (seeded) with nodata holes.
+    static func blobMap(width: Int, height: Int, seed: UInt64) -> [Float] {
+        var rng = SeededGenerator(seed: seed)
+        var values = [Float](repeating: 1, count: width * height)
+        for _ in 0..<(width * height / 60) {
+            let cx = Int(rng.next() % UInt64(width)), cy = Int(rng.next() % UInt64(height)), r = Int(rng.next() % 4)
+            let level = Float(5 + rng.next() % 50) / 10
+            for y in max(0, cy - r)...min(height - 1, cy + r) {
+                for x in max(0, cx - r)...min(width - 1, cx + r) where (x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r {
+                    values[y * width + x] = max(values[y * width + x], level)
+                }
+            }
+        }
+        for i in stride(from: 13, to: values.count, by: 211) { values[i] = -9999 }
+        return values
+    }
+
+    /// Components by brute-force flood fill (8-connected), as pixel-index sets.
+    static func floodFill(_ values: [Float], width: Int, height: Int, threshold: Float) -> [Set<Int>] {
+        var seen = [Bool](repeating: false, count: values.count)
+        var components: [Set<Int>] = []
+        for start in values.indices where !seen[start] && values[start] >= threshold {
+            var stack = [start], members = Set<Int>()
+            seen[start] = true
+            while let i = stack.popLast() {
+                members.insert(i)
+                let x = i % width, y = i / width
+                for dy in -1...1 { for dx in -1...1 {
+                    let nx = x + dx, ny = y + dy
+                    guard nx >= 0, ny >= 0, nx < width, ny < height else { continue }
+                    let j = ny * width + nx
+                    if !seen[j] && values[j] >= threshold { seen[j] = true; stack.append(j) }
+                } }
+            }
+            components.append(members)
+        }
+        return components
+    }
+
+    @Test(arguments: [1, 7, 64]) func componentsEqualAFloodFill(stripHeight: Int) throws {
+        let dir = try TemporaryDirectory()
+        let width = 97, height = 83
+        let values = Self.blobMap(width: width, height: height, seed: 11)
+        try TestRasters.writeFloat(dir.file("map.tif"), width: width, height: height, values: values)
+        var delineation = AnomalyDelineation(threshold: 3)
+        delineation.stripHeight = stripHeight
+        let areas = try delineation.run(map: dir.file("map.tif"), labels: dir.file("labels.tif"))
+        let expected = Self.floodFill(values, width: width, height: height, threshold: 3)
+        #expect(areas.count == expected.count)
+        let labels = try Raster.open(dir.file("labels.tif")).read(Window(width: width, height: height), as: UInt32.self)
+        for component in expected {
+            let ranks = Set(component.map { labels[$0] })
+            #expect(ranks.count == 1 && !ranks.contains(0))
+            let area = areas[Int(ranks.first!) - 1]
+            #expect(area.pixels == component.count)
+            let contents = component.map { Double(values[$0]) }
+            #expect(abs(area.meanContent - contents.reduce(0, +) / Double(contents.count)) < 1e-5)
+            #expect(area.maxContent == contents.max())
+        }
+        #expect(labels.filter { $0 != 0 }.count == expected.reduce(0) { $0 + $1.count })
+        #expect(zip(areas, areas.dropFirst()).allSatisfy { $0.excess >= $1.excess })
+    }
+
+    @Test func polygonsCarryTheAreasAndTheirStatistics() throws {
+        let dir = try TemporaryDirectory()
+        let width = 97, height = 83
+        let values = Self.blobMap(width: width, height: height, seed: 5)
+        try TestRasters.writeFloat(dir.file("map.tif"), width: width, height: height, values: values)
+        let areas = try AnomalyDelineation(threshold: 3, minimumArea: 5 * 16).run(map: dir.file("map.tif"), labels: dir.file("labels.tif"))
+        #expect(!areas.isEmpty && areas.allSatisfy { $0.pixels >= 5 && $0.areaSquareMetres == Double($0.pixels) * 16 })
+        try AnomalyDelineation.writePolygons(areas, labels: dir.file("labels.tif"), to: dir.file("areas.gpkg"))
+        // The polygons' own areas, measured by GDAL's SQL, equal the pixel counts times 16 m².
+        guard let ogrinfo = ChildProcess.which("ogrinfo") else { Issue.record("ogrinfo (gdal-bin) is missing"); return }
+        let result = try ChildProcess.run(ogrinfo, ["-q", "-dialect", "SQLite", "-sql",
+                                                    "SELECT rank, pixels, ST_Area(geom) AS a FROM anomaly_areas ORDER BY rank", dir.file("areas.gpkg")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let measured = result.stdout.components(separatedBy: "\n").filter { $0.contains("a (Real) =") }
+            .map { Double($0.components(separatedBy: "=").last!.trimmingCharacters(in: .whitespaces))! }
+        #expect(measured.count == areas.count)
+        for (area, polygonArea) in zip(areas, measured) { #expect(abs(polygonArea - area.areaSquareMetres) < 1e-6) }
+    }
+
+    @Test func masksNeedTheScene() throws {
+        let dir = try TemporaryDirectory()
+        try TestRasters.writeFloat(dir.file("map.tif"), width: 8, height: 8, values: [Float](repeating: 5, count: 64))
+        let delineation = AnomalyDelineation(threshold: 3, masks: .init(vegetationNDVI: 0.3))
+        #expect(throws: InversionError.self) { try delineation.run(map: dir.file("map.tif")) }
+    }
+}
