@@ -87,6 +87,33 @@ import TestSupport
         #expect(PaperNetworkPlan(weights: weights).predict(bandSequential: [1, 2, 3, 4]) == [9])
     }
 
+    /// A `paper` preset model (the layer library's own network and scalar reference) runs through the
+    /// plan unchanged: an oracle independent of `PaperNetworkReference`.
+    @Test func paperPresetModelMatchesLayerLibraryReference() throws {
+        var random = SeededGenerator(seed: 0x9A9E_000A)
+        let standardisation = Standardisation(inputMeans: [420, 510, 480, 760], inputStandardDeviations: [60, 75, 90, 140],
+                                              targetMean: 3.5, targetStandardDeviation: 1.25)
+        let model = try Model(preset: .paper, network: NetworkPreset.paper.network(seed: 11),
+                              inputLayout: NetworkPreset.paper.inputLayout(), bands: BandDescriptor.gf2,
+                              standardisation: standardisation, target: .re2o3)
+        let weights = try PaperNetworkWeights(model: model)
+        let plan = PaperNetworkPlan(weights: weights), reference = PaperNetworkReference(weights: weights)
+        let count = 37
+        let pixels = Self.randomPixels(count, for: weights, using: &random)
+        let output = plan.predict(bandSequential: pixels)
+        for pixel in 0..<count {
+            let sample = (0..<4).map { pixels[$0 * count + pixel] }
+            let expected = model.referencePrediction(sample: sample)
+            let magnitude = reference.evaluate(sample.map(Double.init)).magnitude
+            #expect(abs(Double(output[pixel]) - expected) <= 1e-5 * abs(expected) + 1e-6 * magnitude, "pixel \(pixel)")
+        }
+
+        let patch = try Model(preset: .patch, network: NetworkPreset.patch.network(size: 3, seed: 1),
+                              inputLayout: NetworkPreset.patch.inputLayout(size: 3), bands: BandDescriptor.gf2,
+                              standardisation: standardisation, target: .re2o3)
+        #expect(throws: PaperNetworkError.self) { try PaperNetworkWeights(model: patch) }
+    }
+
     @Test func fourPlaneAndBandSequentialFormsAgree() {
         var random = SeededGenerator(seed: 0x9A9E_0006)
         let weights = Self.randomWeights(using: &random)

@@ -97,6 +97,7 @@ public enum PaperNetworkError: Error, Equatable, CustomStringConvertible {
     case elementCount(tensor: String, expectedShape: [Int], actualCount: Int)
     case nonFiniteParameter(tensor: String)
     case statistic(name: String, problem: String)
+    case architecture(String)
 
     public var description: String {
         switch self {
@@ -110,6 +111,8 @@ public enum PaperNetworkError: Error, Equatable, CustomStringConvertible {
             "paper network: tensor '\(name)' contains a NaN or infinite value"
         case .statistic(let name, let problem):
             "paper network: \(name) \(problem)"
+        case .architecture(let problem):
+            "paper network: \(problem)"
         }
     }
 }
