@@ -114,6 +114,26 @@ import TestSupport
         #expect(throws: PaperNetworkError.self) { try PaperNetworkWeights(model: patch) }
     }
 
+    /// The model PyTorch built and saved (tools/reference-cnn.py, fixtures/reference/cnn) gives PyTorch's
+    /// predictions for its 1000 pixels through the plan.
+    @Test func predictionsMatchPyTorchFixture() throws {
+        let model = try Model.load(from: Fixtures.path("reference/cnn"))
+        let weights = try PaperNetworkWeights(model: model)
+        let reference = PaperNetworkReference(weights: weights)
+        let rows = try Fixtures.csv("reference/cnn/pixels.csv")
+        let bands = (1...4).map { band in rows.map { Float($0["b\(band)"]!)! } }
+        let output = PaperNetworkPlan(weights: weights).predict(bandSequential: bands.flatMap { $0 })
+        #expect(output.count == 1000)
+        for (index, row) in rows.enumerated() {
+            let expected = Double(row["prediction"]!)!, error = abs(Double(output[index]) - expected)
+            // The absolute floor (sizes of the summed terms) only matters for outputs near zero; the
+            // Double reference that gives it is slow in debug builds, so it runs only when needed.
+            guard error > 1e-5 * abs(expected) else { continue }
+            let magnitude = reference.evaluate((0..<4).map { Double(bands[$0][index]) }).magnitude
+            #expect(error <= 1e-5 * abs(expected) + 1e-6 * magnitude, "pixel \(index)")
+        }
+    }
+
     @Test func fourPlaneAndBandSequentialFormsAgree() {
         var random = SeededGenerator(seed: 0x9A9E_0006)
         let weights = Self.randomWeights(using: &random)
