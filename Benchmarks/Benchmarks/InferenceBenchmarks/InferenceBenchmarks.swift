@@ -3,8 +3,8 @@ import Dispatch
 import Glibc
 import NeuralNet
 
-/// Paper-CNN inference throughput: `PaperNetworkPlan` on one and two threads, and the literal scalar
-/// `PaperNetworkReference` for comparison.
+/// Paper-CNN inference throughput: `PaperNetworkPlan` on one and two threads, and for comparison the
+/// generic layer-by-layer `InferenceEngine` and the literal scalar `PaperNetworkReference`.
 ///
 /// Each plan iteration pushes 256 batches of 4096 pixels through the network (inputs stay
 /// cache-resident: this measures compute, not memory). Custom metrics give kpixel/s and MFLOP/s at
@@ -75,6 +75,34 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
         record(benchmark, pixels: batchesPerIteration * batchSize, seconds: seconds(clock.now - start), cpuSeconds: processCPUSeconds() - cpuStart)
+    }
+
+    // The same network through the generic engine (layer by layer, no algebraic compilation).
+    let model = try! Model(preset: .paper, network: Network(inputShape: TensorShape(channels: 1, height: 4, width: 4),
+                                                            layers: NetworkPreset.paper.layers(bands: 4),
+                                                            weights: [weights.conv1Weight, [], [], weights.conv2Weight, [], [], [],
+                                                                      weights.dense1Weight, [], [], weights.dense2Weight],
+                                                            biases: [weights.conv1Bias, [], [], weights.conv2Bias, [], [], [],
+                                                                     weights.dense1Bias, [], [], weights.dense2Bias]),
+                           inputLayout: NetworkPreset.paper.inputLayout(), bands: BandDescriptor.gf2,
+                           standardisation: Standardisation(inputMeans: weights.inputMeans, inputStandardDeviations: weights.inputStandardDeviations,
+                                                            targetMean: weights.targetMean, targetStandardDeviation: weights.targetStandardDeviation),
+                           target: .re2o3)
+    let engine = InferenceEngine(model: model)
+    let enginePixels = 16 * batchSize
+    Benchmark("paper-engine 1 thread (generic InferenceEngine, 64 Ki px/iteration, batches of 4096)") { benchmark in
+        let workspace = engine.makeWorkspace()
+        var output = [Float](repeating: 0, count: batchSize)
+        let clock = ContinuousClock(), start = clock.now, cpuStart = processCPUSeconds()
+        benchmark.startMeasurement()
+        pixels.withUnsafeBufferPointer { input in
+            for _ in 0..<(enginePixels / batchSize) {
+                engine.predict(bandSequential: input.baseAddress!, pixelCount: batchSize, into: &output, workspace: workspace)
+            }
+        }
+        benchmark.stopMeasurement()
+        blackHole(output)
+        record(benchmark, pixels: enginePixels, seconds: seconds(clock.now - start), cpuSeconds: processCPUSeconds() - cpuStart)
     }
 
     let reference = PaperNetworkReference(weights: weights)
