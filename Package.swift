@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "regolith", targets: ["regolith"]),
         .library(name: "RasterIO", targets: ["RasterIO"]),
         .library(name: "TileEngine", targets: ["TileEngine"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -26,6 +26,16 @@ let package = Package(
             swiftSettings: vectorISA,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "InferenceBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NeuralNet", package: "Regolith"),
+            ],
+            path: "Benchmarks/InferenceBenchmarks",
+            swiftSettings: vectorISA,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
