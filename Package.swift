@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "GeostatisticsTests", dependencies: ["Geostatistics", "TestSupport"], swiftSettings: common),
         .testTarget(name: "InversionTests", dependencies: ["Inversion", "TestSupport"], swiftSettings: common),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld", "Inversion", "Geostatistics", "RasterIO", "TestSupport"], swiftSettings: common),
-        .testTarget(name: "RegolithCLITests", dependencies: ["RasterIO", "Geostatistics", "TestSupport"], swiftSettings: common),
+        .testTarget(name: "RegolithCLITests", dependencies: ["RasterIO", "Geostatistics", "NeuralNet", "TestSupport"], swiftSettings: common),
     ],
     swiftLanguageModes: [.v6]
 )

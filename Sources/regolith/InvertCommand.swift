@@ -14,9 +14,11 @@ struct InvertCommand: ParsableCommand {
             standardised with its stored statistics) and writes Float32 tiled GeoTIFF (ZSTD,
             PREDICTOR=3, nodata −9999); with several scenes, one map per scene and a VRT mosaic.
             --mc-dropout N adds Monte-Carlo dropout: band 1 is the mean of N stochastic passes,
-            band 2 their standard deviation. Pixels whose bands lie more than --domain-limit training
-            standard deviations from the training mean (canopy, water, roofs: where the model would
-            extrapolate) get nodata. An interrupted run resumes.
+            band 2 their standard deviation. Pixels outside the model's applicability domain get
+            nodata: band values farther (Mahalanobis distance) from the training samples than any of
+            them (domain.json, written by `train`; without it, 5 standard deviations per band) —
+            canopy, canopy edges, water, roofs, where the network would extrapolate. --everywhere
+            predicts them too. An interrupted run resumes.
 
             Examples:
               regolith invert model/ refl.tif --out content.tif
@@ -30,8 +32,8 @@ struct InvertCommand: ParsableCommand {
     @Option(help: "Output .tif (one scene) or folder.") var out: String
     @Option(help: "Monte-Carlo dropout passes (0: plain prediction).") var mcDropout = 0
     @Option(help: "Seed of the Monte-Carlo dropout masks.") var seed: UInt64 = 1
-    @Option(help: "Area of applicability: nodata where a band lies more than this many training SDs from the training mean (0: predict everywhere).")
-    var domainLimit: Double = Double(ContentMapKernel.defaultDomainLimit)
+    @Flag(help: "Predict every pixel, also outside the model's applicability domain.")
+    var everywhere = false
     @Flag(help: "Also write a Cloud Optimized GeoTIFF of the result or mosaic.") var cog = false
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
@@ -43,7 +45,7 @@ struct InvertCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let kernel = try InversionStep.kernel(modelFolder: model, scenes: try SceneBatch.expand(scenes), mcDropout: mcDropout, seed: seed,
-                                                domainLimit: domainLimit)
+                                                everywhere: everywhere)
         try KernelRun(scenes: scenes, out: out, suffix: "content", cog: cog, engine: engine, global: global).run(kernel)
     }
 }
@@ -51,7 +53,7 @@ struct InvertCommand: ParsableCommand {
 /// Loading a model as a kernel, shared by `invert`, `run` and `bench`.
 enum InversionStep {
     static func kernel(modelFolder: String, scenes: [String], mcDropout: Int, seed: UInt64,
-                       domainLimit: Double = Double(ContentMapKernel.defaultDomainLimit)) throws -> ContentMapKernel {
+                       everywhere: Bool = false) throws -> ContentMapKernel {
         let model = try Model.load(from: modelFolder)
         let weights = (modelFolder as NSString).appendingPathComponent(Model.weightsFile)
         let digest = (try? FileManager.default.attributesOfItem(atPath: weights)[.size] as? Int).map { "\($0) bytes" } ?? "?"
@@ -65,6 +67,14 @@ enum InversionStep {
             }
         }
         return try ContentMapKernel(model: model, modelSignature: "\(modelFolder) \(digest) \(model.preset?.rawValue ?? "custom")",
-                                    sceneWidth: width, monteCarloPasses: mcDropout, seed: seed, domainLimit: Float(domainLimit))
+                                    sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
+                                    domain: everywhere ? nil : try domain(for: model, in: modelFolder))
+    }
+
+    /// The domain `train` saved with the model, or one from the model's standardisation statistics.
+    static func domain(for model: Model, in folder: String) throws -> ApplicabilityDomain {
+        if let saved = try ApplicabilityDomain.load(from: folder) { return saved }
+        return ApplicabilityDomain(means: model.standardisation.inputMeans.map(Double.init),
+                                   standardDeviations: model.standardisation.inputStandardDeviations.map(Double.init), limit: 5)
     }
 }

@@ -94,6 +94,11 @@ struct PipelineRun {
             try TilePipeline.run(kernel, input: reflectance, output: content, options: engine.engineOptions)
         }
         report.notes.append(String(format: "invert: %d tiles, %.1f Mpixel/s", inverted.tiles, Double(inverted.pixels) / max(inverted.seconds, 1e-9) / 1e6))
+        if let domain = kernel.domain {
+            let valid = try StatisticsPass.run(path: content, bands: [1])[0].count
+            report.notes.append(String(format: "Applicability domain (%@): %.1f %% of the scene's pixels lie outside and are nodata in the map.",
+                                       domain.description, 100 * (1 - Double(valid) / Double(max(1, inverted.pixels)))))
+        }
         // 6. Geochemical map on the same grid, and the comparison.
         let geochem = file("geochem.tif")
         try timed("krige geochemical map") {

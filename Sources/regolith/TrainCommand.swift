@@ -18,7 +18,8 @@ struct TrainCommand: ParsableCommand {
             samples. Metrics R², RMSE and RPD at the kriged targets and at the measured contents.
 
             MODEL/ receives model.json + model.safetensors (PyTorch nn.Sequential names and layouts)
-            of the CNN trained on the random split's training part, and validation.json.
+            of the CNN trained on the random split's training part, validation.json, and domain.json
+            (the band values it was trained on: `invert` leaves pixels outside them nodata).
 
             Examples:
               regolith train sampleset.csv --out model/
@@ -82,6 +83,8 @@ struct TrainingStep {
     struct Result {
         let comparison: ModelComparison.Result
         let blockSize: Double
+        /// Where the model applies: the pixel bands of the samples it was trained on.
+        let domain: ApplicabilityDomain
     }
 
     func run(set: SampleSet, source: String, quiet: Bool) throws -> Result {
@@ -108,7 +111,9 @@ struct TrainingStep {
             spatialBlocks: SpatialBlockValidation(blockSize: block, folds: folds, seed: seed, kriging: kriging))
         let log: (String) -> Void = { message in if !quiet { FileHandle.standardError.write(Data("regolith: \(message)\n".utf8)) } }
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
-        return Result(comparison: result, blockSize: block)
+        let trainingRows = RandomSplitValidation(trainFraction: trainFraction, seed: seed).split(count: set.count).train
+        let domain = try ApplicabilityDomain(features: trainingRows.map { set.rows[$0].bands })
+        return Result(comparison: result, blockSize: block, domain: domain)
     }
 
     func save(_ result: Result, to folder: String) throws {
@@ -118,6 +123,7 @@ struct TrainingStep {
             throw CommandFailure(message: "\(folder): cannot save the model (\(error))")
         }
         try AtomicTextFile.write(try JSONText.encode(result.comparison.validations), to: (folder as NSString).appendingPathComponent("validation.json"))
+        try result.domain.save(to: folder)
     }
 
     static func table(_ validations: [ValidationResult]) -> String {

@@ -5,33 +5,36 @@ import TileEngine
 /// dropout, the mean of the passes and their standard deviation as a second band. Halo (k − 1)/2 for a k×k patch model.
 public struct ContentMapKernel: TileKernel {
     public let engine: InferenceEngine
+    /// The paper preset compiled to its 6,944 multiply-adds per pixel (nil for other networks, which
+    /// take the generic engine).
+    public let paperPlan: PaperNetworkPlan?
     public let monteCarloPasses: Int
     public let seed: UInt64
     public let modelSignature: String
     /// Scene width, to number pixels scene-wide for the Monte-Carlo masks.
     public let sceneWidth: Int
-    /// Area of applicability: pixels whose band values lie more than this many training standard
-    /// deviations from the training mean in any band get nodata (the model would extrapolate:
-    /// canopy, water, roofs). 0 keeps every prediction.
-    public let domainLimit: Float
+    /// Pixels outside it get nodata (nil: predict everywhere).
+    public let domain: ApplicabilityDomain?
     public let outputNodata: Float = -9999
 
-    public static let defaultDomainLimit: Float = 5
-
     public init(model: Model, modelSignature: String, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1,
-                domainLimit: Float = ContentMapKernel.defaultDomainLimit) throws {
+                domain: ApplicabilityDomain?) throws {
         if monteCarloPasses > 1 && model.inputLayout.window > 1 {
             throw InversionError("Monte-Carlo dropout runs on per-pixel models; this model reads \(model.inputLayout.window)×\(model.inputLayout.window) windows")
         }
         engine = InferenceEngine(model: model)
+        paperPlan = (try? PaperNetworkWeights(model: model)).map(PaperNetworkPlan.init(weights:))
         self.modelSignature = modelSignature
         self.sceneWidth = sceneWidth
         self.monteCarloPasses = monteCarloPasses
         self.seed = seed
-        self.domainLimit = domainLimit
+        if let domain, domain.mean.count != model.bands.count {
+            throw InversionError("the applicability domain has \(domain.mean.count) bands, the model \(model.bands.count)")
+        }
+        self.domain = domain
     }
 
-    public var signature: String { "invert model=\(modelSignature) mc=\(monteCarloPasses) seed=\(seed) domain=\(domainLimit)" }
+    public var signature: String { "invert model=\(modelSignature) mc=\(monteCarloPasses) seed=\(seed) domain=\(domain.map { String($0.threshold) } ?? "none")" }
     public var inputBands: [Int] { engine.model.bands.map(\.number) }
     public var halo: Int { engine.model.inputLayout.halo }
     public var outputDescriptions: [String] {
@@ -40,7 +43,8 @@ public struct ContentMapKernel: TileKernel {
     }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
-        let workspace = engine.makeWorkspace()
+        // One workspace per tile: tiles are large, so this is no per-batch allocation.
+        let workspace = paperPlan != nil && monteCarloPasses <= 1 ? nil : engine.makeWorkspace()
         let values = input.samples.baseAddress!
         let n = input.core.pixelCount
         if monteCarloPasses > 1 {
@@ -56,31 +60,37 @@ public struct ContentMapKernel: TileKernel {
                 rowValues.withUnsafeBufferPointer { p in
                     engine.monteCarloDropout(bandSequential: p.baseAddress!, pixelCount: input.core.width, firstPixelIndex: first,
                                              passes: monteCarloPasses, seed: seed, mean: output.baseAddress! + offset,
-                                             standardDeviation: output.baseAddress! + n + offset, workspace: workspace)
+                                             standardDeviation: output.baseAddress! + n + offset, workspace: workspace!)
                 }
             }
+        } else if let paperPlan {
+            paperPlan.predict(bandSequential: values, bandStride: n, count: n, into: output.baseAddress!, workspace: PaperNetworkWorkspace())
         } else if halo == 0 {
-            engine.predict(bandSequential: values, pixelCount: n, into: output.baseAddress!, workspace: workspace)
+            engine.predict(bandSequential: values, pixelCount: n, into: output.baseAddress!, workspace: workspace!)
         } else {
             engine.predictWindows(bandSequential: values, windowWidth: input.window.width, windowHeight: input.window.height,
-                                  into: output.baseAddress!, workspace: workspace)
+                                  into: output.baseAddress!, workspace: workspace!)
         }
-        if domainLimit > 0 { maskOutsideDomain(input, output) }
+        if let domain { maskOutside(domain, input, output) }
     }
 
-    /// Sets nodata (every output band) where a core pixel's bands leave the training domain.
-    private func maskOutsideDomain(_ input: TileInput, _ output: UnsafeMutableBufferPointer<Float>) {
-        let standardisation = engine.model.standardisation
-        let bands = input.bandCount, n = input.core.pixelCount, plane = input.window.pixelCount
-        let limits = (0..<bands).map { domainLimit * standardisation.inputStandardDeviations[$0] }
+    /// Sets nodata (every output band) where a core pixel's bands leave the applicability domain.
+    private func maskOutside(_ domain: ApplicabilityDomain, _ input: TileInput, _ output: UnsafeMutableBufferPointer<Float>) {
+        let p = input.bandCount, n = input.core.pixelCount, plane = input.window.pixelCount
+        let mean = domain.mean.map(Float.init), whitening = domain.whitening.map(Float.init)
+        let limit = Float(domain.threshold * domain.threshold)
+        var centred = [Float](repeating: 0, count: p)
         for row in 0..<input.core.height {
             for column in 0..<input.core.width {
                 let index = input.index(column: column, row: row)
-                var outside = false
-                for b in 0..<bands where abs(input.samples[b * plane + index] - standardisation.inputMeans[b]) > limits[b] {
-                    outside = true
+                for b in 0..<p { centred[b] = input.samples[b * plane + index] - mean[b] }
+                var squared: Float = 0
+                for r in 0..<p {
+                    var v: Float = 0
+                    for k in 0...r { v += whitening[r * p + k] * centred[k] }
+                    squared += v * v
                 }
-                if outside {
+                if squared > limit {
                     for k in 0..<outputBandCount { output[k * n + row * input.core.width + column] = outputNodata }
                 }
             }

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Where a model trained on some samples may be applied: pixels whose band values lie farther from
+/// the training samples' mean, in Mahalanobis distance, than any training sample did are outside
+/// (an "area of applicability" in the sense of Meyer & Pebesma 2021, here in feature space). The
+/// samples lie on bare ground, so canopy, mixed canopy edges, water and roofs fall outside, where
+/// the network would extrapolate to meaningless contents.
+public struct ApplicabilityDomain: Codable, Sendable, Equatable {
+    public static let fileName = "domain.json"
+
+    public var mean: [Double]
+    /// Lower-triangular L⁻¹ (row-major, p × p) of the training covariance Σ = L Lᵀ, so that the
+    /// distance is ‖L⁻¹ (x − μ)‖.
+    public var whitening: [Double]
+    /// The largest training distance: the boundary.
+    public var threshold: Double
+    public var description: String
+
+    public init(mean: [Double], whitening: [Double], threshold: Double, description: String) {
+        self.mean = mean
+        self.whitening = whitening
+        self.threshold = threshold
+        self.description = description
+    }
+
+    /// The domain of `features` (one row per training sample).
+    public init(features: [[Double]]) throws {
+        let n = features.count, p = features.first?.count ?? 0
+        guard n > p, p > 0 else { throw InversionError("an applicability domain needs more samples (\(n)) than bands (\(p))") }
+        var mean = [Double](repeating: 0, count: p)
+        for row in features { for j in 0..<p { mean[j] += row[j] / Double(n) } }
+        var covariance = [Double](repeating: 0, count: p * p)
+        for row in features {
+            for a in 0..<p { for b in 0...a { covariance[a * p + b] += (row[a] - mean[a]) * (row[b] - mean[b]) / Double(n - 1) } }
+        }
+        // Cholesky Σ = L Lᵀ, then L⁻¹ by forward substitution.
+        var l = [Double](repeating: 0, count: p * p)
+        for a in 0..<p {
+            for b in 0...a {
+                var sum = covariance[a * p + b]
+                for k in 0..<b { sum -= l[a * p + k] * l[b * p + k] }
+                if a == b {
+                    guard sum > 0 else { throw InversionError("the training bands are linearly dependent; no applicability domain") }
+                    l[a * p + a] = sum.squareRoot()
+                } else {
+                    l[a * p + b] = sum / l[b * p + b]
+                }
+            }
+        }
+        var inverse = [Double](repeating: 0, count: p * p)
+        for column in 0..<p {
+            for row in column..<p {
+                var sum = row == column ? 1.0 : 0
+                for k in column..<row { sum -= l[row * p + k] * inverse[k * p + column] }
+                inverse[row * p + column] = sum / l[row * p + row]
+            }
+        }
+        self.init(mean: mean, whitening: inverse, threshold: 0, description: "")
+        threshold = features.map(distance).max() ?? 0
+        description = String(format: "Mahalanobis distance to the %d training samples ≤ %.2f (their largest)", n, threshold)
+    }
+
+    /// A per-band domain from standardisation statistics alone (models trained elsewhere): each band
+    /// within `limit` standard deviations, combined as a distance of at most `limit`·√p.
+    public init(means: [Double], standardDeviations: [Double], limit: Double) {
+        let p = means.count
+        var whitening = [Double](repeating: 0, count: p * p)
+        for j in 0..<p { whitening[j * p + j] = 1 / standardDeviations[j] }
+        self.init(mean: means, whitening: whitening, threshold: limit * Double(p).squareRoot(),
+                  description: String(format: "standardised distance to the training mean ≤ %.2f", limit * Double(p).squareRoot()))
+    }
+
+    public func distance(_ x: [Double]) -> Double {
+        let p = mean.count
+        var sum = 0.0
+        for row in 0..<p {
+            var v = 0.0
+            for k in 0...row { v += whitening[row * p + k] * (x[k] - mean[k]) }
+            sum += v * v
+        }
+        return sum.squareRoot()
+    }
+
+    public func save(to folder: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicTextFile.write(String(decoding: try encoder.encode(self), as: UTF8.self) + "\n",
+                                 to: (folder as NSString).appendingPathComponent(Self.fileName))
+    }
+
+    /// The domain saved beside a model, or nil when the folder has none.
+    public static func load(from folder: String) throws -> ApplicabilityDomain? {
+        let path = (folder as NSString).appendingPathComponent(fileName)
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do {
+            return try JSONDecoder().decode(ApplicabilityDomain.self, from: data)
+        } catch {
+            throw InversionError("\(path): not an applicability domain (\(error))")
+        }
+    }
+}
