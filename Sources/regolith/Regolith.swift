@@ -18,7 +18,8 @@ struct Regolith: ParsableCommand {
                   regolith info fixtures/world/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff
                 """,
             version: "regolith \(version) (GDAL \(GDAL.version))",
-            subcommands: [InfoCommand.self, SynthCommand.self, CorrelateCommand.self, KrigeCommand.self, NDVICommand.self, FocalMeanCommand.self]
+            subcommands: [InfoCommand.self, SynthCommand.self, CorrelateCommand.self, KrigeCommand.self, NDVICommand.self, FocalMeanCommand.self,
+                          PlanCommand.self, MosaicCommand.self]
         )
     }
 }
