@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import RasterIO
+import Synchronization
 
 /// One task's part of a sharded run: task `index` of `count` (0-based, as `--shard 3/4` and
 /// `SLURM_ARRAY_TASK_ID` give it).
@@ -56,6 +58,18 @@ public struct PlannedScene: Codable, Equatable, Sendable {
     public var height: Int
     public var bytes: Int
     public var modified: Double
+
+    /// Reads the scene's size from its header, and its file's size and modification time.
+    init(header path: String) throws {
+        let raster = try Raster.open(path)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        self.path = URL(fileURLWithPath: path).standardizedFileURL.path
+        stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        width = raster.width
+        height = raster.height
+        bytes = (attributes?[.size] as? Int) ?? 0
+        modified = ((attributes?[.modificationDate] as? Date) ?? .distantPast).timeIntervalSince1970
+    }
 }
 
 /// A piece of work one task does on its own: a band of whole rows of one scene, written to its
@@ -99,18 +113,19 @@ public struct ShardPlan: Codable, Equatable, Sendable {
         guard !scenePaths.isEmpty else { throw EngineError("no scenes given") }
         guard unitRows >= 1 else { throw EngineError("rows per unit must be positive, not \(unitRows)") }
         guard tasks >= 1 else { throw EngineError("the task count must be at least 1, not \(tasks)") }
+        // Headers are read on all cores (a province is hundreds of scenes); the order stays the list's.
+        let headers = Mutex([Result<PlannedScene, any Error>?](repeating: nil, count: scenePaths.count))
+        DispatchQueue.concurrentPerform(iterations: scenePaths.count) { index in
+            let header = Result { try PlannedScene(header: scenePaths[index]) }
+            headers.withLock { $0[index] = header }
+        }
         var stems = Set<String>()
-        let scenes = try scenePaths.map { path -> PlannedScene in
-            let raster = try Raster.open(path)
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-            guard stems.insert(stem).inserted else {
-                throw RasterError(path, .mismatch, "another scene in the list has the same name \(stem); outputs would collide")
+        let scenes = try headers.withLock { $0 }.map { header -> PlannedScene in
+            let scene = try header!.get()
+            guard stems.insert(scene.stem).inserted else {
+                throw RasterError(scene.path, .mismatch, "another scene in the list has the same name \(scene.stem); outputs would collide")
             }
-            return PlannedScene(path: URL(fileURLWithPath: path).standardizedFileURL.path, stem: stem,
-                                width: raster.width, height: raster.height,
-                                bytes: (attributes?[.size] as? Int) ?? 0,
-                                modified: ((attributes?[.modificationDate] as? Date) ?? .distantPast).timeIntervalSince1970)
+            return scene
         }
         var units: [WorkUnit] = []
         for (sceneIndex, scene) in scenes.enumerated() {
