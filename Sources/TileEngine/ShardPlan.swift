@@ -145,7 +145,8 @@ public struct ShardPlan: Codable, Equatable, Sendable {
     /// pixels as possible (the linear partition problem: a binary search on that largest load,
     /// each candidate checked by filling tasks greedily); among such splits, the one that gives
     /// each unit to the task whose even share of the total holds the unit's middle pixel is
-    /// preferred, as it spreads the rest evenly. Neighbouring units stay on one task.
+    /// preferred, as it spreads the rest evenly. No task idles while there are units for it;
+    /// neighbouring units stay on one task.
     static func assign(_ units: inout [WorkUnit], tasks: Int) {
         let total = units.reduce(0) { $0 + $1.pixels }
         guard total > 0 else { return }
@@ -180,7 +181,9 @@ public struct ShardPlan: Codable, Equatable, Sendable {
             defer { start += unit.pixels }
             return min(tasks - 1, (2 * start + unit.pixels) * tasks / (2 * total))
         }
-        let chosen = largestLoad(evenShares) <= low ? evenShares : greedy(capacity: low)
+        // Even shares can leave a task idle next to a large unit; then the greedy split is used.
+        let evenSharesUseEveryTask = Set(evenShares) == Set(0..<min(tasks, units.count))
+        let chosen = evenSharesUseEveryTask && largestLoad(evenShares) <= low ? evenShares : greedy(capacity: low)
         for i in units.indices { units[i].task = chosen[i] }
     }
 
