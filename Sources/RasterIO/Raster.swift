@@ -40,6 +40,15 @@ public final class Raster {
 
     /// Opens a raster, with one-line errors for a missing, unreadable, non-raster or truncated file.
     public static func open(_ path: String, mode: Access = .readOnly) throws -> Raster {
+        let raster = try Raster(path: path, handle: try openDataset(path, mode: mode))
+        if raster.driverName == "GTiff" || raster.driverName == "COG" {
+            try raster.verifyTIFFBlocksInsideFile()
+        }
+        return raster
+    }
+
+    /// GDAL's handle for `path`, with one-line errors for a missing, unreadable or non-raster file.
+    static func openDataset(_ path: String, mode: Access) throws -> GDALDatasetH {
         GDAL.ensureInitialized()
         var isDirectory: ObjCBool = false
         let isVSI = path.hasPrefix("/vsi")
@@ -72,11 +81,7 @@ public final class Raster {
             }
             throw RasterError(path, .notRaster, "not a raster GDAL can read: \(detail)")
         }
-        let raster = try Raster(path: path, handle: handle)
-        if raster.driverName == "GTiff" || raster.driverName == "COG" {
-            try raster.verifyTIFFBlocksInsideFile()
-        }
-        return raster
+        return handle
     }
 
     init(path: String, handle: GDALDatasetH) throws {

@@ -59,16 +59,20 @@ public struct PlannedScene: Codable, Equatable, Sendable {
     public var bytes: Int
     public var modified: Double
 
-    /// Reads the scene's size from its header, and its file's size and modification time.
+    /// Reads the scene's size from its header, and its file's size and modification time (of
+    /// the file itself when `path` is a symbolic link).
     init(header path: String) throws {
-        let raster = try Raster.open(path)
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let header = try RasterHeader(path: path)
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw RasterError(path, .unreadable, "cannot read its size and date: \(String(cString: strerror(errno)))")
+        }
         self.path = URL(fileURLWithPath: path).standardizedFileURL.path
         stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        width = raster.width
-        height = raster.height
-        bytes = (attributes?[.size] as? Int) ?? 0
-        modified = ((attributes?[.modificationDate] as? Date) ?? .distantPast).timeIntervalSince1970
+        width = header.width
+        height = header.height
+        bytes = Int(status.st_size)
+        modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
     }
 }
 
