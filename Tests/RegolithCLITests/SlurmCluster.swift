@@ -162,7 +162,8 @@ final class SlurmCluster {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // No other descriptor of the test process (e.g. the pipes of a child another test reads
         // to its end) may stay open in a daemon that outlives that child.
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+        let inherited = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
+        for descriptor in inherited where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
         let environment = ProcessInfo.processInfo.environment.merging(self.environment) { $1 }.map { "\($0)=\($1)" }
         let argv = command.map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
