@@ -173,8 +173,10 @@ public final class Raster {
     /// A truncated GeoTIFF often opens (its directory is intact) and fails on the first missing
     /// block. Compare the block table with the file size so the failure comes at open, naming it.
     private func verifyTIFFBlocksInsideFile() throws {
-        guard !path.hasPrefix("/vsi"),
-              let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int else { return }
+        // stat follows a symbolic link (a scene list of links is common); the link's own size is not the file's.
+        var status = stat()
+        guard !path.hasPrefix("/vsi"), stat(path, &status) == 0 else { return }
+        let size = Int(status.st_size)
         let (bw, bh) = blockSize
         guard bw > 0, bh > 0 else { return }
         let columns = (width + bw - 1) / bw, rows = (height + bh - 1) / bh
