@@ -8,7 +8,8 @@ private let skipSlurm = ProcessInfo.processInfo.environment["REGOLITH_SKIP_SLURM
 
 @Suite("Slurm: a job array on a real one-node cluster, its mosaic job, a cancelled and resubmitted task", .serialized)
 struct SlurmIntegrationTests {
-    /// The engine command under test and its options (one place to switch to `invert`).
+    /// The engine command under test, with its options and any arguments before the scenes (one
+    /// place to switch to `invert <model folder>`).
     static let command = "ndvi"
     static let sceneWidth = 700, sceneHeight = 600, tasks = 4
 
@@ -84,9 +85,12 @@ struct SlurmIntegrationTests {
         let folder = try TemporaryDirectory("regolith-slurm-data")
         let scenes = try Self.makeScenes(in: folder)
         let single = folder.file("single")
-        let whole = try ChildProcess.regolith([Self.command] + scenes + ["--out", single, "--quiet"])
+        let whole = try ChildProcess.regolith(Self.command.split(separator: " ").map(String.init) + scenes + ["--out", single, "--quiet"])
         #expect(whole.status == 0, "\(whole.stderr)")
-        let reference = try Self.pixels(single + "/mosaic.\(Self.command).vrt")
+        // The batch mosaic is mosaic.<the command's output suffix>.vrt.
+        let mosaicName = try #require(try FileManager.default.contentsOfDirectory(atPath: single)
+            .first { $0.hasPrefix("mosaic.") && $0.hasSuffix(".vrt") }, "the single-process run wrote no mosaic")
+        let reference = try Self.pixels(single + "/" + mosaicName)
         #expect(reference.width == 3 * Self.sceneWidth && reference.height == Self.sceneHeight)
 
         phase("scenes and the single-process reference ready")
