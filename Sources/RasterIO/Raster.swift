@@ -40,6 +40,15 @@ public final class Raster {
 
     /// Opens a raster, with one-line errors for a missing, unreadable, non-raster or truncated file.
     public static func open(_ path: String, mode: Access = .readOnly) throws -> Raster {
+        let raster = try Raster(path: path, handle: try openDataset(path, mode: mode))
+        if raster.driverName == "GTiff" || raster.driverName == "COG" {
+            try raster.verifyTIFFBlocksInsideFile()
+        }
+        return raster
+    }
+
+    /// GDAL's handle for `path`, with one-line errors for a missing, unreadable or non-raster file.
+    static func openDataset(_ path: String, mode: Access) throws -> GDALDatasetH {
         GDAL.ensureInitialized()
         var isDirectory: ObjCBool = false
         let isVSI = path.hasPrefix("/vsi")
@@ -72,11 +81,7 @@ public final class Raster {
             }
             throw RasterError(path, .notRaster, "not a raster GDAL can read: \(detail)")
         }
-        let raster = try Raster(path: path, handle: handle)
-        if raster.driverName == "GTiff" || raster.driverName == "COG" {
-            try raster.verifyTIFFBlocksInsideFile()
-        }
-        return raster
+        return handle
     }
 
     init(path: String, handle: GDALDatasetH) throws {
@@ -168,8 +173,10 @@ public final class Raster {
     /// A truncated GeoTIFF often opens (its directory is intact) and fails on the first missing
     /// block. Compare the block table with the file size so the failure comes at open, naming it.
     private func verifyTIFFBlocksInsideFile() throws {
-        guard !path.hasPrefix("/vsi"),
-              let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int else { return }
+        // stat follows a symbolic link (a scene list of links is common); the link's own size is not the file's.
+        var status = stat()
+        guard !path.hasPrefix("/vsi"), stat(path, &status) == 0 else { return }
+        let size = Int(status.st_size)
         let (bw, bh) = blockSize
         guard bw > 0, bh > 0 else { return }
         let columns = (width + bw - 1) / bw, rows = (height + bh - 1) / bh

@@ -11,6 +11,9 @@ public struct EngineOptions: Sendable {
     public var restart = false
     /// Seconds between checkpoints (flush + journal): at most this much work is redone after a kill.
     public var checkpointInterval: Double = 2
+    /// Seconds to pause after each tile: zero, except where a test must catch a run mid-way
+    /// (the Slurm test cancels an array task while it works; set by REGOLITH_TEST_TILE_DELAY).
+    public var tileDelay: Double = 0
 
     public init() {}
 

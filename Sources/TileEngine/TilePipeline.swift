@@ -22,22 +22,24 @@ public struct SceneRunResult: Sendable {
 /// checkpoint (flush + journal) → atomic rename. Each worker holds one tile at a time, so reading
 /// never runs ahead of the memory plan.
 public enum TilePipeline {
-    public static func run(_ kernel: some TileKernel, input: String, output: String, options: EngineOptions = EngineOptions(),
-                           progress: ProgressReporter? = nil) throws -> SceneRunResult {
-        try run(kernel, input: input, outputs: [output], options: options, progress: progress)
+    public static func run(_ kernel: some TileKernel, input: String, output: String, region: Window? = nil,
+                           options: EngineOptions = EngineOptions(), progress: ProgressReporter? = nil) throws -> SceneRunResult {
+        try run(kernel, input: input, outputs: [output], region: region, options: options, progress: progress)
     }
 
     /// Like `run(_:input:output:)` for kernels whose bands go to several files (`outputFileBands`),
     /// e.g. a kriged map and its variance. The files are written, checkpointed and committed together.
-    public static func run(_ kernel: some TileKernel, input: String, outputs: [String], options: EngineOptions = EngineOptions(),
-                           progress: ProgressReporter? = nil) throws -> SceneRunResult {
+    /// With a `region` (a sharded run's work unit) the outputs cover only that window of the scene;
+    /// kernels still see the scene around it (halo) and scene coordinates.
+    public static func run(_ kernel: some TileKernel, input: String, outputs: [String], region: Window? = nil,
+                           options: EngineOptions = EngineOptions(), progress: ProgressReporter? = nil) throws -> SceneRunResult {
         let split = kernel.outputFileBands
         guard outputs.count == split.count, split.reduce(0, +) == kernel.outputBandCount, let output = outputs.first else {
             throw EngineError("\(kernel.signature) writes \(split.count) file(s), \(outputs.count) given")
         }
         let started = Date()
         let pool = try RasterReaderPool(path: input)
-        let (spec, nodata) = try pool.withRaster { raster -> (RasterSpec, [Double?]) in
+        let (sceneSpec, nodata) = try pool.withRaster { raster -> (RasterSpec, [Double?]) in
             for band in kernel.inputBands where !(1...raster.bandCount).contains(band) {
                 throw RasterError(input, .mismatch, "has \(raster.bandCount) band(s), but \(kernel.signature) needs band \(band)")
             }
@@ -45,6 +47,12 @@ public enum TilePipeline {
                                   nodata: Double(kernel.outputNodata), bandDescriptions: kernel.outputDescriptions)
             return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata })
         }
+        let sceneWindow = Window(width: sceneSpec.width, height: sceneSpec.height)
+        let area = region ?? sceneWindow
+        guard sceneWindow.contains(area), !area.isEmpty else {
+            throw RasterError(input, .mismatch, "has no pixels \(area) (the scene is \(sceneWindow)); was it replaced since the plan?")
+        }
+        let spec = sceneSpec.cropped(to: area)
         var firstBand = 0
         let fileSpecs = split.map { count -> RasterSpec in
             var fileSpec = spec
@@ -64,19 +72,19 @@ public enum TilePipeline {
         let plan = try TilePlanner.plan(
             budget: options.memoryBudget, baseline: ProcessMemory.resident, threads: options.threads, halo: kernel.halo,
             inputBands: kernel.inputBands.count, outputBands: kernel.outputBandCount,
-            scratchBytesPerPixel: kernel.scratchBytesPerPixel, sceneWidth: spec.width, sceneHeight: spec.height,
+            scratchBytesPerPixel: kernel.scratchBytesPerPixel, sceneWidth: area.width, sceneHeight: area.height,
             requestedTileSize: options.tileSize ?? journalTileSize)
         GDAL.setCacheSize(bytes: plan.cacheBytes)
 
-        let signature = try RunSignature(kernel: kernel.signature, input: input, tileSize: plan.tileSize,
+        let signature = try RunSignature(kernel: kernel.signature + (region.map { " region \($0)" } ?? ""), input: input, tileSize: plan.tileSize,
                                          blockSize: plan.blockSize)
         let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: fileSpecs, plan: plan,
                                                      signature: signature, threads: options.threads, progress: progress)
         let writers = outputFiles.map(ConcurrentRasterWriter.init)
-        let allTiles = Window(width: spec.width, height: spec.height).tiles(width: plan.tileSize, height: plan.tileSize)
+        let allTiles = area.tiles(width: plan.tileSize, height: plan.tileSize)
         let todo = allTiles.indices.filter { !journal.finished.contains($0) }
         let resumed = allTiles.count - todo.count
-        let totalPixels = spec.width * spec.height
+        let totalPixels = area.pixelCount
         let pixelsToDo = todo.reduce(0) { $0 + allTiles[$1].pixelCount }
         if resumed > 0 { progress?.note("resuming \(output): \(resumed) of \(allTiles.count) tiles were done") }
         progress?.start(units: allTiles.count, pixels: totalPixels, alreadyDoneUnits: resumed,
@@ -85,7 +93,7 @@ public enum TilePipeline {
         let checkpoints = Checkpointer(journal: journal, writers: writers, interval: options.checkpointInterval)
         let failure = Mutex<(any Error)?>(nil)
         let next = Atomic<Int>(0)
-        let context = TileContext(kernel: kernel, sceneWidth: spec.width, sceneHeight: spec.height, nodata: nodata,
+        let context = TileContext(kernel: kernel, sceneWidth: sceneWindow.width, sceneHeight: sceneWindow.height, nodata: nodata,
                                   outputNodata: kernel.outputNodata, maxTile: plan.tileSize)
         DispatchQueue.concurrentPerform(iterations: max(1, min(options.threads, todo.count))) { _ in
             var buffers = context.makeBuffers()
@@ -97,16 +105,18 @@ public enum TilePipeline {
                 do {
                     try pool.withRaster { raster in try context.read(core, from: raster, into: &buffers) }
                     try context.compute(core, buffers: &buffers)
+                    let target = Window(x: core.x - area.x, y: core.y - area.y, width: core.width, height: core.height)
                     try buffers.output.withUnsafeBufferPointer { values in
                         var band = 0
                         for (writer, count) in zip(writers, split) {
                             let range = (band * core.pixelCount)..<((band + count) * core.pixelCount)
-                            try writer.write(core, from: UnsafeBufferPointer(rebasing: values[range]))
+                            try writer.write(target, from: UnsafeBufferPointer(rebasing: values[range]))
                             band += count
                         }
                     }
                     try checkpoints.finished(index)
                     progress?.advance(pixels: core.pixelCount)
+                    if options.tileDelay > 0 { Thread.sleep(forTimeInterval: options.tileDelay) }
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
                 }
@@ -167,6 +177,23 @@ public enum TilePipeline {
             return output
         }
         return (outputs, try TileJournal(path: journalPath, signature: signature))
+    }
+}
+
+extension RasterSpec {
+    /// The spec of `window` of this grid: its size, and the georeferencing moved to its corner.
+    func cropped(to window: Window) -> RasterSpec {
+        var spec = self
+        spec.width = window.width
+        spec.height = window.height
+        if let transform = geoTransform {
+            let (x, y) = transform.map(column: Double(window.x), row: Double(window.y))
+            var coefficients = transform.coefficients
+            coefficients[0] = x
+            coefficients[3] = y
+            spec.geoTransform = GeoTransform(coefficients)
+        }
+        return spec
     }
 }
 
