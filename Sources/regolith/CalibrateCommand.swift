@@ -51,6 +51,7 @@ enum Calibration {
 
     static func run(scene: String, xml: String?, out: String, dos: Bool, engine: EngineCommandOptions, quiet: Bool) throws -> String {
         let metadataPath = metadataPath(scene: scene, xml: xml)
+        try engine.refuseSharding("calibrate")
         guard FileManager.default.fileExists(atPath: metadataPath) else {
             throw CommandFailure(message: "\(metadataPath): no product metadata XML for \(scene); give it with --xml")
         }

@@ -67,6 +67,14 @@ struct EngineCommandOptions: ParsableArguments {
         return try Shard.fromSlurm(ProcessInfo.processInfo.environment)
     }
 
+    /// For commands that write one file and cannot split into work units: refuses a shard (given
+    /// or from a Slurm array), since every task would write the same file.
+    func refuseSharding(_ command: String) throws {
+        if let shard = try resolvedShard() {
+            throw CommandFailure(message: "`regolith \(command)` runs whole scenes and cannot be sharded (\(shard.origin) \(shard)); run it outside a job array, or shard `invert`/`ndvi`")
+        }
+    }
+
     func progress(task: String, quiet: Bool) -> ProgressReporter {
         ProgressReporter(task: task, format: logFormat, quiet: quiet)
     }

@@ -41,6 +41,7 @@ struct KrigeCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        try engine.refuseSharding("krige")
         let scene = try Raster.open(like)
         guard let transform = scene.geoTransform else {
             throw RasterError(like, .invalidArgument, "has no georeferencing; kriging needs map coordinates")

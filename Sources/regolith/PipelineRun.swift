@@ -38,6 +38,7 @@ struct PipelineRun {
         if let memory = c.memory { arguments += ["--memory", memory] }
         if let threads = c.threads { arguments += ["--threads", "\(threads)"] }
         let engine = try EngineCommandOptions.parse(arguments)
+        try engine.refuseSharding("run")
         var kriging = try KrigingOptions.parse(["--samples-crs", c.samplesCrs, "--column", c.column, "--model", c.kriging.model.rawValue]
             + (c.kriging.nmax.map { ["--nmax", "\($0)"] } ?? []) + (c.kriging.maxdist.map { ["--maxdist", "\($0)"] } ?? [])
             + (c.kriging.block.map { ["--block", "\($0)"] } ?? []))

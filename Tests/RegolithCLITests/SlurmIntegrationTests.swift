@@ -8,9 +8,10 @@ private let skipSlurm = ProcessInfo.processInfo.environment["REGOLITH_SKIP_SLURM
 
 @Suite("Slurm: a job array on a real one-node cluster, its mosaic job, a cancelled and resubmitted task", .serialized)
 struct SlurmIntegrationTests {
-    /// The engine command under test, with its options and any arguments before the scenes (one
-    /// place to switch to `invert <model folder>`).
-    static let command = "ndvi"
+    /// The engine command under test, with its options and any arguments before the scenes: the
+    /// paper CNN of the PyTorch interop fixture over every pixel (`--everywhere`: its random weights
+    /// come with no applicability domain for these test scenes).
+    static let command = "invert \(repository)/fixtures/reference/cnn --everywhere"
     static let sceneWidth = 700, sceneHeight = 600, tasks = 4
 
     static var repository: String {
