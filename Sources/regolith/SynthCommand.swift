@@ -58,6 +58,19 @@ struct SynthCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        let progress = ProgressReporter(task: "synth", quiet: global.quiet)
+        let (files, sampleCount) = try Self.generate(width: width, height: height, seed: seed, samples: samples, out: out,
+                                                     tileSize: tileSize, threads: threads, progress: progress)
+        print("wrote \(files.scene)")
+        print("      \(files.metadata)")
+        print("      \(files.samples) (\(sampleCount) samples)")
+        print("      \(files.content), \(files.landCover), \(files.zones)")
+        print("      \(files.description)")
+    }
+
+    /// Writes a synthetic world into `out` (shared by `synth` and `bench`).
+    static func generate(width: Int, height: Int, seed: UInt64, samples: Int, out: String, tileSize: Int = 512,
+                         threads: Int, progress: ProgressReporter) throws -> (WorldWriter.Files, Int) {
         GDAL.setCacheSize(bytes: 64 << 20)
         var parameters = WorldParameters()
         parameters.sampleCount = samples
@@ -72,7 +85,6 @@ struct SynthCommand: ParsableCommand {
         var writer = WorldWriter()
         writer.tileSize = tileSize
         writer.threads = threads
-        let progress = ProgressReporter(task: "synth", quiet: global.quiet)
         progress.start(units: WorldWriter.chunkCount(width: width, height: height), pixels: width * height)
         writer.progress = { pixels in progress.advance(pixels: pixels) }
         do {
@@ -82,10 +94,6 @@ struct SynthCommand: ParsableCommand {
         }
         let files = try writer.write(scene, to: out, samples: survey)
         progress.finish()
-        print("wrote \(files.scene)")
-        print("      \(files.metadata)")
-        print("      \(files.samples) (\(survey.count) samples)")
-        print("      \(files.content), \(files.landCover), \(files.zones)")
-        print("      \(files.description)")
+        return (files, survey.count)
     }
 }

@@ -131,3 +131,22 @@ struct ModelCommandTests {
         #expect(result.status == 1 && result.stderr.contains("bad.yml") && result.stderr.contains("iterations"), "\(result.stderr)")
     }
 }
+
+@Suite("regolith bench")
+struct BenchCommandTests {
+    @Test func benchReportsEveryThreadCountAsTableAndJSON() throws {
+        let dir = try TemporaryDirectory()
+        let result = try ChildProcess.regolith(["bench", "--width", "300", "--height", "260", "--threads", "1,2", "--inference-pixels", "20000",
+                                                "--work", dir.file("work"), "--json", dir.file("bench.json"), "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("end to end Mpixel/s") && result.stdout.contains("inference only Mpixel/s"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("bench.json")))) as! [String: Any]
+        let rows = report["rows"] as! [[String: Any]]
+        #expect(rows.map { $0["threads"] as! Int } == [1, 2])
+        for row in rows {
+            #expect((row["endToEndMpixelPerSecond"] as! Double) > 0 && (row["inferenceMpixelPerSecond"] as! Double) > 0)
+            #expect((row["peakResidentMiB"] as! Double) > 10)
+        }
+        #expect(report["pixels"] as? Int == 300 * 260)
+    }
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Inversion
+import NeuralNet
+import RasterIO
+import Synchronization
+import TileEngine
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Throughput of the paper-CNN inversion on this node, per thread count, end to end and inference only.",
+        discussion: """
+            Generates a synthetic GF-2 scene once (7300 × 6900 by default, kept in --work), then for
+            each thread count runs `invert` end to end (read 4 × UInt16, standardise, CNN, write
+            Float32 ZSTD PREDICTOR=3, --memory) and the CNN alone on pixels held in memory. The
+            network is the paper preset with seeded weights: its cost does not depend on the weights.
+            Prints a table and, with --json, writes the figures for comparing nodes.
+
+            Examples:
+              regolith bench
+              regolith bench --threads 1,2,4 --json node.json --work /scratch/regolith-bench
+            """
+    )
+
+    @Option(help: "Thread counts, comma-separated (default: 1 and all cores).") var threads: String?
+    @Option(help: "Scene width.") var width = 7300
+    @Option(help: "Scene height.") var height = 6900
+    @Option(help: "Memory budget of each end-to-end run.") var memory = "256MiB"
+    @Option(help: "Folder for the scene and outputs (kept between runs).") var work = "/tmp/regolith-bench-node"
+    @Option(help: "Pixels per thread for the inference-only measurement.") var inferencePixels = 4_000_000
+    @Option(help: "Also write the figures as JSON here.") var json: String?
+    @OptionGroup var global: GlobalOptions
+
+    struct Row: Codable {
+        var threads: Int
+        var endToEndSeconds: Double
+        var endToEndMpixelPerSecond: Double
+        var inferenceMpixelPerSecond: Double
+        var peakResidentMiB: Double
+    }
+
+    struct Report: Codable {
+        var regolith: String
+        var gdal: String
+        var host: String
+        var cores: Int
+        var scene: String
+        var pixels: Int
+        var rows: [Row]
+    }
+
+    var threadCounts: [Int]? {
+        guard let threads else { return [1, ProcessInfo.processInfo.activeProcessorCount].reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
+        let list = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return list.isEmpty || list.contains { $0 < 1 } ? nil : list
+    }
+
+    func validate() throws {
+        guard threadCounts != nil else { throw ValidationError("--threads must be counts such as 1,2") }
+        guard width >= 64, height >= 64 else { throw ValidationError("--width and --height must be at least 64") }
+        guard ByteSize.parse(memory) != nil else { throw ValidationError("--memory '\(memory)' is not a size such as 256MiB") }
+    }
+
+    func run() throws {
+        global.apply()
+        let sceneFolder = (work as NSString).appendingPathComponent("scene-\(width)x\(height)")
+        var scene = try? FileManager.default.contentsOfDirectory(atPath: sceneFolder).first { $0.hasSuffix("-MSS1.tiff") }
+        if scene == nil {
+            if !global.quiet { FileHandle.standardError.write(Data("regolith bench: generating a \(width) × \(height) scene in \(sceneFolder)\n".utf8)) }
+            _ = try SynthCommand.generate(width: width, height: height, seed: 7, samples: 374, out: sceneFolder,
+                                          threads: ProcessInfo.processInfo.activeProcessorCount,
+                                          progress: ProgressReporter(task: "synth", quiet: global.quiet))
+            scene = try FileManager.default.contentsOfDirectory(atPath: sceneFolder).first { $0.hasSuffix("-MSS1.tiff") }
+        }
+        let scenePath = (sceneFolder as NSString).appendingPathComponent(scene!)
+        let model = try Self.benchmarkModel(for: scenePath)
+        let modelFolder = (work as NSString).appendingPathComponent("model")
+        try model.save(to: modelFolder)
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        var rows: [Row] = []
+        for count in threadCounts! {
+            // End to end as a user runs it: a fresh `regolith invert` process, timed from outside.
+            let output = (work as NSString).appendingPathComponent("content-\(count).tif")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["invert", modelFolder, scenePath, "--out", output, "--memory", memory, "--threads", "\(count)", "--quiet", "--restart"]
+            process.standardOutput = FileHandle.nullDevice
+            let started = DispatchTime.now().uptimeNanoseconds
+            try process.run()
+            process.waitUntilExit()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            guard process.terminationStatus == 0 else { throw CommandFailure(message: "\(scenePath): `regolith invert` failed in the benchmark (exit \(process.terminationStatus))") }
+            try? FileManager.default.removeItem(atPath: output)
+            rows.append(Row(threads: count, endToEndSeconds: seconds, endToEndMpixelPerSecond: Double(width * height) / seconds / 1e6,
+                            inferenceMpixelPerSecond: 0, peakResidentMiB: Self.childrenPeakResidentMiB))
+        }
+        // Inference only: the compiled plan on pixels already in memory.
+        let kernel = try ContentMapKernel(model: model, modelSignature: "bench", sceneWidth: width, domain: nil)
+        let pixels = try Self.samplePixels(scenePath, count: inferencePixels)
+        for i in rows.indices { rows[i].inferenceMpixelPerSecond = Self.inferenceRate(kernel.paperPlan!, pixels: pixels, threads: rows[i].threads) }
+        let report = Report(regolith: Regolith.version, gdal: GDAL.version, host: ProcessInfo.processInfo.hostName,
+                            cores: ProcessInfo.processInfo.activeProcessorCount, scene: scenePath, pixels: width * height, rows: rows)
+        print("paper CNN inversion, \(width) × \(height) scene (\(String(format: "%.1f", Double(width * height) / 1e6)) Mpixel), --memory \(memory), \(report.cores) cores")
+        print("threads   end to end (s)   end to end Mpixel/s   inference only Mpixel/s   peak RSS MiB")
+        for row in rows {
+            print(String(format: "%7d   %14.2f   %19.2f   %23.2f   %12.0f", row.threads, row.endToEndSeconds, row.endToEndMpixelPerSecond,
+                         row.inferenceMpixelPerSecond, row.peakResidentMiB))
+        }
+        if let json { try AtomicTextFile.write(try JSONText.encode(report), to: json) }
+    }
+
+    /// The largest peak RSS of the child processes so far (getrusage RUSAGE_CHILDREN, in MiB).
+    static var childrenPeakResidentMiB: Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    /// The paper preset with seeded weights, standardised with the scene's own band statistics.
+    static func benchmarkModel(for scene: String) throws -> Model {
+        let statistics = try StatisticsPass.run(path: scene, bands: [1, 2, 3, 4])
+        let standardisation = Standardisation(inputMeans: statistics.map { Float($0.mean) },
+                                              inputStandardDeviations: statistics.map { Float($0.standardDeviation ?? 1) },
+                                              targetMean: 3, targetStandardDeviation: 2)
+        return try Model(preset: .paper, network: NetworkPreset.paper.network(seed: 7), inputLayout: NetworkPreset.paper.inputLayout(),
+                         bands: BandDescriptor.gf2, standardisation: standardisation, target: .re2o3)
+    }
+
+    /// Band-sequential pixels from the top of the scene, for the inference-only measurement.
+    static func samplePixels(_ scene: String, count: Int) throws -> [Float] {
+        let raster = try Raster.open(scene)
+        let rows = min(raster.height, max(1, count / raster.width))
+        return try raster.read(Window(x: 0, y: 0, width: raster.width, height: rows), bands: [1, 2, 3, 4], as: Float.self)
+    }
+
+    /// Mpixel/s of the compiled paper plan on `threads` threads, each predicting its own copy of the
+    /// pixels with its own workspace.
+    static func inferenceRate(_ plan: PaperNetworkPlan, pixels: [Float], threads: Int) -> Double {
+        let count = pixels.count / 4
+        let started = DispatchTime.now().uptimeNanoseconds
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            let workspace = PaperNetworkWorkspace()
+            var output = [Float](repeating: 0, count: count)
+            pixels.withUnsafeBufferPointer { input in
+                output.withUnsafeMutableBufferPointer { out in
+                    plan.predict(bandSequential: input.baseAddress!, bandStride: count, count: count, into: out.baseAddress!, workspace: workspace)
+                }
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return Double(count * threads) / seconds / 1e6
+    }
+}
