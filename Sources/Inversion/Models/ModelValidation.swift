@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Geostatistics
+import NeuralNet
 import Synchronization
 
 /// Metrics of one method under one validation scheme, on the training and the test parts, against

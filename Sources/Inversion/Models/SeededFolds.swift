@@ -1,3 +1,5 @@
+import NeuralNet
+
 /// A seeded, reproducible partition of 0..<count into folds (round-robin over a shuffled order, so
 /// fold sizes differ by at most one). SplitMix64 keeps the order the same on every platform.
 public struct SeededFolds: Sendable, Equatable {
@@ -16,19 +18,7 @@ public struct SeededFolds: Sendable, Equatable {
     }
 }
 
-/// SplitMix64: a tiny seeded generator for splits and shuffles that must not change between runs.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// Fisher–Yates with this generator (the standard library's shuffle may change between releases).
     public static func shuffled<T>(_ values: [T], seed: UInt64) -> [T] {
         var generator = SplitMix64(seed: seed)
