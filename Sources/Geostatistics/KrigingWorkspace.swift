@@ -130,6 +130,11 @@ final class KrigingWorkspace {
         if let maxDistance {
             guard try selectLocalSystem(x: px, y: py, maxDistance: maxDistance) else { return nil }
         }
+        return predictSelected(x: px, y: py, variance: wantVariance)
+    }
+
+    /// Prediction at (px, py) with the current system.
+    private func predictSelected(x px: Double, y py: Double, variance wantVariance: Bool) -> KrigingPrediction {
         let m = systemCount
         guard wantVariance else { return KrigingPrediction(value: mean + residualSum(x: px, y: py), variance: .nan) }
         let value: Double
@@ -379,6 +384,18 @@ final class KrigingWorkspace {
             }
         }
         (nearCount, usesNear) = (n, true)
+    }
+
+    /// Whether the current local system is provably the neighbour set of every point of the horizontal
+    /// segment from (x0, y) to (x1, y) (infinite maxdist only), so those points need no selection.
+    func currentSystemHoldsAlong(x0: Double, x1: Double, y: Double) -> Bool {
+        guard let maxDistance, maxDistance == .infinity, hasSystem, candidates.isActive else { return false }
+        return candidates.selectionHoldsAlong(x0: min(x0, x1), x1: max(x0, x1), y: y)
+    }
+
+    /// Prediction with the current system, skipping the neighbour selection (see `currentSystemHoldsAlong`).
+    func predictWithCurrentSystem(x px: Double, y py: Double, variance wantVariance: Bool) -> KrigingPrediction? {
+        hasSystem ? predictSelected(x: px, y: py, variance: wantVariance) : nil
     }
 
     /// Back to a tree search per prediction.

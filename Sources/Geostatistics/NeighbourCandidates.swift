@@ -142,7 +142,12 @@ final class NeighbourCandidates {
             nearestOut.replace(with: d2, where: .!isIn .& (d2 .<= limit) .& (d2 .< nearestOut))
             c += 8
         }
-        let farthest = farthestIn.max(), nearest = nearestOut.min()
+        // Lane by lane: the SIMD `min()`/`max()` reductions are generic calls.
+        var farthest = farthestIn[0], nearest = nearestOut[0]
+        for lane in 1..<8 {
+            farthest = max(farthest, farthestIn[lane])
+            nearest = min(nearest, nearestOut[lane])
+        }
         // Members beyond maxdist drop out; a set smaller than nmax must take every eligible outsider.
         guard farthest <= limit, selectedCount == nmax || nearest == .infinity else { return false }
         if farthest < nearest { return true }
@@ -158,6 +163,47 @@ final class NeighbourCandidates {
         }
         return lastIn < firstOut
     }
+
+    /// Whether the current selection is the nearest set at every point of the horizontal segment from
+    /// (x0, y) to (x1, y), x0 ≤ x1, without maxdist: every member's largest distance over the segment is
+    /// below every outsider's smallest (with a relative margin far above the rounding of either side, so
+    /// no per-point comparison of the reference could order them differently or tie them). The candidates
+    /// hold every sample selectable along the segment, so a certified selection is every point's set.
+    func selectionHoldsAlong(x0: Double, x1: Double, y: Double) -> Bool {
+        guard hasSelection else { return false }
+        var farthestIn = SIMD8<Double>(repeating: -.infinity), nearestOut = SIMD8<Double>(repeating: .infinity)
+        var c = 0
+        while c < count {
+            let cx = Self.load(candidateX, c), dy = Self.load(candidateY, c) - y
+            let dy2 = dy * dy
+            let toStart = cx - x0, toEnd = cx - x1
+            let farthest = pointwiseMaxConcrete(toStart * toStart, toEnd * toEnd) + dy2
+            // The nearest point of the segment: the candidate's own x clamped into [x0, x1].
+            let inside = toStart .>= 0 .& (toEnd .<= 0)
+            let nearestX2 = pointwiseMinConcrete(toStart * toStart, toEnd * toEnd).replacing(with: 0, where: inside)
+            let nearest = nearestX2 + dy2
+            let isIn = Self.load(selected, c) .== 1
+            farthestIn.replace(with: farthest, where: isIn .& (farthest .> farthestIn))
+            // NaN padding fails every comparison, so it never becomes the nearest outsider.
+            nearestOut.replace(with: nearest, where: .!isIn .& (nearest .< nearestOut))
+            c += 8
+        }
+        var farthest = farthestIn[0], nearest = nearestOut[0]
+        for lane in 1..<8 {
+            farthest = max(farthest, farthestIn[lane])
+            nearest = min(nearest, nearestOut[lane])
+        }
+        // Rounding of a squared distance is relative to it, plus the coordinates' own rounding (relative to
+        // their magnitude, e.g. 1e6 m in UTM) times the distance; both margins are far above either.
+        let coordinateScale = abs(x0) + abs(x1) + abs(y) + 1
+        return farthest + 1e-10 * nearest + 1e-12 * coordinateScale * nearest.squareRoot() < nearest
+    }
+
+    @inline(__always)
+    private func pointwiseMaxConcrete(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { a.replacing(with: b, where: b .> a) }
+
+    @inline(__always)
+    private func pointwiseMinConcrete(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { a.replacing(with: b, where: b .< a) }
 
     /// A full selection whose members are all eligible becomes the nearest set by swapping its last
     /// member (by distance, then index) with the first eligible outsider while the outsider comes first —

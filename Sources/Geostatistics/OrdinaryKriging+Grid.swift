@@ -160,9 +160,18 @@ extension OrdinaryKriging {
             let first = window.centre(column: segment.lowerBound, row: row)
             let last = window.centre(column: segment.upperBound - 1, row: row)
             restrict((first.x + last.x) / 2, first.y, abs(last.x - first.x) / 2)
+            var selectionFree = false
             for column in segment {
                 let (x, y) = window.centre(column: column, row: row)
+                if selectionFree {
+                    output.store(workspace.predictWithCurrentSystem(x: x, y: y, variance: variance), at: row * window.width + column)
+                    continue
+                }
                 output.store(try workspace.predict(x: x, y: y, variance: variance), at: row * window.width + column)
+                // Once the first pixel has selected its set, one check may show it is every pixel's set.
+                if column == segment.lowerBound && segment.count > 2 {
+                    selectionFree = workspace.currentSystemHoldsAlong(x0: first.x, x1: last.x, y: first.y)
+                }
             }
         }
     }

@@ -176,6 +176,35 @@ struct FastPathTests {
         }
     }
 
+    /// A grid segment whose neighbour set is certified once (distance bounds over the whole segment)
+    /// skips the per-pixel selection: every pixel of a certified segment against the reference, and
+    /// certification must happen for fine pixels (and must not be claimed with a finite maxdist).
+    @Test(arguments: [0, 2])
+    func certifiedSegmentsEqualReference(modelIndex: Int) throws {
+        let samples = try Self.randomSamples(count: 60, seed: UInt64(80 + modelIndex))
+        var generator = SplitMix64(seed: 81)
+        var certified = 0
+        for neighbourhood in [KrigingNeighbourhood.nearest(12), .nearest(12, maxDistance: 400)] {
+            let kriging = try OrdinaryKriging(samples: samples, model: Self.models[modelIndex], neighbourhood: neighbourhood)
+            let workspace = KrigingWorkspace(kriging)
+            for _ in 0..<30 {
+                let x0 = Double.random(in: -50..<1000, using: &generator), y = Double.random(in: -50..<1050, using: &generator)
+                let step = Double.random(in: 0.5..<4, using: &generator)
+                let xs = (0..<16).map { x0 + Double($0) * step }
+                workspace.restrictCandidates(x: (xs[0] + xs[15]) / 2, y: y, reach: (xs[15] - xs[0]) / 2)
+                Self.expectClose(try workspace.predict(x: xs[0], y: y, variance: true), try kriging.predictReference(x: xs[0], y: y), "first pixel")
+                guard workspace.currentSystemHoldsAlong(x0: xs[0], x1: xs[15], y: y) else { continue }
+                #expect(neighbourhood == .nearest(12), "certified only without maxdist")
+                certified += 1
+                for x in xs.dropFirst() {
+                    Self.expectClose(workspace.predictWithCurrentSystem(x: x, y: y, variance: true),
+                                     try kriging.predictReference(x: x, y: y), "certified segment at (\(x), \(y))")
+                }
+            }
+        }
+        #expect(certified > 5, "\(certified) of 30 fine segments certified")
+    }
+
     @Test(arguments: 0..<4)
     func candidateRestrictedSelectionEqualsReference(modelIndex: Int) throws {
         // Lattice samples give many equal distances, so the index tie-break is exercised too.
