@@ -28,24 +28,37 @@ struct CholeskyFactor: Sendable {
     }
 
     /// Writes L into `l` (n × n, row-major); throws when A is not numerically positive definite.
+    ///
+    /// Right-looking: after column k is scaled, the trailing lower triangle loses its outer product, row
+    /// by row against a contiguous copy of the column, so the inner loop is a plain vectorisable axpy
+    /// (the dot-product-per-element form spent most of its time in short tails).
     static func factorise(_ a: UnsafePointer<Double>, into l: UnsafeMutablePointer<Double>, order n: Int) throws {
         var largestDiagonal = 0.0
-        for i in 0..<n { largestDiagonal = max(largestDiagonal, a[i * n + i]) }
         for i in 0..<n {
-            for j in 0...i {
-                let sum = a[i * n + j] - dot(l + i * n, l + j * n, count: j)
-                if i == j {
-                    // A pivot this small means two samples carry almost the same information (condition
-                    // number beyond ~1e10): the weights would be huge and cancelling, the predictions noise.
-                    guard sum > largestDiagonal * 1e-10 else {
-                        throw GeostatisticsError.singularSystem("the sample covariance matrix is not positive definite (pivot \(i + 1) is \(sum))")
-                    }
-                    l[i * n + i] = sum.squareRoot()
-                } else {
-                    l[i * n + j] = sum / l[j * n + j]
+            largestDiagonal = max(largestDiagonal, a[i * n + i])
+            for j in 0...i { l[i * n + j] = a[i * n + j] }
+            for j in (i + 1)..<max(n, i + 1) { l[i * n + j] = 0 }
+        }
+        try withUnsafeTemporaryAllocation(of: Double.self, capacity: max(n, 1)) { column in
+            let column = column.baseAddress!
+            for k in 0..<n {
+                let pivot = l[k * n + k]
+                // A pivot this small means two samples carry almost the same information (condition
+                // number beyond ~1e10): the weights would be huge and cancelling, the predictions noise.
+                guard pivot > largestDiagonal * 1e-10 else {
+                    throw GeostatisticsError.singularSystem("the sample covariance matrix is not positive definite (pivot \(k + 1) is \(pivot))")
+                }
+                let diagonal = pivot.squareRoot()
+                l[k * n + k] = diagonal
+                for i in (k + 1)..<max(n, k + 1) {
+                    l[i * n + k] /= diagonal
+                    column[i] = l[i * n + k]
+                }
+                for i in (k + 1)..<max(n, k + 1) {
+                    let factor = column[i], row = l + i * n
+                    for j in (k + 1)...i { row[j] -= factor * column[j] }
                 }
             }
-            for j in (i + 1)..<max(n, i + 1) { l[i * n + j] = 0 }
         }
     }
 

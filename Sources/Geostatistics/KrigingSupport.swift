@@ -25,6 +25,11 @@ struct SupportPoints: Sendable {
     let dy: [Double]
     let weight: [Double]
     let isPoint: Bool
+    /// The support as a tensor product: point (dx, dy) = (axisX[k].offset, axisY[l].offset) with weight
+    /// axisX[k].weight · axisY[l].weight, at position k · axisY.count + l — so a separable covariance
+    /// averages over the block one axis at a time.
+    let axisX: [(offset: Double, weight: Double)]
+    let axisY: [(offset: Double, weight: Double)]
 
     var count: Int { weight.count }
 
@@ -32,6 +37,7 @@ struct SupportPoints: Sendable {
         switch support {
         case .point:
             (dx, dy, weight, isPoint) = ([0], [0], [1], true)
+            (axisX, axisY) = ([(0, 1)], [(0, 1)])
         case let .block(width, height, discretization):
             guard width > 0, height > 0, width.isFinite, height.isFinite else {
                 throw GeostatisticsError.invalidParameter("block sides must be positive, got \(width) × \(height)")
@@ -56,6 +62,8 @@ struct SupportPoints: Sendable {
                 }
             }
             (self.dx, self.dy, self.weight, isPoint) = (dx, dy, weight, false)
+            axisX = nodes.indices.map { (width * nodes[$0], nodeWeights[$0]) }
+            axisY = nodes.indices.map { (height * nodes[$0], nodeWeights[$0]) }
         }
     }
 

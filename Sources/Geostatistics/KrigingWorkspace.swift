@@ -130,6 +130,11 @@ final class KrigingWorkspace {
         if let maxDistance {
             guard try selectLocalSystem(x: px, y: py, maxDistance: maxDistance) else { return nil }
         }
+        return predictSelected(x: px, y: py, variance: wantVariance)
+    }
+
+    /// Prediction at (px, py) with the current system.
+    private func predictSelected(x px: Double, y py: Double, variance wantVariance: Bool) -> KrigingPrediction {
         let m = systemCount
         guard wantVariance else { return KrigingPrediction(value: mean + residualSum(x: px, y: py), variance: .nan) }
         let value: Double
@@ -255,9 +260,16 @@ final class KrigingWorkspace {
     /// set is unchanged. Returns false when no sample is within reach.
     private func selectLocalSystem(x px: Double, y py: Double, maxDistance: Double) throws -> Bool {
         if candidates.isActive {
-            let m = candidates.select(x: px, y: py, x: x, y: y, count: capacity, maxDistance: maxDistance, into: candidate)
+            let (m, changed) = candidates.select(x: px, y: py, count: capacity, maxDistance: maxDistance, into: candidate)
             guard m > 0 else { return false }
-            return try makeCurrent(count: m)
+            // An unchanged selection is the current system (a failed factorisation forgets the selection).
+            if !changed { return true }
+            do {
+                return try makeCurrent(count: m)
+            } catch {
+                candidates.forgetSelection()
+                throw error
+            }
         }
         if hasSystem {
             let dx = px - searchX, dy = py - searchY
@@ -325,19 +337,31 @@ final class KrigingWorkspace {
     }
 
     /// Restricts the neighbour search of the following predictions to the samples that can be among
-    /// the nmax nearest of any location within `reach` of (cx, cy), found with one tree search; each
-    /// prediction then selects among those few by brute force. No effect for a global neighbourhood.
+    /// the nmax nearest of any location within `reach` of (cx, cy); each prediction then selects among
+    /// those few by brute force, starting from the current set. No effect for a global neighbourhood.
     func restrictCandidates(x cx: Double, y cy: Double, reach: Double) {
         guard let maxDistance else { return }
-        tree.nearest(x: cx, y: cy, maxDistance: maxDistance, into: &neighbours)
-        searches += 1
+        // dₖ(c), the nmax-th nearest distance from the centre, is at most the farthest distance to any
+        // nmax samples: the current full system (typically the last segment's) bounds it without a
+        // tree search; otherwise the tree finds it.
+        var kth = Double.infinity
+        if hasSystem && systemCount == capacity {
+            var farthest = 0.0
+            for a in 0..<systemCount {
+                let dx = systemX[a] - cx, dy = systemY[a] - cy
+                farthest = max(farthest, dx * dx + dy * dy)
+            }
+            kth = farthest.squareRoot()
+        } else {
+            tree.nearest(x: cx, y: cy, maxDistance: maxDistance, into: &neighbours)
+            searches += 1
+            if neighbours.count >= capacity { kth = neighbours.distancesSquared[capacity - 1].squareRoot() }
+        }
         // Within reach of the centre the nmax-th distance is at most dₖ(c) + reach, so a selected sample
         // is within dₖ(c) + 2·reach of the centre (with a relative slack for rounding).
-        var radius = maxDistance + reach
-        if neighbours.count >= capacity {
-            radius = min(radius, neighbours.distancesSquared[capacity - 1].squareRoot() + 2 * reach)
-        }
-        candidates.gather(x: cx, y: cy, radius: radius * (1 + 1e-9), x: x, y: y)
+        let radius = min(maxDistance + reach, kth + 2 * reach)
+        candidates.gather(x: cx, y: cy, radius: radius * (1 + 1e-9), x: x, y: y,
+                          previous: hasSystem ? UnsafePointer(systemIndices) : nil, previousCount: hasSystem ? systemCount : 0)
     }
 
     /// Global spherical model: restricts the following predictions, all within `reach` of (cx, cy), to
@@ -360,6 +384,18 @@ final class KrigingWorkspace {
             }
         }
         (nearCount, usesNear) = (n, true)
+    }
+
+    /// Whether the current local system is provably the neighbour set of every point of the horizontal
+    /// segment from (x0, y) to (x1, y) (infinite maxdist only), so those points need no selection.
+    func currentSystemHoldsAlong(x0: Double, x1: Double, y: Double) -> Bool {
+        guard let maxDistance, maxDistance == .infinity, hasSystem, candidates.isActive else { return false }
+        return candidates.selectionHoldsAlong(x0: min(x0, x1), x1: max(x0, x1), y: y)
+    }
+
+    /// Prediction with the current system, skipping the neighbour selection (see `currentSystemHoldsAlong`).
+    func predictWithCurrentSystem(x px: Double, y py: Double, variance wantVariance: Bool) -> KrigingPrediction? {
+        hasSystem ? predictSelected(x: px, y: py, variance: wantVariance) : nil
     }
 
     /// Back to a tree search per prediction.

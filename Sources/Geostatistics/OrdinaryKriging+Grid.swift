@@ -82,15 +82,26 @@ extension OrdinaryKriging {
         // consecutive pixels along its rows can share a factorisation.
         let bands = min(window.height, ProcessInfo.processInfo.activeProcessorCount * 4)
         let failure = FirstFailure()
+        // A global Gaussian model gets its values from a matrix product (variances, if wanted, as usual).
+        let separable = global.flatMap { model.kind == .gaussian ? SeparableGaussianGrid(kriging: self, global: $0) : nil }
         DispatchQueue.concurrentPerform(iterations: bands) { band in
             let rows = (band * window.height / bands)..<((band + 1) * window.height / bands)
             let workspace = KrigingWorkspace(self)
             do {
+                if let separable {
+                    separable.predictRows(rows, window) { output.storeValue($1, at: $0) }
+                    guard output.wantsVariance else { return }
+                    for row in rows {
+                        if failure.hasFailed { return }
+                        Self.predictGlobalRow(row, window, workspace, output, valuesStored: true)
+                    }
+                    return
+                }
                 guard global == nil else {
                     for row in rows {
                         if failure.hasFailed { return }
                         if output.wantsVariance {
-                            Self.predictGlobalRow(row, window, workspace, output)
+                            Self.predictGlobalRow(row, window, workspace, output, valuesStored: false)
                             continue
                         }
                         try Self.predictGlobalValuesRow(row, window, workspace, output)
@@ -149,15 +160,26 @@ extension OrdinaryKriging {
             let first = window.centre(column: segment.lowerBound, row: row)
             let last = window.centre(column: segment.upperBound - 1, row: row)
             restrict((first.x + last.x) / 2, first.y, abs(last.x - first.x) / 2)
+            var selectionFree = false
             for column in segment {
                 let (x, y) = window.centre(column: column, row: row)
+                if selectionFree {
+                    output.store(workspace.predictWithCurrentSystem(x: x, y: y, variance: variance), at: row * window.width + column)
+                    continue
+                }
                 output.store(try workspace.predict(x: x, y: y, variance: variance), at: row * window.width + column)
+                // Once the first pixel has selected its set, one check may show it is every pixel's set.
+                if column == segment.lowerBound && segment.count > 2 {
+                    selectionFree = workspace.currentSystemHoldsAlong(x0: first.x, x1: last.x, y: first.y)
+                }
             }
         }
     }
 
-    /// One row with a global neighbourhood and variances, eight pixels per batched solve.
-    fileprivate static func predictGlobalRow(_ row: Int, _ window: GridWindow, _ workspace: KrigingWorkspace, _ output: GridOutput) {
+    /// One row with a global neighbourhood and variances, eight pixels per batched solve; with
+    /// `valuesStored` only the variances are written (the values came from the separable product).
+    fileprivate static func predictGlobalRow(_ row: Int, _ window: GridWindow, _ workspace: KrigingWorkspace, _ output: GridOutput,
+                                             valuesStored: Bool) {
         var column = 0
         var values = SIMD8<Double>(), variances = SIMD8<Double>()
         while column < window.width {
@@ -174,7 +196,12 @@ extension OrdinaryKriging {
             }
             workspace.predictGlobalBatch(x: xs, y: ys, lanes: lanes, values: &values, variances: &variances)
             for lane in 0..<lanes {
-                output.store(KrigingPrediction(value: values[lane], variance: variances[lane]), at: row * window.width + column + lane)
+                let index = row * window.width + column + lane
+                if valuesStored {
+                    output.storeVariance(variances[lane], at: index)
+                } else {
+                    output.store(KrigingPrediction(value: values[lane], variance: variances[lane]), at: index)
+                }
             }
             column += lanes
         }
@@ -198,6 +225,18 @@ private struct GridOutput: @unchecked Sendable {
         if let floatValues { floatValues[index] = Float(value) }
         if let floatVariances { floatVariances[index] = Float(variance) }
         if let doubleValues { doubleValues[index] = value }
+        if let doubleVariances { doubleVariances[index] = variance }
+    }
+
+    @inline(__always)
+    func storeValue(_ value: Double, at index: Int) {
+        if let floatValues { floatValues[index] = Float(value) }
+        if let doubleValues { doubleValues[index] = value }
+    }
+
+    @inline(__always)
+    func storeVariance(_ variance: Double, at index: Int) {
+        if let floatVariances { floatVariances[index] = Float(variance) }
         if let doubleVariances { doubleVariances[index] = variance }
     }
 }

@@ -135,6 +135,76 @@ struct FastPathTests {
         }
     }
 
+    /// The matrix-product path of a global Gaussian model over a grid wider than one column block and tall
+    /// enough for the four-row kernel: with and without nugget, point and block supports, a sample exactly
+    /// on a pixel centre and pixels beyond the samples. Every pixel against the per-location fast path
+    /// (itself tested against the reference), every seventh against the reference solver.
+    @Test(arguments: [0.05, 0])
+    func separableGaussianGridEqualsReference(nugget: Double) throws {
+        let window = try GridWindow(originX: -120, originY: 1130, pixelWidth: 4.5, pixelHeight: -31, width: 270, height: 41)
+        var generator = SplitMix64(seed: 71)
+        var x: [Double] = [], y: [Double] = [], z: [Double] = []
+        for a in 0..<40 {
+            let (px, py) = a == 0 ? window.centre(column: 37, row: 11)
+                : (Double.random(in: 0..<1000, using: &generator), Double.random(in: 0..<1000, using: &generator))
+            x.append(px)
+            y.append(py)
+            z.append(3 + sin(px / 170) + cos(py / 230) + Double.random(in: -0.3..<0.3, using: &generator))
+        }
+        let samples = try SpatialSamples(x: x, y: y, z: z)
+        let model = try VariogramModel(kind: .gaussian, partialSill: 0.7, range: 260, nugget: nugget)
+        for support in [KrigingSupport.point, .square(25), .block(width: 30, height: 20, discretization: .regular(3))] {
+            let kriging = try OrdinaryKriging(samples: samples, model: model, support: support)
+            let fast = try kriging.predictGrid(window, variances: false)
+            let withVariance = try kriging.predictGrid(window, variances: true)
+            let workspace = KrigingWorkspace(kriging)
+            for i in 0..<window.pixelCount {
+                let (px, py) = window.centre(column: i % window.width, row: i / window.width)
+                let single = try #require(try workspace.predict(x: px, y: py, variance: i % 7 == 0))
+                #expect(abs(fast.values[i] - single.value) <= 1e-9 * max(1, abs(single.value)), "\(support) pixel \(i): \(fast.values[i]) vs \(single.value)")
+                #expect(withVariance.values[i] == fast.values[i], "values do not depend on whether variances are wanted")
+                if i % 7 == 0 {
+                    let reference = try #require(try kriging.predictReference(x: px, y: py))
+                    Self.expectClose(KrigingPrediction(value: fast.values[i], variance: withVariance.variances![i]), reference,
+                                     "separable \(support) nugget \(nugget) pixel \(i)")
+                }
+            }
+            if support == .point {
+                // The pixel centre on sample 0 reproduces it exactly (the nugget term included).
+                #expect(abs(fast.values[11 * window.width + 37] - z[0]) < 1e-9)
+            }
+        }
+    }
+
+    /// A grid segment whose neighbour set is certified once (distance bounds over the whole segment)
+    /// skips the per-pixel selection: every pixel of a certified segment against the reference, and
+    /// certification must happen for fine pixels (and must not be claimed with a finite maxdist).
+    @Test(arguments: [0, 2])
+    func certifiedSegmentsEqualReference(modelIndex: Int) throws {
+        let samples = try Self.randomSamples(count: 60, seed: UInt64(80 + modelIndex))
+        var generator = SplitMix64(seed: 81)
+        var certified = 0
+        for neighbourhood in [KrigingNeighbourhood.nearest(12), .nearest(12, maxDistance: 400)] {
+            let kriging = try OrdinaryKriging(samples: samples, model: Self.models[modelIndex], neighbourhood: neighbourhood)
+            let workspace = KrigingWorkspace(kriging)
+            for _ in 0..<30 {
+                let x0 = Double.random(in: -50..<1000, using: &generator), y = Double.random(in: -50..<1050, using: &generator)
+                let step = Double.random(in: 0.5..<4, using: &generator)
+                let xs = (0..<16).map { x0 + Double($0) * step }
+                workspace.restrictCandidates(x: (xs[0] + xs[15]) / 2, y: y, reach: (xs[15] - xs[0]) / 2)
+                Self.expectClose(try workspace.predict(x: xs[0], y: y, variance: true), try kriging.predictReference(x: xs[0], y: y), "first pixel")
+                guard workspace.currentSystemHoldsAlong(x0: xs[0], x1: xs[15], y: y) else { continue }
+                #expect(neighbourhood == .nearest(12), "certified only without maxdist")
+                certified += 1
+                for x in xs.dropFirst() {
+                    Self.expectClose(workspace.predictWithCurrentSystem(x: x, y: y, variance: true),
+                                     try kriging.predictReference(x: x, y: y), "certified segment at (\(x), \(y))")
+                }
+            }
+        }
+        #expect(certified > 5, "\(certified) of 30 fine segments certified")
+    }
+
     @Test(arguments: 0..<4)
     func candidateRestrictedSelectionEqualsReference(modelIndex: Int) throws {
         // Lattice samples give many equal distances, so the index tie-break is exercised too.
