@@ -76,24 +76,51 @@ public struct ContentMapKernel: TileKernel {
 
     /// Sets nodata (every output band) where a core pixel's bands leave the applicability domain.
     private func maskOutside(_ domain: ApplicabilityDomain, _ input: TileInput, _ output: UnsafeMutableBufferPointer<Float>) {
-        let p = input.bandCount, n = input.core.pixelCount, plane = input.window.pixelCount
+        let p = input.bandCount, width = input.core.width, plane = input.window.pixelCount
         let mean = domain.mean.map(Float.init), whitening = domain.whitening.map(Float.init)
         let limit = Float(domain.threshold * domain.threshold)
-        var centred = [Float](repeating: 0, count: p)
+        let samples = input.samples.baseAddress!
         for row in 0..<input.core.height {
-            for column in 0..<input.core.width {
-                let index = input.index(column: column, row: row)
-                for b in 0..<p { centred[b] = input.samples[b * plane + index] - mean[b] }
+            let base = input.index(column: 0, row: row)
+            var column = 0
+            if p == 4 {
+                // Four bands, 16 pixels per step: the whitened distance is 10 FMAs per pixel.
+                let m = SIMD4(mean[0], mean[1], mean[2], mean[3])
+                let w = whitening
+                while column + 16 <= width {
+                    func load(_ b: Int) -> SIMD16<Float> {
+                        UnsafeRawPointer(samples + b * plane + base + column).loadUnaligned(as: SIMD16<Float>.self) - m[b]
+                    }
+                    let d0 = load(0), d1 = load(1), d2 = load(2), d3 = load(3)
+                    let v0 = w[0] * d0
+                    let v1 = w[4] * d0 + w[5] * d1
+                    let v2 = w[8] * d0 + w[9] * d1 + w[10] * d2
+                    let v3 = w[12] * d0 + w[13] * d1 + w[14] * d2 + w[15] * d3
+                    let squared = v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3
+                    let outside = squared .> limit
+                    if any(outside) {
+                        for lane in 0..<16 where outside[lane] { setNodata(output, pixel: row * width + column + lane, count: input.core.pixelCount) }
+                    }
+                    column += 16
+                }
+            }
+            // The remaining pixels (and any band count), one at a time.
+            while column < width {
                 var squared: Float = 0
                 for r in 0..<p {
                     var v: Float = 0
-                    for k in 0...r { v += whitening[r * p + k] * centred[k] }
+                    for k in 0...r { v += whitening[r * p + k] * (samples[k * plane + base + column] - mean[k]) }
                     squared += v * v
                 }
-                if squared > limit {
-                    for k in 0..<outputBandCount { output[k * n + row * input.core.width + column] = outputNodata }
-                }
+                if squared > limit { setNodata(output, pixel: row * width + column, count: input.core.pixelCount) }
+                column += 1
             }
         }
+    }
+
+    @inline(__always)
+    private func setNodata(_ output: UnsafeMutableBufferPointer<Float>, pixel: Int, count: Int) {
+        // Not `outputBandCount`: that builds the band descriptions, strings, on every call.
+        for k in 0..<(monteCarloPasses > 1 ? 2 : 1) { output[k * count + pixel] = outputNodata }
     }
 }
