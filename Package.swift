@@ -46,7 +46,6 @@ let package = Package(
             ],
             swiftSettings: common
         ),
-        .executableTarget(name: "neuralnet-timing", dependencies: ["NeuralNet"], swiftSettings: common),
         .target(name: "TestSupport", dependencies: ["RasterIO"], path: "Tests/TestSupport", swiftSettings: common),
         .testTarget(name: "RasterIOTests", dependencies: ["RasterIO", "TestSupport"], swiftSettings: common),
         .testTarget(name: "TileEngineTests", dependencies: ["TileEngine", "RasterIO", "TestSupport"], swiftSettings: common),

@@ -36,6 +36,14 @@ let package = Package(
             swiftSettings: vectorISA,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // A plain release timing of training and the generic engine (no benchmark harness):
+        // `cd Benchmarks && swift run -c release neuralnet-timing [steps] [model folder]`.
+        .executableTarget(
+            name: "neuralnet-timing",
+            dependencies: [.product(name: "NeuralNet", package: "Regolith")],
+            path: "Tools/neuralnet-timing",
+            swiftSettings: vectorISA
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,7 +4,7 @@
 Checks the other direction of tools/reference-cnn.py: Regolith's model.safetensors loads with
 safetensors.torch.load_file into the paper preset's nn.Sequential with strict=True (same names,
 shapes, dtype), and the predictions match the ones `neuralnet-timing <steps> <folder>` prints.
-Usage: swift run -c release neuralnet-timing 200 /tmp/model && python3 tools/check-regolith-model.py /tmp/model
+Usage: (cd Benchmarks && swift run -c release neuralnet-timing 200 /tmp/model) && python3 tools/check-regolith-model.py /tmp/model
 """
 import json, sys
 import torch

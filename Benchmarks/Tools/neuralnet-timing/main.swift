@@ -1,4 +1,4 @@
-// Release timing of the NeuralNet module (not a test): `swift run -c release neuralnet-timing`.
+// Release timing of the NeuralNet module (not a test): `cd Benchmarks && swift run -c release neuralnet-timing`.
 // 1. Trains the paper preset for 5000 full-batch Adam steps on 249 samples (the budget: < 10 s).
 // 2. Runs the generic InferenceEngine over 1 Mpixel on one thread and reports Mpixel/s and GFLOP/s.
 import Foundation
