@@ -33,6 +33,13 @@ struct ModelCommandTests {
         let spec = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/model.json")))) as! [String: Any]
         #expect(spec["preset"] as? String == "paper" || (spec["architecture"] as? [String: Any])?["preset"] as? String == "paper", "\(spec.keys)")
         #expect(FileManager.default.fileExists(atPath: dir.file("model/model.safetensors")))
+        // The scatter plots of the validation, one SVG per method and scheme.
+        let plots = try ChildProcess.regolith(["render", "--validation", dir.file("model/validation.json"), "--out", dir.file("plots")])
+        #expect(plots.status == 0, "\(plots.stderr)")
+        let svgs = try FileManager.default.contentsOfDirectory(atPath: dir.file("plots")).filter { $0.hasSuffix(".svg") }
+        #expect(svgs.count == 6)
+        let svg = try String(contentsOfFile: dir.file("plots/mlr-spatial.svg"), encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<circle").count - 1 == 374 && svg.contains("R²"))
     }
 
     @Test func trainRefusesTooFewSamplesAndWrongBands() throws {
@@ -79,6 +86,23 @@ struct ModelCommandTests {
         #expect(everywhere.status == 0, "\(everywhere.stderr)")
         let all = try Raster.open(dir.file("all.tif")).read(a.fullWindow, as: Float.self)
         #expect(!all.contains(-9999))
+    }
+
+    @Test func patchModelTrainsOnWindowsAndInvertsTheSameInAnyTiling() throws {
+        let dir = try TemporaryDirectory()
+        let (_, reflectance) = try Self.trained(dir)
+        let train = try ChildProcess.regolith(["train", Self.sampleSet, "--arch", "patch", "--patch-size", "5", "--scene", reflectance,
+                                               "--out", dir.file("patch"), "--iterations", "200", "--folds", "3", "--quiet"])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("CNN patch"))
+        for (name, tile) in [("p256.tif", "256"), ("p512.tif", "512")] {
+            let result = try ChildProcess.regolith(["invert", dir.file("patch"), reflectance, "--out", dir.file(name), "--tile-size", tile, "--quiet"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        // A 5×5 window needs a 2-pixel halo: tiles of 256 and 512 must give the same pixels.
+        let a = try Raster.open(dir.file("p256.tif")), b = try Raster.open(dir.file("p512.tif"))
+        let va = try a.read(a.fullWindow, as: Float.self), vb = try b.read(b.fullWindow, as: Float.self)
+        #expect(va == vb && va.contains { $0 != -9999 })
     }
 
     @Test func monteCarloDropoutAddsAStandardDeviationBand() throws {
