@@ -88,9 +88,9 @@ struct TrainingStep {
     }
 
     func run(set: SampleSet, source: String, quiet: Bool) throws -> Result {
-        let minimum = arch == .paper ? 2 : 2
-        guard set.count >= max(minimum, folds * 2) else {
-            throw CommandFailure(message: "\(source): \(set.count) sample(s) are too few to train and validate (at least \(max(minimum, folds * 2)) for \(folds) folds)")
+        // Every spatial fold needs test samples and the rest enough to train on.
+        guard set.count >= folds * 2 else {
+            throw CommandFailure(message: "\(source): \(set.count) sample(s) are too few to train and validate (at least \(folds * 2) for \(folds) folds)")
         }
         guard set.bandNames.count == BandDescriptor.gf2.count else {
             throw CommandFailure(message: "\(source): has \(set.bandNames.count) band column(s) (\(set.bandNames.joined(separator: ", "))); the model reads 4 (b1–b4)")
