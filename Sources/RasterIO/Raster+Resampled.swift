@@ -4,8 +4,8 @@ import CGDAL
 extension Raster {
     /// Reads one band of the whole raster resampled to `width × height` (GDAL's averaging, using
     /// overviews when the file has them): a quick-look without reading every pixel into memory.
-    /// Nodata pixels are left out of the averages.
-    public func readResampled(band: Int = 1, width: Int, height: Int) throws -> [Float] {
+    /// Nodata pixels are left out of the averages. `nearest` picks one pixel instead (for labels).
+    public func readResampled(band: Int = 1, width: Int, height: Int, nearest: Bool = false) throws -> [Float] {
         guard (1...bandCount).contains(band) else {
             throw RasterError(path, .invalidArgument, "has \(bandCount) band(s), no band \(band)")
         }
@@ -15,7 +15,7 @@ extension Raster {
         var values = [Float](repeating: 0, count: width * height)
         var extra = GDALRasterIOExtraArg()
         extra.nVersion = 1
-        extra.eResampleAlg = GRIORA_Average
+        extra.eResampleAlg = nearest ? GRIORA_NearestNeighbour : GRIORA_Average
         GDALFailure.reset()
         let status = values.withUnsafeMutableBytes { buffer in
             GDALRasterIOEx(GDALGetRasterBand(handle, Int32(band)), GF_Read, 0, 0, Int32(self.width), Int32(self.height),

@@ -66,7 +66,7 @@ struct PipelineRun {
         let sampleSetPath = file("sampleset.csv")
         let sampleStep = try timed("samples") { try SampleSetStep.run(scene: reflectance, samples: samples, out: sampleSetPath, kriging: kriging) }
         report.sampleSummary = sampleStep.summary
-        report.variogram = "kriged targets: \(sampleStep.result.fit.model)"
+        report.variogram = "kriged targets: \(sampleStep.result.fit.model.summary)"
         report.droppedSamples = sampleStep.dropped.map { "\($0.id) (line \($0.line)): \($0.reason)" }
         let set = sampleStep.result.sampleSet
         // 3. Band screening.
@@ -107,7 +107,7 @@ struct PipelineRun {
             let table = try GeochemicalSamples(path: samples, valueColumn: c.column, sourceCRS: try kriging.sourceCRS(), targetCRS: raster.spatialReference)
             let points = try table.spatialSamples(mergeDuplicates: true)
             let (ordinaryKriging, fit, _) = try kriging.settings.kriging(points)
-            report.variogram += "; geochemical map: \(fit.model)"
+            report.variogram += "\ngeochemical map: \(fit.model.summary)"
             let krigingKernel = KrigingKernel(kriging: ordinaryKriging, geoTransform: raster.geoTransform!, withVariance: false, valueName: c.column)
             _ = try TilePipeline.run(krigingKernel, input: reflectance, output: geochem, options: engine.engineOptions)
         }
@@ -141,17 +141,18 @@ struct PipelineRun {
         // 9. Quick-looks.
         try timed("render") {
             let unit = kernel.engine.model.target.unit
-            for (name, map, title, caption) in [
-                ("content.png", content, "Inverted content", "CNN prediction for every pixel (\(c.column), \(unit))."),
+            var maps: [(name: String, path: String, title: String, caption: String)] = [
+                ("content.png", content, "Inverted content", "CNN prediction for every pixel (\(c.column), \(unit)); white: nodata, outside the model's applicability domain."),
                 ("geochem.png", geochem, "Kriged geochemical map", "Ordinary kriging of the sample contents on the same grid."),
-            ] {
-                try QuickLook(unit: unit).render(map: map, to: file(name))
-                report.figures.insert(.init(title: title, file: name, caption: caption), at: 0)
-            }
+            ]
             if let truthContent = resolve(c.truth.content) {
-                try QuickLook(unit: unit).render(map: truthContent, to: file("truth.png"))
-                report.figures.insert(.init(title: "True content (synthetic world)", file: "truth.png", caption: "What the map should show."), at: 2)
+                maps.append(("truth.png", truthContent, "True content (synthetic world)", "What the map should show."))
             }
+            for map in maps { try QuickLook(unit: unit).render(map: map.path, to: file(map.name)) }
+            try QuickLook(unit: unit).render(map: content, outlines: labels, to: file("anomalies.png"))
+            maps.insert(("anomalies.png", content, "Anomaly areas", "The delineated areas (red outlines) over the inverted content; ranks in the table below."), at: 1)
+            // Maps first, then the scatter plots.
+            report.figures.insert(contentsOf: maps.map { RunReport.Figure(title: $0.title, file: $0.name, caption: $0.caption) }, at: 0)
         }
         report.outputs = ["reflectance": "reflectance.tif", "sample set": "sampleset.csv", "model": "model/model.json",
                           "content map": "content.tif", "geochemical map": "geochem.tif", "anomaly areas": "anomalies.gpkg",

@@ -16,6 +16,7 @@ struct RenderCommand: ParsableCommand {
             Examples:
               regolith render content.tif --out content.png
               regolith render geochem.tif --out geochem.png --max-size 2048 --unit %
+              regolith render content.tif --outlines ranks.tif --out areas.png
               regolith render --validation model/validation.json --out plots/
             """
     )
@@ -26,6 +27,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Band to draw.") var band = 1
     @Option(help: "Longest side of the image in pixels.") var maxSize = 1024
     @Option(help: "Unit printed after the legend's upper value.") var unit = ""
+    @Option(help: "A raster of area labels on the same grid (e.g. `anomalies --labels`): draw their outlines in red.") var outlines: String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -39,7 +41,7 @@ struct RenderCommand: ParsableCommand {
             try scatterPlots(validation)
             return
         }
-        let result = try QuickLook(maxSize: maxSize, unit: unit).render(map: map!, band: band, to: out)
+        let result = try QuickLook(maxSize: maxSize, unit: unit).render(map: map!, band: band, outlines: outlines, to: out)
         print("wrote \(out) (\(result.width)×\(result.height), ramp \(result.lower)…\(result.upper))")
     }
 

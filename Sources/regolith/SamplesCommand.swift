@@ -62,7 +62,7 @@ enum SampleSetStep {
             .map { "\($0.value.count) \($0.key)" }.sorted().joined(separator: ", ")
         let summary = """
             samples      \(table.count) in \(samples); \(result.sampleSet.count) in the sample set\(result.dropped.isEmpty ? "" : ", dropped: \(reasons)")
-            variogram    \(result.fit.model) from \(result.krigedFrom) samples
+            variogram    \(result.fit.model.summary), from \(result.krigedFrom) samples
             wrote \(out)
             """
         return (result, summary, result.dropped)

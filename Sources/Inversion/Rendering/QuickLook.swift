@@ -26,8 +26,10 @@ public struct QuickLook: Sendable {
         public let upper: Double
     }
 
+    /// `outlines`: a raster of area labels on the same grid (0: none, e.g. `anomalies --labels`);
+    /// the areas' borders are drawn in red over the map.
     @discardableResult
-    public func render(map path: String, band: Int = 1, to output: String) throws -> Result {
+    public func render(map path: String, band: Int = 1, outlines: String? = nil, to output: String) throws -> Result {
         let raster = try Raster.open(path)
         let pass = try StatisticsPass.histograms(paths: [path], bands: [band])[0]
         guard let lower = pass.histogram.percentile(lowerPercentile), let upper = pass.histogram.percentile(upperPercentile) else {
@@ -46,6 +48,21 @@ public struct QuickLook: Sendable {
                 let v = values[y * w + x]
                 if v.isNaN || v == nodata { continue }
                 canvas.set(x: x, y: y, ramp.colour(Double(v)))
+            }
+        }
+        if let outlines {
+            let labels = try Raster.open(outlines)
+            guard labels.width == raster.width, labels.height == raster.height else {
+                throw InversionError("\(outlines): is \(labels.width)×\(labels.height), but \(path) is \(raster.width)×\(raster.height)")
+            }
+            let rank = try labels.readResampled(width: w, height: h, nearest: true)
+            for y in 0..<h {
+                for x in 0..<w where rank[y * w + x] > 0 {
+                    let border = x == 0 || y == 0 || x == w - 1 || y == h - 1
+                        || rank[y * w + x - 1] != rank[y * w + x] || rank[y * w + x + 1] != rank[y * w + x]
+                        || rank[(y - 1) * w + x] != rank[y * w + x] || rank[(y + 1) * w + x] != rank[y * w + x]
+                    if border { canvas.set(x: x, y: y, SIMD4(230, 30, 30, 255)) }
+                }
             }
         }
         let ink = SIMD4<UInt8>(20, 20, 20, 255), paper = SIMD4<UInt8>(255, 255, 255, 255)

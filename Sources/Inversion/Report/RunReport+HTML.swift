@@ -27,7 +27,7 @@ extension RunReport {
         page += screeningTable
         page += validationTable
         if !modelSummaries.isEmpty {
-            page += "<h3>Fitted models (whole sample set)</h3><table>" + modelSummaries.sorted { $0.key < $1.key }
+            page += "<h3>Fitted models (the random split's training part)</h3><table>" + modelSummaries.sorted { $0.key < $1.key }
                 .map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>"
         }
         page += "<h2>Maps and plots</h2>"
