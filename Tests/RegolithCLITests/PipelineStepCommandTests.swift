@@ -129,4 +129,23 @@ struct PipelineStepCommandTests {
         let rgb = try png.read(Window(x: 0, y: 100, width: 300, height: 1), bands: [1, 2, 3], as: UInt8.self)
         #expect(rgb[0] < 100 && rgb[299] > 200 && rgb[600 + 299] < 100)
     }
+
+    @Test func renderOutlinesLabelledAreasInRed() throws {
+        let dir = try TemporaryDirectory()
+        let width = 100, height = 80
+        try TestRasters.writeFloat(dir.file("map.tif"), width: width, height: height, values: [Float](repeating: 2, count: width * height))
+        // Area 1: columns 20..<40, rows 10..<30.
+        let labels = (0..<(width * height)).map { i -> Float in (20..<40).contains(i % width) && (10..<30).contains(i / width) ? 1 : 0 }
+        try TestRasters.writeFloat(dir.file("labels.tif"), width: width, height: height, values: labels, nodata: nil)
+        let result = try ChildProcess.regolith(["render", dir.file("map.tif"), "--outlines", dir.file("labels.tif"), "--out", dir.file("a.png")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let png = try Raster.open(dir.file("a.png"))
+        let rgb = try png.read(Window(x: 0, y: 0, width: width, height: height), bands: [1, 2, 3], as: UInt8.self)
+        func isRed(_ x: Int, _ y: Int) -> Bool {
+            let i = y * width + x
+            return rgb[i] == 230 && rgb[width * height + i] == 30 && rgb[2 * width * height + i] == 30
+        }
+        #expect(isRed(20, 15) && isRed(39, 20) && isRed(25, 10) && isRed(30, 29))
+        #expect(!isRed(30, 20) && !isRed(5, 5) && !isRed(19, 15))
+    }
 }
