@@ -65,6 +65,20 @@ final class KrigingWorkspace {
     private(set) var searches = 0
     /// How many systems this workspace has factorised (the global one counts as zero: it is shared).
     private(set) var factorizations = 0
+    /// Gaussian model with a local neighbourhood on a grid: per-axis factors, so a pixel's covariances
+    /// are products of cached exponentials (see `predictValueWithAxisFactors`).
+    private let axisFactors: GaussianAxisFactors?
+    /// ps · wₐ · (row factor of sample a) for the current system and row.
+    private let rowScaledWeights: UnsafeMutablePointer<Double>
+    /// Changes whenever another system becomes current, so per-system preparations know they are stale.
+    private var systemGeneration = 0
+    private var preparedGeneration = -1
+    private var preparedRow = -1
+    /// Whether the prepared system and row can use the factors (no underflow risk, no nugget to add).
+    private var preparedUsable = false
+    private let nuggetAtSample: Bool
+    /// Axis-factor predictions that took the exact path instead (underflow risk or a sample on the row).
+    private(set) var axisFactorFallbacks = 0
 
     init(_ kriging: OrdinaryKriging) {
         let capacity = kriging.maximumNeighbours
@@ -96,6 +110,10 @@ final class KrigingWorkspace {
         covariances = .allocate(capacity: capacity)
         solved = .allocate(capacity: capacity)
         batch = .allocate(capacity: isGlobal ? capacity : 1)
+        nuggetAtSample = isPointSupport && kriging.model.nugget > 0
+        rowScaledWeights = .allocate(capacity: max(capacity, 1))
+        axisFactors = isGlobal ? nil : GaussianAxisFactors(model: kriging.model, supportPoints: kriging.supportPoints, x: x, y: y,
+                                                           sampleCount: kriging.samples.count, stripCapacity: Self.axisFactorStrip)
         let nearCapacity = isGlobal && kriging.model.kind == .spherical ? capacity : 1
         (nearX, nearY, nearWeights) = (.allocate(capacity: nearCapacity), .allocate(capacity: nearCapacity), .allocate(capacity: nearCapacity))
         if let global = kriging.global {
@@ -112,7 +130,8 @@ final class KrigingWorkspace {
     }
 
     deinit {
-        for pointer in [x, y, z, supportX, supportY, supportWeight, matrix, covariances, solved, nearX, nearY, nearWeights] {
+        for pointer in [x, y, z, supportX, supportY, supportWeight, matrix, covariances, solved, nearX, nearY, nearWeights,
+                        rowScaledWeights] {
             pointer.deallocate()
         }
         batch.deallocate()
@@ -314,6 +333,7 @@ final class KrigingWorkspace {
             if same { return true }
         }
         hasSystem = false
+        systemGeneration += 1
         let (slot, isCached) = systems.slot(for: candidate, count: m)
         (systemIndices, systemX, systemY, lower, onesSolved, residualWeights) = systems.buffers(of: slot)
         if isCached {
@@ -396,6 +416,84 @@ final class KrigingWorkspace {
     /// Prediction with the current system, skipping the neighbour selection (see `currentSystemHoldsAlong`).
     func predictWithCurrentSystem(x px: Double, y py: Double, variance wantVariance: Bool) -> KrigingPrediction? {
         hasSystem ? predictSelected(x: px, y: py, variance: wantVariance) : nil
+    }
+
+    /// The widest strip of columns `beginAxisFactorStrip` takes.
+    static let axisFactorStrip = 64
+
+    /// Whether `predictValueWithAxisFactors` avoids per-pixel exponentials here (Gaussian model, local
+    /// neighbourhood); otherwise it is the ordinary prediction.
+    var usesAxisFactors: Bool { axisFactors != nil }
+
+    /// Starts a strip of grid columns (at most `axisFactorStrip`) with these pixel-centre abscissae.
+    func beginAxisFactorStrip(_ xs: [Double]) { axisFactors?.beginStrip(xs) }
+
+    /// Starts a row of the current strip at pixel-centre ordinate `y`.
+    func beginAxisFactorRow(_ y: Double) { axisFactors?.beginRow(y) }
+
+    /// Value-only prediction at the pixel centre (x, y) of strip column `column` in the current row:
+    /// the same selection as `predict`, then the residual sum from the axis factors.
+    func predictValueWithAxisFactors(column: Int, x px: Double, y py: Double) throws -> KrigingPrediction? {
+        if let maxDistance {
+            guard try selectLocalSystem(x: px, y: py, maxDistance: maxDistance) else { return nil }
+        }
+        return currentValueWithAxisFactors(column: column, x: px, y: py)
+    }
+
+    /// As `predictValueWithAxisFactors`, with the current system (see `currentSystemHoldsAlong`).
+    func currentValueWithAxisFactors(column: Int, x px: Double, y py: Double) -> KrigingPrediction? {
+        guard hasSystem else { return nil }
+        guard let factors = axisFactors else { return predictSelected(x: px, y: py, variance: false) }
+        if preparedGeneration != systemGeneration || preparedRow != factors.currentRow {
+            prepareAxisFactors(factors)
+        }
+        guard preparedUsable else {
+            axisFactorFallbacks += 1
+            return predictSelected(x: px, y: py, variance: false)
+        }
+        let columnFactors = factors.column(column)
+        let m = systemCount, indices = systemIndices, weights = rowScaledWeights
+        // Four chains so the sum is not one long dependency; the smallest factor guards against underflow.
+        var sums = SIMD4<Double>(), smallest = SIMD4<Double>(repeating: .infinity)
+        var a = 0
+        while a + 4 <= m {
+            let e = SIMD4(columnFactors[indices[a]], columnFactors[indices[a + 1]],
+                          columnFactors[indices[a + 2]], columnFactors[indices[a + 3]])
+            sums += SIMD4(weights[a], weights[a + 1], weights[a + 2], weights[a + 3]) * e
+            smallest = pointwiseMin(smallest, e)
+            a += 4
+        }
+        var sum = sums.sum(), least = smallest.min()
+        while a < m {
+            let e = columnFactors[indices[a]]
+            sum += weights[a] * e
+            least = min(least, e)
+            a += 1
+        }
+        // Both factors ≥ 1e-145 keep every product a normal number, as exact as the exponential of the
+        // summed exponent; a smaller one (a neighbour over ~18 ranges away) takes the exact path.
+        guard least >= Self.smallestSafeFactor else {
+            axisFactorFallbacks += 1
+            return predictSelected(x: px, y: py, variance: false)
+        }
+        return KrigingPrediction(value: mean + sum, variance: .nan)
+    }
+
+    private static let smallestSafeFactor = 1e-145
+
+    /// Row-scaled weights of the current system for the current row and strip.
+    private func prepareAxisFactors(_ factors: GaussianAxisFactors) {
+        let partialSill = model.partialSill
+        var usable = true
+        for a in 0..<systemCount {
+            let sample = systemIndices[a]
+            factors.prepare(sample: sample)
+            let rowFactor = factors.rowFactors[sample]
+            rowScaledWeights[a] = partialSill * residualWeights[a] * rowFactor
+            // A sample on this row may coincide with a pixel centre, whose covariance includes the nugget.
+            if rowFactor < Self.smallestSafeFactor || (nuggetAtSample && factors.rowHitsSample(sample)) { usable = false }
+        }
+        (preparedGeneration, preparedRow, preparedUsable) = (systemGeneration, factors.currentRow, usable)
     }
 
     /// Back to a tree search per prediction.

@@ -112,6 +112,7 @@ extension OrdinaryKriging {
                 // Strips of columns down the band, so the cached systems of one row serve the next.
                 for stripStart in stride(from: 0, to: window.width, by: Self.stripWidth) {
                     let strip = stripStart..<min(stripStart + Self.stripWidth, window.width)
+                    workspace.beginAxisFactorStrip(strip.map { window.centre(column: $0, row: 0).x })
                     for row in rows {
                         if failure.hasFailed { return }
                         try Self.predictLocalRow(row, columns: strip, window, workspace, output)
@@ -128,7 +129,7 @@ extension OrdinaryKriging {
 extension OrdinaryKriging {
     /// Columns per strip of a local-neighbourhood grid: small enough that the neighbour sets of a strip's
     /// row fit the workspace's system cache.
-    fileprivate static let stripWidth = 64
+    fileprivate static let stripWidth = KrigingWorkspace.axisFactorStrip
     /// Pixels per neighbour-candidate search: longer segments search less but keep more candidates.
     fileprivate static let segmentLength = 16
 
@@ -136,6 +137,9 @@ extension OrdinaryKriging {
     /// each pixel selects its neighbours among them.
     fileprivate static func predictLocalRow(_ row: Int, columns: Range<Int>, _ window: GridWindow,
                                             _ workspace: KrigingWorkspace, _ output: GridOutput) throws {
+        if workspace.usesAxisFactors && !output.wantsVariance {
+            workspace.beginAxisFactorRow(window.centre(column: columns.lowerBound, row: row).y)
+        }
         try predictSegments(row, columns: columns, window, workspace, output, variance: output.wantsVariance) {
             workspace.restrictCandidates(x: $0, y: $1, reach: $2)
         }
@@ -161,13 +165,19 @@ extension OrdinaryKriging {
             let last = window.centre(column: segment.upperBound - 1, row: row)
             restrict((first.x + last.x) / 2, first.y, abs(last.x - first.x) / 2)
             var selectionFree = false
+            // Local Gaussian values come from the strip's axis factors (column relative to the strip).
+            let factored = !variance && workspace.usesAxisFactors
             for column in segment {
                 let (x, y) = window.centre(column: column, row: row)
                 if selectionFree {
-                    output.store(workspace.predictWithCurrentSystem(x: x, y: y, variance: variance), at: row * window.width + column)
+                    output.store(factored ? workspace.currentValueWithAxisFactors(column: column - columns.lowerBound, x: x, y: y)
+                                          : workspace.predictWithCurrentSystem(x: x, y: y, variance: variance),
+                                 at: row * window.width + column)
                     continue
                 }
-                output.store(try workspace.predict(x: x, y: y, variance: variance), at: row * window.width + column)
+                output.store(factored ? try workspace.predictValueWithAxisFactors(column: column - columns.lowerBound, x: x, y: y)
+                                      : try workspace.predict(x: x, y: y, variance: variance),
+                             at: row * window.width + column)
                 // Once the first pixel has selected its set, one check may show it is every pixel's set.
                 if column == segment.lowerBound && segment.count > 2 {
                     selectionFree = workspace.currentSystemHoldsAlong(x0: first.x, x1: last.x, y: first.y)
