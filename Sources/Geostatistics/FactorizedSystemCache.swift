@@ -61,9 +61,9 @@ final class FactorizedSystemCache {
     /// factorise it into (least recently used, now marked empty until `store`) and false.
     func slot(for key: UnsafePointer<Int>, count: Int) -> (slot: Int, isCached: Bool) {
         clock += 1
-        var hasher = Hasher()
-        for a in 0..<count { hasher.combine(key[a]) }
-        let hash = hasher.finalize()
+        // A cheap FNV-style mix: the hash only spares most full comparisons, so collisions are harmless.
+        var hash = count
+        for a in 0..<count { hash = (hash ^ key[a]) &* 0x100_0000_01B3 }
         var victim = 0
         for slot in 0..<slots {
             if counts[slot] == count && hashes[slot] == hash

@@ -22,6 +22,8 @@ final class GaussianAxisFactors {
     let columnFactors: UnsafeMutablePointer<Double>
     /// Row factor of each sample for the current row (valid where `rowStamp` is current).
     let rowFactors: UnsafeMutablePointer<Double>
+    /// Per sample: the smallest of its column factors over the current strip.
+    let smallestColumnFactor: UnsafeMutablePointer<Double>
     private let stripStamp: UnsafeMutablePointer<Int>
     private let rowStamp: UnsafeMutablePointer<Int>
     private let stripX: UnsafeMutablePointer<Double>
@@ -44,6 +46,7 @@ final class GaussianAxisFactors {
         (axisX, axisY) = (supportPoints.axisX, supportPoints.axisY)
         columnFactors = .allocate(capacity: sampleCount * stripCapacity)
         rowFactors = .allocate(capacity: sampleCount)
+        smallestColumnFactor = .allocate(capacity: sampleCount)
         stripStamp = .allocate(capacity: sampleCount)
         stripStamp.initialize(repeating: 0, count: sampleCount)
         rowStamp = .allocate(capacity: sampleCount)
@@ -54,6 +57,7 @@ final class GaussianAxisFactors {
     deinit {
         columnFactors.deallocate()
         rowFactors.deallocate()
+        smallestColumnFactor.deallocate()
         stripStamp.deallocate()
         rowStamp.deallocate()
         stripX.deallocate()
@@ -90,7 +94,13 @@ final class GaussianAxisFactors {
     func prepare(sample a: Int) {
         if stripStamp[a] != currentStrip {
             let xa = sampleX[a]
-            for c in 0..<stripWidth { columnFactors[c * sampleCount + a] = axisFactor(stripX[c] - xa, axisX) }
+            var smallest = Double.infinity
+            for c in 0..<stripWidth {
+                let factor = axisFactor(stripX[c] - xa, axisX)
+                columnFactors[c * sampleCount + a] = factor
+                smallest = min(smallest, factor)
+            }
+            smallestColumnFactor[a] = smallest
             stripStamp[a] = currentStrip
         }
         if rowStamp[a] != currentRow {

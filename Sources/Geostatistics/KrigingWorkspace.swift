@@ -453,32 +453,26 @@ final class KrigingWorkspace {
         }
         let columnFactors = factors.column(column)
         let m = systemCount, indices = systemIndices, weights = rowScaledWeights
-        // Four chains so the sum is not one long dependency; the smallest factor guards against underflow.
-        var sums = SIMD4<Double>(), smallest = SIMD4<Double>(repeating: .infinity)
+        // Four chains, so the sum is not one long dependency.
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         var a = 0
         while a + 4 <= m {
-            let e = SIMD4(columnFactors[indices[a]], columnFactors[indices[a + 1]],
-                          columnFactors[indices[a + 2]], columnFactors[indices[a + 3]])
-            sums += SIMD4(weights[a], weights[a + 1], weights[a + 2], weights[a + 3]) * e
-            smallest = pointwiseMin(smallest, e)
+            s0 += weights[a] * columnFactors[indices[a]]
+            s1 += weights[a + 1] * columnFactors[indices[a + 1]]
+            s2 += weights[a + 2] * columnFactors[indices[a + 2]]
+            s3 += weights[a + 3] * columnFactors[indices[a + 3]]
             a += 4
         }
-        var sum = sums.sum(), least = smallest.min()
         while a < m {
-            let e = columnFactors[indices[a]]
-            sum += weights[a] * e
-            least = min(least, e)
+            s0 += weights[a] * columnFactors[indices[a]]
             a += 1
         }
-        // Both factors ≥ 1e-145 keep every product a normal number, as exact as the exponential of the
-        // summed exponent; a smaller one (a neighbour over ~18 ranges away) takes the exact path.
-        guard least >= Self.smallestSafeFactor else {
-            axisFactorFallbacks += 1
-            return predictSelected(x: px, y: py, variance: false)
-        }
-        return KrigingPrediction(value: mean + sum, variance: .nan)
+        return KrigingPrediction(value: mean + ((s0 + s1) + (s2 + s3)), variance: .nan)
     }
 
+    /// Row and column factors both ≥ 1e-145 keep every product a normal number, as exact as the
+    /// exponential of the summed exponent; a smaller one (a neighbour over ~18 ranges away along an
+    /// axis) sends the system's pixels on this row of the strip to the exact path.
     private static let smallestSafeFactor = 1e-145
 
     /// Row-scaled weights of the current system for the current row and strip.
@@ -491,7 +485,8 @@ final class KrigingWorkspace {
             let rowFactor = factors.rowFactors[sample]
             rowScaledWeights[a] = partialSill * residualWeights[a] * rowFactor
             // A sample on this row may coincide with a pixel centre, whose covariance includes the nugget.
-            if rowFactor < Self.smallestSafeFactor || (nuggetAtSample && factors.rowHitsSample(sample)) { usable = false }
+            if rowFactor < Self.smallestSafeFactor || factors.smallestColumnFactor[sample] < Self.smallestSafeFactor
+                || (nuggetAtSample && factors.rowHitsSample(sample)) { usable = false }
         }
         (preparedGeneration, preparedRow, preparedUsable) = (systemGeneration, factors.currentRow, usable)
     }
