@@ -14,7 +14,7 @@ final class FactorizedSystemCache {
     }
 
     private let capacity: Int
-    private let slots: Int
+    let slots: Int
     private let indices: UnsafeMutablePointer<Int>
     private let x: UnsafeMutablePointer<Double>
     private let y: UnsafeMutablePointer<Double>

@@ -68,14 +68,14 @@ final class KrigingWorkspace {
     /// Gaussian model with a local neighbourhood on a grid: per-axis factors, so a pixel's covariances
     /// are products of cached exponentials (see `predictValueWithAxisFactors`).
     private let axisFactors: GaussianAxisFactors?
-    /// ps · wₐ · (row factor of sample a) for the current system and row.
-    private let rowScaledWeights: UnsafeMutablePointer<Double>
-    /// Changes whenever another system becomes current, so per-system preparations know they are stale.
-    private var systemGeneration = 0
-    private var preparedGeneration = -1
-    private var preparedRow = -1
-    /// Whether the prepared system and row can use the factors (no underflow risk, no nugget to add).
-    private var preparedUsable = false
+    /// Per cache slot: ps · wₐ · (row factor of sample a) for the row in `slotPreparedRow` (the
+    /// factors' row stamp, −1 when not prepared), so a set met again on the same row is not redone.
+    private let slotRowScaledWeights: UnsafeMutablePointer<Double>
+    private var slotPreparedRow: [Int]
+    /// Per slot: whether its prepared row can use the factors (no underflow risk, no nugget to add).
+    private var slotUsable: [Bool]
+    /// The current system's slot in `systems`.
+    private var currentSlot = 0
     private let nuggetAtSample: Bool
     /// Axis-factor predictions that took the exact path instead (underflow risk or a sample on the row).
     private(set) var axisFactorFallbacks = 0
@@ -111,7 +111,9 @@ final class KrigingWorkspace {
         solved = .allocate(capacity: capacity)
         batch = .allocate(capacity: isGlobal ? capacity : 1)
         nuggetAtSample = isPointSupport && kriging.model.nugget > 0
-        rowScaledWeights = .allocate(capacity: max(capacity, 1))
+        slotRowScaledWeights = .allocate(capacity: max(capacity, 1) * systems.slots)
+        slotPreparedRow = [Int](repeating: -1, count: systems.slots)
+        slotUsable = [Bool](repeating: false, count: systems.slots)
         axisFactors = isGlobal ? nil : GaussianAxisFactors(model: kriging.model, supportPoints: kriging.supportPoints, x: x, y: y,
                                                            sampleCount: kriging.samples.count, stripCapacity: Self.axisFactorStrip)
         let nearCapacity = isGlobal && kriging.model.kind == .spherical ? capacity : 1
@@ -131,7 +133,7 @@ final class KrigingWorkspace {
 
     deinit {
         for pointer in [x, y, z, supportX, supportY, supportWeight, matrix, covariances, solved, nearX, nearY, nearWeights,
-                        rowScaledWeights] {
+                        slotRowScaledWeights] {
             pointer.deallocate()
         }
         batch.deallocate()
@@ -333,8 +335,8 @@ final class KrigingWorkspace {
             if same { return true }
         }
         hasSystem = false
-        systemGeneration += 1
         let (slot, isCached) = systems.slot(for: candidate, count: m)
+        currentSlot = slot
         (systemIndices, systemX, systemY, lower, onesSolved, residualWeights) = systems.buffers(of: slot)
         if isCached {
             (onesNorm, mean) = systems.summary(of: slot)
@@ -349,6 +351,7 @@ final class KrigingWorkspace {
                 matrix: matrix, lower: lower,
                 onesSolved: onesSolved, residualWeights: residualWeights)
             systems.store(slot: slot, count: m, onesNorm: onesNorm, mean: mean)
+            slotPreparedRow[slot] = -1
             factorizations += 1
         }
         systemCount = m
@@ -444,15 +447,14 @@ final class KrigingWorkspace {
     func currentValueWithAxisFactors(column: Int, x px: Double, y py: Double) -> KrigingPrediction? {
         guard hasSystem else { return nil }
         guard let factors = axisFactors else { return predictSelected(x: px, y: py, variance: false) }
-        if preparedGeneration != systemGeneration || preparedRow != factors.currentRow {
-            prepareAxisFactors(factors)
-        }
-        guard preparedUsable else {
+        let slot = currentSlot
+        if slotPreparedRow[slot] != factors.currentRow { prepareAxisFactors(factors, slot: slot) }
+        guard slotUsable[slot] else {
             axisFactorFallbacks += 1
             return predictSelected(x: px, y: py, variance: false)
         }
         let columnFactors = factors.column(column)
-        let m = systemCount, indices = systemIndices, weights = rowScaledWeights
+        let m = systemCount, indices = systemIndices, weights = slotRowScaledWeights + slot * capacity
         // Four chains, so the sum is not one long dependency.
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         var a = 0
@@ -476,7 +478,8 @@ final class KrigingWorkspace {
     private static let smallestSafeFactor = 1e-145
 
     /// Row-scaled weights of the current system for the current row and strip.
-    private func prepareAxisFactors(_ factors: GaussianAxisFactors) {
+    private func prepareAxisFactors(_ factors: GaussianAxisFactors, slot: Int) {
+        let rowScaledWeights = slotRowScaledWeights + slot * capacity
         let partialSill = model.partialSill
         var usable = true
         for a in 0..<systemCount {
@@ -488,7 +491,7 @@ final class KrigingWorkspace {
             if rowFactor < Self.smallestSafeFactor || factors.smallestColumnFactor[sample] < Self.smallestSafeFactor
                 || (nuggetAtSample && factors.rowHitsSample(sample)) { usable = false }
         }
-        (preparedGeneration, preparedRow, preparedUsable) = (systemGeneration, factors.currentRow, usable)
+        (slotPreparedRow[slot], slotUsable[slot]) = (factors.currentRow, usable)
     }
 
     /// Back to a tree search per prediction.
