@@ -72,8 +72,8 @@ final class KrigingWorkspace {
     /// factors' row stamp, −1 when not prepared), so a set met again on the same row is not redone.
     private let slotRowScaledWeights: UnsafeMutablePointer<Double>
     private var slotPreparedRow: [Int]
-    /// Per slot: whether its prepared row can use the factors (no underflow risk, no nugget to add).
-    private var slotUsable: [Bool]
+    /// Per slot: how its prepared row may use the factors.
+    private var slotFactorUse: [AxisFactorUse]
     /// The current system's slot in `systems`.
     private var currentSlot = 0
     private let nuggetAtSample: Bool
@@ -113,7 +113,7 @@ final class KrigingWorkspace {
         nuggetAtSample = isPointSupport && kriging.model.nugget > 0
         slotRowScaledWeights = .allocate(capacity: max(capacity, 1) * systems.slots)
         slotPreparedRow = [Int](repeating: -1, count: systems.slots)
-        slotUsable = [Bool](repeating: false, count: systems.slots)
+        slotFactorUse = [AxisFactorUse](repeating: .exact, count: systems.slots)
         axisFactors = isGlobal ? nil : GaussianAxisFactors(model: kriging.model, supportPoints: kriging.supportPoints, x: x, y: y,
                                                            sampleCount: kriging.samples.count, stripCapacity: Self.axisFactorStrip)
         let nearCapacity = isGlobal && kriging.model.kind == .spherical ? capacity : 1
@@ -449,12 +449,19 @@ final class KrigingWorkspace {
         guard let factors = axisFactors else { return predictSelected(x: px, y: py, variance: false) }
         let slot = currentSlot
         if slotPreparedRow[slot] != factors.currentRow { prepareAxisFactors(factors, slot: slot) }
-        guard slotUsable[slot] else {
+        let use = slotFactorUse[slot]
+        let columnFactors = factors.column(column)
+        let m = systemCount, indices = systemIndices, weights = slotRowScaledWeights + slot * capacity
+        var safe = use == .products
+        if use == .productsWhereColumnsAreSafe {
+            // Decided per pixel from its own factors, so the result does not depend on the strip (tile).
+            safe = true
+            for a in 0..<m where columnFactors[indices[a]] < Self.smallestSafeFactor { safe = false }
+        }
+        guard safe else {
             axisFactorFallbacks += 1
             return predictSelected(x: px, y: py, variance: false)
         }
-        let columnFactors = factors.column(column)
-        let m = systemCount, indices = systemIndices, weights = slotRowScaledWeights + slot * capacity
         // Four chains, so the sum is not one long dependency.
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         var a = 0
@@ -474,24 +481,37 @@ final class KrigingWorkspace {
 
     /// Row and column factors both ≥ 1e-145 keep every product a normal number, as exact as the
     /// exponential of the summed exponent; a smaller one (a neighbour over ~18 ranges away along an
-    /// axis) sends the system's pixels on this row of the strip to the exact path.
+    /// axis) sends the pixel to the exact path.
     private static let smallestSafeFactor = 1e-145
+
+    /// How a cached system's pixels on the current row use the axis factors.
+    private enum AxisFactorUse {
+        /// Every factor is safe: products throughout.
+        case products
+        /// Some column factor of the strip is below `smallestSafeFactor`: each pixel checks its own.
+        case productsWhereColumnsAreSafe
+        /// A row factor is unsafe, or a point prediction may land on a sample with a nugget.
+        case exact
+    }
 
     /// Row-scaled weights of the current system for the current row and strip.
     private func prepareAxisFactors(_ factors: GaussianAxisFactors, slot: Int) {
         let rowScaledWeights = slotRowScaledWeights + slot * capacity
         let partialSill = model.partialSill
-        var usable = true
+        var use = AxisFactorUse.products
         for a in 0..<systemCount {
             let sample = systemIndices[a]
             factors.prepare(sample: sample)
             let rowFactor = factors.rowFactors[sample]
             rowScaledWeights[a] = partialSill * residualWeights[a] * rowFactor
             // A sample on this row may coincide with a pixel centre, whose covariance includes the nugget.
-            if rowFactor < Self.smallestSafeFactor || factors.smallestColumnFactor[sample] < Self.smallestSafeFactor
-                || (nuggetAtSample && factors.rowHitsSample(sample)) { usable = false }
+            if rowFactor < Self.smallestSafeFactor || (nuggetAtSample && factors.rowHitsSample(sample)) {
+                use = .exact
+            } else if factors.smallestColumnFactor[sample] < Self.smallestSafeFactor && use == .products {
+                use = .productsWhereColumnsAreSafe
+            }
         }
-        (slotPreparedRow[slot], slotUsable[slot]) = (factors.currentRow, usable)
+        (slotPreparedRow[slot], slotFactorUse[slot]) = (factors.currentRow, use)
     }
 
     /// Back to a tree search per prediction.

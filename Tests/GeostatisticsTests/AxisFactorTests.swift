@@ -64,6 +64,36 @@ struct AxisFactorTests {
         #expect(try run(xs: ordinary + [random.x[3]], y: random.y[3]) > 0)
         // 20 km away the neighbours' column factors are below 1e-145 (e^(−(20000/150)²)).
         #expect(try run(xs: [21_000, 21_010], y: 500) == 2)
+        // In a strip with one such column only that pixel takes the exact path.
+        #expect(try run(xs: ordinary + [21_000], y: 433.3) == 1)
+    }
+
+    /// A tile of a grid gets bit-identical values to the same pixels of the whole grid, also where a
+    /// short range puts some factors of a strip below the underflow guard (the decision is per pixel).
+    @Test func tilesEqualTheWholeGridBitForBit() throws {
+        let samples = try FastPathTests.randomSamples(count: 60, seed: 407)
+        let model = try VariogramModel(kind: .gaussian, partialSill: 2, range: 25, nugget: 0.1)
+        let kriging = try OrdinaryKriging(samples: samples, model: model, neighbourhood: .nearest(6))
+        // Pixel centres are exact binary fractions, so a tile's centres equal the whole grid's.
+        let whole = try GridWindow(originX: -704, originY: 900, pixelWidth: 16, pixelHeight: -16, width: 150, height: 12)
+        let tile = try GridWindow(originX: -704 + 16 * 37, originY: 900 - 16 * 5, pixelWidth: 16, pixelHeight: -16, width: 50, height: 4)
+        let wholeValues = try kriging.predictGrid(whole, variances: false).values
+        let tileValues = try kriging.predictGrid(tile, variances: false).values
+        for row in 0..<tile.height {
+            for column in 0..<tile.width {
+                let a = wholeValues[(row + 5) * whole.width + column + 37], b = tileValues[row * tile.width + column]
+                #expect(a.bitPattern == b.bitPattern, "tile pixel (\(column), \(row)): \(b) vs \(a)")
+            }
+        }
+        // The range is short enough that the guard matters: some strip column sees a factor below 1e-145.
+        let workspace = KrigingWorkspace(kriging)
+        workspace.beginAxisFactorStrip((0..<64).map { whole.centre(column: $0, row: 0).x })
+        workspace.beginAxisFactorRow(whole.centre(column: 0, row: 6).y)
+        for column in 0..<64 {
+            let (x, y) = whole.centre(column: column, row: 6)
+            _ = try workspace.predictValueWithAxisFactors(column: column, x: x, y: y)
+        }
+        #expect(workspace.axisFactorFallbacks > 0 && workspace.axisFactorFallbacks < 64)
     }
 
     /// Only a Gaussian model with a local neighbourhood has the factors.
