@@ -54,7 +54,10 @@ public struct WorldWriter {
                                                 withIntermediateDirectories: true)
         var options = GeoTIFFOptions()
         options.tileSize = Self.blockSize
-        options.compressionThreads = threads
+        // One compression thread: GDAL's multi-threaded GTiff writer stores blocks in the order
+        // they finish compressing, so under load the bytes (block offsets) changed from run to run.
+        // Rendering, not compression, is the cost here.
+        options.compressionThreads = nil
         func spec(_ bands: Int, _ type: PixelType, nodata: Double?, _ descriptions: [String]) -> RasterSpec {
             RasterSpec(width: scene.width, height: scene.height, bandCount: bands, pixelType: type,
                        geoTransform: scene.geoTransform, spatialReference: scene.spatialReference, nodata: nodata,
