@@ -108,7 +108,7 @@ struct BenchCommand: ParsableCommand {
             print(String(format: "%7d   %14.2f   %19.2f   %23.2f   %12.0f", row.threads, row.endToEndSeconds, row.endToEndMpixelPerSecond,
                          row.inferenceMpixelPerSecond, row.peakResidentMiB))
         }
-        if let json { try AtomicTextFile.write(try JSONText.encode(report), to: json) }
+        if let json { try AtomicTextFile.writeJSON(report, to: json) }
     }
 
     /// The largest peak RSS of the child processes so far (getrusage RUSAGE_CHILDREN, in MiB).

@@ -38,16 +38,6 @@ struct CompareCommand: ParsableCommand {
             RMSE         %.4f, bias %+.4f
             high areas   ≥ P%g: map ≥ %.4g, reference ≥ %.4g; IoU %.3f, recall %.3f
             """, c.pixels, c.pearson, c.r2, c.rmse, c.bias, c.highPercentile, c.mapThreshold, c.referenceThreshold, c.highIoU, c.highRecall))
-        if let json { try AtomicTextFile.write(try JSONText.encode(c), to: json) }
-    }
-}
-
-/// Pretty, key-sorted JSON text of a value (reports, --json outputs).
-enum JSONText {
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+        if let json { try AtomicTextFile.writeJSON(c, to: json) }
     }
 }

@@ -46,11 +46,9 @@ struct CorrelateCommand: ParsableCommand {
             throw CommandFailure(message: error.description)
         }
         print(text(rows))
-        if let csv { try write(csvText(rows), to: csv) }
+        if let csv { try AtomicTextFile.write(csvText(rows), to: csv) }
         if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try write(String(decoding: try encoder.encode(CorrelationReport(target: target, source: table, rows: rows)), as: UTF8.self) + "\n", to: json)
+            try AtomicTextFile.writeJSON(CorrelationReport(target: target, source: table, rows: rows), to: json)
         }
     }
 
@@ -84,13 +82,5 @@ struct CorrelateCommand: ParsableCommand {
         return "column,n,spearman_rho,spearman_p,pearson_r,pearson_p,note\n" + rows.map {
             "\($0.column),\($0.n),\(f($0.spearmanRho)),\(f($0.spearmanP)),\(f($0.pearsonR)),\(f($0.pearsonP)),\($0.note.map { "\"\($0)\"" } ?? "")"
         }.joined(separator: "\n") + "\n"
-    }
-
-    private func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CommandFailure(message: "\(path): cannot write (\(error.localizedDescription))")
-        }
     }
 }

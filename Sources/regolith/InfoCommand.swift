@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inversion
 import RasterIO
 import TileEngine
 
@@ -44,9 +45,7 @@ struct InfoCommand: ParsableCommand {
         let statistics = noStats ? nil : try StatisticsPass.run(path: raster, threads: threads)
         let summary = RasterSummary(raster: dataset, statistics: statistics)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            print(try JSONText.encode(summary), terminator: "")
         } else {
             print(summary.text)
         }

@@ -39,10 +39,10 @@ struct PipelineRun {
         if let threads = c.threads { arguments += ["--threads", "\(threads)"] }
         let engine = try EngineCommandOptions.parse(arguments)
         try engine.refuseSharding("run")
-        var kriging = try KrigingOptions.parse(["--samples-crs", c.samplesCrs, "--column", c.column, "--model", c.kriging.model.rawValue]
-            + (c.kriging.nmax.map { ["--nmax", "\($0)"] } ?? []) + (c.kriging.maxdist.map { ["--maxdist", "\($0)"] } ?? [])
-            + (c.kriging.block.map { ["--block", "\($0)"] } ?? []))
-        kriging.mergeDuplicates = false
+        let sourceCRS: SpatialReference
+        do { sourceCRS = try SpatialReference(c.samplesCrs) } catch {
+            throw CommandFailure(message: "samples_crs '\(c.samplesCrs)' is not a CRS GDAL knows")
+        }
 
         var report = RunReport(title: "Regolith run: \(URL(fileURLWithPath: scene).lastPathComponent)",
                                software: "regolith \(Regolith.version), GDAL \(GDAL.version)",
@@ -64,7 +64,8 @@ struct PipelineRun {
         }
         // 2. Sample set.
         let sampleSetPath = file("sampleset.csv")
-        let sampleStep = try timed("samples") { try SampleSetStep.run(scene: reflectance, samples: samples, out: sampleSetPath, kriging: kriging) }
+        let sampleStep = try timed("samples") { try SampleSetStep.run(scene: reflectance, samples: samples, out: sampleSetPath, settings: c.kriging,
+                                                                                 column: c.column, sourceCRS: sourceCRS) }
         report.sampleSummary = sampleStep.summary
         report.variogram = "kriged targets: \(sampleStep.result.fit.model.summary)"
         report.droppedSamples = sampleStep.dropped.map { "\($0.id) (line \($0.line)): \($0.reason)" }
@@ -77,7 +78,7 @@ struct PipelineRun {
         }
         let training = TrainingStep(arch: arch, patchSize: 5, scene: reflectance, iterations: c.model.iterations,
                                     learningRate: c.model.learningRate, seed: c.model.seed, trainFraction: c.validation.trainFraction,
-                                    folds: c.validation.folds, blockSize: c.validation.blockSize, kriging: kriging.settings)
+                                    folds: c.validation.folds, blockSize: c.validation.blockSize, kriging: c.kriging)
         let trained = try timed("train (CNN, MLR, PLSR; random and spatial validation)") { try training.run(set: set, source: sampleSetPath, quiet: true) }
         let modelFolder = file("model")
         try training.save(trained, to: modelFolder)
@@ -104,9 +105,9 @@ struct PipelineRun {
         let geochem = file("geochem.tif")
         try timed("krige geochemical map") {
             let raster = try Raster.open(reflectance)
-            let table = try GeochemicalSamples(path: samples, valueColumn: c.column, sourceCRS: try kriging.sourceCRS(), targetCRS: raster.spatialReference)
+            let table = try GeochemicalSamples(path: samples, valueColumn: c.column, sourceCRS: sourceCRS, targetCRS: raster.spatialReference)
             let points = try table.spatialSamples(mergeDuplicates: true)
-            let (ordinaryKriging, fit, _) = try kriging.settings.kriging(points)
+            let (ordinaryKriging, fit, _) = try c.kriging.kriging(points)
             report.variogram += "\ngeochemical map: \(fit.model.summary)"
             let krigingKernel = KrigingKernel(kriging: ordinaryKriging, geoTransform: raster.geoTransform!, withVariance: false, valueName: c.column)
             _ = try TilePipeline.run(krigingKernel, input: reflectance, output: geochem, options: engine.engineOptions)
@@ -157,7 +158,7 @@ struct PipelineRun {
         report.outputs = ["reflectance": "reflectance.tif", "sample set": "sampleset.csv", "model": "model/model.json",
                           "content map": "content.tif", "geochemical map": "geochem.tif", "anomaly areas": "anomalies.gpkg",
                           "anomaly ranks": "anomaly-ranks.tif", "report data": "report.json"]
-        try AtomicTextFile.write(try JSONText.encode(report), to: file("report.json"))
+        try AtomicTextFile.writeJSON(report, to: file("report.json"))
         try AtomicTextFile.write(report.html, to: file("report.html"))
         print(summary(report, folder: out))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inversion
 import TileEngine
 
 /// `regolith plan`: how a batch of scenes splits into work units and Slurm array tasks.
@@ -67,9 +68,7 @@ struct PlanCommand: ParsableCommand {
                             tasks: (0..<tasks).map { Report.Task(task: $0, units: plan.units(for: $0).count, pixels: plan.pixels(for: $0)) },
                             memoryRequestMiB: memoryRequest, sbatch: sbatchLine(budget: budget, memoryRequest: memoryRequest))
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try JSONText.encode(report), terminator: "")
         } else {
             printText(report)
         }

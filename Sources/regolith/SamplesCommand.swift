@@ -37,7 +37,8 @@ struct SamplesCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let result = try SampleSetStep.run(scene: scene, samples: samples, out: out, kriging: kriging)
+        let result = try SampleSetStep.run(scene: scene, samples: samples, out: out, settings: kriging.settings,
+                                           column: kriging.column, sourceCRS: try kriging.sourceCRS())
         print(result.summary)
         if !global.quiet {
             for d in result.dropped { FileHandle.standardError.write(Data("regolith: dropped sample \(d.id) (line \(d.line)): \(d.reason)\n".utf8)) }
@@ -47,13 +48,14 @@ struct SamplesCommand: ParsableCommand {
 
 /// The sample-set step, shared by `samples` and `run`.
 enum SampleSetStep {
-    static func run(scene: String, samples: String, out: String, kriging: KrigingOptions) throws -> (result: SampleSetBuilder.Result, summary: String, dropped: [SampleSetBuilder.Dropped]) {
+    static func run(scene: String, samples: String, out: String, settings: KrigingSettings, column: String,
+                    sourceCRS: SpatialReference) throws -> (result: SampleSetBuilder.Result, summary: String, dropped: [SampleSetBuilder.Dropped]) {
         let raster = try Raster.open(scene)
-        let table = try GeochemicalSamples(path: samples, valueColumn: kriging.column, sourceCRS: try kriging.sourceCRS(),
+        let table = try GeochemicalSamples(path: samples, valueColumn: column, sourceCRS: sourceCRS,
                                            targetCRS: raster.spatialReference)
         let result: SampleSetBuilder.Result
         do {
-            result = try SampleSetBuilder(settings: kriging.settings).build(scene: scene, samples: table)
+            result = try SampleSetBuilder(settings: settings).build(scene: scene, samples: table)
         } catch let error as GeostatisticsError {
             throw CommandFailure(message: "\(samples): \(error)")
         }

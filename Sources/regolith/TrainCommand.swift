@@ -111,8 +111,7 @@ struct TrainingStep {
             spatialBlocks: SpatialBlockValidation(blockSize: block, folds: folds, seed: seed, kriging: kriging))
         let log: (String) -> Void = { message in if !quiet { FileHandle.standardError.write(Data("regolith: \(message)\n".utf8)) } }
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
-        let trainingRows = RandomSplitValidation(trainFraction: trainFraction, seed: seed).split(count: set.count).train
-        let domain = try ApplicabilityDomain(features: trainingRows.map { set.rows[$0].bands })
+        let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
         return Result(comparison: result, blockSize: block, domain: domain)
     }
 
@@ -122,7 +121,7 @@ struct TrainingStep {
         } catch {
             throw CommandFailure(message: "\(folder): cannot save the model (\(error))")
         }
-        try AtomicTextFile.write(try JSONText.encode(result.comparison.validations), to: (folder as NSString).appendingPathComponent("validation.json"))
+        try AtomicTextFile.writeJSON(result.comparison.validations, to: (folder as NSString).appendingPathComponent("validation.json"))
         try result.domain.save(to: folder)
     }
 

@@ -15,6 +15,8 @@ public struct ContentMapKernel: TileKernel {
     public let sceneWidth: Int
     /// Pixels outside it get nodata (nil: predict everywhere).
     public let domain: ApplicabilityDomain?
+    /// The domain in the kernel's Float arithmetic, converted once rather than per tile.
+    private let domainMean: [Float], domainWhitening: [Float], domainLimit: Float
     public let outputNodata: Float = -9999
 
     public init(model: Model, modelSignature: String, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1,
@@ -32,6 +34,9 @@ public struct ContentMapKernel: TileKernel {
             throw InversionError("the applicability domain has \(domain.mean.count) bands, the model \(model.bands.count)")
         }
         self.domain = domain
+        domainMean = domain?.mean.map(Float.init) ?? []
+        domainWhitening = domain?.whitening.map(Float.init) ?? []
+        domainLimit = Float((domain?.threshold ?? 0) * (domain?.threshold ?? 0))
     }
 
     public var signature: String { "invert model=\(modelSignature) mc=\(monteCarloPasses) seed=\(seed) domain=\(domain.map { String($0.threshold) } ?? "none")" }
@@ -71,14 +76,13 @@ public struct ContentMapKernel: TileKernel {
             engine.predictWindows(bandSequential: values, windowWidth: input.window.width, windowHeight: input.window.height,
                                   into: output.baseAddress!, workspace: workspace!)
         }
-        if let domain { maskOutside(domain, input, output) }
+        if domain != nil { maskOutsideDomain(input, output) }
     }
 
     /// Sets nodata (every output band) where a core pixel's bands leave the applicability domain.
-    private func maskOutside(_ domain: ApplicabilityDomain, _ input: TileInput, _ output: UnsafeMutableBufferPointer<Float>) {
+    private func maskOutsideDomain(_ input: TileInput, _ output: UnsafeMutableBufferPointer<Float>) {
         let p = input.bandCount, width = input.core.width, plane = input.window.pixelCount
-        let mean = domain.mean.map(Float.init), whitening = domain.whitening.map(Float.init)
-        let limit = Float(domain.threshold * domain.threshold)
+        let mean = domainMean, whitening = domainWhitening, limit = domainLimit
         let samples = input.samples.baseAddress!
         for row in 0..<input.core.height {
             let base = input.index(column: 0, row: row)

@@ -23,16 +23,15 @@ public struct MapComparison: Sendable, Codable, Equatable {
     public let highRecall: Double
 
     /// Pixels the `mask` excludes (vegetation, water: where the map's model does not apply) are left
-    /// out of every figure except the percentile thresholds.
+    /// out of every figure, the percentile thresholds included.
     public static func compare(map: String, reference: String, highPercentile: Double = 90,
-                               mask: AnomalyDelineation.Masks = .init(),
-                               threads: Int = StatisticsPass.defaultThreadCount) throws -> MapComparison {
+                               mask: AnomalyDelineation.Masks = .init()) throws -> MapComparison {
         let a = try Raster.open(map), b = try Raster.open(reference)
         try SameGrid.check(a, b)
         let maskScene = try mask.isActive ? mask.scene.map { try Raster.open($0) } : nil
         if let maskScene { try SameGrid.check(a, maskScene) }
-        guard let mapThreshold = try StatisticsPass.histograms(paths: [map], bands: [1], threads: threads)[0].histogram.percentile(highPercentile),
-              let referenceThreshold = try StatisticsPass.histograms(paths: [reference], bands: [1], threads: threads)[0].histogram.percentile(highPercentile) else {
+        guard let mapThreshold = try AnomalyDelineation.percentile(highPercentile, of: map, masks: mask),
+              let referenceThreshold = try AnomalyDelineation.percentile(highPercentile, of: reference, masks: mask) else {
             throw InversionError("\(map): no valid pixels to compare")
         }
         let nodataA = a.bands[0].nodata.map(Float.init), nodataB = b.bands[0].nodata.map(Float.init)

@@ -82,10 +82,7 @@ public struct ApplicabilityDomain: Codable, Sendable, Equatable {
     }
 
     public func save(to folder: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicTextFile.write(String(decoding: try encoder.encode(self), as: UTF8.self) + "\n",
-                                 to: (folder as NSString).appendingPathComponent(Self.fileName))
+        try AtomicTextFile.writeJSON(self, to: (folder as NSString).appendingPathComponent(Self.fileName))
     }
 
     /// The domain saved beside a model, or nil when the folder has none.

@@ -20,6 +20,8 @@ public struct ModelComparison: Sendable {
     public struct Result: Sendable {
         public let validations: [ValidationResult]
         public let model: CNNRegression.Fitted
+        /// The samples `model` was trained on (the random split's training part).
+        public let trainingRows: [Int]
         /// What each method learnt on the random split's training part.
         public let summaries: [String: String]
     }
@@ -58,6 +60,7 @@ public struct ModelComparison: Sendable {
         for method in [LinearRegression() as any RegressionMethod, PartialLeastSquares(seed: randomSplit.seed)] {
             validations.append(try spatialBlocks.run(method, on: baselineSet))
         }
-        return Result(validations: validations, model: model, summaries: summaries)
+        return Result(validations: validations, model: model, trainingRows: randomSplit.split(count: set.count).train,
+                      summaries: summaries)
     }
 }

@@ -94,18 +94,3 @@ public struct SampleSet: Sendable, Equatable {
         }
     }
 }
-
-/// Writes text files through a temporary name and a rename, so a failed run leaves no partial file.
-public enum AtomicTextFile {
-    public static func write(_ text: String, to path: String) throws {
-        let temporary = path + ".partial"
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw InversionError("\(path): cannot write (\(error.localizedDescription))")
-        }
-    }
-}
