@@ -70,17 +70,23 @@ public struct CrossValidation: Sendable, Equatable {
     static func kFold(samples: SpatialSamples, model: VariogramModel, neighbourhood: KrigingNeighbourhood,
                       folds: [Int]) throws -> CrossValidation {
         guard samples.count >= 2 else { throw GeostatisticsError.tooFewSamples(samples.count, needed: 2) }
-        var residuals = [Residual?](repeating: nil, count: samples.count)
-        for foldID in Set(folds).sorted() {
+        // A local neighbourhood's folds gather their covariance tables from one of the full set (with one
+        // fold per sample, recomputing them cost more than all the predictions).
+        let table = neighbourhood != .global && samples.count <= SampleCovarianceTable.maximumSamples
+            ? SampleCovarianceTable(samples: samples, model: model) : nil
+        let foldIDs = Set(folds).sorted()
+        let predictions = try foldIDs.concurrentMap { foldID -> [(Int, Residual?)] in
             let heldOut = Set(samples.indices.filter { folds[$0] == foldID })
-            let kriging = try OrdinaryKriging(samples: samples.removing(heldOut), model: model, neighbourhood: neighbourhood)
+            let kriging = try OrdinaryKriging(samples: samples.removing(heldOut), model: model, neighbourhood: neighbourhood, support: .point,
+                                              covarianceTable: table.map { SampleCovarianceTable($0, keeping: samples.indices.filter { !heldOut.contains($0) }) })
             let workspace = KrigingWorkspace(kriging)
-            for i in heldOut.sorted() {
-                if let p = try workspace.predict(x: samples.x[i], y: samples.y[i], variance: true) {
-                    residuals[i] = Residual(observed: samples.z[i], predicted: p.value, variance: p.variance)
-                }
+            return try heldOut.sorted().map { i in
+                let p = try workspace.predict(x: samples.x[i], y: samples.y[i], variance: true)
+                return (i, p.map { Residual(observed: samples.z[i], predicted: $0.value, variance: $0.variance) })
             }
         }
+        var residuals = [Residual?](repeating: nil, count: samples.count)
+        for (i, residual) in predictions.joined() { residuals[i] = residual }
         return CrossValidation(residuals: residuals)
     }
 }

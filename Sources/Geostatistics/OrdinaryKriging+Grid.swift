@@ -6,28 +6,38 @@ extension OrdinaryKriging {
     /// neighbourhood the prediction is one dot product per pixel, the variance a triangular solve
     /// (n²/2 multiply-adds, run eight pixels at a time).
     /// Pixels without a sample in their neighbourhood get `missingValue`.
+    ///
+    /// When the window is a tile of a larger grid, pass that grid's outer corner as `gridOrigin`: a
+    /// global exponential model interpolates its far field over blocks laid out from there, so the
+    /// tile's values equal the whole grid's bit for bit (and no block is split between tiles whose
+    /// size is a multiple of `ExponentialFarFieldGrid.blockSize`).
     public func predictGrid(_ window: GridWindow, values: UnsafeMutableBufferPointer<Float>,
-                            variances: UnsafeMutableBufferPointer<Float>? = nil, missingValue: Float = .nan) throws {
+                            variances: UnsafeMutableBufferPointer<Float>? = nil, missingValue: Float = .nan,
+                            gridOrigin: (x: Double, y: Double)? = nil) throws {
         try checkBuffers(window, values.count, variances?.count)
-        try predictGrid(window, into: GridOutput(floatValues: values.baseAddress, floatVariances: variances?.baseAddress,
-                                                 missingValue: Double(missingValue)))
+        try predictGrid(window, gridOrigin: gridOrigin,
+                        into: GridOutput(floatValues: values.baseAddress, floatVariances: variances?.baseAddress,
+                                         missingValue: Double(missingValue)))
     }
 
-    /// Double-precision form of `predictGrid(_:values:variances:missingValue:)`.
+    /// Double-precision form of `predictGrid(_:values:variances:missingValue:gridOrigin:)`.
     public func predictGrid(_ window: GridWindow, values: UnsafeMutableBufferPointer<Double>,
-                            variances: UnsafeMutableBufferPointer<Double>? = nil, missingValue: Double = .nan) throws {
+                            variances: UnsafeMutableBufferPointer<Double>? = nil, missingValue: Double = .nan,
+                            gridOrigin: (x: Double, y: Double)? = nil) throws {
         try checkBuffers(window, values.count, variances?.count)
-        try predictGrid(window, into: GridOutput(doubleValues: values.baseAddress, doubleVariances: variances?.baseAddress,
-                                                 missingValue: missingValue))
+        try predictGrid(window, gridOrigin: gridOrigin,
+                        into: GridOutput(doubleValues: values.baseAddress, doubleVariances: variances?.baseAddress,
+                                         missingValue: missingValue))
     }
 
     /// Convenience form returning new arrays.
-    public func predictGrid(_ window: GridWindow, variances wantVariances: Bool = true) throws -> (values: [Double], variances: [Double]?) {
+    public func predictGrid(_ window: GridWindow, variances wantVariances: Bool = true,
+                            gridOrigin: (x: Double, y: Double)? = nil) throws -> (values: [Double], variances: [Double]?) {
         var values = [Double](repeating: 0, count: window.pixelCount)
         var variances = [Double](repeating: 0, count: wantVariances ? window.pixelCount : 0)
         try values.withUnsafeMutableBufferPointer { valueBuffer in
             try variances.withUnsafeMutableBufferPointer { varianceBuffer in
-                try predictGrid(window, values: valueBuffer, variances: wantVariances ? varianceBuffer : nil)
+                try predictGrid(window, values: valueBuffer, variances: wantVariances ? varianceBuffer : nil, gridOrigin: gridOrigin)
             }
         }
         return (values, wantVariances ? variances : nil)
@@ -76,20 +86,32 @@ extension OrdinaryKriging {
         }
     }
 
-    private func predictGrid(_ window: GridWindow, into output: GridOutput) throws {
+    private func predictGrid(_ window: GridWindow, gridOrigin: (x: Double, y: Double)?, into output: GridOutput) throws {
         guard window.pixelCount > 0 else { return }
         // A few bands per core balance uneven neighbourhoods; each band keeps one workspace, so
         // consecutive pixels along its rows can share a factorisation.
         let bands = min(window.height, ProcessInfo.processInfo.activeProcessorCount * 4)
         let failure = FirstFailure()
+        // A global exponential model gets its values block by block, far fields interpolated; the
+        // variances, if wanted, come from the bands below.
+        if let global, model.kind == .exponential {
+            let farField = ExponentialFarFieldGrid(kriging: self, global: global)
+            let lattice = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: gridOrigin)
+            let blocks = lattice.blocks
+            DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
+                farField.predict(blocks[b], lattice) { output.storeValue($1, at: $0) }
+            }
+            guard output.wantsVariance else { return }
+        }
+        let valuesStored = global != nil && (model.kind == .exponential || model.kind == .gaussian)
         // A global Gaussian model gets its values from a matrix product (variances, if wanted, as usual).
         let separable = global.flatMap { model.kind == .gaussian ? SeparableGaussianGrid(kriging: self, global: $0) : nil }
         DispatchQueue.concurrentPerform(iterations: bands) { band in
             let rows = (band * window.height / bands)..<((band + 1) * window.height / bands)
             let workspace = KrigingWorkspace(self)
             do {
-                if let separable {
-                    separable.predictRows(rows, window) { output.storeValue($1, at: $0) }
+                separable?.predictRows(rows, window) { output.storeValue($1, at: $0) }
+                if valuesStored {
                     guard output.wantsVariance else { return }
                     for row in rows {
                         if failure.hasFailed { return }

@@ -31,6 +31,13 @@ public struct OrdinaryKriging: Sendable {
 
     public init(samples: SpatialSamples, model: VariogramModel, neighbourhood: KrigingNeighbourhood = .global,
                 support: KrigingSupport = .point) throws {
+        try self.init(samples: samples, model: model, neighbourhood: neighbourhood, support: support, covarianceTable: nil)
+    }
+
+    /// With `covarianceTable`, the samples' covariance table of a local neighbourhood is taken as given
+    /// (cross-validation folds gather theirs from the full set's).
+    init(samples: SpatialSamples, model: VariogramModel, neighbourhood: KrigingNeighbourhood, support: KrigingSupport,
+         covarianceTable table: SampleCovarianceTable?) throws {
         guard samples.count >= 1 else { throw GeostatisticsError.tooFewSamples(samples.count, needed: 1) }
         if case let .nearest(count, maxDistance) = neighbourhood {
             guard count >= 1 else { throw GeostatisticsError.invalidParameter("nmax must be at least 1, got \(count)") }
@@ -45,7 +52,7 @@ public struct OrdinaryKriging: Sendable {
         supportVariance = supportPoints.selfCovariance(model)
         global = neighbourhood == .global ? try FactorizedSystem(indices: Array(samples.indices), samples: samples, model: model) : nil
         covarianceTable = neighbourhood != .global && samples.count <= SampleCovarianceTable.maximumSamples
-            ? SampleCovarianceTable(samples: samples, model: model) : nil
+            ? table ?? SampleCovarianceTable(samples: samples, model: model) : nil
     }
 
     /// The largest neighbour set a system can have.

@@ -25,5 +25,16 @@ final class SampleCovarianceTable: @unchecked Sendable {
         }
     }
 
+    /// The table of the samples at `indices` of `table` (in that order), gathered rather than recomputed:
+    /// cross-validation folds share the full set's covariances.
+    init(_ table: SampleCovarianceTable, keeping indices: [Int]) {
+        let n = indices.count, full = table.sampleCount
+        sampleCount = n
+        values = .allocate(capacity: max(n * n, 1))
+        for (i, source) in indices.enumerated() {
+            for (j, other) in indices.enumerated() { values[i * n + j] = table.values[source * full + other] }
+        }
+    }
+
     deinit { values.deallocate() }
 }

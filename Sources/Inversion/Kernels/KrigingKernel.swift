@@ -37,6 +37,9 @@ public struct KrigingKernel: TileKernel {
         let n = core.pixelCount
         let values = UnsafeMutableBufferPointer(rebasing: output[0..<n])
         let variances = withVariance ? UnsafeMutableBufferPointer(rebasing: output[n..<(2 * n)]) : nil
-        try kriging.predictGrid(grid, values: values, variances: variances, missingValue: outputNodata)
+        // The scene's corner anchors the far-field blocks, so values do not depend on the tiling.
+        let sceneOrigin = geoTransform.map(column: 0, row: 0)
+        try kriging.predictGrid(grid, values: values, variances: variances, missingValue: outputNodata,
+                                gridOrigin: (sceneOrigin.x, sceneOrigin.y))
     }
 }

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import Geostatistics
+
+/// The far-field interpolation of a global exponential model on a grid against the direct sum.
+@Suite("Exponential far-field grid")
+struct FarFieldTests {
+    /// 60 samples over 1 km², one of them on a pixel centre; 2.5 m pixels, so a 128-pixel block is 320 m
+    /// and the samples far from a block are interpolated.
+    static func scatteredSamples(on window: GridWindow) throws -> SpatialSamples {
+        var generator = SplitMix64(seed: 811)
+        var x: [Double] = [], y: [Double] = [], z: [Double] = []
+        for a in 0..<60 {
+            let (px, py) = a == 0 ? window.centre(column: 150, row: 40)
+                : (Double.random(in: 0..<1000, using: &generator), Double.random(in: 0..<1000, using: &generator))
+            x.append(px)
+            y.append(py)
+            z.append(3 + sin(px / 170) + cos(py / 230) + Double.random(in: -0.3..<0.3, using: &generator))
+        }
+        return try SpatialSamples(x: x, y: y, z: z)
+    }
+
+    static let window = try! GridWindow(originX: 180, originY: 820, pixelWidth: 2.5, pixelHeight: -2.5, width: 300, height: 260)
+
+    /// Every pixel within the proven bound of the per-location fast path (the direct sum over all samples,
+    /// itself tested against the reference solver), every 97th against the reference solver; point and
+    /// block supports, with a nugget so the pixel on sample 0 needs it; values equal with and without variances.
+    @Test(arguments: [KrigingSupport.point, .square(2.5), .block(width: 3, height: 2, discretization: .regular(2))])
+    func interpolatedBlocksStayWithinTheBound(support: KrigingSupport) throws {
+        let window = Self.window
+        let samples = try Self.scatteredSamples(on: window)
+        let model = try VariogramModel(kind: .exponential, partialSill: 0.6, range: 150, nugget: 0.1)
+        let kriging = try OrdinaryKriging(samples: samples, model: model, support: support)
+        let farField = ExponentialFarFieldGrid(kriging: kriging, global: try #require(kriging.global))
+        let plans = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: nil).blocks.map { farField.plan($0) }
+        #expect(plans.count == 9)
+        #expect(plans.contains { $0.degree != nil && $0.isFar.contains(true) }, "some block interpolates its far field")
+
+        let fast = try kriging.predictGrid(window, variances: false)
+        let withVariances = try kriging.predictGrid(window, variances: true)
+        let workspace = KrigingWorkspace(kriging)
+        var worst = 0.0
+        for i in 0..<window.pixelCount {
+            let (px, py) = window.centre(column: i % window.width, row: i / window.width)
+            let direct = try #require(try workspace.predict(x: px, y: py, variance: false))
+            worst = max(worst, abs(fast.values[i] - direct.value))
+            #expect(withVariances.values[i] == fast.values[i], "values do not depend on whether variances are wanted")
+            if i % 97 == 0 {
+                let reference = try #require(try kriging.predictReference(x: px, y: py))
+                FastPathTests.expectClose(KrigingPrediction(value: fast.values[i], variance: withVariances.variances![i]), reference,
+                                          "far field \(support) pixel \(i)")
+            }
+        }
+        // The bound is on the interpolation; the direct sums themselves differ by rounding only.
+        #expect(worst <= farField.tolerance + 1e-13, "largest difference \(worst), bound \(farField.tolerance)")
+        if support == .point {
+            #expect(abs(fast.values[40 * window.width + 150] - samples.z[0]) < 1e-9, "the pixel on sample 0 reproduces it")
+        }
+    }
+
+    /// A tile anchored on the whole grid's origin gets the whole grid's values bit for bit, although its
+    /// edges cut lattice blocks; a window off the lattice is its own grid.
+    @Test func tilesEqualTheWholeGridBitForBit() throws {
+        let whole = Self.window
+        let samples = try Self.scatteredSamples(on: whole)
+        let model = try VariogramModel(kind: .exponential, partialSill: 0.6, range: 150, nugget: 0.1)
+        let kriging = try OrdinaryKriging(samples: samples, model: model)
+        let wholeValues = try kriging.predictGrid(whole, variances: false).values
+        let origin = (x: whole.originX, y: whole.originY)
+        for (column, row, width, height) in [(37, 5, 140, 150), (128, 128, 100, 60), (0, 200, 300, 60)] {
+            let tile = try GridWindow(originX: whole.originX + 2.5 * Double(column), originY: whole.originY - 2.5 * Double(row),
+                                      pixelWidth: 2.5, pixelHeight: -2.5, width: width, height: height)
+            let tileValues = try kriging.predictGrid(tile, variances: false, gridOrigin: origin).values
+            var differing = 0
+            for r in 0..<height {
+                for c in 0..<width where wholeValues[(r + row) * whole.width + c + column].bitPattern != tileValues[r * width + c].bitPattern {
+                    differing += 1
+                }
+            }
+            #expect(differing == 0, "tile at (\(column), \(row)): \(differing) pixels differ from the whole grid")
+        }
+        let offLattice = ExponentialFarFieldGrid.Lattice(window: try GridWindow(originX: whole.originX + 1, originY: whole.originY, pixelWidth: 2.5,
+                                                                                pixelHeight: -2.5, width: 10, height: 10), gridOrigin: origin)
+        #expect(offLattice.columnOffset == 0 && offLattice.originX == whole.originX + 1)
+    }
+
+    /// Blocks are laid out from the grid origin, also for windows left of or above it.
+    @Test func latticeBlocksCoverTheWindowOnce() throws {
+        let window = try GridWindow(originX: -500, originY: 300, pixelWidth: 2, pixelHeight: -2, width: 300, height: 140)
+        let lattice = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: (x: -300, y: 100))
+        #expect(lattice.columnOffset == -100 && lattice.rowOffset == -100)
+        var covered = [Int](repeating: 0, count: window.pixelCount)
+        for block in lattice.blocks {
+            #expect(block.xInterval.1 - block.xInterval.0 == 2 * 127)
+            for r in block.rows {
+                for c in block.columns {
+                    covered[r * window.width + c] += 1
+                    #expect(lattice.x(c) >= block.xInterval.0 && lattice.x(c) <= block.xInterval.1)
+                    #expect(lattice.y(r) >= block.yInterval.0 && lattice.y(r) <= block.yInterval.1)
+                }
+            }
+        }
+        #expect(covered.allSatisfy { $0 == 1 })
+        // Columns −100…199 meet lattice columns of blocks −1, 0 and 1; rows −100…39 those of blocks −1 and 0.
+        #expect(lattice.blocks.count == 6)
+    }
+
+    /// The barycentric Chebyshev interpolant reproduces polynomials of its degree.
+    @Test func chebyshevInterpolationIsExactForPolynomials() throws {
+        let degree = 8
+        let nodes = ExponentialFarFieldGrid.chebyshevPoints((2, 7), degree)
+        #expect(nodes.first == 2 && nodes.last == 7)
+        let polynomial = { (t: Double) in 1 - 2 * t + 0.3 * pow(t, 5) - 0.01 * pow(t, 8) }
+        for t in stride(from: 2.0, through: 7.0, by: 0.37) {
+            let basis = ExponentialFarFieldGrid.lagrangeBasis(at: t, nodes: nodes)
+            let interpolated = zip(basis, nodes).map { $0 * polynomial($1) }.reduce(0, +)
+            #expect(abs(interpolated - polynomial(t)) <= 1e-9 * abs(polynomial(t)))
+        }
+        #expect(ExponentialFarFieldGrid.lagrangeBasis(at: nodes[3], nodes: nodes) == (0...degree).map { $0 == 3 ? 1 : 0 })
+    }
+}
