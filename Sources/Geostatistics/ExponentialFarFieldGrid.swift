@@ -67,6 +67,10 @@ struct ExponentialFarFieldGrid: Sendable {
         let originY: Double
         let columnOffset: Int
         let rowOffset: Int
+        /// Whether the lattice is the whole grid's: then a block's plan must not depend on how much of it
+        /// the window holds (tiles would differ from the whole grid); otherwise a block partly outside a
+        /// small window is planned for the pixels it has.
+        let isAnchored: Bool
 
         /// A window off the grid's pixel lattice (or without a grid) is its own grid.
         init(window: GridWindow, gridOrigin: (x: Double, y: Double)?) {
@@ -76,8 +80,10 @@ struct ExponentialFarFieldGrid: Sendable {
             if let gridOrigin, abs(columns - columns.rounded()) < 1e-6, abs(rows - rows.rounded()) < 1e-6,
                abs(columns) < 1e12, abs(rows) < 1e12 {
                 (originX, originY, columnOffset, rowOffset) = (gridOrigin.x, gridOrigin.y, Int(columns.rounded()), Int(rows.rounded()))
+                isAnchored = true
             } else {
                 (originX, originY, columnOffset, rowOffset) = (window.originX, window.originY, 0, 0)
+                isAnchored = false
             }
         }
 
@@ -118,7 +124,7 @@ struct ExponentialFarFieldGrid: Sendable {
     @discardableResult
     func predict(_ block: Block, _ lattice: Lattice, store: (Int, Double) -> Void) -> BlockPlan {
         let n = sampleX.count
-        let (degree, isFar) = plan(block)
+        let (degree, isFar) = plan(block, pixels: lattice.isAnchored ? Self.blockSize * Self.blockSize : block.columns.count * block.rows.count)
         var nearX: [Double] = [], nearY: [Double] = [], nearWeights: [Double] = []
         var farX: [Double] = [], farY: [Double] = [], farWeights: [Double] = []
         for a in 0..<n {
@@ -148,8 +154,9 @@ struct ExponentialFarFieldGrid: Sendable {
     }
 
     /// The interpolation degree of the block (nil for none) and which samples are far enough to
-    /// interpolate, chosen by a cost model from the block's lattice geometry alone (not from the window).
-    func plan(_ block: Block) -> (degree: Int?, isFar: [Bool]) {
+    /// interpolate, chosen by a cost model from the block's lattice geometry and the number of pixels
+    /// to predict in it.
+    func plan(_ block: Block, pixels pixelCount: Int) -> (degree: Int?, isFar: [Bool]) {
         let n = sampleX.count
         let halfX = (block.xInterval.1 - block.xInterval.0) / 2, halfY = (block.yInterval.1 - block.yInterval.0) / 2
         guard halfX > 0, halfY > 0 else { return (nil, [Bool](repeating: false, count: n)) }
@@ -162,7 +169,7 @@ struct ExponentialFarFieldGrid: Sendable {
             guard clearance > 0 else { continue }
             (rhoX[a], rhoY[a]) = (1 + clearance / halfX, 1 + clearance / halfY)
         }
-        let pixels = Double(Self.blockSize * Self.blockSize), supports = Double(supportWeight.count)
+        let pixels = Double(pixelCount), supports = Double(supportWeight.count)
         let budget = tolerance / Double(n)
         var best: (degree: Int?, cost: Double, isFar: [Bool]) = (nil, pixels * Double(n) * supports, [Bool](repeating: false, count: n))
         for degree in Self.degrees {

@@ -7,10 +7,12 @@ extension OrdinaryKriging {
     /// (n²/2 multiply-adds, run eight pixels at a time).
     /// Pixels without a sample in their neighbourhood get `missingValue`.
     ///
-    /// When the window is a tile of a larger grid, pass that grid's outer corner as `gridOrigin`: a
-    /// global exponential model interpolates its far field over blocks laid out from there, so the
-    /// tile's values equal the whole grid's bit for bit (and no block is split between tiles whose
-    /// size is a multiple of `ExponentialFarFieldGrid.blockSize`).
+    /// When the window is a tile of a larger grid, pass that grid's outer corner as `gridOrigin` for
+    /// every tile (and for the whole grid): a global exponential model interpolates its far field over
+    /// blocks laid out and planned from there, so the tile's values equal the whole grid's bit for bit
+    /// (and no block is split between tiles whose size is a multiple of
+    /// `ExponentialFarFieldGrid.blockSize`). Without it the window is its own grid, and blocks that
+    /// the window holds only partly are planned for the pixels they have.
     public func predictGrid(_ window: GridWindow, values: UnsafeMutableBufferPointer<Float>,
                             variances: UnsafeMutableBufferPointer<Float>? = nil, missingValue: Float = .nan,
                             gridOrigin: (x: Double, y: Double)? = nil) throws {

@@ -32,9 +32,13 @@ struct FarFieldTests {
         let model = try VariogramModel(kind: .exponential, partialSill: 0.6, range: 150, nugget: 0.1)
         let kriging = try OrdinaryKriging(samples: samples, model: model, support: support)
         let farField = ExponentialFarFieldGrid(kriging: kriging, global: try #require(kriging.global))
-        let plans = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: nil).blocks.map { farField.plan($0) }
+        let plans = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: nil).blocks.map {
+            farField.plan($0, pixels: $0.columns.count * $0.rows.count)
+        }
         #expect(plans.count == 9)
         #expect(plans.contains { $0.degree != nil && $0.isFar.contains(true) }, "some block interpolates its far field")
+        let firstBlock = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: nil).blocks[0]
+        #expect(farField.plan(firstBlock, pixels: 100).degree == nil, "a few pixels are summed directly")
 
         let fast = try kriging.predictGrid(window, variances: false)
         let withVariances = try kriging.predictGrid(window, variances: true)
@@ -65,8 +69,8 @@ struct FarFieldTests {
         let samples = try Self.scatteredSamples(on: whole)
         let model = try VariogramModel(kind: .exponential, partialSill: 0.6, range: 150, nugget: 0.1)
         let kriging = try OrdinaryKriging(samples: samples, model: model)
-        let wholeValues = try kriging.predictGrid(whole, variances: false).values
         let origin = (x: whole.originX, y: whole.originY)
+        let wholeValues = try kriging.predictGrid(whole, variances: false, gridOrigin: origin).values
         for (column, row, width, height) in [(37, 5, 140, 150), (128, 128, 100, 60), (0, 200, 300, 60)] {
             let tile = try GridWindow(originX: whole.originX + 2.5 * Double(column), originY: whole.originY - 2.5 * Double(row),
                                       pixelWidth: 2.5, pixelHeight: -2.5, width: width, height: height)
