@@ -19,12 +19,12 @@ pixels=$(gdalinfo "$scene" | awk '/^Size is/ { gsub(",", ""); print $3 * $4 }')
 
 declare -A arguments=(
   [global]="" [nmax32]="--nmax 32" [global+variance]="--variance $out/v.tif" [nmax32+variance]="--nmax 32 --variance $out/v.tif"
-  [nmax32-block4]="--nmax 32 --block 4"
+  [nmax32-block4]="--nmax 32 --block 4" [global-block4]="--block 4"
 )
 cases=${CASES:-}
 if [[ -z $cases ]]; then
   for model in sph exp gau; do
-    for setup in global nmax32 nmax32+variance global+variance nmax32-block4; do cases+=" $model-$setup"; done
+    for setup in global nmax32 nmax32+variance global+variance global-block4 nmax32-block4; do cases+=" $model-$setup"; done
   done
 fi
 

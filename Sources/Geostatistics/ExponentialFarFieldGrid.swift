@@ -1,19 +1,27 @@
 import Foundation
 
 /// Global-neighbourhood predictions of an exponential model on a grid: per block of pixels, the samples
-/// near the block are summed at every pixel, the far ones are summed only at Chebyshev points of the
-/// block and interpolated — with a proven bound on the interpolation error.
+/// far from the block are summed only at Chebyshev points of the block and interpolated — with a proven
+/// bound on the interpolation error — and the near ones go down to the block's quarters, which do the
+/// same with them, down to 32-pixel squares where what is still near is summed at every pixel.
 ///
-/// The residual sum Σₐ wₐ·ps·exp(−|p − xₐ|/r) of a sample at distance D from a block (half-sides hx, hy,
-/// support offsets within `supportReach`) is analytic in x, for real y in the block, inside the Bernstein
-/// ellipse E_ρ of the block's x-interval with ρ = 1 + D′/hx, D′ = 0.99·(D − supportReach): every point of
-/// that ellipse lies within hx·(ρ − 1) < D − supportReach of the block (real and imaginary offsets
-/// together), so q = (x − xₐ)² + (y − yₐ)² keeps Re q > 0, √q stays on its principal branch with
-/// Re √q ≥ 0, and |wₐ·ps·exp(−√q/r)| ≤ |wₐ|·ps. Interpolation in n + 1 Chebyshev points then errs by at
-/// most Eₓ = 4|wₐ|ps·ρ⁻ⁿ/(ρ − 1) (Trefethen, *Approximation Theory and Approximation Practice*,
-/// Thm 8.2); the tensor product of the two axes by Eₓ + Λₙ·E_y, with the Lebesgue constant
+/// The far samples' sum is interpolated as a point-support function over the square's rectangle
+/// widened by the support's extent on each axis; a block support's value is then the support-weighted
+/// mean of that interpolant over the block's points, which on a tensor-product support is the same
+/// interpolation with each axis's basis averaged over the support's offsets (so nodes cost one
+/// covariance per sample, not one per support point, and the error bound below holds unchanged, the
+/// support weights being positive and summing to 1).
+///
+/// The term wₐ·ps·exp(−|p − xₐ|/r) of a sample at distance D from that rectangle (half-sides hx, hy) is
+/// analytic in x, for real y in it, inside the Bernstein ellipse E_ρ of the x-interval with
+/// ρ = 1 + 0.99·D/hx: every point of that ellipse lies within hx·(ρ − 1) < D of the rectangle (real and
+/// imaginary offsets together), so q = (x − xₐ)² + (y − yₐ)² keeps Re q > 0, √q stays on its principal
+/// branch with Re √q ≥ 0, and |wₐ·ps·exp(−√q/r)| ≤ |wₐ|·ps. Interpolation in n + 1 Chebyshev points then
+/// errs by at most Eₓ = 4|wₐ|ps·ρ⁻ⁿ/(ρ − 1) (Trefethen, *Approximation Theory and Approximation
+/// Practice*, Thm 8.2); the tensor product of the two axes by Eₓ + Λₙ·E_y, with the Lebesgue constant
 /// Λₙ ≤ 2/π·log(n + 1) + 1. A sample is interpolated only when that bound is below
-/// `tolerance` / (sample count), so the whole far field errs by less than `tolerance`.
+/// `tolerance` / (sample count); each sample is interpolated in at most one square over a pixel, so
+/// the pixel errs by less than `tolerance` in all.
 ///
 /// Blocks lie on a lattice of `blockSize`-pixel squares anchored at the whole grid's origin, and every
 /// coordinate is computed from that lattice, so a tile of a grid gets the same values as the whole grid.
@@ -26,8 +34,12 @@ struct ExponentialFarFieldGrid: Sendable {
     let supportX: [Double]
     let supportY: [Double]
     let supportWeight: [Double]
-    /// The largest distance of a support point from the prediction location.
-    let supportReach: Double
+    /// The support as a tensor product of per-axis offsets and weights.
+    let axisX: [(offset: Double, weight: Double)]
+    let axisY: [(offset: Double, weight: Double)]
+    /// How far the support reaches from the prediction location along each axis.
+    let reachX: Double
+    let reachY: Double
     /// Absolute bound on the whole interpolation error of a pixel: 1e-11 of the largest sample value
     /// (at least 1e-11), two orders below the 1e-9 agreement the fast paths keep with the reference.
     let tolerance: Double
@@ -45,19 +57,28 @@ struct ExponentialFarFieldGrid: Sendable {
         mean = global.mean
         kernel = CovarianceKernel(model: kriging.model, includeNugget: kriging.supportPoints.isPoint)
         (supportX, supportY, supportWeight) = (kriging.supportPoints.dx, kriging.supportPoints.dy, kriging.supportPoints.weight)
-        supportReach = zip(supportX, supportY).map { ($0 * $0 + $1 * $1).squareRoot() }.max() ?? 0
+        (axisX, axisY) = (kriging.supportPoints.axisX, kriging.supportPoints.axisY)
+        reachX = axisX.map { abs($0.offset) }.max() ?? 0
+        reachY = axisY.map { abs($0.offset) }.max() ?? 0
         tolerance = 1e-11 * max(1, kriging.samples.z.map(abs).max() ?? 1)
     }
 
-    /// One lattice block as it meets a window: its interpolation intervals and the window's pixels in it.
+    /// A square of the lattice as it meets a window: a block, or a quarter of one at the next level.
     struct Block {
-        /// Window columns and rows inside the block.
+        /// Window column and row of the square's first lattice pixel (negative when it starts before
+        /// the window) and its side in pixels.
+        let firstColumn: Int
+        let firstRow: Int
+        let size: Int
+        /// Window columns and rows inside the square.
         let columns: Range<Int>
         let rows: Range<Int>
-        /// Pixel-centre coordinates of the block's first and last lattice column (row), so the interval
-        /// is the same whichever window the block is seen from.
+        /// Pixel-centre coordinates of the square's first and last lattice column (row), so the interval
+        /// is the same whichever window the square is seen from.
         let xInterval: (Double, Double)
         let yInterval: (Double, Double)
+
+        var isEmpty: Bool { columns.isEmpty || rows.isEmpty }
     }
 
     /// Where the window lies on the lattice of the grid whose outer corner is `gridOrigin`.
@@ -95,160 +116,224 @@ struct ExponentialFarFieldGrid: Sendable {
         var blocks: [Block] {
             let size = ExponentialFarFieldGrid.blockSize
             func floorDivide(_ a: Int) -> Int { a >= 0 ? a / size : -((-a + size - 1) / size) }
+            guard window.width > 0, window.height > 0 else { return [] }
             var result: [Block] = []
-            guard window.width > 0, window.height > 0 else { return result }
             for blockRow in floorDivide(rowOffset)...floorDivide(rowOffset + window.height - 1) {
-                let firstRow = blockRow * size - rowOffset
                 for blockColumn in floorDivide(columnOffset)...floorDivide(columnOffset + window.width - 1) {
-                    let firstColumn = blockColumn * size - columnOffset
-                    result.append(Block(columns: max(firstColumn, 0)..<min(firstColumn + size, window.width),
-                                        rows: max(firstRow, 0)..<min(firstRow + size, window.height),
-                                        xInterval: Self.ordered(x(firstColumn), x(firstColumn + size - 1)),
-                                        yInterval: Self.ordered(y(firstRow), y(firstRow + size - 1))))
+                    result.append(square(firstColumn: blockColumn * size - columnOffset, firstRow: blockRow * size - rowOffset, size: size))
                 }
             }
             return result
         }
 
+        /// The four quarters of `block` that meet the window.
+        func quarters(of block: Block) -> [Block] {
+            let half = block.size / 2
+            return [(0, 0), (half, 0), (0, half), (half, half)]
+                .map { square(firstColumn: block.firstColumn + $0.0, firstRow: block.firstRow + $0.1, size: half) }
+                .filter { !$0.isEmpty }
+        }
+
+        private func square(firstColumn: Int, firstRow: Int, size: Int) -> Block {
+            Block(firstColumn: firstColumn, firstRow: firstRow, size: size,
+                  columns: max(firstColumn, 0)..<max(min(firstColumn + size, window.width), max(firstColumn, 0)),
+                  rows: max(firstRow, 0)..<max(min(firstRow + size, window.height), max(firstRow, 0)),
+                  xInterval: Self.ordered(x(firstColumn), x(firstColumn + size - 1)),
+                  yInterval: Self.ordered(y(firstRow), y(firstRow + size - 1)))
+        }
+
         private static func ordered(_ a: Double, _ b: Double) -> (Double, Double) { (min(a, b), max(a, b)) }
     }
 
-    /// What `predict` did with a block: the interpolation degree (nil: every sample summed directly) and
-    /// how many samples it summed directly at each pixel.
+    /// What `predict` did with a block: per level (the block, its quarters, theirs …), how many sample
+    /// terms were interpolated, summed over the squares of that level; and how many were summed directly.
     struct BlockPlan: Equatable {
-        let degree: Int?
-        let nearCount: Int
+        var interpolated: [Int] = []
+        var direct = 0
+    }
+
+    /// Squares are split into quarters down to this side, while near samples remain.
+    static let smallestSquare = 32
+
+    /// The block's pixel rows while they are summed, and the pixel coordinates they need.
+    private final class Accumulator {
+        let lattice: Lattice
+        let block: Block
+        /// Row-major sums of the block's window pixels, rows `stride` apart; the stride leaves room for a
+        /// square's last SIMD group to run past its columns.
+        var sums: [Double]
+        let stride: Int
+        /// x of each window column of the block, plus the same room.
+        let xs: [Double]
+
+        init(_ lattice: Lattice, _ block: Block) {
+            (self.lattice, self.block) = (lattice, block)
+            stride = (block.columns.count + 7) / 8 * 8 + 8
+            sums = [Double](repeating: 0, count: stride * block.rows.count)
+            xs = (0..<stride).map { lattice.x(block.columns.lowerBound + $0) }
+        }
     }
 
     /// Predicts the window's pixels in `block`, calling `store(pixel index, value)` once per pixel.
     @discardableResult
     func predict(_ block: Block, _ lattice: Lattice, store: (Int, Double) -> Void) -> BlockPlan {
-        let n = sampleX.count
-        let (degree, isFar) = plan(block, pixels: lattice.isAnchored ? Self.blockSize * Self.blockSize : block.columns.count * block.rows.count)
-        var nearX: [Double] = [], nearY: [Double] = [], nearWeights: [Double] = []
-        var farX: [Double] = [], farY: [Double] = [], farWeights: [Double] = []
-        for a in 0..<n {
-            if isFar[a] {
-                farX.append(sampleX[a])
-                farY.append(sampleY[a])
-                farWeights.append(residualWeights[a])
-            } else {
-                nearX.append(sampleX[a])
-                nearY.append(sampleY[a])
-                nearWeights.append(residualWeights[a])
-            }
+        guard !block.isEmpty else { return BlockPlan() }
+        let accumulator = Accumulator(lattice, block)
+        var report = BlockPlan()
+        accumulate(block, samples: Array(sampleX.indices), level: 0, accumulator, &report)
+        for (r, row) in block.rows.enumerated() {
+            let offset = row * lattice.window.width + block.columns.lowerBound
+            for c in 0..<block.columns.count { store(offset + c, mean + accumulator.sums[r * accumulator.stride + c]) }
         }
-        let width = block.columns.count
-        let padded = (width + 7) / 8 * 8
-        let xs = (0..<padded).map { lattice.x(block.columns.lowerBound + $0) }
-        var row = [Double](repeating: 0, count: padded)
-        let far = degree.map { FarField(self, degree: $0, block: block, x: farX, y: farY, weights: farWeights, pixelX: Array(xs[0..<width])) }
-        for windowRow in block.rows {
-            let y = lattice.y(windowRow)
-            if let far { far.interpolateRow(y: y, into: &row) } else { row.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
-            addDirect(x: xs, y: y, samplesX: nearX, samplesY: nearY, weights: nearWeights, into: &row)
-            let offset = windowRow * lattice.window.width + block.columns.lowerBound
-            for c in 0..<width { store(offset + c, mean + row[c]) }
-        }
-        return BlockPlan(degree: degree, nearCount: nearX.count)
+        return report
     }
 
-    /// The interpolation degree of the block (nil for none) and which samples are far enough to
-    /// interpolate, chosen by a cost model from the block's lattice geometry and the number of pixels
+    /// Adds the terms of `samples` over `square`: the far ones interpolated, the near ones from the
+    /// square's quarters or, at the smallest squares, directly.
+    private func accumulate(_ square: Block, samples: [Int], level: Int, _ accumulator: Accumulator, _ report: inout BlockPlan) {
+        let pixels = accumulator.lattice.isAnchored ? square.size * square.size : square.columns.count * square.rows.count
+        let (degree, isFar) = plan(square, samples: samples, pixels: pixels)
+        if report.interpolated.count <= level { report.interpolated.append(0) }
+        var near: [Int] = [], far: [Int] = []
+        for (k, a) in samples.enumerated() {
+            if isFar[k] { far.append(a) } else { near.append(a) }
+        }
+        if let degree, !far.isEmpty {
+            report.interpolated[level] += far.count
+            let field = FarField(self, degree: degree, square: square, samples: far,
+                                 pixelX: square.columns.map { accumulator.lattice.x($0) })
+            let start = square.columns.lowerBound - accumulator.block.columns.lowerBound
+            for row in square.rows {
+                let r = row - accumulator.block.rows.lowerBound
+                accumulator.sums.withUnsafeMutableBufferPointer {
+                    field.addRow(y: accumulator.lattice.y(row), into: $0.baseAddress! + r * accumulator.stride + start)
+                }
+            }
+        }
+        guard !near.isEmpty else { return }
+        if square.size > Self.smallestSquare {
+            for quarter in accumulator.lattice.quarters(of: square) {
+                accumulate(quarter, samples: near, level: level + 1, accumulator, &report)
+            }
+            return
+        }
+        report.direct += near.count
+        addDirect(square, samples: near, accumulator)
+    }
+
+    /// The interpolation degree of the square (nil for none) and which of `samples` are far enough to
+    /// interpolate, chosen by a cost model from the square's lattice geometry and the number of pixels
     /// to predict in it.
-    func plan(_ block: Block, pixels pixelCount: Int) -> (degree: Int?, isFar: [Bool]) {
-        let n = sampleX.count
-        let halfX = (block.xInterval.1 - block.xInterval.0) / 2, halfY = (block.yInterval.1 - block.yInterval.0) / 2
+    func plan(_ square: Block, samples: [Int], pixels pixelCount: Int) -> (degree: Int?, isFar: [Bool]) {
+        let n = samples.count
+        let (xInterval, yInterval) = interpolationIntervals(square)
+        let halfX = (xInterval.1 - xInterval.0) / 2, halfY = (yInterval.1 - yInterval.0) / 2
         guard halfX > 0, halfY > 0 else { return (nil, [Bool](repeating: false, count: n)) }
         // ρ per sample and axis (0 where the sample is too close to interpolate at all).
         var rhoX = [Double](repeating: 0, count: n), rhoY = [Double](repeating: 0, count: n)
-        for a in 0..<n {
-            let dx = max(block.xInterval.0 - sampleX[a], 0, sampleX[a] - block.xInterval.1)
-            let dy = max(block.yInterval.0 - sampleY[a], 0, sampleY[a] - block.yInterval.1)
-            let clearance = 0.99 * ((dx * dx + dy * dy).squareRoot() - supportReach)
+        for (k, a) in samples.enumerated() {
+            let dx = max(xInterval.0 - sampleX[a], 0, sampleX[a] - xInterval.1)
+            let dy = max(yInterval.0 - sampleY[a], 0, sampleY[a] - yInterval.1)
+            let clearance = 0.99 * (dx * dx + dy * dy).squareRoot()
             guard clearance > 0 else { continue }
-            (rhoX[a], rhoY[a]) = (1 + clearance / halfX, 1 + clearance / halfY)
+            (rhoX[k], rhoY[k]) = (1 + clearance / halfX, 1 + clearance / halfY)
         }
         let pixels = Double(pixelCount), supports = Double(supportWeight.count)
-        let budget = tolerance / Double(n)
+        // Each sample term is interpolated at most once (in one square of one level), so a per-term
+        // budget of tolerance / (all samples) bounds the whole error of a pixel.
+        let budget = tolerance / Double(sampleX.count)
         var best: (degree: Int?, cost: Double, isFar: [Bool]) = (nil, pixels * Double(n) * supports, [Bool](repeating: false, count: n))
         for degree in Self.degrees {
             let lebesgue = 2 / Double.pi * log(Double(degree + 1)) + 1
             var isFar = [Bool](repeating: false, count: n)
             var farCount = 0
-            for a in 0..<n where rhoX[a] > 1 {
-                let ex = 4 * pow(rhoX[a], -Double(degree)) / (rhoX[a] - 1), ey = 4 * pow(rhoY[a], -Double(degree)) / (rhoY[a] - 1)
+            for (k, a) in samples.enumerated() where rhoX[k] > 1 {
+                let ex = 4 * pow(rhoX[k], -Double(degree)) / (rhoX[k] - 1), ey = 4 * pow(rhoY[k], -Double(degree)) / (rhoY[k] - 1)
                 let bound = abs(residualWeights[a]) * kernel.partialSill * min(ex + lebesgue * ey, ey + lebesgue * ex)
                 if bound <= budget {
-                    isFar[a] = true
+                    isFar[k] = true
                     farCount += 1
                 }
             }
             let nodes = Double((degree + 1) * (degree + 1))
-            // A direct term costs a square root and an exponential; an interpolated pixel a few
-            // multiply-adds per node (counted as 1/20 of a term each).
-            let cost = supports * (nodes * Double(farCount) + pixels * Double(n - farCount)) + pixels * Double(degree + 1) / 20
+            // A direct term costs a square root and an exponential (per support point); an interpolated
+            // pixel a few multiply-adds per node (counted as 1/20 of a term each).
+            let cost = nodes * Double(farCount) + supports * pixels * Double(n - farCount) + pixels * Double(degree + 1) / 20
             if cost < best.cost { best = (degree, cost, isFar) }
         }
         return (best.degree, best.isFar)
     }
 
-    /// row[c] += Σₐ wₐ·Σₖ sₖ·C(|(x[c] + dxₖ, y + dyₖ) − xₐ|) for all c of the padded row, eight pixels per step.
-    private func addDirect(x: [Double], y: Double, samplesX: [Double], samplesY: [Double], weights: [Double], into row: inout [Double]) {
-        guard !samplesX.isEmpty else { return }
+    /// The square's pixel-centre intervals widened by the support's reach: where the far field's
+    /// point-support interpolant is evaluated.
+    func interpolationIntervals(_ square: Block) -> (x: (Double, Double), y: (Double, Double)) {
+        ((square.xInterval.0 - reachX, square.xInterval.1 + reachX), (square.yInterval.0 - reachY, square.yInterval.1 + reachY))
+    }
+
+    /// Adds wₐ·Σₖ sₖ·C(|(x + dxₖ, y + dyₖ) − xₐ|) of `samples` at every window pixel of `square`, eight
+    /// pixels per step (the last step's lanes beyond the square are computed and dropped).
+    private func addDirect(_ square: Block, samples: [Int], _ accumulator: Accumulator) {
         let partialSill = kernel.partialSill, inverseRange = kernel.inverseRange, atZero = kernel.atZero
-        x.withUnsafeBufferPointer { x in
-            row.withUnsafeMutableBufferPointer { row in
-                for c in stride(from: 0, to: x.count, by: 8) {
-                    let px = UnsafeRawPointer(x.baseAddress! + c).loadUnaligned(as: SIMD8<Double>.self)
-                    var sum = SIMD8<Double>()
-                    for k in supportWeight.indices {
-                        let qx = px + supportX[k], qy = y + supportY[k]
-                        var term = SIMD8<Double>()
-                        for a in samplesX.indices {
-                            let dx = qx - samplesX[a], dy = qy - samplesY[a]
-                            let d2 = dx * dx + dy * dy
-                            let covariance = (partialSill * VectorMath.exp(-(d2.squareRoot() * inverseRange))).replacing(with: atZero, where: d2 .== 0)
-                            term += weights[a] * covariance
+        let width = square.columns.count
+        let start = square.columns.lowerBound - accumulator.block.columns.lowerBound
+        accumulator.xs.withUnsafeBufferPointer { xs in
+            accumulator.sums.withUnsafeMutableBufferPointer { sums in
+                for row in square.rows {
+                    let y = accumulator.lattice.y(row)
+                    let target = sums.baseAddress! + (row - accumulator.block.rows.lowerBound) * accumulator.stride + start
+                    for c in Swift.stride(from: 0, to: width, by: 8) {
+                        let px = UnsafeRawPointer(xs.baseAddress! + start + c).loadUnaligned(as: SIMD8<Double>.self)
+                        var sum = SIMD8<Double>()
+                        for k in supportWeight.indices {
+                            let qx = px + supportX[k], qy = y + supportY[k]
+                            var term = SIMD8<Double>()
+                            for a in samples {
+                                let dx = qx - sampleX[a], dy = qy - sampleY[a]
+                                let d2 = dx * dx + dy * dy
+                                let covariance = (partialSill * VectorMath.exp(-(d2.squareRoot() * inverseRange)))
+                                    .replacing(with: atZero, where: d2 .== 0)
+                                term += residualWeights[a] * covariance
+                            }
+                            sum += supportWeight[k] * term
                         }
-                        sum += supportWeight[k] * term
+                        for lane in 0..<min(8, width - c) { target[c + lane] += sum[lane] }
                     }
-                    let target = UnsafeMutableRawPointer(row.baseAddress! + c)
-                    target.storeBytes(of: target.loadUnaligned(as: SIMD8<Double>.self) + sum, as: SIMD8<Double>.self)
                 }
             }
         }
     }
 
-    /// The far samples' sum over one block: its values at the Chebyshev points and the interpolation
-    /// basis of the block's pixel columns.
+    /// The far samples' sum over one square: its point-support values at the Chebyshev points of the
+    /// widened rectangle, and the interpolation basis of the square's pixel columns averaged over the
+    /// support's x offsets.
     private struct FarField {
         let degree: Int
         let yNodes: [Double]
+        let axisY: [(offset: Double, weight: Double)]
         /// values[p · (degree + 1) + q]: the far sum at (x node p, y node q).
         let values: [Double]
-        /// xBasis[p · padded + c]: the Lagrange basis polynomial of x node p at pixel column c (zero in padding).
+        /// xBasis[p · padded + c]: Σᵢ wᵢ·ℓₚ(x_c + offsetᵢ), the support-averaged Lagrange basis polynomial
+        /// of x node p at pixel column c (zero in padding).
         let xBasis: [Double]
         let padded: Int
 
-        init(_ grid: ExponentialFarFieldGrid, degree: Int, block: Block, x: [Double], y: [Double], weights: [Double], pixelX: [Double]) {
+        init(_ grid: ExponentialFarFieldGrid, degree: Int, square: Block, samples: [Int], pixelX: [Double]) {
             self.degree = degree
-            let xNodes = ExponentialFarFieldGrid.chebyshevPoints(block.xInterval, degree)
-            let yNodes = ExponentialFarFieldGrid.chebyshevPoints(block.yInterval, degree)
-            self.yNodes = yNodes
+            let intervals = grid.interpolationIntervals(square)
+            let xNodes = ExponentialFarFieldGrid.chebyshevPoints(intervals.x, degree)
+            let yNodes = ExponentialFarFieldGrid.chebyshevPoints(intervals.y, degree)
+            (self.yNodes, axisY) = (yNodes, grid.axisY)
+            let x = samples.map { grid.sampleX[$0] }, y = samples.map { grid.sampleY[$0] }, weights = samples.map { grid.residualWeights[$0] }
             var nodeValues = [Double](repeating: 0, count: (degree + 1) * (degree + 1))
             x.withUnsafeBufferPointer { sx in
                 y.withUnsafeBufferPointer { sy in
                     weights.withUnsafeBufferPointer { w in
                         for p in 0...degree {
                             for q in 0...degree {
-                                var sum = 0.0
-                                for k in grid.supportWeight.indices {
-                                    sum += grid.supportWeight[k] * grid.kernel.weightedSum(
-                                        x: sx.baseAddress!, y: sy.baseAddress!, weights: w.baseAddress!, count: x.count,
-                                        px: xNodes[p] + grid.supportX[k], py: yNodes[q] + grid.supportY[k])
-                                }
-                                nodeValues[p * (degree + 1) + q] = sum
+                                // Far samples are never at a node, so the kernel's zero-distance value plays no part.
+                                nodeValues[p * (degree + 1) + q] = grid.kernel.weightedSum(
+                                    x: sx.baseAddress!, y: sy.baseAddress!, weights: w.baseAddress!, count: x.count,
+                                    px: xNodes[p], py: yNodes[q])
                             }
                         }
                     }
@@ -258,15 +343,16 @@ struct ExponentialFarFieldGrid: Sendable {
             padded = (pixelX.count + 7) / 8 * 8
             var xBasis = [Double](repeating: 0, count: (degree + 1) * padded)
             for (c, px) in pixelX.enumerated() {
-                let basis = ExponentialFarFieldGrid.lagrangeBasis(at: px, nodes: xNodes)
+                let basis = ExponentialFarFieldGrid.averagedBasis(at: px, over: grid.axisX, nodes: xNodes)
                 for p in 0...degree { xBasis[p * padded + c] = basis[p] }
             }
             self.xBasis = xBasis
         }
 
-        /// row[c] = Σₚ Σ_q ℓₚ(x_c)·ℓ_q(y)·values[p][q]: first along y for the row, then eight columns per step.
-        func interpolateRow(y: Double, into row: inout [Double]) {
-            let yBasis = ExponentialFarFieldGrid.lagrangeBasis(at: y, nodes: yNodes)
+        /// row[c] += Σₚ Σ_q ℓₚ(x_c)·ℓ_q(y)·values[p][q] for the square's columns (and zero in the padding
+        /// up to a multiple of eight): first along y for the row, then eight columns per step.
+        func addRow(y: Double, into row: UnsafeMutablePointer<Double>) {
+            let yBasis = ExponentialFarFieldGrid.averagedBasis(at: y, over: axisY, nodes: yNodes)
             let count = degree + 1
             var alongY = [Double](repeating: 0, count: count)
             for p in 0..<count {
@@ -275,14 +361,13 @@ struct ExponentialFarFieldGrid: Sendable {
                 alongY[p] = sum
             }
             xBasis.withUnsafeBufferPointer { basis in
-                row.withUnsafeMutableBufferPointer { row in
-                    for c in stride(from: 0, to: padded, by: 8) {
-                        var sum = SIMD8<Double>()
-                        for p in 0..<count {
-                            sum += alongY[p] * UnsafeRawPointer(basis.baseAddress! + p * padded + c).loadUnaligned(as: SIMD8<Double>.self)
-                        }
-                        UnsafeMutableRawPointer(row.baseAddress! + c).storeBytes(of: sum, as: SIMD8<Double>.self)
+                for c in Swift.stride(from: 0, to: padded, by: 8) {
+                    var sum = SIMD8<Double>()
+                    for p in 0..<count {
+                        sum += alongY[p] * UnsafeRawPointer(basis.baseAddress! + p * padded + c).loadUnaligned(as: SIMD8<Double>.self)
                     }
+                    let target = UnsafeMutableRawPointer(row + c)
+                    target.storeBytes(of: target.loadUnaligned(as: SIMD8<Double>.self) + sum, as: SIMD8<Double>.self)
                 }
             }
         }
@@ -294,6 +379,16 @@ struct ExponentialFarFieldGrid: Sendable {
         var nodes = (0...degree).map { middle - half * cos(Double.pi * Double($0) / Double(degree)) }
         (nodes[0], nodes[degree]) = (interval.0, interval.1)
         return nodes
+    }
+
+    /// Σᵢ wᵢ·ℓ(t + offsetᵢ): the Lagrange basis averaged over a support axis (itself for a point).
+    static func averagedBasis(at t: Double, over axis: [(offset: Double, weight: Double)], nodes: [Double]) -> [Double] {
+        if axis.count == 1 && axis[0].offset == 0 { return lagrangeBasis(at: t, nodes: nodes) }
+        var basis = [Double](repeating: 0, count: nodes.count)
+        for point in axis {
+            for (j, value) in lagrangeBasis(at: t + point.offset, nodes: nodes).enumerated() { basis[j] += point.weight * value }
+        }
+        return basis
     }
 
     /// The Lagrange basis of Chebyshev points at t, by the barycentric formula (weights (−1)ʲ, halved at

@@ -1,7 +1,8 @@
 import Foundation
 
 /// What a run's output depends on. A partial run is resumed only by the same command: same
-/// kernel and parameters, same input file (path, size, modification time), same tile grid.
+/// kernel and parameters, same input file (path, size, modification time — of the file a symbolic
+/// link points to, not of the link), same tile grid.
 public struct RunSignature: Codable, Equatable, Sendable {
     public var kernel: String
     public var input: String
@@ -11,7 +12,8 @@ public struct RunSignature: Codable, Equatable, Sendable {
     public var blockSize: Int
 
     public init(kernel: String, input: String, tileSize: Int, blockSize: Int) throws {
-        let attributes = try FileManager.default.attributesOfItem(atPath: input)
+        // attributesOfItem describes a symbolic link itself; the data is the target's.
+        let attributes = try FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: input).resolvingSymlinksInPath().path)
         self.kernel = kernel
         self.input = URL(fileURLWithPath: input).standardizedFileURL.path
         inputBytes = (attributes[.size] as? Int) ?? 0

@@ -32,13 +32,16 @@ struct FarFieldTests {
         let model = try VariogramModel(kind: .exponential, partialSill: 0.6, range: 150, nugget: 0.1)
         let kriging = try OrdinaryKriging(samples: samples, model: model, support: support)
         let farField = ExponentialFarFieldGrid(kriging: kriging, global: try #require(kriging.global))
-        let plans = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: nil).blocks.map {
-            farField.plan($0, pixels: $0.columns.count * $0.rows.count)
-        }
+        let lattice = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: nil)
+        let plans = lattice.blocks.map { farField.predict($0, lattice) { _, _ in } }
         #expect(plans.count == 9)
-        #expect(plans.contains { $0.degree != nil && $0.isFar.contains(true) }, "some block interpolates its far field")
-        let firstBlock = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: nil).blocks[0]
-        #expect(farField.plan(firstBlock, pixels: 100).degree == nil, "a few pixels are summed directly")
+        #expect(plans.contains { $0.interpolated.first ?? 0 > 0 }, "some block interpolates its far field")
+        #expect(plans.contains { $0.interpolated.dropFirst().contains { $0 > 0 } }, "some quarter interpolates too")
+        #expect(plans.allSatisfy { $0.interpolated.reduce(0, +) + $0.direct >= samples.count }, "every sample counted in every block")
+        let firstBlock = lattice.blocks[0]
+        if support == .point {
+            #expect(farField.plan(firstBlock, samples: Array(0..<samples.count), pixels: 100).degree == nil, "a few pixels are summed directly")
+        }
 
         let fast = try kriging.predictGrid(window, variances: false)
         let withVariances = try kriging.predictGrid(window, variances: true)
@@ -109,7 +112,8 @@ struct FarFieldTests {
         #expect(lattice.blocks.count == 6)
     }
 
-    /// The barycentric Chebyshev interpolant reproduces polynomials of its degree.
+    /// The barycentric Chebyshev interpolant reproduces polynomials of its degree, also averaged over a
+    /// support axis.
     @Test func chebyshevInterpolationIsExactForPolynomials() throws {
         let degree = 8
         let nodes = ExponentialFarFieldGrid.chebyshevPoints((2, 7), degree)
@@ -121,5 +125,9 @@ struct FarFieldTests {
             #expect(abs(interpolated - polynomial(t)) <= 1e-9 * abs(polynomial(t)))
         }
         #expect(ExponentialFarFieldGrid.lagrangeBasis(at: nodes[3], nodes: nodes) == (0...degree).map { $0 == 3 ? 1 : 0 })
+        let axis: [(offset: Double, weight: Double)] = [(-0.4, 0.25), (0.1, 0.5), (0.35, 0.25)]
+        let averaged = ExponentialFarFieldGrid.averagedBasis(at: 4.2, over: axis, nodes: nodes)
+        let expected = axis.map { $0.weight * polynomial(4.2 + $0.offset) }.reduce(0, +)
+        #expect(abs(zip(averaged, nodes).map { $0 * polynomial($1) }.reduce(0, +) - expected) <= 1e-9 * abs(expected))
     }
 }

@@ -70,6 +70,24 @@ struct PlannerAndJournalTests {
         #expect(message?.description.contains("pass --tile-size 256") == true)
     }
 
+    /// A scene behind a symbolic link is signed by the file it points to: a different target (or a
+    /// rewritten one) refuses to resume, while the link itself never changed.
+    @Test func aSymlinkedInputIsSignedByItsTarget() throws {
+        let dir = try TemporaryDirectory()
+        let first = try TestRasters.write(dir.file("first.tif"), width: 32, height: 32, bands: 1)
+        let second = try TestRasters.write(dir.file("second.tif"), width: 64, height: 32, bands: 1)
+        let link = dir.file("scene.tif")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first)
+        let before = try RunSignature(kernel: "ndvi", input: link, tileSize: 256, blockSize: 256)
+        let target = try FileManager.default.attributesOfItem(atPath: first)
+        #expect(before.inputBytes == target[.size] as? Int)
+        try FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: second)
+        let after = try RunSignature(kernel: "ndvi", input: link, tileSize: 256, blockSize: 256)
+        #expect(after.difference(from: before)?.contains("has changed since") == true)
+        #expect(after.input == before.input, "the path recorded is the one the user gave")
+    }
+
     @Test func histogramPercentilesOverScenes() throws {
         let dir = try TemporaryDirectory()
         let a = try TestRasters.writeScene(dir.file("a.tif"), width: 300, height: 200, bands: 2)

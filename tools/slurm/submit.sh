@@ -5,7 +5,7 @@
 #
 #   tools/slurm/submit.sh --tasks N --out DIR --mosaic PATH [options] SCENES...
 #
-#   --command "CMD OPTS"  the regolith command and its own options (default: ndvi)
+#   --command "CMD OPTS"  the regolith command and its own options, e.g. "invert MODEL_DIR" (required)
 #   --memory SIZE         each task's --memory (default 2GiB); the --mem request is derived from it
 #   --cpus C              CPUs (threads) per task (default 1)
 #   --tile-size T         each task's --tile-size (default: the largest that fits --memory)
@@ -22,7 +22,7 @@
 # Prints "array <job id>" and "mosaic <job id>" on stdout; logs go to DIR/logs/.
 set -euo pipefail
 
-command="ndvi"
+command=""
 tasks="" out="" mosaic="" memory="2GiB" cpus=1 tile_size="" unit_rows="" cog="" indices="" after=""
 scenes=()
 while [ $# -gt 0 ]; do
@@ -43,8 +43,8 @@ while [ $# -gt 0 ]; do
         *) scenes+=("$1"); shift ;;
     esac
 done
-if [ -z "$tasks" ] || [ -z "$out" ] || [ -z "$mosaic" ] || [ ${#scenes[@]} -eq 0 ]; then
-    echo "submit.sh: --tasks, --out, --mosaic and at least one scene are required (see --help)" >&2
+if [ -z "$command" ] || [ -z "$tasks" ] || [ -z "$out" ] || [ -z "$mosaic" ] || [ ${#scenes[@]} -eq 0 ]; then
+    echo "submit.sh: --command, --tasks, --out, --mosaic and at least one scene are required (see --help)" >&2
     exit 2
 fi
 if [ -n "$indices" ] && [ -z "$after" ]; then
