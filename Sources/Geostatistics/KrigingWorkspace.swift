@@ -43,6 +43,8 @@ final class KrigingWorkspace {
     /// Samples that can be selected anywhere near the current grid segment (see `restrictCandidates`).
     private let candidates: NeighbourCandidates
     private let covariances: UnsafeMutablePointer<Double>
+    /// One support point's covariances, while `fillCovariances` averages a block.
+    private let supportCovariances: UnsafeMutablePointer<Double>
     private let solved: UnsafeMutablePointer<Double>
     /// Eight right-hand sides side by side, for `predictGlobalBatch`.
     private let batch: UnsafeMutablePointer<SIMD8<Double>>
@@ -108,6 +110,7 @@ final class KrigingWorkspace {
         candidates = NeighbourCandidates(sampleCount: kriging.samples.count)
         (systemIndices, systemX, systemY, lower, onesSolved, residualWeights) = systems.buffers(of: 0)
         covariances = .allocate(capacity: capacity)
+        supportCovariances = .allocate(capacity: capacity)
         solved = .allocate(capacity: capacity)
         batch = .allocate(capacity: isGlobal ? capacity : 1)
         nuggetAtSample = isPointSupport && kriging.model.nugget > 0
@@ -132,7 +135,7 @@ final class KrigingWorkspace {
     }
 
     deinit {
-        for pointer in [x, y, z, supportX, supportY, supportWeight, matrix, covariances, solved, nearX, nearY, nearWeights,
+        for pointer in [x, y, z, supportX, supportY, supportWeight, matrix, covariances, supportCovariances, solved, nearX, nearY, nearWeights,
                         slotRowScaledWeights] {
             pointer.deallocate()
         }
@@ -180,8 +183,9 @@ final class KrigingWorkspace {
 
     /// Eight global-neighbourhood predictions with variances at once (`lanes` ≤ 8 of them used): the
     /// triangular solves for the variances run on eight right-hand sides together, so each element of
-    /// the factor is loaded once per eight pixels and the arithmetic is SIMD-wide.
-    func predictGlobalBatch(x px: SIMD8<Double>, y py: SIMD8<Double>, lanes: Int,
+    /// the factor is loaded once per eight pixels and the arithmetic is SIMD-wide. Without `withValues`
+    /// only the variances are computed (the values came from elsewhere) and `values` is left as it is.
+    func predictGlobalBatch(x px: SIMD8<Double>, y py: SIMD8<Double>, lanes: Int, withValues: Bool = true,
                             values: inout SIMD8<Double>, variances: inout SIMD8<Double>) {
         precondition(maxDistance == nil && lanes >= 1 && lanes <= 8)
         let m = systemCount
@@ -189,22 +193,10 @@ final class KrigingWorkspace {
             // Unused lanes repeat the last location so every lane stays finite.
             let source = min(lane, lanes - 1)
             fillCovariances(x: px[source], y: py[source])
-            values[lane] = mean + residualSum(x: px[source], y: py[source])
+            if withValues { values[lane] = mean + residualSum(x: px[source], y: py[source]) }
             for a in 0..<m { batch[a][lane] = covariances[a] }
         }
-        // In place: row i of L⁻¹C from the right-hand side i and the solved rows before it.
-        for i in 0..<m {
-            let row = lower + i * m
-            var first = SIMD8<Double>(), second = SIMD8<Double>()
-            var k = 0
-            while k + 2 <= i {
-                first += row[k] * batch[k]
-                second += row[k + 1] * batch[k + 1]
-                k += 2
-            }
-            if k < i { first += row[k] * batch[k] }
-            batch[i] = (batch[i] - (first + second)) / row[i]
-        }
+        Self.forwardSubstituteInPlace(batch, lower: lower, order: m)
         var explained = SIMD8<Double>(), onesProjection = SIMD8<Double>()
         for a in 0..<m {
             explained += batch[a] * batch[a]
@@ -212,6 +204,44 @@ final class KrigingWorkspace {
         }
         let shortfall = 1 - onesProjection
         variances = supportVariance - explained + shortfall * shortfall / onesNorm
+    }
+
+    /// Solves L·X = B in place for eight right-hand sides side by side (B[k] holds row k of all eight),
+    /// four rows of L at a time: each loaded B[k] serves four rows, which keeps the loop on the
+    /// multiply-add units rather than on loads.
+    static func forwardSubstituteInPlace(_ b: UnsafeMutablePointer<SIMD8<Double>>, lower: UnsafePointer<Double>, order m: Int) {
+        var i = 0
+        while i + 4 <= m {
+            let r0 = lower + i * m, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m
+            var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
+            for k in 0..<i {
+                let x = b[k]
+                a0 += r0[k] * x
+                a1 += r1[k] * x
+                a2 += r2[k] * x
+                a3 += r3[k] * x
+            }
+            // The 4 × 4 triangle of these rows.
+            let x0 = (b[i] - a0) / r0[i]
+            a1 += r1[i] * x0
+            a2 += r2[i] * x0
+            a3 += r3[i] * x0
+            let x1 = (b[i + 1] - a1) / r1[i + 1]
+            a2 += r2[i + 1] * x1
+            a3 += r3[i + 1] * x1
+            let x2 = (b[i + 2] - a2) / r2[i + 2]
+            a3 += r3[i + 2] * x2
+            let x3 = (b[i + 3] - a3) / r3[i + 3]
+            (b[i], b[i + 1], b[i + 2], b[i + 3]) = (x0, x1, x2, x3)
+            i += 4
+        }
+        while i < m {
+            let row = lower + i * m
+            var sum = SIMD8<Double>()
+            for k in 0..<i { sum += row[k] * b[k] }
+            b[i] = (b[i] - sum) / row[i]
+            i += 1
+        }
     }
 
     /// c(p)ᵀK⁻¹(z − m̂1) for the current system: the prediction minus the mean, without storing c(p).
@@ -229,51 +259,22 @@ final class KrigingWorkspace {
         return sum
     }
 
-    /// covariances[a] = covariance between system sample a and the support centred at (px, py).
+    /// covariances[a] = covariance between system sample a and the support centred at (px, py), by the
+    /// model's SIMD loop (its weighted sum is dropped); a block support averages one pass per point.
     @inline(__always)
     private func fillCovariances(x px: Double, y py: Double) {
-        covariances.update(repeating: 0, count: systemCount)
+        let m = systemCount
         if isPointSupport {
-            accumulateCovariances(x: px, y: py, weight: 1, includeNugget: true)
+            _ = pointKernel.weightedSum(x: systemX, y: systemY, weights: residualWeights, count: m, px: px, py: py,
+                                        storingCovariancesIn: covariances)
             return
         }
+        covariances.update(repeating: 0, count: m)
         for k in 0..<supportCount {
-            accumulateCovariances(x: px + supportX[k], y: py + supportY[k], weight: supportWeight[k], includeNugget: false)
-        }
-    }
-
-    /// covariances[a] += weight · C(|x_a − p|), with the model kind switched once outside the loop (this
-    /// loop is most of the cost of a global-neighbourhood prediction). Without `includeNugget` a zero
-    /// distance gets the continuous limit, as a point inside a block does.
-    private func accumulateCovariances(x px: Double, y py: Double, weight: Double, includeNugget: Bool) {
-        let m = systemCount
-        let partialSill = model.partialSill, range = model.range
-        let atZero = includeNugget ? model.sill : (model.kind == .nugget ? 0 : partialSill)
-        // Contiguous coordinates and local pointers let the compiler keep the loop tight (and vectorise
-        // the spherical case).
-        let sx = systemX, sy = systemY, covariances = covariances
-        @inline(__always) func distance(_ a: Int) -> Double {
-            let dx = sx[a] - px, dy = sy[a] - py
-            return (dx * dx + dy * dy).squareRoot()
-        }
-        switch model.kind {
-        case .spherical:
-            for a in 0..<m {
-                let t = distance(a) / range
-                covariances[a] += weight * (t == 0 ? atZero : t >= 1 ? 0 : partialSill * (1 - t * (1.5 - 0.5 * t * t)))
-            }
-        case .exponential:
-            for a in 0..<m {
-                let h = distance(a)
-                covariances[a] += weight * (h == 0 ? atZero : partialSill * exp(-h / range))
-            }
-        case .gaussian:
-            for a in 0..<m {
-                let t = distance(a) / range
-                covariances[a] += weight * (t == 0 ? atZero : partialSill * exp(-t * t))
-            }
-        case .nugget:
-            for a in 0..<m { covariances[a] += weight * (distance(a) == 0 ? atZero : 0) }
+            _ = blockKernel.weightedSum(x: systemX, y: systemY, weights: residualWeights, count: m,
+                                        px: px + supportX[k], py: py + supportY[k], storingCovariancesIn: supportCovariances)
+            let weight = supportWeight[k]
+            for a in 0..<m { covariances[a] += weight * supportCovariances[a] }
         }
     }
 

@@ -228,7 +228,7 @@ extension OrdinaryKriging {
             for lane in 0..<lanes {
                 (xs[lane], ys[lane]) = window.centre(column: column + lane, row: row)
             }
-            workspace.predictGlobalBatch(x: xs, y: ys, lanes: lanes, values: &values, variances: &variances)
+            workspace.predictGlobalBatch(x: xs, y: ys, lanes: lanes, withValues: !valuesStored, values: &values, variances: &variances)
             for lane in 0..<lanes {
                 let index = row * window.width + column + lane
                 if valuesStored {

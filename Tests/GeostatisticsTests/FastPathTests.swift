@@ -297,6 +297,28 @@ struct FastPathTests {
         #expect(maxRelativeError(viaCholesky, viaElimination) < 1e-9)
     }
 
+    /// The eight-lane, four-row triangular solve against the scalar one, lane by lane, for every
+    /// remainder of the four-row blocking and a few larger orders.
+    @Test(arguments: Array(1...9) + [16, 37, 64])
+    func eightLaneForwardSubstitutionEqualsScalar(order m: Int) {
+        var generator = SplitMix64(seed: UInt64(300 + m))
+        var lower = [Double](repeating: 0, count: m * m)
+        for i in 0..<m {
+            for k in 0...i { lower[i * m + k] = k == i ? Double.random(in: 1..<2, using: &generator) : Double.random(in: -0.5..<0.5, using: &generator) }
+        }
+        let columns = (0..<8).map { _ in (0..<m).map { _ in Double.random(in: -1..<1, using: &generator) } }
+        let batch = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: m)
+        defer { batch.deallocate() }
+        for k in 0..<m { batch[k] = SIMD8((0..<8).map { columns[$0][k] }) }
+        lower.withUnsafeBufferPointer { KrigingWorkspace.forwardSubstituteInPlace(batch, lower: $0.baseAddress!, order: m) }
+        for lane in 0..<8 {
+            var scalar = columns[lane]
+            lower.withUnsafeBufferPointer { l in scalar.withUnsafeMutableBufferPointer { CholeskyFactor.forwardSubstitute($0.baseAddress!, lower: l.baseAddress!, order: m) } }
+            let batched = (0..<m).map { batch[$0][lane] }
+            #expect(maxRelativeError(batched, scalar) < 1e-12, "order \(m) lane \(lane)")
+        }
+    }
+
     @Test(arguments: [KrigingNeighbourhood.global, .nearest(7), .nearest(5, maxDistance: 120)])
     func leaveOneOutEqualsReferenceKrigingWithoutTheSample(neighbourhood: KrigingNeighbourhood) throws {
         let samples = try Self.randomSamples(count: 40, seed: 21)
