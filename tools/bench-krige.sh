@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kriging throughput of `regolith krige` end to end (GeoTIFF written), per model and neighbourhood,
 # with and without the variance, on one synthetic world; each case `rounds` times, alternating, and
-# the median reported with the peak RSS. Run by hand on a release build:
+# the median reported with the largest peak RSS of its rounds. Run by hand on a release build:
 #
 #   .build/release/regolith synth --width 2000 --height 2000 --seed 2 --out /tmp/w2
 #   tools/bench-krige.sh /tmp/w2 3 [--tile-size 512] [--memory 256MiB]
@@ -37,7 +37,7 @@ for round in $(seq "$rounds"); do
       --model "$model" ${arguments[$setup]} --restart --quiet "$@" > "$log" 2>&1 || { cat "$log"; exit 1; }
     read -r seconds kilobytes < "$out/time"
     times[$case]+="$seconds "
-    memory[$case]=$kilobytes
+    (( kilobytes > ${memory[$case]:-0} )) && memory[$case]=$kilobytes
   done
 done
 

@@ -8,18 +8,17 @@ figure and an independent check of the map. Run by hand; not part of `make test`
 MAP.tif is a `regolith krige` output (point support; global, or the same --nmax). PyKrige kriges the
 top-left SIZE × SIZE pixels single-threaded (the vectorised backend for the global neighbourhood, the C
 backend with n_closest_points for --nmax; it always computes the variance too), prints its points per
-second and the largest difference to the map there. gstat's range parameter is converted to PyKrige's
-(exponential: 3 r, Gaussian: r·√3, whose exp(−d²/(4/7·R)²)… see `pykrige_range`).
+second and the largest difference to the map there. gstat's range parameter r is converted to
+PyKrige's R (exponential: R = 3r; Gaussian: R = 7r/4, PyKrige using exp(−d²/(4R/7)²); spherical: R = r).
 Needs numpy, pyproj, tifffile, imagecodecs and pykrige (pip).
 """
 import argparse
-import csv
 import time
 
 import numpy as np
-import tifffile
 from pykrige.ok import OrdinaryKriging
-from pyproj import CRS, Transformer
+
+from krige_inputs import load_map, load_samples
 
 MODELS = {"exp": "exponential", "sph": "spherical", "gau": "gaussian"}
 
@@ -42,24 +41,13 @@ def main():
     parser.add_argument("--size", type=int, default=200)
     args = parser.parse_args()
 
-    with tifffile.TiffFile(args.map) as tif:
-        page = tif.pages[0]
-        image = page.asarray()
-        scale = page.tags["ModelPixelScaleTag"].value
-        tie = page.tags["ModelTiepointTag"].value
-        epsg = page.geotiff_tags.get("ProjectedCSTypeGeoKey")
-    epsg = int(getattr(epsg, "value", epsg))
-    with open(args.samples) as f:
-        rows = list(csv.DictReader(f))
-    lon = np.array([float(r["lon"]) for r in rows])
-    lat = np.array([float(r["lat"]) for r in rows])
-    z = np.array([float(r[args.column]) for r in rows])
-    x, y = Transformer.from_crs(CRS.from_epsg(4326), CRS.from_epsg(epsg), always_xy=True).transform(lon, lat)
+    image, (origin_x, origin_y), scale, epsg = load_map(args.map)
+    x, y, z = load_samples(args.samples, args.column, epsg)
 
     size = args.size
-    xs = tie[3] + (np.arange(size) + 0.5) * scale[0]
-    ys = tie[4] - (np.arange(size) + 0.5) * scale[1]
-    kriging = OrdinaryKriging(np.asarray(x), np.asarray(y), z, variogram_model=MODELS[args.model],
+    xs = origin_x + (np.arange(size) + 0.5) * scale[0]
+    ys = origin_y - (np.arange(size) + 0.5) * scale[1]
+    kriging = OrdinaryKriging(x, y, z, variogram_model=MODELS[args.model],
                               variogram_parameters={"psill": args.psill, "range": pykrige_range(args.model, args.range),
                                                     "nugget": args.nugget})
     start = time.perf_counter()

@@ -10,11 +10,10 @@ tifffile and imagecodecs (pip). Reports the largest absolute and relative differ
 Float32, so differences of about 1e-7 relative are its rounding.
 """
 import argparse
-import csv
 
 import numpy as np
-import tifffile
-from pyproj import CRS, Transformer
+
+from krige_inputs import load_map, load_samples
 
 
 def covariance(kind, psill, rng, nugget, h):
@@ -43,22 +42,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    with tifffile.TiffFile(args.map) as tif:
-        page = tif.pages[0]
-        image = page.asarray()
-        scale = page.tags["ModelPixelScaleTag"].value
-        tie = page.tags["ModelTiepointTag"].value
-        epsg = page.geotiff_tags.get("ProjectedCSTypeGeoKey")
-    epsg = int(getattr(epsg, "value", epsg))
-    origin_x, origin_y = tie[3], tie[4]
-    with open(args.samples) as f:
-        rows = list(csv.DictReader(f))
-    lon = np.array([float(r["lon"]) for r in rows])
-    lat = np.array([float(r["lat"]) for r in rows])
-    z = np.array([float(r[args.column]) for r in rows])
-    to_map = Transformer.from_crs(CRS.from_epsg(4326), CRS.from_epsg(epsg), always_xy=True)
-    x, y = to_map.transform(lon, lat)
-    x, y = np.asarray(x), np.asarray(y)
+    image, (origin_x, origin_y), scale, epsg = load_map(args.map)
+    x, y, z = load_samples(args.samples, args.column, epsg)
 
     n = len(z)
     h = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])

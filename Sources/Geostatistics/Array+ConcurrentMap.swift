@@ -1,8 +1,11 @@
 import Foundation
 
 extension Array where Element: Sendable {
-    /// `map` with the elements spread over all cores; results in element order, the first error thrown rethrown.
-    func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) throws -> T) throws -> [T] {
+    /// `map` with the elements spread over all cores (or in order on this thread, without `parallel`);
+    /// results in element order. Every element is transformed; if some threw, the error of the
+    /// lowest-index one is rethrown.
+    func concurrentMap<T: Sendable>(parallel: Bool = true, _ transform: @Sendable (Element) throws -> T) throws -> [T] {
+        guard parallel else { return try map(transform) }
         let results = ConcurrentResults<T>(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { i in
             do {

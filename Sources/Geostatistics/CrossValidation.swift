@@ -75,7 +75,9 @@ public struct CrossValidation: Sendable, Equatable {
         let table = neighbourhood != .global && samples.count <= SampleCovarianceTable.maximumSamples
             ? SampleCovarianceTable(samples: samples, model: model) : nil
         let foldIDs = Set(folds).sorted()
-        let predictions = try foldIDs.concurrentMap { foldID -> [(Int, Residual?)] in
+        // Folds run in parallel, each with its own system; a large global one (n² doubles per fold) one at a time.
+        let parallel = neighbourhood != .global || samples.count <= SampleCovarianceTable.maximumSamples
+        let predictions = try foldIDs.concurrentMap(parallel: parallel) { foldID -> [(Int, Residual?)] in
             let heldOut = Set(samples.indices.filter { folds[$0] == foldID })
             let kriging = try OrdinaryKriging(samples: samples.removing(heldOut), model: model, neighbourhood: neighbourhood, support: .point,
                                               covarianceTable: table.map { SampleCovarianceTable($0, keeping: samples.indices.filter { !heldOut.contains($0) }) })

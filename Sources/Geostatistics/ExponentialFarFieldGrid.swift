@@ -21,7 +21,8 @@ import Foundation
 /// Practice*, Thm 8.2); the tensor product of the two axes by Eₓ + Λₙ·E_y, with the Lebesgue constant
 /// Λₙ ≤ 2/π·log(n + 1) + 1. A sample is interpolated only when that bound is below
 /// `tolerance` / (sample count); each sample is interpolated in at most one square over a pixel, so
-/// the pixel errs by less than `tolerance` in all.
+/// the pixel errs by less than `tolerance` in all. That bound is for exact arithmetic; rounding adds
+/// about 1e-16 of Σ|wₐ|·ps times the Lebesgue constants (tests see differences near 1e-15).
 ///
 /// Blocks lie on a lattice of `blockSize`-pixel squares anchored at the whole grid's origin, and every
 /// coordinate is computed from that lattice, so a tile of a grid gets the same values as the whole grid.
@@ -40,8 +41,8 @@ struct ExponentialFarFieldGrid: Sendable {
     /// How far the support reaches from the prediction location along each axis.
     let reachX: Double
     let reachY: Double
-    /// Absolute bound on the whole interpolation error of a pixel: 1e-11 of the largest sample value
-    /// (at least 1e-11), two orders below the 1e-9 agreement the fast paths keep with the reference.
+    /// Bound on the whole interpolation error of a pixel: 1e-11 of the largest sample magnitude, two
+    /// orders below the 1e-9 agreement the fast paths keep with the reference solver.
     let tolerance: Double
 
     /// Pixels per side of a lattice block.
@@ -60,7 +61,9 @@ struct ExponentialFarFieldGrid: Sendable {
         (axisX, axisY) = (kriging.supportPoints.axisX, kriging.supportPoints.axisY)
         reachX = axisX.map { abs($0.offset) }.max() ?? 0
         reachY = axisY.map { abs($0.offset) }.max() ?? 0
-        tolerance = 1e-11 * max(1, kriging.samples.z.map(abs).max() ?? 1)
+        // Relative to the data, so small-valued contents are held as tightly (all zero: weights are zero too).
+        let scale = kriging.samples.z.map(abs).max() ?? 0
+        tolerance = 1e-11 * (scale > 0 ? scale : 1)
     }
 
     /// A square of the lattice as it meets a window: a block, or a quarter of one at the next level.

@@ -96,8 +96,8 @@ extension OrdinaryKriging {
         let failure = FirstFailure()
         // A global exponential model gets its values block by block, far fields interpolated; the
         // variances, if wanted, come from the bands below.
-        if let global, model.kind == .exponential {
-            let farField = ExponentialFarFieldGrid(kriging: self, global: global)
+        let farField = global.flatMap { model.kind == .exponential ? ExponentialFarFieldGrid(kriging: self, global: $0) : nil }
+        if let farField {
             let lattice = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: gridOrigin)
             let blocks = lattice.blocks
             DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
@@ -105,9 +105,9 @@ extension OrdinaryKriging {
             }
             guard output.wantsVariance else { return }
         }
-        let valuesStored = global != nil && (model.kind == .exponential || model.kind == .gaussian)
         // A global Gaussian model gets its values from a matrix product (variances, if wanted, as usual).
         let separable = global.flatMap { model.kind == .gaussian ? SeparableGaussianGrid(kriging: self, global: $0) : nil }
+        let valuesStored = farField != nil || separable != nil
         DispatchQueue.concurrentPerform(iterations: bands) { band in
             let rows = (band * window.height / bands)..<((band + 1) * window.height / bands)
             let workspace = KrigingWorkspace(self)
@@ -211,7 +211,8 @@ extension OrdinaryKriging {
     }
 
     /// One row with a global neighbourhood and variances, eight pixels per batched solve; with
-    /// `valuesStored` only the variances are written (the values came from the separable product).
+    /// `valuesStored` only the variances are written (the values came from the separable product or
+    /// the far-field interpolation).
     fileprivate static func predictGlobalRow(_ row: Int, _ window: GridWindow, _ workspace: KrigingWorkspace, _ output: GridOutput,
                                              valuesStored: Bool) {
         var column = 0

@@ -6,13 +6,15 @@ import TestSupport
 
 @Suite("regolith krige onto a scene grid")
 struct KrigeCommandTests {
-    /// 40 samples in lon/lat around a small UTM scene, values from a smooth trend plus a wiggle.
-    static func writeSamples(_ path: String, duplicate: Bool = false) throws -> [(x: Double, y: Double, z: Double)] {
+    /// `count` samples in lon/lat over the first `width` × `height` metres of the study area's UTM
+    /// scenes, values from a smooth trend plus a wiggle.
+    static func writeSamples(_ path: String, duplicate: Bool = false, count: Int = 40, width: UInt64 = 300,
+                             height: UInt64 = 220) throws -> [(x: Double, y: Double, z: Double)] {
         let toLonLat = try CoordinateTransformer(from: TestRasters.utm48N, to: .wgs84)
         var rng = SeededGenerator(seed: 3)
         var points: [(x: Double, y: Double, z: Double)] = []
-        for _ in 0..<40 {
-            let x = 727_000 + Double(rng.next() % 300), y = 2_486_000 - Double(rng.next() % 220)
+        for _ in 0..<count {
+            let x = 727_000 + Double(rng.next() % width), y = 2_486_000 - Double(rng.next() % height)
             points.append((x, y, 3 + 0.01 * (x - 727_000) + sin(y / 40)))
         }
         if duplicate { points.append((points[3].x, points[3].y, 9)) }
@@ -50,6 +52,37 @@ struct KrigeCommandTests {
             let reference = try #require(try kriging.predictReference(x: centre.x, y: centre.y))
             #expect(abs(Double(values[row * 64 + column]) - reference.value) <= 1e-5 * max(1, abs(reference.value)))
             #expect(abs(Double(variances[row * 64 + column]) - reference.variance) <= 1e-5 * max(1, reference.variance))
+        }
+    }
+
+    /// A global exponential map interpolates its far field over 128-pixel blocks of the whole scene, so
+    /// the tile size cannot change a pixel: 256- and 512-pixel tiles give identical files' pixels, for
+    /// point and pixel support, and a few pixels match the reference solver.
+    @Test(arguments: [[], ["--block", "4"]])
+    func tilingDoesNotChangeAGlobalExponentialMap(support: [String]) throws {
+        let dir = try TemporaryDirectory()
+        try TestRasters.write(dir.file("like.tif"), width: 640, height: 520, bands: 1)
+        _ = try Self.writeSamples(dir.file("samples.csv"), count: 60, width: 2560, height: 2080)
+        var maps: [[Float]] = []
+        for tileSize in ["256", "512"] {
+            let out = dir.file("map-\(tileSize).tif")
+            let result = try ChildProcess.regolith(["krige", dir.file("samples.csv"), "--like", dir.file("like.tif"), "--out", out,
+                                                    "--model", "exp", "--tile-size", tileSize, "--quiet"] + support)
+            #expect(result.status == 0, "\(result.stderr)")
+            let map = try Raster.open(out)
+            maps.append(try map.read(map.fullWindow, as: Float.self))
+        }
+        #expect(maps[0] == maps[1], "\(zip(maps[0], maps[1]).filter { $0 != $1 }.count) pixels differ between tile sizes")
+        let rows = try Fixtures.csvFile(dir.file("samples.csv"))
+        let toUTM = try CoordinateTransformer(from: .wgs84, to: TestRasters.utm48N)
+        let utm = try toUTM.transform(rows.map { (Double($0["lon"]!)!, Double($0["lat"]!)!) })
+        let samples = try SpatialSamples(x: utm.map(\.x), y: utm.map(\.y), z: rows.map { Double($0["re2o3"]!)! })
+        let fit = try VariogramModel.fit(.exponential, to: ExperimentalVariogram(samples: samples))
+        let kriging = try OrdinaryKriging(samples: samples, model: fit.model, support: support.isEmpty ? .point : .square(4))
+        for (column, row) in [(0, 0), (639, 519), (300, 200), (130, 480)] {
+            let centre = TestRasters.studyAreaOrigin.map(column: Double(column) + 0.5, row: Double(row) + 0.5)
+            let reference = try #require(try kriging.predictReference(x: centre.x, y: centre.y))
+            #expect(abs(Double(maps[0][row * 640 + column]) - reference.value) <= 1e-5 * max(1, abs(reference.value)))
         }
     }
 
