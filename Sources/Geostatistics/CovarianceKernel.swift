@@ -27,6 +27,19 @@ struct CovarianceKernel {
         }
     }
 
+    /// C at eight squared distances for an exponential model: the per-pixel form (eight pixels against
+    /// one sample) of the far-field grids, which pick the kind outside their loops.
+    @inline(__always)
+    func exponentialCovariance(squaredDistance d2: SIMD8<Double>) -> SIMD8<Double> {
+        (partialSill * VectorMath.exp(-(d2.squareRoot() * inverseRange))).replacing(with: atZero, where: d2 .== 0)
+    }
+
+    /// The same for a Gaussian model.
+    @inline(__always)
+    func gaussianCovariance(squaredDistance d2: SIMD8<Double>) -> SIMD8<Double> {
+        (partialSill * VectorMath.exp(-(d2 * (inverseRange * inverseRange)))).replacing(with: atZero, where: d2 .== 0)
+    }
+
     /// Writes the eight covariances at a when the caller (a variance computation) needs them too.
     @inline(__always)
     private static func keep(_ c: SIMD8<Double>, _ store: UnsafeMutablePointer<Double>?, _ a: Int) {

@@ -276,7 +276,6 @@ struct ExponentialFarFieldGrid: Sendable {
     /// Adds wₐ·Σₖ sₖ·C(|(x + dxₖ, y + dyₖ) − xₐ|) of `samples` at every window pixel of `square`, eight
     /// pixels per step (the last step's lanes beyond the square are computed and dropped).
     private func addDirect(_ square: Block, samples: [Int], _ accumulator: Accumulator) {
-        let partialSill = kernel.partialSill, inverseRange = kernel.inverseRange, atZero = kernel.atZero
         let width = square.columns.count
         let start = square.columns.lowerBound - accumulator.block.columns.lowerBound
         accumulator.xs.withUnsafeBufferPointer { xs in
@@ -292,10 +291,7 @@ struct ExponentialFarFieldGrid: Sendable {
                             var term = SIMD8<Double>()
                             for a in samples {
                                 let dx = qx - sampleX[a], dy = qy - sampleY[a]
-                                let d2 = dx * dx + dy * dy
-                                let covariance = (partialSill * VectorMath.exp(-(d2.squareRoot() * inverseRange)))
-                                    .replacing(with: atZero, where: d2 .== 0)
-                                term += residualWeights[a] * covariance
+                                term += residualWeights[a] * kernel.exponentialCovariance(squaredDistance: dx * dx + dy * dy)
                             }
                             sum += supportWeight[k] * term
                         }
