@@ -3,6 +3,7 @@
 independently with numpy at random pixels. Run by hand; not part of `make test`.
 
     tools/check-krige-grid.py SAMPLES.csv MAP.tif --model exp --psill 8.9 --range 457.6 [--nugget 0] [--pixels 2000]
+                              [--variance VAR.tif]
 
 The model parameters are the ones `regolith krige` prints (gstat's parameterisation). Samples are
 `id,lon,lat,<value>` in WGS 84 and are projected to the map's CRS with pyproj. Needs numpy, pyproj,
@@ -40,6 +41,7 @@ def main():
     parser.add_argument("--column", default="re2o3")
     parser.add_argument("--pixels", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--variance", help="the kriging variance written beside the map, checked too")
     args = parser.parse_args()
 
     image, (origin_x, origin_y), scale, epsg = load_map(args.map)
@@ -61,11 +63,20 @@ def main():
     right[:n] = covariance(args.model, args.psill, args.range, args.nugget, d)
     weights = np.linalg.solve(system, right)
     expected = weights[:n].T @ z
-    found = image[rows_, cols].astype(np.float64)
+    report(args.map, image, rows_, cols, expected)
+    if args.variance:
+        variance_image = load_map(args.variance)[0]
+        # sigma^2 = C(0) - lambda^T c - mu, with C(0) the sill (nugget included) for point support.
+        expected_variance = args.psill + args.nugget - np.sum(weights[:n] * right[:n], axis=0) - weights[n]
+        report(args.variance, variance_image, rows_, cols, expected_variance)
+    print(f"({args.pixels} pixels, {n} samples, EPSG:{epsg})")
+
+
+def report(path, image, rows, cols, expected):
+    found = image[rows, cols].astype(np.float64)
     difference = np.abs(found - expected)
     relative = difference / np.maximum(1, np.abs(expected))
-    print(f"{args.pixels} pixels of {args.map} ({image.shape[1]} x {image.shape[0]}), EPSG:{epsg}, {n} samples")
-    print(f"largest |map - numpy| {difference.max():.3g}, relative {relative.max():.3g}; "
+    print(f"{path} ({image.shape[1]} x {image.shape[0]}): largest |map - numpy| {difference.max():.3g}, relative {relative.max():.3g}; "
           f"Float32 half-ulp at the largest value {np.spacing(np.float32(np.abs(expected).max())) / 2:.3g}")
 
 

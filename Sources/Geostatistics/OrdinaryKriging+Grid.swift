@@ -94,20 +94,40 @@ extension OrdinaryKriging {
         // consecutive pixels along its rows can share a factorisation.
         let bands = min(window.height, ProcessInfo.processInfo.activeProcessorCount * 4)
         let failure = FirstFailure()
-        // A global exponential model gets its values block by block, far fields interpolated; the
-        // variances, if wanted, come from the bands below.
+        let lattice = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: gridOrigin)
+        // A global exponential model gets its values block by block, far fields interpolated.
         let farField = global.flatMap { model.kind == .exponential ? ExponentialFarFieldGrid(kriging: self, global: $0) : nil }
         if let farField {
-            let lattice = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: gridOrigin)
             let blocks = lattice.blocks
             DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
                 farField.predict(blocks[b], lattice) { output.storeValue($1, at: $0) }
             }
             guard output.wantsVariance else { return }
         }
-        // A global Gaussian model gets its values from a matrix product (variances, if wanted, as usual).
+        // A global Gaussian model gets its values from a matrix product.
         let separable = global.flatMap { model.kind == .gaussian ? SeparableGaussianGrid(kriging: self, global: $0) : nil }
         let valuesStored = farField != nil || separable != nil
+        // Their variances come block by block, far fields interpolated, where that is cheaper.
+        if valuesStored, output.wantsVariance, let global, let varianceGrid = FarFieldVarianceGrid(kriging: self, global: global) {
+            if let separable {
+                DispatchQueue.concurrentPerform(iterations: bands) { band in
+                    separable.predictRows((band * window.height / bands)..<((band + 1) * window.height / bands), window) {
+                        output.storeValue($1, at: $0)
+                    }
+                }
+            }
+            let blocks = lattice.blocks
+            DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
+                let block = blocks[b]
+                let pixels = lattice.isAnchored ? block.size * block.size : block.columns.count * block.rows.count
+                if let plan = varianceGrid.plan(block, pixels: pixels),
+                   varianceGrid.predict(block, plan, lattice, store: { output.storeVariance($1, at: $0) }) {
+                    return
+                }
+                Self.predictGlobalVariances(block, lattice, KrigingWorkspace(self), output)
+            }
+            return
+        }
         DispatchQueue.concurrentPerform(iterations: bands) { band in
             let rows = (band * window.height / bands)..<((band + 1) * window.height / bands)
             let workspace = KrigingWorkspace(self)
@@ -239,6 +259,23 @@ extension OrdinaryKriging {
                 }
             }
             column += lanes
+        }
+    }
+}
+
+extension OrdinaryKriging {
+    /// The variances of a block's window pixels by the direct batched solve, at the lattice's pixel centres.
+    fileprivate static func predictGlobalVariances(_ block: ExponentialFarFieldGrid.Block, _ lattice: ExponentialFarFieldGrid.Lattice,
+                                                   _ workspace: KrigingWorkspace, _ output: GridOutput) {
+        var values = SIMD8<Double>(), variances = SIMD8<Double>()
+        for row in block.rows {
+            for column in stride(from: block.columns.lowerBound, to: block.columns.upperBound, by: 8) {
+                let lanes = min(8, block.columns.upperBound - column)
+                var xs = SIMD8<Double>(), ys = SIMD8<Double>(repeating: lattice.y(row))
+                for lane in 0..<8 { xs[lane] = lattice.x(column + lane) }
+                workspace.predictGlobalBatch(x: xs, y: ys, lanes: lanes, withValues: false, values: &values, variances: &variances)
+                for lane in 0..<lanes { output.storeVariance(variances[lane], at: row * lattice.window.width + column + lane) }
+            }
         }
     }
 }

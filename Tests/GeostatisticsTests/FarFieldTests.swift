@@ -68,6 +68,53 @@ struct FarFieldTests {
         }
     }
 
+    /// Variances of a global exponential or Gaussian model from the far-field grid (blocks reordered far
+    /// samples first, far contributions interpolated) against the per-location batched solve, itself
+    /// tested against the reference solver; every 89th pixel against the reference; tiles equal the
+    /// whole grid bit for bit.
+    @Test(arguments: [(VariogramModel.Kind.exponential, KrigingSupport.point), (.exponential, .square(2.5)), (.gaussian, .point)])
+    func farFieldVariancesEqualTheDirectSolve(kind: VariogramModel.Kind, support: KrigingSupport) throws {
+        let window = Self.window
+        let samples = try Self.scatteredSamples(on: window)
+        let model = try VariogramModel(kind: kind, partialSill: 0.6, range: kind == .gaussian ? 60 : 150, nugget: 0.1)
+        let kriging = try OrdinaryKriging(samples: samples, model: model, support: support)
+        let global = try #require(kriging.global)
+        let grid = try #require(FarFieldVarianceGrid(kriging: kriging, global: global))
+        let origin = (x: window.originX, y: window.originY)
+        let lattice = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: origin)
+        let plans = lattice.blocks.map { grid.plan($0, pixels: $0.size * $0.size) }
+        #expect(plans.contains { $0 != nil }, "some block interpolates its far field")
+
+        let fast = try kriging.predictGrid(window, variances: true, gridOrigin: origin)
+        let fastVariances = try #require(fast.variances)
+        let workspace = KrigingWorkspace(kriging)
+        var worst = 0.0
+        var values = SIMD8<Double>(), variances = SIMD8<Double>()
+        for i in 0..<window.pixelCount {
+            let (column, row) = (i % window.width, i / window.width)
+            workspace.predictGlobalBatch(x: SIMD8(repeating: lattice.x(column)), y: SIMD8(repeating: lattice.y(row)), lanes: 1,
+                                         withValues: false, values: &values, variances: &variances)
+            worst = max(worst, abs(fastVariances[i] - variances[0]))
+            if i % 89 == 0 {
+                let reference = try #require(try kriging.predictReference(x: lattice.x(column), y: lattice.y(row)))
+                FastPathTests.expectClose(KrigingPrediction(value: fast.values[i], variance: fastVariances[i]), reference,
+                                          "far-field variance \(kind) \(support) pixel \(i)")
+            }
+        }
+        #expect(worst <= grid.tolerance + 1e-13, "largest difference \(worst), bound \(grid.tolerance)")
+
+        let tile = try GridWindow(originX: window.originX + 2.5 * 37, originY: window.originY - 2.5 * 150, pixelWidth: 2.5,
+                                  pixelHeight: -2.5, width: 140, height: 100)
+        let tileVariances = try #require(try kriging.predictGrid(tile, variances: true, gridOrigin: origin).variances)
+        var differing = 0
+        for r in 0..<tile.height {
+            for c in 0..<tile.width where fastVariances[(r + 150) * window.width + c + 37].bitPattern != tileVariances[r * tile.width + c].bitPattern {
+                differing += 1
+            }
+        }
+        #expect(differing == 0, "\(differing) tile variances differ from the whole grid")
+    }
+
     /// A tile anchored on the whole grid's origin gets the whole grid's values bit for bit, although its
     /// edges cut lattice blocks; a window off the lattice is its own grid.
     @Test(arguments: [KrigingSupport.point, .square(2.5)])
