@@ -24,8 +24,8 @@ import Foundation
 /// the pixel errs by less than `tolerance` in all. That bound is for exact arithmetic; rounding adds
 /// about 1e-16 of Σ|wₐ|·ps times the Lebesgue constants (tests see differences near 1e-15).
 ///
-/// Blocks lie on a lattice of `blockSize`-pixel squares anchored at the whole grid's origin, and every
-/// coordinate is computed from that lattice, so a tile of a grid gets the same values as the whole grid.
+/// Blocks lie on a `GridLattice` anchored at the whole grid's origin, and every coordinate is computed
+/// from that lattice, so a tile of a grid gets the same values as the whole grid.
 struct ExponentialFarFieldGrid: Sendable {
     let sampleX: [Double]
     let sampleY: [Double]
@@ -45,8 +45,6 @@ struct ExponentialFarFieldGrid: Sendable {
     /// orders below the 1e-9 agreement the fast paths keep with the reference solver.
     let tolerance: Double
 
-    /// Pixels per side of a lattice block.
-    static let blockSize = 128
     /// Interpolation degrees tried per block; the cheapest by `cost` wins (or no interpolation at all).
     static let degrees = [6, 8, 10, 12, 14, 16, 20, 24, 28, 32]
 
@@ -66,88 +64,6 @@ struct ExponentialFarFieldGrid: Sendable {
         tolerance = 1e-11 * (scale > 0 ? scale : 1)
     }
 
-    /// A square of the lattice as it meets a window: a block, or a quarter of one at the next level.
-    struct Block {
-        /// Window column and row of the square's first lattice pixel (negative when it starts before
-        /// the window) and its side in pixels.
-        let firstColumn: Int
-        let firstRow: Int
-        let size: Int
-        /// Window columns and rows inside the square.
-        let columns: Range<Int>
-        let rows: Range<Int>
-        /// Pixel-centre coordinates of the square's first and last lattice column (row), so the interval
-        /// is the same whichever window the square is seen from.
-        let xInterval: (Double, Double)
-        let yInterval: (Double, Double)
-
-        var isEmpty: Bool { columns.isEmpty || rows.isEmpty }
-    }
-
-    /// Where the window lies on the lattice of the grid whose outer corner is `gridOrigin`.
-    struct Lattice {
-        let window: GridWindow
-        let originX: Double
-        let originY: Double
-        let columnOffset: Int
-        let rowOffset: Int
-        /// Whether the lattice is the whole grid's: then a block's plan must not depend on how much of it
-        /// the window holds (tiles would differ from the whole grid); otherwise a block partly outside a
-        /// small window is planned for the pixels it has.
-        let isAnchored: Bool
-
-        /// A window off the grid's pixel lattice (or without a grid) is its own grid.
-        init(window: GridWindow, gridOrigin: (x: Double, y: Double)?) {
-            self.window = window
-            let columns = gridOrigin.map { (window.originX - $0.x) / window.pixelWidth } ?? 0
-            let rows = gridOrigin.map { (window.originY - $0.y) / window.pixelHeight } ?? 0
-            if let gridOrigin, abs(columns - columns.rounded()) < 1e-6, abs(rows - rows.rounded()) < 1e-6,
-               abs(columns) < 1e12, abs(rows) < 1e12 {
-                (originX, originY, columnOffset, rowOffset) = (gridOrigin.x, gridOrigin.y, Int(columns.rounded()), Int(rows.rounded()))
-                isAnchored = true
-            } else {
-                (originX, originY, columnOffset, rowOffset) = (window.originX, window.originY, 0, 0)
-                isAnchored = false
-            }
-        }
-
-        /// Centre of window column `column` (or row `row`), from the lattice origin.
-        func x(_ column: Int) -> Double { originX + (Double(column + columnOffset) + 0.5) * window.pixelWidth }
-        func y(_ row: Int) -> Double { originY + (Double(row + rowOffset) + 0.5) * window.pixelHeight }
-
-        /// The lattice blocks that meet the window, row by row.
-        var blocks: [Block] {
-            let size = ExponentialFarFieldGrid.blockSize
-            func floorDivide(_ a: Int) -> Int { a >= 0 ? a / size : -((-a + size - 1) / size) }
-            guard window.width > 0, window.height > 0 else { return [] }
-            var result: [Block] = []
-            for blockRow in floorDivide(rowOffset)...floorDivide(rowOffset + window.height - 1) {
-                for blockColumn in floorDivide(columnOffset)...floorDivide(columnOffset + window.width - 1) {
-                    result.append(square(firstColumn: blockColumn * size - columnOffset, firstRow: blockRow * size - rowOffset, size: size))
-                }
-            }
-            return result
-        }
-
-        /// The four quarters of `block` that meet the window.
-        func quarters(of block: Block) -> [Block] {
-            let half = block.size / 2
-            return [(0, 0), (half, 0), (0, half), (half, half)]
-                .map { square(firstColumn: block.firstColumn + $0.0, firstRow: block.firstRow + $0.1, size: half) }
-                .filter { !$0.isEmpty }
-        }
-
-        private func square(firstColumn: Int, firstRow: Int, size: Int) -> Block {
-            Block(firstColumn: firstColumn, firstRow: firstRow, size: size,
-                  columns: max(firstColumn, 0)..<max(min(firstColumn + size, window.width), max(firstColumn, 0)),
-                  rows: max(firstRow, 0)..<max(min(firstRow + size, window.height), max(firstRow, 0)),
-                  xInterval: Self.ordered(x(firstColumn), x(firstColumn + size - 1)),
-                  yInterval: Self.ordered(y(firstRow), y(firstRow + size - 1)))
-        }
-
-        private static func ordered(_ a: Double, _ b: Double) -> (Double, Double) { (min(a, b), max(a, b)) }
-    }
-
     /// What `predict` did with a block: per level (the block, its quarters, theirs …), how many sample
     /// terms were interpolated, summed over the squares of that level; and how many were summed directly.
     struct BlockPlan: Equatable {
@@ -160,8 +76,8 @@ struct ExponentialFarFieldGrid: Sendable {
 
     /// The block's pixel rows while they are summed, and the pixel coordinates they need.
     private final class Accumulator {
-        let lattice: Lattice
-        let block: Block
+        let lattice: GridLattice
+        let block: LatticeSquare
         /// Row-major sums of the block's window pixels, rows `stride` apart; the stride leaves room for a
         /// square's last SIMD group to run past its columns.
         var sums: [Double]
@@ -169,7 +85,7 @@ struct ExponentialFarFieldGrid: Sendable {
         /// x of each window column of the block, plus the same room.
         let xs: [Double]
 
-        init(_ lattice: Lattice, _ block: Block) {
+        init(_ lattice: GridLattice, _ block: LatticeSquare) {
             (self.lattice, self.block) = (lattice, block)
             stride = (block.columns.count + 7) / 8 * 8 + 8
             sums = [Double](repeating: 0, count: stride * block.rows.count)
@@ -179,7 +95,7 @@ struct ExponentialFarFieldGrid: Sendable {
 
     /// Predicts the window's pixels in `block`, calling `store(pixel index, value)` once per pixel.
     @discardableResult
-    func predict(_ block: Block, _ lattice: Lattice, store: (Int, Double) -> Void) -> BlockPlan {
+    func predict(_ block: LatticeSquare, _ lattice: GridLattice, store: (Int, Double) -> Void) -> BlockPlan {
         guard !block.isEmpty else { return BlockPlan() }
         let accumulator = Accumulator(lattice, block)
         var report = BlockPlan()
@@ -193,7 +109,7 @@ struct ExponentialFarFieldGrid: Sendable {
 
     /// Adds the terms of `samples` over `square`: the far ones interpolated, the near ones from the
     /// square's quarters or, at the smallest squares, directly.
-    private func accumulate(_ square: Block, samples: [Int], level: Int, _ accumulator: Accumulator, _ report: inout BlockPlan) {
+    private func accumulate(_ square: LatticeSquare, samples: [Int], level: Int, _ accumulator: Accumulator, _ report: inout BlockPlan) {
         let pixels = accumulator.lattice.isAnchored ? square.size * square.size : square.columns.count * square.rows.count
         let (degree, isFar) = plan(square, samples: samples, pixels: pixels)
         if report.interpolated.count <= level { report.interpolated.append(0) }
@@ -227,7 +143,7 @@ struct ExponentialFarFieldGrid: Sendable {
     /// The interpolation degree of the square (nil for none) and which of `samples` are far enough to
     /// interpolate, chosen by a cost model from the square's lattice geometry and the number of pixels
     /// to predict in it.
-    func plan(_ square: Block, samples: [Int], pixels pixelCount: Int) -> (degree: Int?, isFar: [Bool]) {
+    func plan(_ square: LatticeSquare, samples: [Int], pixels pixelCount: Int) -> (degree: Int?, isFar: [Bool]) {
         let n = samples.count
         let (xInterval, yInterval) = interpolationIntervals(square)
         let halfX = (xInterval.1 - xInterval.0) / 2, halfY = (yInterval.1 - yInterval.0) / 2
@@ -247,12 +163,11 @@ struct ExponentialFarFieldGrid: Sendable {
         let budget = tolerance / Double(sampleX.count)
         var best: (degree: Int?, cost: Double, isFar: [Bool]) = (nil, pixels * Double(n) * supports, [Bool](repeating: false, count: n))
         for degree in Self.degrees {
-            let lebesgue = 2 / Double.pi * log(Double(degree + 1)) + 1
             var isFar = [Bool](repeating: false, count: n)
             var farCount = 0
             for (k, a) in samples.enumerated() where rhoX[k] > 1 {
-                let ex = 4 * pow(rhoX[k], -Double(degree)) / (rhoX[k] - 1), ey = 4 * pow(rhoY[k], -Double(degree)) / (rhoY[k] - 1)
-                let bound = abs(residualWeights[a]) * kernel.partialSill * min(ex + lebesgue * ey, ey + lebesgue * ex)
+                let bound = abs(residualWeights[a]) * kernel.partialSill
+                    * ChebyshevInterpolation.errorFactor(degree: degree, rhoX: rhoX[k], rhoY: rhoY[k])
                 if bound <= budget {
                     isFar[k] = true
                     farCount += 1
@@ -269,13 +184,13 @@ struct ExponentialFarFieldGrid: Sendable {
 
     /// The square's pixel-centre intervals widened by the support's reach: where the far field's
     /// point-support interpolant is evaluated.
-    func interpolationIntervals(_ square: Block) -> (x: (Double, Double), y: (Double, Double)) {
+    func interpolationIntervals(_ square: LatticeSquare) -> (x: (Double, Double), y: (Double, Double)) {
         ((square.xInterval.0 - reachX, square.xInterval.1 + reachX), (square.yInterval.0 - reachY, square.yInterval.1 + reachY))
     }
 
     /// Adds wₐ·Σₖ sₖ·C(|(x + dxₖ, y + dyₖ) − xₐ|) of `samples` at every window pixel of `square`, eight
     /// pixels per step (the last step's lanes beyond the square are computed and dropped).
-    private func addDirect(_ square: Block, samples: [Int], _ accumulator: Accumulator) {
+    private func addDirect(_ square: LatticeSquare, samples: [Int], _ accumulator: Accumulator) {
         let width = square.columns.count
         let start = square.columns.lowerBound - accumulator.block.columns.lowerBound
         accumulator.xs.withUnsafeBufferPointer { xs in
@@ -316,11 +231,11 @@ struct ExponentialFarFieldGrid: Sendable {
         let xBasis: [Double]
         let padded: Int
 
-        init(_ grid: ExponentialFarFieldGrid, degree: Int, square: Block, samples: [Int], pixelX: [Double]) {
+        init(_ grid: ExponentialFarFieldGrid, degree: Int, square: LatticeSquare, samples: [Int], pixelX: [Double]) {
             self.degree = degree
             let intervals = grid.interpolationIntervals(square)
-            let xNodes = ExponentialFarFieldGrid.chebyshevPoints(intervals.x, degree)
-            let yNodes = ExponentialFarFieldGrid.chebyshevPoints(intervals.y, degree)
+            let xNodes = ChebyshevInterpolation.chebyshevPoints(intervals.x, degree)
+            let yNodes = ChebyshevInterpolation.chebyshevPoints(intervals.y, degree)
             (self.yNodes, axisY) = (yNodes, grid.axisY)
             let x = samples.map { grid.sampleX[$0] }, y = samples.map { grid.sampleY[$0] }, weights = samples.map { grid.residualWeights[$0] }
             var nodeValues = [Double](repeating: 0, count: (degree + 1) * (degree + 1))
@@ -342,7 +257,7 @@ struct ExponentialFarFieldGrid: Sendable {
             padded = (pixelX.count + 7) / 8 * 8
             var xBasis = [Double](repeating: 0, count: (degree + 1) * padded)
             for (c, px) in pixelX.enumerated() {
-                let basis = ExponentialFarFieldGrid.averagedBasis(at: px, over: grid.axisX, nodes: xNodes)
+                let basis = ChebyshevInterpolation.averagedBasis(at: px, over: grid.axisX, nodes: xNodes)
                 for p in 0...degree { xBasis[p * padded + c] = basis[p] }
             }
             self.xBasis = xBasis
@@ -351,7 +266,7 @@ struct ExponentialFarFieldGrid: Sendable {
         /// row[c] += Σₚ Σ_q ℓₚ(x_c)·ℓ_q(y)·values[p][q] for the square's columns (and zero in the padding
         /// up to a multiple of eight): first along y for the row, then eight columns per step.
         func addRow(y: Double, into row: UnsafeMutablePointer<Double>) {
-            let yBasis = ExponentialFarFieldGrid.averagedBasis(at: y, over: axisY, nodes: yNodes)
+            let yBasis = ChebyshevInterpolation.averagedBasis(at: y, over: axisY, nodes: yNodes)
             let count = degree + 1
             var alongY = [Double](repeating: 0, count: count)
             for p in 0..<count {
@@ -370,42 +285,5 @@ struct ExponentialFarFieldGrid: Sendable {
                 }
             }
         }
-    }
-
-    /// Chebyshev points of the second kind on the interval, the ends exactly at its ends.
-    static func chebyshevPoints(_ interval: (Double, Double), _ degree: Int) -> [Double] {
-        let middle = (interval.0 + interval.1) / 2, half = (interval.1 - interval.0) / 2
-        var nodes = (0...degree).map { middle - half * cos(Double.pi * Double($0) / Double(degree)) }
-        (nodes[0], nodes[degree]) = (interval.0, interval.1)
-        return nodes
-    }
-
-    /// Σᵢ wᵢ·ℓ(t + offsetᵢ): the Lagrange basis averaged over a support axis (itself for a point).
-    static func averagedBasis(at t: Double, over axis: [(offset: Double, weight: Double)], nodes: [Double]) -> [Double] {
-        if axis.count == 1 && axis[0].offset == 0 { return lagrangeBasis(at: t, nodes: nodes) }
-        var basis = [Double](repeating: 0, count: nodes.count)
-        for point in axis {
-            for (j, value) in lagrangeBasis(at: t + point.offset, nodes: nodes).enumerated() { basis[j] += point.weight * value }
-        }
-        return basis
-    }
-
-    /// The Lagrange basis of Chebyshev points at t, by the barycentric formula (weights (−1)ʲ, halved at
-    /// the ends), which is stable for these points; exactly a unit vector at a node.
-    static func lagrangeBasis(at t: Double, nodes: [Double]) -> [Double] {
-        let degree = nodes.count - 1
-        var basis = [Double](repeating: 0, count: nodes.count)
-        if let hit = nodes.firstIndex(of: t) {
-            basis[hit] = 1
-            return basis
-        }
-        var total = 0.0
-        for j in 0...degree {
-            let weight = (j % 2 == 0 ? 1.0 : -1.0) * (j == 0 || j == degree ? 0.5 : 1)
-            basis[j] = weight / (t - nodes[j])
-            total += basis[j]
-        }
-        for j in 0...degree { basis[j] /= total }
-        return basis
     }
 }

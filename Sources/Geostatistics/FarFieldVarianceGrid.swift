@@ -97,7 +97,7 @@ struct FarFieldVarianceGrid: Sendable {
 
     /// The cheapest plan whose error bound meets `tolerance`, or nil when the direct solve is cheaper;
     /// from the block's lattice geometry and the number of pixels to predict in it.
-    func plan(_ block: ExponentialFarFieldGrid.Block, pixels pixelCount: Int) -> Plan? {
+    func plan(_ block: LatticeSquare, pixels pixelCount: Int) -> Plan? {
         let n = sampleX.count
         let halfX = (block.xInterval.1 - block.xInterval.0) / 2, halfY = (block.yInterval.1 - block.yInterval.0) / 2
         guard halfX > 0, halfY > 0 else { return nil }
@@ -137,9 +137,7 @@ struct FarFieldVarianceGrid: Sendable {
         let (magnitudeG, magnitudeH, magnitudeQ) = (v * v, sill.squareRoot() * v, onesNorm.squareRoot() * v)
         let standardDeviation = supportVariance.squareRoot(), onesRoot = onesNorm.squareRoot()
         for degree in Self.degrees {
-            let lebesgue = 2 / Double.pi * log(Double(degree + 1)) + 1
-            let ex = 4 * pow(rhoX, -Double(degree)) / (rhoX - 1), ey = 4 * pow(rhoY, -Double(degree)) / (rhoY - 1)
-            let unit = min(ex + lebesgue * ey, ey + lebesgue * ex)
+            let unit = ChebyshevInterpolation.errorFactor(degree: degree, rhoX: rhoX, rhoY: rhoY)
             let (errorG, errorH, errorQ) = (magnitudeG * unit, magnitudeH * unit, magnitudeQ * unit)
             let errorVN = inverseTrace.squareRoot() * nearCount.squareRoot() * errorH
             let errorP = errorQ + errorVN * onesRoot
@@ -152,12 +150,12 @@ struct FarFieldVarianceGrid: Sendable {
 
     /// Writes the variances of the window's pixels in `block` through `store(pixel index, variance)`;
     /// false when a factorisation of the reordered system failed (the caller then solves directly).
-    func predict(_ block: ExponentialFarFieldGrid.Block, _ plan: Plan, _ lattice: ExponentialFarFieldGrid.Lattice,
+    func predict(_ block: LatticeSquare, _ plan: Plan, _ lattice: GridLattice,
                  store: (Int, Double) -> Void) -> Bool {
         guard let system = try? ReorderedSystem(self, plan) else { return false }
         let degree = plan.degree, count = degree + 1
-        let xNodes = ExponentialFarFieldGrid.chebyshevPoints(block.xInterval, degree)
-        let yNodes = ExponentialFarFieldGrid.chebyshevPoints(block.yInterval, degree)
+        let xNodes = ChebyshevInterpolation.chebyshevPoints(block.xInterval, degree)
+        let yNodes = ChebyshevInterpolation.chebyshevPoints(block.yInterval, degree)
         let k = plan.near.count, farCount = plan.far.count
         // Node values, node-major: g, q, then h₀ … h_{k−1}.
         let fields = k + 2
@@ -202,14 +200,14 @@ struct FarFieldVarianceGrid: Sendable {
         for c in 0..<padded {
             xs[c] = lattice.x(block.columns.lowerBound + c)
             guard c < width else { continue }
-            let basis = ExponentialFarFieldGrid.lagrangeBasis(at: xs[c], nodes: xNodes)
+            let basis = ChebyshevInterpolation.lagrangeBasis(at: xs[c], nodes: xNodes)
             for p in 0..<count { xBasis[p * padded + c] = basis[p] }
         }
         let nearX = plan.near.map { sampleX[$0] }, nearY = plan.near.map { sampleY[$0] }
         var alongY = [Double](repeating: 0, count: count * fields)
         for row in block.rows {
             let y = lattice.y(row)
-            let yBasis = ExponentialFarFieldGrid.lagrangeBasis(at: y, nodes: yNodes)
+            let yBasis = ChebyshevInterpolation.lagrangeBasis(at: y, nodes: yNodes)
             // alongY[p · fields + f] = Σ_q ℓ_q(y)·value_f(x node p, y node q).
             alongY.withUnsafeMutableBufferPointer { alongY in
                 nodeValues.withUnsafeBufferPointer { nodeValues in

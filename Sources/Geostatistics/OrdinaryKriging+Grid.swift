@@ -11,7 +11,7 @@ extension OrdinaryKriging {
     /// every tile (and for the whole grid): a global exponential model interpolates its far field over
     /// blocks laid out and planned from there, so the tile's values equal the whole grid's bit for bit
     /// (and no block is split between tiles whose size is a multiple of
-    /// `ExponentialFarFieldGrid.blockSize`). Without it the window is its own grid, and blocks that
+    /// `GridLattice.blockSize`). Without it the window is its own grid, and blocks that
     /// the window holds only partly are planned for the pixels they have.
     public func predictGrid(_ window: GridWindow, values: UnsafeMutableBufferPointer<Float>,
                             variances: UnsafeMutableBufferPointer<Float>? = nil, missingValue: Float = .nan,
@@ -94,7 +94,7 @@ extension OrdinaryKriging {
         // consecutive pixels along its rows can share a factorisation.
         let bands = min(window.height, ProcessInfo.processInfo.activeProcessorCount * 4)
         let failure = FirstFailure()
-        let lattice = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: gridOrigin)
+        let lattice = GridLattice(window: window, gridOrigin: gridOrigin)
         // A global exponential model gets its values block by block, far fields interpolated.
         let farField = global.flatMap { model.kind == .exponential ? ExponentialFarFieldGrid(kriging: self, global: $0) : nil }
         if let farField {
@@ -265,7 +265,7 @@ extension OrdinaryKriging {
 
 extension OrdinaryKriging {
     /// The variances of a block's window pixels by the direct batched solve, at the lattice's pixel centres.
-    fileprivate static func predictGlobalVariances(_ block: ExponentialFarFieldGrid.Block, _ lattice: ExponentialFarFieldGrid.Lattice,
+    fileprivate static func predictGlobalVariances(_ block: LatticeSquare, _ lattice: GridLattice,
                                                    _ workspace: KrigingWorkspace, _ output: GridOutput) {
         var values = SIMD8<Double>(), variances = SIMD8<Double>()
         for row in block.rows {

@@ -32,7 +32,7 @@ struct FarFieldTests {
         let model = try VariogramModel(kind: .exponential, partialSill: 0.6, range: 150, nugget: 0.1)
         let kriging = try OrdinaryKriging(samples: samples, model: model, support: support)
         let farField = ExponentialFarFieldGrid(kriging: kriging, global: try #require(kriging.global))
-        let lattice = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: nil)
+        let lattice = GridLattice(window: window, gridOrigin: nil)
         let plans = lattice.blocks.map { farField.predict($0, lattice) { _, _ in } }
         #expect(plans.count == 9)
         #expect(plans.contains { $0.interpolated.first ?? 0 > 0 }, "some block interpolates its far field")
@@ -81,7 +81,7 @@ struct FarFieldTests {
         let global = try #require(kriging.global)
         let grid = try #require(FarFieldVarianceGrid(kriging: kriging, global: global))
         let origin = (x: window.originX, y: window.originY)
-        let lattice = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: origin)
+        let lattice = GridLattice(window: window, gridOrigin: origin)
         let plans = lattice.blocks.map { grid.plan($0, pixels: $0.size * $0.size) }
         #expect(plans.contains { $0 != nil }, "some block interpolates its far field")
 
@@ -137,7 +137,7 @@ struct FarFieldTests {
             }
             #expect(differing == 0, "tile at (\(column), \(row)): \(differing) pixels differ from the whole grid")
         }
-        let offLattice = ExponentialFarFieldGrid.Lattice(window: try GridWindow(originX: whole.originX + 1, originY: whole.originY, pixelWidth: 2.5,
+        let offLattice = GridLattice(window: try GridWindow(originX: whole.originX + 1, originY: whole.originY, pixelWidth: 2.5,
                                                                                 pixelHeight: -2.5, width: 10, height: 10), gridOrigin: origin)
         #expect(offLattice.columnOffset == 0 && offLattice.originX == whole.originX + 1)
     }
@@ -145,7 +145,7 @@ struct FarFieldTests {
     /// Blocks are laid out from the grid origin, also for windows left of or above it.
     @Test func latticeBlocksCoverTheWindowOnce() throws {
         let window = try GridWindow(originX: -500, originY: 300, pixelWidth: 2, pixelHeight: -2, width: 300, height: 140)
-        let lattice = ExponentialFarFieldGrid.Lattice(window: window, gridOrigin: (x: -300, y: 100))
+        let lattice = GridLattice(window: window, gridOrigin: (x: -300, y: 100))
         #expect(lattice.columnOffset == -100 && lattice.rowOffset == -100)
         var covered = [Int](repeating: 0, count: window.pixelCount)
         for block in lattice.blocks {
@@ -167,17 +167,17 @@ struct FarFieldTests {
     /// support axis.
     @Test func chebyshevInterpolationIsExactForPolynomials() throws {
         let degree = 8
-        let nodes = ExponentialFarFieldGrid.chebyshevPoints((2, 7), degree)
+        let nodes = ChebyshevInterpolation.chebyshevPoints((2, 7), degree)
         #expect(nodes.first == 2 && nodes.last == 7)
         let polynomial = { (t: Double) in 1 - 2 * t + 0.3 * pow(t, 5) - 0.01 * pow(t, 8) }
         for t in stride(from: 2.0, through: 7.0, by: 0.37) {
-            let basis = ExponentialFarFieldGrid.lagrangeBasis(at: t, nodes: nodes)
+            let basis = ChebyshevInterpolation.lagrangeBasis(at: t, nodes: nodes)
             let interpolated = zip(basis, nodes).map { $0 * polynomial($1) }.reduce(0, +)
             #expect(abs(interpolated - polynomial(t)) <= 1e-9 * abs(polynomial(t)))
         }
-        #expect(ExponentialFarFieldGrid.lagrangeBasis(at: nodes[3], nodes: nodes) == (0...degree).map { $0 == 3 ? 1 : 0 })
+        #expect(ChebyshevInterpolation.lagrangeBasis(at: nodes[3], nodes: nodes) == (0...degree).map { $0 == 3 ? 1 : 0 })
         let axis: [(offset: Double, weight: Double)] = [(-0.4, 0.25), (0.1, 0.5), (0.35, 0.25)]
-        let averaged = ExponentialFarFieldGrid.averagedBasis(at: 4.2, over: axis, nodes: nodes)
+        let averaged = ChebyshevInterpolation.averagedBasis(at: 4.2, over: axis, nodes: nodes)
         let expected = axis.map { $0.weight * polynomial(4.2 + $0.offset) }.reduce(0, +)
         #expect(abs(zip(averaged, nodes).map { $0 * polynomial($1) }.reduce(0, +) - expected) <= 1e-9 * abs(expected))
     }
