@@ -40,6 +40,13 @@ struct CovarianceKernel {
         (partialSill * VectorMath.exp(-(d2 * (inverseRange * inverseRange)))).replacing(with: atZero, where: d2 .== 0)
     }
 
+    /// The same for a spherical model (exactly zero beyond the range).
+    @inline(__always)
+    func sphericalCovariance(squaredDistance d2: SIMD8<Double>) -> SIMD8<Double> {
+        let t = d2.squareRoot() * inverseRange
+        return (partialSill * (1 - t * (1.5 - 0.5 * t * t))).replacing(with: 0, where: t .>= 1).replacing(with: atZero, where: d2 .== 0)
+    }
+
     /// Writes the eight covariances at a when the caller (a variance computation) needs them too.
     @inline(__always)
     private static func keep(_ c: SIMD8<Double>, _ store: UnsafeMutablePointer<Double>?, _ a: Int) {

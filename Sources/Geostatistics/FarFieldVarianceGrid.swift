@@ -1,9 +1,10 @@
 import Foundation
 
-/// Global-neighbourhood kriging variances on a grid for an exponential or Gaussian model: per lattice
-/// block, the Cholesky factor is taken with the block's far samples first, so everything the far samples
-/// contribute is a smooth function of the pixel, interpolated from Chebyshev nodes, and each pixel pays
-/// only for its few near samples (k²/2 instead of n²/2 multiply-adds for the triangular solve).
+/// Global-neighbourhood kriging variances on a grid: per lattice block, the Cholesky factor is taken
+/// with the block's far samples first, so everything the far samples contribute is a smooth function of
+/// the pixel — interpolated from Chebyshev nodes for an exponential or Gaussian model, exactly zero for a
+/// spherical one (beyond its range) — and each pixel pays only for its few near samples (k²/2 instead of
+/// n²/2 multiply-adds for the triangular solve).
 ///
 /// With the samples ordered far (F) then near (N): L_F L_Fᵀ = K_FF, B = L_F⁻¹ K_FN, L_N L_Nᵀ = K_NN − BᵀB.
 /// For the covariances c of a pixel, v = L⁻¹c splits into v_F = L_F⁻¹ c_F and v_N = L_N⁻¹(c_N − Bᵀv_F),
@@ -45,7 +46,7 @@ struct FarFieldVarianceGrid: Sendable {
     static let clearances: [Double] = [0.5, 1, 1.5, 2, 3, 4, 6]
 
     init?(kriging: OrdinaryKriging, global: FactorizedSystem) {
-        guard kriging.model.kind == .exponential || kriging.model.kind == .gaussian else { return nil }
+        guard kriging.model.kind != .nugget else { return nil }
         let n = global.indices.count
         sampleX = global.indices.map { kriging.samples.x[$0] }
         sampleY = global.indices.map { kriging.samples.y[$0] }
@@ -88,9 +89,10 @@ struct FarFieldVarianceGrid: Sendable {
         return trace * 1.01
     }
 
-    /// How a block's variances are computed: which samples are near and the interpolation degree.
+    /// How a block's variances are computed: which samples are near and the interpolation degree (nil
+    /// where the far samples' covariances are exactly zero over the block: spherical model).
     struct Plan {
-        let degree: Int
+        let degree: Int?
         let far: [Int]
         let near: [Int]
     }
@@ -112,6 +114,17 @@ struct FarFieldVarianceGrid: Sendable {
         // Multiply-adds, an exponential counted as ten.
         let exponential = 10.0
         var best: (cost: Double, plan: Plan?) = (pixels * (Double(n * n) / 2 + Double(n) * supports * exponential), nil)
+        if kernel.kind == .spherical {
+            // Beyond the range (plus the support's reach, with a relative slack for rounding) a covariance
+            // is exactly zero: those samples are far, with nothing to interpolate.
+            let reach = (1 / kernel.inverseRange + supportReach) * (1 + 1e-9)
+            let near = (0..<n).filter { clearance[$0] / 0.99 + supportReach <= reach }
+            let far = (0..<n).filter { clearance[$0] / 0.99 + supportReach > reach }
+            let (farCount, nearCount) = (Double(far.count), Double(near.count))
+            let cost = farCount * farCount * farCount / 3 + nearCount * farCount * farCount / 2
+                + pixels * (nearCount * nearCount / 2 + nearCount * supports * 3)
+            return cost < best.cost ? Plan(degree: nil, far: far, near: near) : nil
+        }
         for multiple in Self.clearances {
             let far = (0..<n).filter { clearance[$0] >= multiple * half }
             guard !far.isEmpty else { continue }
@@ -153,9 +166,10 @@ struct FarFieldVarianceGrid: Sendable {
     func predict(_ block: LatticeSquare, _ plan: Plan, _ lattice: GridLattice,
                  store: (Int, Double) -> Void) -> Bool {
         guard let system = try? ReorderedSystem(self, plan) else { return false }
-        let degree = plan.degree, count = degree + 1
-        let xNodes = ChebyshevInterpolation.chebyshevPoints(block.xInterval, degree)
-        let yNodes = ChebyshevInterpolation.chebyshevPoints(block.yInterval, degree)
+        // Without a degree there are no nodes: every interpolated term below is an empty sum, zero.
+        let count = plan.degree.map { $0 + 1 } ?? 0
+        let xNodes = plan.degree.map { ChebyshevInterpolation.chebyshevPoints(block.xInterval, $0) } ?? []
+        let yNodes = plan.degree.map { ChebyshevInterpolation.chebyshevPoints(block.yInterval, $0) } ?? []
         let k = plan.near.count, farCount = plan.far.count
         // Node values, node-major: g, q, then h₀ … h_{k−1}.
         let fields = k + 2
@@ -199,7 +213,7 @@ struct FarFieldVarianceGrid: Sendable {
         var xs = [Double](repeating: 0, count: padded)
         for c in 0..<padded {
             xs[c] = lattice.x(block.columns.lowerBound + c)
-            guard c < width else { continue }
+            guard c < width, count > 0 else { continue }
             let basis = ChebyshevInterpolation.lagrangeBasis(at: xs[c], nodes: xNodes)
             for p in 0..<count { xBasis[p * padded + c] = basis[p] }
         }
@@ -207,7 +221,7 @@ struct FarFieldVarianceGrid: Sendable {
         var alongY = [Double](repeating: 0, count: count * fields)
         for row in block.rows {
             let y = lattice.y(row)
-            let yBasis = ChebyshevInterpolation.lagrangeBasis(at: y, nodes: yNodes)
+            let yBasis = count > 0 ? ChebyshevInterpolation.lagrangeBasis(at: y, nodes: yNodes) : []
             // alongY[p · fields + f] = Σ_q ℓ_q(y)·value_f(x node p, y node q).
             alongY.withUnsafeMutableBufferPointer { alongY in
                 nodeValues.withUnsafeBufferPointer { nodeValues in
@@ -258,8 +272,11 @@ struct FarFieldVarianceGrid: Sendable {
         for k in supportWeight.indices {
             let dx = px + supportX[k] - sx, dy = py + supportY[k] - sy
             let d2 = dx * dx + dy * dy
-            sum += supportWeight[k] * (kernel.kind == .exponential ? kernel.exponentialCovariance(squaredDistance: d2)
-                                                                    : kernel.gaussianCovariance(squaredDistance: d2))
+            switch kernel.kind {
+            case .exponential: sum += supportWeight[k] * kernel.exponentialCovariance(squaredDistance: d2)
+            case .gaussian: sum += supportWeight[k] * kernel.gaussianCovariance(squaredDistance: d2)
+            default: sum += supportWeight[k] * kernel.sphericalCovariance(squaredDistance: d2)
+            }
         }
         return sum
     }

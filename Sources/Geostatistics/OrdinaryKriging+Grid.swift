@@ -107,8 +107,22 @@ extension OrdinaryKriging {
         // A global Gaussian model gets its values from a matrix product.
         let separable = global.flatMap { model.kind == .gaussian ? SeparableGaussianGrid(kriging: self, global: $0) : nil }
         let valuesStored = farField != nil || separable != nil
-        // Their variances come block by block, far fields interpolated, where that is cheaper.
-        if valuesStored, output.wantsVariance, let global, let varianceGrid = FarFieldVarianceGrid(kriging: self, global: global) {
+        // Global variances come block by block, far fields interpolated (or zero), where that is cheaper;
+        // a spherical model's values then come from the bands first.
+        if output.wantsVariance, let global, let varianceGrid = FarFieldVarianceGrid(kriging: self, global: global) {
+            if !valuesStored {
+                DispatchQueue.concurrentPerform(iterations: bands) { band in
+                    let workspace = KrigingWorkspace(self)
+                    do {
+                        for row in (band * window.height / bands)..<((band + 1) * window.height / bands) {
+                            try Self.predictGlobalValuesRow(row, window, workspace, output)
+                        }
+                    } catch {
+                        failure.record(error)
+                    }
+                }
+                if let error = failure.error { throw error }
+            }
             if let separable {
                 DispatchQueue.concurrentPerform(iterations: bands) { band in
                     separable.predictRows((band * window.height / bands)..<((band + 1) * window.height / bands), window) {

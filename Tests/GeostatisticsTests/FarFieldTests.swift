@@ -68,15 +68,17 @@ struct FarFieldTests {
         }
     }
 
-    /// Variances of a global exponential or Gaussian model from the far-field grid (blocks reordered far
-    /// samples first, far contributions interpolated) against the per-location batched solve, itself
+    /// Variances of a global exponential, Gaussian or spherical model from the far-field grid (blocks
+    /// reordered far samples first, far contributions interpolated, or zero beyond the spherical range)
+    /// against the per-location batched solve, itself
     /// tested against the reference solver; every 89th pixel against the reference; tiles equal the
     /// whole grid bit for bit.
-    @Test(arguments: [(VariogramModel.Kind.exponential, KrigingSupport.point), (.exponential, .square(2.5)), (.gaussian, .point)])
+    @Test(arguments: [(VariogramModel.Kind.exponential, KrigingSupport.point), (.exponential, .square(2.5)), (.gaussian, .point),
+                      (.spherical, .point), (.spherical, .square(2.5))])
     func farFieldVariancesEqualTheDirectSolve(kind: VariogramModel.Kind, support: KrigingSupport) throws {
         let window = Self.window
         let samples = try Self.scatteredSamples(on: window)
-        let model = try VariogramModel(kind: kind, partialSill: 0.6, range: kind == .gaussian ? 60 : 150, nugget: 0.1)
+        let model = try VariogramModel(kind: kind, partialSill: 0.6, range: kind == .gaussian ? 60 : kind == .spherical ? 200 : 150, nugget: 0.1)
         let kriging = try OrdinaryKriging(samples: samples, model: model, support: support)
         let global = try #require(kriging.global)
         let grid = try #require(FarFieldVarianceGrid(kriging: kriging, global: global))
