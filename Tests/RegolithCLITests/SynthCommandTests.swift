@@ -26,6 +26,33 @@ struct SynthCommandTests {
         #expect(csv.first == "id,lon,lat,re2o3" && csv.count == 41)
     }
 
+    /// The help's promise: the same seed and size give byte-identical files whatever --threads and
+    /// --tile-size (each run in its own process, as users run it).
+    @Test func filesAreByteIdenticalWhateverTheTilingAndThreads() throws {
+        let dir = try TemporaryDirectory()
+        var outputs: [[String: Data]] = []
+        for (index, (tileSize, threads)) in [("512", "2"), ("100", "1"), ("1000", "2")].enumerated() {
+            let result = try ChildProcess.regolith(["synth", "--width", "2100", "--height", "530", "--seed", "11", "--samples", "60",
+                                                    "--tile-size", tileSize, "--threads", threads, "--quiet", "--out", dir.file("run\(index)")])
+            #expect(result.status == 0, "\(result.stderr)")
+            var files: [String: Data] = [:]
+            let folder = dir.file("run\(index)")
+            for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
+                var isDirectory: ObjCBool = false
+                let path = (folder as NSString).appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    files[name] = try Data(contentsOf: URL(fileURLWithPath: path))
+                }
+            }
+            outputs.append(files)
+        }
+        #expect(outputs[0].count == 7)
+        for other in outputs.dropFirst() {
+            #expect(other.keys.sorted() == outputs[0].keys.sorted())
+            for (name, data) in outputs[0] { #expect(other[name] == data, "\(name) differs") }
+        }
+    }
+
     @Test func badArgumentsAreUsageErrors() throws {
         #expect(try ChildProcess.regolith(["synth", "--width", "10", "--out", "/tmp/x"]).status == 2)
         #expect(try ChildProcess.regolith(["synth", "--width", "100"]).status == 2, "--out is required")
