@@ -9,14 +9,14 @@ import Foundation
 /// With the samples ordered far (F) then near (N): L_F L_Fᵀ = K_FF, B = L_F⁻¹ K_FN, L_N L_Nᵀ = K_NN − BᵀB.
 /// For the covariances c of a pixel, v = L⁻¹c splits into v_F = L_F⁻¹ c_F and v_N = L_N⁻¹(c_N − Bᵀv_F),
 /// and with u = L⁻¹1 (split the same way) and s = 1ᵀK⁻¹1,
-///   σ² = C(p, p) − g − |v_N|² + (1 − q − v_N·u_N)² / s,  g = v_F·v_F, h = Bᵀv_F, q = v_F·u_F.
-/// g, h and q depend on the far samples only and are interpolated over the block.
+///   σ² = C(p, p) − g − |v_N|² + (1 − f − v_N·u_N)² / s,  g = v_F·v_F, h = Bᵀv_F, f = v_F·u_F.
+/// g, h and f depend on the far samples only and are interpolated over the block.
 ///
 /// Error bound (exact arithmetic). In the block's Bernstein polyellipse (ρ per axis from the nearest far
 /// sample, as in `ExponentialFarFieldGrid`, its distance reduced by the support's reach) every far
 /// covariance has |c_a| ≤ ps (exponential: Re √q ≥ 0; Gaussian: Re q > 0). With T = trace K⁻¹, which is
 /// at least 1/λ_min(K) ≥ 1/λ_min(K_FF): |v_F| ≤ √(N_F·ps²·T) =: V, so |g| ≤ V², |h_i| ≤ √sill·V
-/// (|L_F⁻¹K_Fi|² ≤ K_ii) and |q| ≤ √s·V (u_F·u_F ≤ s). Chebyshev interpolation errs by at most
+/// (|L_F⁻¹K_Fi|² ≤ K_ii) and |f| ≤ √s·V (u_F·u_F ≤ s). Chebyshev interpolation errs by at most
 /// E(M) = M·min(Eₓ + Λₙ·E_y, E_y + Λₙ·Eₓ), Eₓ = 4ρₓ⁻ⁿ/(ρₓ − 1). Those errors reach σ² through
 /// |v_N| ≤ √C(p, p), ‖L_N⁻¹‖² ≤ T (L_N⁻ᵀL_N⁻¹ is a diagonal block of K⁻¹), |u_N| ≤ √s and
 /// |1 − P| ≤ 1 + √(C(p, p)·s); a block is interpolated only when the total is below `tolerance`,
@@ -24,8 +24,8 @@ import Foundation
 struct FarFieldVarianceGrid: Sendable {
     let sampleX: [Double]
     let sampleY: [Double]
-    /// Row-major sample covariances K in system order.
-    let covariances: [Double]
+    /// The sample covariances K (system order is sample order for the global system).
+    let covariances: SampleCovarianceTable
     let kernel: CovarianceKernel
     let sill: Double
     let supportX: [Double]
@@ -45,20 +45,15 @@ struct FarFieldVarianceGrid: Sendable {
     /// meets the bound wins).
     static let clearances: [Double] = [0.5, 1, 1.5, 2, 3, 4, 6]
 
+    /// Nil for a nugget model, or beyond `SampleCovarianceTable.maximumSamples` samples (the per-block
+    /// factorisations grow as the cube of the far samples; the direct solve is then used).
     init?(kriging: OrdinaryKriging, global: FactorizedSystem) {
-        guard kriging.model.kind != .nugget else { return nil }
         let n = global.indices.count
-        sampleX = global.indices.map { kriging.samples.x[$0] }
-        sampleY = global.indices.map { kriging.samples.y[$0] }
-        var covariances = [Double](repeating: 0, count: n * n)
-        for a in 0..<n {
-            for b in 0...a {
-                let dx = sampleX[a] - sampleX[b], dy = sampleY[a] - sampleY[b]
-                let c = kriging.model.covariance((dx * dx + dy * dy).squareRoot())
-                (covariances[a * n + b], covariances[b * n + a]) = (c, c)
-            }
-        }
-        self.covariances = covariances
+        guard kriging.model.kind != .nugget, n <= SampleCovarianceTable.maximumSamples,
+              global.indices.elementsEqual(kriging.samples.indices) else { return nil }
+        sampleX = kriging.samples.x
+        sampleY = kriging.samples.y
+        covariances = SampleCovarianceTable(samples: kriging.samples, model: kriging.model)
         kernel = CovarianceKernel(model: kriging.model, includeNugget: kriging.supportPoints.isPoint)
         sill = kriging.model.sill
         (supportX, supportY, supportWeight) = (kriging.supportPoints.dx, kriging.supportPoints.dy, kriging.supportPoints.weight)
@@ -70,20 +65,22 @@ struct FarFieldVarianceGrid: Sendable {
         guard inverseTrace.isFinite, tolerance > 0 else { return nil }
     }
 
-    /// trace K⁻¹ = ‖L⁻¹‖²_F, from L⁻¹ solved eight columns at a time (with 1 % added for rounding).
+    /// trace K⁻¹ = ‖L⁻¹‖²_F, from L⁻¹ solved eight columns at a time, each batch from its first row
+    /// (L⁻¹eᵢ is zero above row i). Plus 1 % for its rounding error, about n·ε·cond K: the Cholesky
+    /// pivot guard keeps cond K near 1e10 at most, and n ≤ 2048 keeps that product below 0.3 %.
     private static func inverseTrace(lower: [Double], order n: Int) -> Double {
         let batch = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: max(n, 1))
         defer { batch.deallocate() }
         var trace = 0.0
         lower.withUnsafeBufferPointer { lower in
             for first in stride(from: 0, to: n, by: 8) {
-                for k in 0..<n {
+                for k in first..<n {
                     var column = SIMD8<Double>()
                     for lane in 0..<8 where first + lane == k { column[lane] = 1 }
-                    batch[k] = column
+                    batch[k - first] = column
                 }
-                KrigingWorkspace.forwardSubstituteInPlace(batch, lower: lower.baseAddress!, order: n)
-                for k in 0..<n { trace += (batch[k] * batch[k]).sum() }
+                KrigingWorkspace.forwardSubstituteInPlace(batch, lower: lower.baseAddress! + first * n + first, order: n - first, rowStride: n)
+                for k in 0..<(n - first) { trace += (batch[k] * batch[k]).sum() }
             }
         }
         return trace * 1.01
@@ -104,25 +101,28 @@ struct FarFieldVarianceGrid: Sendable {
         let halfX = (block.xInterval.1 - block.xInterval.0) / 2, halfY = (block.yInterval.1 - block.yInterval.0) / 2
         guard halfX > 0, halfY > 0 else { return nil }
         let half = max(halfX, halfY)
-        var clearance = [Double](repeating: 0, count: n)
+        // Each sample's distance from the block's pixel centres, and its clearance: how far the block's
+        // polyellipse may reach (0.99 of the distance left once the support's reach is taken off).
+        var distance = [Double](repeating: 0, count: n), clearance = [Double](repeating: 0, count: n)
         for a in 0..<n {
             let dx = max(block.xInterval.0 - sampleX[a], 0, sampleX[a] - block.xInterval.1)
             let dy = max(block.yInterval.0 - sampleY[a], 0, sampleY[a] - block.yInterval.1)
-            clearance[a] = 0.99 * ((dx * dx + dy * dy).squareRoot() - supportReach)
+            distance[a] = (dx * dx + dy * dy).squareRoot()
+            clearance[a] = 0.99 * (distance[a] - supportReach)
         }
         let pixels = Double(pixelCount), supports = Double(supportWeight.count)
-        // Multiply-adds, an exponential counted as ten.
-        let exponential = 10.0
-        var best: (cost: Double, plan: Plan?) = (pixels * (Double(n * n) / 2 + Double(n) * supports * exponential), nil)
+        // In multiply-adds; a covariance with an exponential counts as ten, a spherical one as three.
+        let covarianceCost = kernel.kind == .spherical ? 3.0 : 10.0
+        var best: (cost: Double, plan: Plan?) = (pixels * (Double(n * n) / 2 + Double(n) * supports * covarianceCost), nil)
         if kernel.kind == .spherical {
             // Beyond the range (plus the support's reach, with a relative slack for rounding) a covariance
             // is exactly zero: those samples are far, with nothing to interpolate.
             let reach = (1 / kernel.inverseRange + supportReach) * (1 + 1e-9)
-            let near = (0..<n).filter { clearance[$0] / 0.99 + supportReach <= reach }
-            let far = (0..<n).filter { clearance[$0] / 0.99 + supportReach > reach }
-            let (farCount, nearCount) = (Double(far.count), Double(near.count))
-            let cost = farCount * farCount * farCount / 3 + nearCount * farCount * farCount / 2
-                + pixels * (nearCount * nearCount / 2 + nearCount * supports * 3)
+            let near = (0..<n).filter { distance[$0] <= reach }
+            let far = (0..<n).filter { distance[$0] > reach }
+            guard !far.isEmpty else { return nil }
+            let cost = Self.setUpCost(farCount: Double(far.count), nearCount: Double(near.count))
+                + pixels * (Double(near.count * near.count) / 2 + Double(near.count) * supports * covarianceCost)
             return cost < best.cost ? Plan(degree: nil, far: far, near: near) : nil
         }
         for multiple in Self.clearances {
@@ -132,16 +132,25 @@ struct FarFieldVarianceGrid: Sendable {
             let (rhoX, rhoY) = (1 + nearest / halfX, 1 + nearest / halfY)
             let farCount = Double(far.count), nearCount = Double(n - far.count)
             guard let degree = smallestDegree(rhoX: rhoX, rhoY: rhoY, farCount: farCount, nearCount: nearCount) else { continue }
-            let nodes = Double((degree + 1) * (degree + 1))
-            let perBlock = farCount * farCount * farCount / 3 + nearCount * farCount * farCount / 2
-                + nodes * (farCount * farCount / 2 + farCount * (nearCount + 2) + farCount * supports * exponential)
-            let perPixel = (nearCount + 2) * Double(degree + 1) + nearCount * nearCount / 2 + nearCount * supports * exponential
+            let nodes = Double((degree + 1) * (degree + 1)), rows = pixels.squareRoot()
+            let perBlock = Self.setUpCost(farCount: farCount, nearCount: nearCount)
+                + nodes * (farCount * farCount / 2 + farCount * (nearCount + 2) + farCount * supports * covarianceCost)
+                + rows * nodes * (nearCount + 2)
+            let perPixel = (nearCount + 2) * Double(degree + 1) + nearCount * nearCount / 2 + nearCount * supports * covarianceCost
             let cost = perBlock + pixels * perPixel
             if cost < best.cost {
                 best = (cost, Plan(degree: degree, far: far, near: (0..<n).filter { clearance[$0] < multiple * half }))
             }
         }
         return best.plan
+    }
+
+    /// Cost of a block's reordered factorisation in multiply-adds of the SIMD loops: K_FF's Cholesky
+    /// factor (its rank-one updates stream the trailing triangle through the cache and run about four
+    /// times slower per multiply-add, measured with perf), B = L_F⁻¹K_FN, the Schur complement K_NN − BᵀB
+    /// and its factor.
+    private static func setUpCost(farCount f: Double, nearCount k: Double) -> Double {
+        4 * f * f * f / 6 + k * f * f / 2 + f * k * k / 2 + k * k * k / 6
     }
 
     /// The smallest degree whose bound on the variance error (see the type's comment) meets `tolerance`.
@@ -161,55 +170,54 @@ struct FarFieldVarianceGrid: Sendable {
         return nil
     }
 
-    /// Writes the variances of the window's pixels in `block` through `store(pixel index, variance)`;
-    /// false when a factorisation of the reordered system failed (the caller then solves directly).
-    func predict(_ block: LatticeSquare, _ plan: Plan, _ lattice: GridLattice,
-                 store: (Int, Double) -> Void) -> Bool {
-        guard let system = try? ReorderedSystem(self, plan) else { return false }
+    /// Writes the variances of the window's pixels in `block` through `store(pixel index, variance)` and
+    /// returns how many it wrote; nil when a factorisation of the reordered system failed (the caller
+    /// then solves directly).
+    func predict(_ block: LatticeSquare, _ plan: Plan, _ lattice: GridLattice, store: (Int, Double) -> Void) -> Int? {
+        guard let system = try? ReorderedSystem(self, plan) else { return nil }
         // Without a degree there are no nodes: every interpolated term below is an empty sum, zero.
         let count = plan.degree.map { $0 + 1 } ?? 0
         let xNodes = plan.degree.map { ChebyshevInterpolation.chebyshevPoints(block.xInterval, $0) } ?? []
         let yNodes = plan.degree.map { ChebyshevInterpolation.chebyshevPoints(block.yInterval, $0) } ?? []
         let k = plan.near.count, farCount = plan.far.count
-        // Node values, node-major: g, q, then h₀ … h_{k−1}.
+        // The far part at every node, node-major (node = x node · count + y node), in `fields` slots:
+        // |v_F|², v_F·u_F, then Bᵀv_F for each near sample.
         let fields = k + 2
         var nodeValues = [Double](repeating: 0, count: count * count * fields)
         let batch = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: max(farCount, k, 1))
-        defer { batch.deallocate() }
+        let coupled = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: max(k, 1))
+        defer {
+            batch.deallocate()
+            coupled.deallocate()
+        }
         let farX = plan.far.map { sampleX[$0] }, farY = plan.far.map { sampleY[$0] }
         let nodeCount = count * count
-        var h = [SIMD8<Double>](repeating: SIMD8(), count: k)
         for first in stride(from: 0, to: nodeCount, by: 8) {
             var px = SIMD8<Double>(), py = SIMD8<Double>()
             for lane in 0..<8 {
                 let node = min(first + lane, nodeCount - 1)
                 (px[lane], py[lane]) = (xNodes[node / count], yNodes[node % count])
             }
-            for (a, (sx, sy)) in zip(farX, farY).enumerated() { batch[a] = supportCovariance(px, py, sx, sy) }
+            fillSupportCovariances(px, py, samplesX: farX, samplesY: farY, into: batch)
             system.farLower.withUnsafeBufferPointer { KrigingWorkspace.forwardSubstituteInPlace(batch, lower: $0.baseAddress!, order: farCount) }
-            var g = SIMD8<Double>(), q = SIMD8<Double>()
-            h.withUnsafeMutableBufferPointer { h in
-                h.update(repeating: SIMD8())
-                system.coupling.withUnsafeBufferPointer { coupling in
-                    for a in 0..<farCount {
-                        let v = batch[a]
-                        g += v * v
-                        q += system.farOnes[a] * v
-                        let row = coupling.baseAddress! + a * k
-                        for i in 0..<k { h[i] += row[i] * v }
-                    }
-                }
+            var farExplained = SIMD8<Double>(), farProjection = SIMD8<Double>()
+            coupled.update(repeating: SIMD8(), count: k)
+            for a in 0..<farCount {
+                let v = batch[a]
+                farExplained += v * v
+                farProjection += system.farOnes[a] * v
+                for i in 0..<k { coupled[i] += system.coupling[a * k + i] * v }
             }
             for lane in 0..<min(8, nodeCount - first) {
                 let base = (first + lane) * fields
-                nodeValues[base] = g[lane]
-                nodeValues[base + 1] = q[lane]
-                for i in 0..<k { nodeValues[base + 2 + i] = h[i][lane] }
+                nodeValues[base] = farExplained[lane]
+                nodeValues[base + 1] = farProjection[lane]
+                for i in 0..<k { nodeValues[base + 2 + i] = coupled[i][lane] }
             }
         }
         // x basis of the window's columns in the block, node-major, padded to whole SIMD groups.
         let width = block.columns.count, padded = (width + 7) / 8 * 8
-        var xBasis = [Double](repeating: 0, count: count * padded)
+        var xBasis = [Double](repeating: 0, count: max(count * padded, 1))
         var xs = [Double](repeating: 0, count: padded)
         for c in 0..<padded {
             xs[c] = lattice.x(block.columns.lowerBound + c)
@@ -218,18 +226,20 @@ struct FarFieldVarianceGrid: Sendable {
             for p in 0..<count { xBasis[p * padded + c] = basis[p] }
         }
         let nearX = plan.near.map { sampleX[$0] }, nearY = plan.near.map { sampleY[$0] }
-        var alongY = [Double](repeating: 0, count: count * fields)
+        var alongY = [Double](repeating: 0, count: max(count * fields, 1))
+        var written = 0
         for row in block.rows {
             let y = lattice.y(row)
-            let yBasis = count > 0 ? ChebyshevInterpolation.lagrangeBasis(at: y, nodes: yNodes) : []
-            // alongY[p · fields + f] = Σ_q ℓ_q(y)·value_f(x node p, y node q).
+            // alongY[p · fields + f] = Σ_j ℓ_j(y)·field f at (x node p, y node j).
             alongY.withUnsafeMutableBufferPointer { alongY in
+                alongY.update(repeating: 0)
+                guard count > 0 else { return }
+                let yBasis = ChebyshevInterpolation.lagrangeBasis(at: y, nodes: yNodes)
                 nodeValues.withUnsafeBufferPointer { nodeValues in
-                    alongY.update(repeating: 0)
                     for p in 0..<count {
                         let target = alongY.baseAddress! + p * fields
-                        for q in 0..<count {
-                            let weight = yBasis[q], source = nodeValues.baseAddress! + (p * count + q) * fields
+                        for j in 0..<count {
+                            let weight = yBasis[j], source = nodeValues.baseAddress! + (p * count + j) * fields
                             for f in 0..<fields { target[f] += weight * source[f] }
                         }
                     }
@@ -237,22 +247,24 @@ struct FarFieldVarianceGrid: Sendable {
             }
             for c in stride(from: 0, to: width, by: 8) {
                 let px = xs.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress! + c).loadUnaligned(as: SIMD8<Double>.self) }
-                let py = SIMD8<Double>(repeating: y)
-                var g = SIMD8<Double>(), q = SIMD8<Double>()
-                for i in 0..<k { batch[i] = supportCovariance(px, py, nearX[i], nearY[i]) }
+                var farExplained = SIMD8<Double>(), farProjection = SIMD8<Double>()
+                // c_N − Bᵀv_F for each near sample, then solved by L_N in place: v_N.
+                fillSupportCovariances(px, SIMD8(repeating: y), samplesX: nearX, samplesY: nearY, into: batch)
                 xBasis.withUnsafeBufferPointer { xBasis in
                     alongY.withUnsafeBufferPointer { alongY in
                         for p in 0..<count {
                             let basis = UnsafeRawPointer(xBasis.baseAddress! + p * padded + c).loadUnaligned(as: SIMD8<Double>.self)
                             let fieldsAtNode = alongY.baseAddress! + p * fields
-                            g += fieldsAtNode[0] * basis
-                            q += fieldsAtNode[1] * basis
+                            farExplained += fieldsAtNode[0] * basis
+                            farProjection += fieldsAtNode[1] * basis
                             for i in 0..<k { batch[i] -= fieldsAtNode[2 + i] * basis }
                         }
                     }
                 }
-                system.nearLower.withUnsafeBufferPointer { KrigingWorkspace.forwardSubstituteInPlace(batch, lower: $0.baseAddress!, order: k) }
-                var explained = g, projection = q
+                if k > 0 {
+                    system.nearLower.withUnsafeBufferPointer { KrigingWorkspace.forwardSubstituteInPlace(batch, lower: $0.baseAddress!, order: k) }
+                }
+                var explained = farExplained, projection = farProjection
                 for i in 0..<k {
                     explained += batch[i] * batch[i]
                     projection += system.nearOnes[i] * batch[i]
@@ -260,25 +272,34 @@ struct FarFieldVarianceGrid: Sendable {
                 let shortfall = 1 - projection
                 let variances = supportVariance - explained + shortfall * shortfall / onesNorm
                 for lane in 0..<min(8, width - c) { store(row * lattice.window.width + block.columns.lowerBound + c + lane, variances[lane]) }
+                written += min(8, width - c)
             }
         }
-        return true
+        return written
     }
 
-    /// Covariances between eight supports centred at (px, py) and one sample.
-    @inline(__always)
-    private func supportCovariance(_ px: SIMD8<Double>, _ py: SIMD8<Double>, _ sx: Double, _ sy: Double) -> SIMD8<Double> {
-        var sum = SIMD8<Double>()
-        for k in supportWeight.indices {
-            let dx = px + supportX[k] - sx, dy = py + supportY[k] - sy
-            let d2 = dx * dx + dy * dy
-            switch kernel.kind {
-            case .exponential: sum += supportWeight[k] * kernel.exponentialCovariance(squaredDistance: d2)
-            case .gaussian: sum += supportWeight[k] * kernel.gaussianCovariance(squaredDistance: d2)
-            default: sum += supportWeight[k] * kernel.sphericalCovariance(squaredDistance: d2)
-            }
+    /// batch[a] = covariances between the supports centred at the eight (px, py) and sample a, with the
+    /// model's kind chosen once, outside the loops.
+    private func fillSupportCovariances(_ px: SIMD8<Double>, _ py: SIMD8<Double>, samplesX: [Double], samplesY: [Double],
+                                        into batch: UnsafeMutablePointer<SIMD8<Double>>) {
+        switch kernel.kind {
+        case .exponential: fill(px, py, samplesX, samplesY, batch) { kernel.exponentialCovariance(squaredDistance: $0) }
+        case .gaussian: fill(px, py, samplesX, samplesY, batch) { kernel.gaussianCovariance(squaredDistance: $0) }
+        default: fill(px, py, samplesX, samplesY, batch) { kernel.sphericalCovariance(squaredDistance: $0) }
         }
-        return sum
+    }
+
+    @inline(__always)
+    private func fill(_ px: SIMD8<Double>, _ py: SIMD8<Double>, _ samplesX: [Double], _ samplesY: [Double],
+                      _ batch: UnsafeMutablePointer<SIMD8<Double>>, _ covariance: (SIMD8<Double>) -> SIMD8<Double>) {
+        for a in samplesX.indices {
+            var sum = SIMD8<Double>()
+            for k in supportWeight.indices {
+                let dx = px + supportX[k] - samplesX[a], dy = py + supportY[k] - samplesY[a]
+                sum += supportWeight[k] * covariance(dx * dx + dy * dy)
+            }
+            batch[a] = sum
+        }
     }
 
     /// The system of one block with its far samples first: L_F, B = L_F⁻¹K_FN (row-major far × near),
@@ -294,21 +315,21 @@ struct FarFieldVarianceGrid: Sendable {
             let n = grid.sampleX.count, f = plan.far.count, k = plan.near.count
             var farMatrix = [Double](repeating: 0, count: f * f)
             for (i, a) in plan.far.enumerated() {
-                for (j, b) in plan.far.enumerated() { farMatrix[i * f + j] = grid.covariances[a * n + b] }
+                for (j, b) in plan.far.enumerated() { farMatrix[i * f + j] = grid.covariances.values[a * n + b] }
             }
             let farFactor = try CholeskyFactor(symmetric: farMatrix, order: f)
             // B column by column: L_F⁻¹ K_F,near(i).
             var coupling = [Double](repeating: 0, count: f * k)
             var column = [Double](repeating: 0, count: f)
             for (i, a) in plan.near.enumerated() {
-                for (j, b) in plan.far.enumerated() { column[j] = grid.covariances[b * n + a] }
+                for (j, b) in plan.far.enumerated() { column[j] = grid.covariances.values[b * n + a] }
                 column.withUnsafeMutableBufferPointer { farFactor.forwardSubstitute($0.baseAddress!) }
                 for j in 0..<f { coupling[j * k + i] = column[j] }
             }
             var schur = [Double](repeating: 0, count: k * k)
             for (i, a) in plan.near.enumerated() {
                 for (j, b) in plan.near.enumerated() where j <= i {
-                    var sum = grid.covariances[a * n + b]
+                    var sum = grid.covariances.values[a * n + b]
                     for r in 0..<f { sum -= coupling[r * k + i] * coupling[r * k + j] }
                     (schur[i * k + j], schur[j * k + i]) = (sum, sum)
                 }

@@ -208,11 +208,14 @@ final class KrigingWorkspace {
 
     /// Solves L·X = B in place for eight right-hand sides side by side (B[k] holds row k of all eight),
     /// four rows of L at a time: each loaded B[k] serves four rows, which keeps the loop on the
-    /// multiply-add units rather than on loads.
-    static func forwardSubstituteInPlace(_ b: UnsafeMutablePointer<SIMD8<Double>>, lower: UnsafePointer<Double>, order m: Int) {
+    /// multiply-add units rather than on loads. L's rows are `rowStride` apart (default: the order), so
+    /// a trailing diagonal block of a larger factor can be passed.
+    static func forwardSubstituteInPlace(_ b: UnsafeMutablePointer<SIMD8<Double>>, lower: UnsafePointer<Double>, order m: Int,
+                                         rowStride: Int? = nil) {
+        let stride = rowStride ?? m
         var i = 0
         while i + 4 <= m {
-            let r0 = lower + i * m, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m
+            let r0 = lower + i * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride
             var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
             for k in 0..<i {
                 let x = b[k]
@@ -236,7 +239,7 @@ final class KrigingWorkspace {
             i += 4
         }
         while i < m {
-            let row = lower + i * m
+            let row = lower + i * stride
             var sum = SIMD8<Double>()
             for k in 0..<i { sum += row[k] * b[k] }
             b[i] = (b[i] - sum) / row[i]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension OrdinaryKriging {
     /// Kriges every pixel centre of `window` into row-major buffers of `window.pixelCount` values, in
@@ -109,12 +110,14 @@ extension OrdinaryKriging {
         let valuesStored = farField != nil || separable != nil
         // Global variances come block by block, far fields interpolated (or zero), where that is cheaper;
         // a spherical model's values then come from the bands first.
-        if output.wantsVariance, let global, let varianceGrid = FarFieldVarianceGrid(kriging: self, global: global) {
+        if output.wantsVariance, let global,
+           let varianceGrid = varianceGrid.value({ FarFieldVarianceGrid(kriging: self, global: global) }) {
             if !valuesStored {
                 DispatchQueue.concurrentPerform(iterations: bands) { band in
                     let workspace = KrigingWorkspace(self)
                     do {
                         for row in (band * window.height / bands)..<((band + 1) * window.height / bands) {
+                            if failure.hasFailed { return }
                             try Self.predictGlobalValuesRow(row, window, workspace, output)
                         }
                     } catch {
@@ -130,16 +133,7 @@ extension OrdinaryKriging {
                     }
                 }
             }
-            let blocks = lattice.blocks
-            DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
-                let block = blocks[b]
-                let pixels = lattice.isAnchored ? block.size * block.size : block.columns.count * block.rows.count
-                if let plan = varianceGrid.plan(block, pixels: pixels),
-                   varianceGrid.predict(block, plan, lattice, store: { output.storeVariance($1, at: $0) }) {
-                    return
-                }
-                Self.predictGlobalVariances(block, lattice, KrigingWorkspace(self), output)
-            }
+            predictVariancesByBlock(lattice, varianceGrid, output)
             return
         }
         DispatchQueue.concurrentPerform(iterations: bands) { band in
@@ -278,11 +272,52 @@ extension OrdinaryKriging {
 }
 
 extension OrdinaryKriging {
-    /// The variances of a block's window pixels by the direct batched solve, at the lattice's pixel centres.
-    fileprivate static func predictGlobalVariances(_ block: LatticeSquare, _ lattice: GridLattice,
+    /// Global variances block by block: a block with a far-field plan is one work item; a block without
+    /// one (or whose reordered factorisation fails) takes the direct batched solve, in items of a few
+    /// rows so that a tile of few blocks still keeps every core busy. Each worker keeps one workspace.
+    fileprivate func predictVariancesByBlock(_ lattice: GridLattice, _ grid: FarFieldVarianceGrid, _ output: GridOutput) {
+        enum Item { case planned(LatticeSquare, FarFieldVarianceGrid.Plan), direct(LatticeSquare, Range<Int>) }
+        var items: [Item] = []
+        for block in lattice.blocks {
+            let pixels = lattice.isAnchored ? block.size * block.size : block.columns.count * block.rows.count
+            if let plan = grid.plan(block, pixels: pixels) {
+                items.append(.planned(block, plan))
+            } else {
+                for first in stride(from: block.rows.lowerBound, to: block.rows.upperBound, by: 16) {
+                    items.append(.direct(block, first..<min(first + 16, block.rows.upperBound)))
+                }
+            }
+        }
+        let work = items
+        let next = Atomic<Int>(0)
+        let workers = min(work.count, ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var workspace: KrigingWorkspace?
+            func direct(_ block: LatticeSquare, _ rows: Range<Int>) {
+                if workspace == nil { workspace = KrigingWorkspace(self) }
+                Self.predictGlobalVariances(block, rows: rows, lattice, workspace!, output)
+            }
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < work.count else { return }
+                switch work[index] {
+                case let .planned(block, plan):
+                    if grid.predict(block, plan, lattice, store: { output.storeVariance($1, at: $0) }) == nil {
+                        direct(block, block.rows)
+                    }
+                case let .direct(block, rows):
+                    direct(block, rows)
+                }
+            }
+        }
+    }
+
+    /// The variances of `rows` of a block's window pixels by the direct batched solve, at the lattice's
+    /// pixel centres.
+    fileprivate static func predictGlobalVariances(_ block: LatticeSquare, rows: Range<Int>, _ lattice: GridLattice,
                                                    _ workspace: KrigingWorkspace, _ output: GridOutput) {
         var values = SIMD8<Double>(), variances = SIMD8<Double>()
-        for row in block.rows {
+        for row in rows {
             for column in stride(from: block.columns.lowerBound, to: block.columns.upperBound, by: 8) {
                 let lanes = min(8, block.columns.upperBound - column)
                 var xs = SIMD8<Double>(), ys = SIMD8<Double>(repeating: lattice.y(row))

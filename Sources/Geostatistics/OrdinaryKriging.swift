@@ -28,6 +28,9 @@ public struct OrdinaryKriging: Sendable {
     let global: FactorizedSystem?
     /// All sample–sample covariances, for local neighbourhoods of moderate sample counts.
     let covarianceTable: SampleCovarianceTable?
+    /// The far-field variance grid of a global neighbourhood, built on first use (it costs an n × n
+    /// table and trace K⁻¹) and shared by every `predictGrid` call — each tile of a scene — on this value.
+    let varianceGrid: Lazy<FarFieldVarianceGrid?>
 
     public init(samples: SpatialSamples, model: VariogramModel, neighbourhood: KrigingNeighbourhood = .global,
                 support: KrigingSupport = .point) throws {
@@ -53,6 +56,7 @@ public struct OrdinaryKriging: Sendable {
         global = neighbourhood == .global ? try FactorizedSystem(indices: Array(samples.indices), samples: samples, model: model) : nil
         covarianceTable = neighbourhood != .global && samples.count <= SampleCovarianceTable.maximumSamples
             ? table ?? SampleCovarianceTable(samples: samples, model: model) : nil
+        varianceGrid = Lazy()
     }
 
     /// The largest neighbour set a system can have.
