@@ -146,8 +146,8 @@ struct FarFieldVarianceGrid: Sendable {
     }
 
     /// Cost of a block's reordered factorisation in multiply-adds of the SIMD loops: K_FF's Cholesky
-    /// factor (its rank-one updates stream the trailing triangle through the cache and run about four
-    /// times slower per multiply-add, measured with perf), B = L_F⁻¹K_FN, the Schur complement K_NN − BᵀB
+    /// factor (weighted 4: its panels and short within-panel loops run well below the solves' rate; 4
+    /// timed faster than 2 on the whole-scene benchmark), B = L_F⁻¹K_FN, the Schur complement K_NN − BᵀB
     /// and its factor.
     private static func setUpCost(farCount f: Double, nearCount k: Double) -> Double {
         4 * f * f * f / 6 + k * f * f / 2 + f * k * k / 2 + k * k * k / 6

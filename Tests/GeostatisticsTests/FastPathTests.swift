@@ -297,6 +297,35 @@ struct FastPathTests {
         #expect(maxRelativeError(viaCholesky, viaElimination) < 1e-9)
     }
 
+    /// The panelled Cholesky factorisation against the unblocked one on random positive-definite
+    /// matrices of orders around and across panel edges, and its refusal of a singular matrix.
+    @Test(arguments: [96, 100, 131, 257])
+    func panelledCholeskyEqualsUnblocked(order n: Int) throws {
+        var generator = SplitMix64(seed: UInt64(500 + n))
+        let b = (0..<(n * n)).map { _ in Double.random(in: -1..<1, using: &generator) }
+        var a = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                var sum = i == j ? 0.5 : 0
+                for k in 0..<n { sum += b[i * n + k] * b[j * n + k] / Double(n) }
+                (a[i * n + j], a[j * n + i]) = (sum, sum)
+            }
+        }
+        var blocked = [Double](repeating: .nan, count: n * n), unblocked = [Double](repeating: .nan, count: n * n)
+        try a.withUnsafeBufferPointer { a in
+            try blocked.withUnsafeMutableBufferPointer { try CholeskyFactor.factorise(a.baseAddress!, into: $0.baseAddress!, order: n) }
+            try unblocked.withUnsafeMutableBufferPointer { try CholeskyFactor.factoriseUnblocked(a.baseAddress!, into: $0.baseAddress!, order: n) }
+        }
+        let largest = unblocked.map(abs).max() ?? 0
+        let worst = zip(blocked, unblocked).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= 1e-12 * largest, "order \(n): \(worst)")
+        // Two identical rows and columns: not positive definite.
+        var singular = a
+        for k in 0..<n { (singular[(n - 1) * n + k], singular[k * n + n - 1]) = (a[(n - 2) * n + k], a[k * n + n - 2]) }
+        singular[(n - 1) * n + n - 1] = a[(n - 2) * n + n - 2]
+        #expect(throws: GeostatisticsError.self) { _ = try CholeskyFactor(symmetric: singular, order: n) }
+    }
+
     /// The eight-lane, four-row triangular solve against the scalar one, lane by lane, for every
     /// remainder of the four-row blocking and a few larger orders.
     @Test(arguments: Array(1...9) + [16, 37, 64])
