@@ -78,6 +78,9 @@ final class KrigingWorkspace {
     private var slotFactorUse: [AxisFactorUse]
     /// The current system's slot in `systems`.
     private var currentSlot = 0
+    /// Exponential model, block support, local neighbourhood on a grid: far samples of the current system
+    /// interpolated along the current row segment (see `beginRowSegment`).
+    private let segmentFarField: SegmentFarField?
     private let nuggetAtSample: Bool
     /// Axis-factor predictions that took the exact path instead (underflow risk or a sample on the row).
     private(set) var axisFactorFallbacks = 0
@@ -117,6 +120,8 @@ final class KrigingWorkspace {
         slotRowScaledWeights = .allocate(capacity: max(capacity, 1) * systems.slots)
         slotPreparedRow = [Int](repeating: -1, count: systems.slots)
         slotFactorUse = [AxisFactorUse](repeating: .exact, count: systems.slots)
+        segmentFarField = isGlobal ? nil : SegmentFarField(model: kriging.model, supportPoints: kriging.supportPoints,
+                                                           sampleValues: kriging.samples.z, capacity: capacity, slots: systems.slots)
         axisFactors = isGlobal ? nil : GaussianAxisFactors(model: kriging.model, supportPoints: kriging.supportPoints, x: x, y: y,
                                                            sampleCount: kriging.samples.count, stripCapacity: Self.axisFactorStrip)
         let nearCapacity = isGlobal && kriging.model.kind == .spherical ? capacity : 1
@@ -160,7 +165,13 @@ final class KrigingWorkspace {
     /// Prediction at (px, py) with the current system.
     private func predictSelected(x px: Double, y py: Double, variance wantVariance: Bool) -> KrigingPrediction {
         let m = systemCount
-        guard wantVariance else { return KrigingPrediction(value: mean + residualSum(x: px, y: py), variance: .nan) }
+        guard wantVariance else {
+            if let segmentFarField, segmentFarField.isActive {
+                let sum = segmentFarField.residualSum(slot: currentSlot, x: systemX, y: systemY, w: residualWeights, count: m, at: px)
+                return KrigingPrediction(value: mean + sum, variance: .nan)
+            }
+            return KrigingPrediction(value: mean + residualSum(x: px, y: py), variance: .nan)
+        }
         let value: Double
         if isPointSupport && !usesNear {
             // One pass gives the value (bit for bit as without variance) and the covariances for the solve.
@@ -356,6 +367,7 @@ final class KrigingWorkspace {
                 onesSolved: onesSolved, residualWeights: residualWeights)
             systems.store(slot: slot, count: m, onesNorm: onesNorm, mean: mean)
             slotPreparedRow[slot] = -1
+            segmentFarField?.invalidate(slot: slot)
             factorizations += 1
         }
         systemCount = m
@@ -424,6 +436,16 @@ final class KrigingWorkspace {
     func predictWithCurrentSystem(x px: Double, y py: Double, variance wantVariance: Bool) -> KrigingPrediction? {
         hasSystem ? predictSelected(x: px, y: py, variance: wantVariance) : nil
     }
+
+    /// Value predictions until `endRowSegment` lie on row y between pixel centres x0 and x1: an
+    /// exponential model with a block support then interpolates each system's far samples along it
+    /// (no effect otherwise).
+    func beginRowSegment(x0: Double, x1: Double, y: Double) { segmentFarField?.begin(x0: x0, x1: x1, y: y) }
+
+    func endRowSegment() { segmentFarField?.end() }
+
+    /// How many (segment, system) plans interpolated far samples (for tests).
+    var interpolatedSegmentPlans: Int { segmentFarField?.interpolatedPlans ?? 0 }
 
     /// The widest strip of columns `beginAxisFactorStrip` takes.
     static let axisFactorStrip = 64

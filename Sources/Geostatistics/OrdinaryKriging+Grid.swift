@@ -192,6 +192,7 @@ extension OrdinaryKriging {
         if workspace.usesAxisFactors && !output.wantsVariance {
             workspace.beginAxisFactorRow(window.centre(column: columns.lowerBound, row: row).y)
         }
+        defer { workspace.endRowSegment() }
         try predictSegments(row, columns: columns, window, workspace, output, variance: output.wantsVariance) {
             workspace.restrictCandidates(x: $0, y: $1, reach: $2)
         }
@@ -216,6 +217,7 @@ extension OrdinaryKriging {
             let first = window.centre(column: segment.lowerBound, row: row)
             let last = window.centre(column: segment.upperBound - 1, row: row)
             restrict((first.x + last.x) / 2, first.y, abs(last.x - first.x) / 2)
+            if !variance { workspace.beginRowSegment(x0: first.x, x1: last.x, y: first.y) }
             var selectionFree = false
             // Local Gaussian values come from the strip's axis factors (column relative to the strip).
             let factored = !variance && workspace.usesAxisFactors

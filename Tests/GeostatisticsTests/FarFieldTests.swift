@@ -124,6 +124,52 @@ struct FarFieldTests {
         #expect(differing == 0, "\(differing) tile variances differ from the whole grid")
     }
 
+    /// A local exponential neighbourhood with a block support interpolates each system's far samples
+    /// along a row segment: every pixel within the bound of the direct block-averaged sum, every 53rd
+    /// against the reference solver; a tile on segment boundaries equals the whole grid bit for bit.
+    @Test(arguments: [KrigingNeighbourhood.nearest(12), .nearest(32)])
+    func segmentInterpolationStaysWithinTheBound(neighbourhood: KrigingNeighbourhood) throws {
+        let window = Self.window
+        let samples = try Self.scatteredSamples(on: window)
+        let model = try VariogramModel(kind: .exponential, partialSill: 0.6, range: 150, nugget: 0.1)
+        let kriging = try OrdinaryKriging(samples: samples, model: model, neighbourhood: neighbourhood, support: .square(2.5))
+        let fast = try kriging.predictGrid(window, variances: false).values
+        let workspace = KrigingWorkspace(kriging)
+        var worst = 0.0
+        for i in 0..<window.pixelCount {
+            let (px, py) = window.centre(column: i % window.width, row: i / window.width)
+            let direct = try #require(try workspace.predict(x: px, y: py, variance: false))
+            worst = max(worst, abs(fast[i] - direct.value))
+            if i % 53 == 0 {
+                let reference = try #require(try kriging.predictReference(x: px, y: py))
+                #expect(abs(fast[i] - reference.value) <= 1e-9 * max(1, abs(reference.value)), "pixel \(i): \(fast[i]) vs \(reference.value)")
+            }
+        }
+        let tolerance = 1e-11 * samples.z.map(abs).max()!
+        #expect(worst <= tolerance + 1e-13, "largest difference \(worst), bound \(tolerance)")
+        // The grid driver did interpolate (the direct workspace above never begins a segment).
+        let grid = KrigingWorkspace(kriging)
+        grid.beginRowSegment(x0: window.centre(column: 0, row: 9).x, x1: window.centre(column: 15, row: 9).x, y: window.centre(column: 0, row: 9).y)
+        for column in 0..<16 {
+            let (px, py) = window.centre(column: column, row: 9)
+            _ = try grid.predict(x: px, y: py, variance: false)
+        }
+        #expect(grid.interpolatedSegmentPlans > 0)
+
+        // Segments are 16 pixels from the window's first column: a tile keeps them when its columns start
+        // and end on multiples of 16 (as the tile engine's multiples of 256 do) or at the grid's edge.
+        let tile = try GridWindow(originX: window.originX + 2.5 * 64, originY: window.originY - 2.5 * 20, pixelWidth: 2.5,
+                                  pixelHeight: -2.5, width: 96, height: 30)
+        let tileValues = try kriging.predictGrid(tile, variances: false).values
+        var differing = 0
+        for r in 0..<tile.height {
+            for c in 0..<tile.width where fast[(r + 20) * window.width + c + 64].bitPattern != tileValues[r * tile.width + c].bitPattern {
+                differing += 1
+            }
+        }
+        #expect(differing == 0, "\(differing) tile pixels differ from the whole grid")
+    }
+
     /// A tile anchored on the whole grid's origin gets the whole grid's values bit for bit, although its
     /// edges cut lattice blocks; a window off the lattice is its own grid.
     @Test(arguments: [KrigingSupport.point, .square(2.5)])

@@ -55,11 +55,11 @@ struct KrigeCommandTests {
         }
     }
 
-    /// A global exponential map interpolates its far field over 128-pixel blocks of the whole scene, so
-    /// the tile size cannot change a pixel: 256- and 512-pixel tiles give identical files' pixels, for
-    /// point and pixel support, and a few pixels match the reference solver.
-    @Test(arguments: [[], ["--block", "4"]])
-    func tilingDoesNotChangeAGlobalExponentialMap(support: [String]) throws {
+    /// An exponential map interpolates far samples — over 128-pixel blocks of the whole scene (global), or
+    /// along 16-pixel row segments (nmax with a block support) — so the tile size cannot change a pixel:
+    /// 256- and 512-pixel tiles give identical pixels, and a few pixels match the reference solver.
+    @Test(arguments: [[], ["--block", "4"], ["--nmax", "12", "--block", "4"]])
+    func tilingDoesNotChangeAnExponentialMap(support: [String]) throws {
         let dir = try TemporaryDirectory()
         try TestRasters.write(dir.file("like.tif"), width: 640, height: 520, bands: 1)
         _ = try Self.writeSamples(dir.file("samples.csv"), count: 60, width: 2560, height: 2080)
@@ -78,7 +78,8 @@ struct KrigeCommandTests {
         let utm = try toUTM.transform(rows.map { (Double($0["lon"]!)!, Double($0["lat"]!)!) })
         let samples = try SpatialSamples(x: utm.map(\.x), y: utm.map(\.y), z: rows.map { Double($0["re2o3"]!)! })
         let fit = try VariogramModel.fit(.exponential, to: ExperimentalVariogram(samples: samples))
-        let kriging = try OrdinaryKriging(samples: samples, model: fit.model, support: support.isEmpty ? .point : .square(4))
+        let kriging = try OrdinaryKriging(samples: samples, model: fit.model, neighbourhood: support.contains("--nmax") ? .nearest(12) : .global,
+                                          support: support.contains("--block") ? .square(4) : .point)
         for (column, row) in [(0, 0), (639, 519), (300, 200), (130, 480)] {
             let centre = TestRasters.studyAreaOrigin.map(column: Double(column) + 0.5, row: Double(row) + 0.5)
             let reference = try #require(try kriging.predictReference(x: centre.x, y: centre.y))
