@@ -32,17 +32,8 @@ struct ExponentialFarFieldGrid: Sendable {
     let residualWeights: [Double]
     let mean: Double
     let kernel: CovarianceKernel
-    let supportX: [Double]
-    let supportY: [Double]
-    let supportWeight: [Double]
-    /// The support as a tensor product of per-axis offsets and weights.
-    let axisX: [(offset: Double, weight: Double)]
-    let axisY: [(offset: Double, weight: Double)]
-    /// How far the support reaches from the prediction location along each axis.
-    let reachX: Double
-    let reachY: Double
-    /// Bound on the whole interpolation error of a pixel: 1e-11 of the largest sample magnitude, two
-    /// orders below the 1e-9 agreement the fast paths keep with the reference solver.
+    let support: SupportPoints
+    /// Bound on the whole interpolation error of a pixel (`ChebyshevInterpolation.valueTolerance`).
     let tolerance: Double
 
     /// Interpolation degrees tried per block; the cheapest by `cost` wins (or no interpolation at all).
@@ -55,13 +46,8 @@ struct ExponentialFarFieldGrid: Sendable {
         residualWeights = global.residualWeights
         mean = global.mean
         kernel = CovarianceKernel(model: kriging.model, includeNugget: kriging.supportPoints.isPoint)
-        (supportX, supportY, supportWeight) = (kriging.supportPoints.dx, kriging.supportPoints.dy, kriging.supportPoints.weight)
-        (axisX, axisY) = (kriging.supportPoints.axisX, kriging.supportPoints.axisY)
-        reachX = axisX.map { abs($0.offset) }.max() ?? 0
-        reachY = axisY.map { abs($0.offset) }.max() ?? 0
-        // Relative to the data, so small-valued contents are held as tightly (all zero: weights are zero too).
-        let scale = kriging.samples.z.map(abs).max() ?? 0
-        tolerance = 1e-11 * (scale > 0 ? scale : 1)
+        support = kriging.supportPoints
+        tolerance = ChebyshevInterpolation.valueTolerance(kriging.samples.z)
     }
 
     /// What `predict` did with a block: per level (the block, its quarters, theirs …), how many sample
@@ -151,13 +137,11 @@ struct ExponentialFarFieldGrid: Sendable {
         // ρ per sample and axis (0 where the sample is too close to interpolate at all).
         var rhoX = [Double](repeating: 0, count: n), rhoY = [Double](repeating: 0, count: n)
         for (k, a) in samples.enumerated() {
-            let dx = max(xInterval.0 - sampleX[a], 0, sampleX[a] - xInterval.1)
-            let dy = max(yInterval.0 - sampleY[a], 0, sampleY[a] - yInterval.1)
-            let clearance = 0.99 * (dx * dx + dy * dy).squareRoot()
+            let clearance = 0.99 * ChebyshevInterpolation.distance(from: sampleX[a], sampleY[a], to: xInterval, yInterval)
             guard clearance > 0 else { continue }
             (rhoX[k], rhoY[k]) = (1 + clearance / halfX, 1 + clearance / halfY)
         }
-        let pixels = Double(pixelCount), supports = Double(supportWeight.count)
+        let pixels = Double(pixelCount), supports = Double(support.weight.count)
         // Each sample term is interpolated at most once (in one square of one level), so a per-term
         // budget of tolerance / (all samples) bounds the whole error of a pixel.
         let budget = tolerance / Double(sampleX.count)
@@ -185,7 +169,7 @@ struct ExponentialFarFieldGrid: Sendable {
     /// The square's pixel-centre intervals widened by the support's reach: where the far field's
     /// point-support interpolant is evaluated.
     func interpolationIntervals(_ square: LatticeSquare) -> (x: (Double, Double), y: (Double, Double)) {
-        ((square.xInterval.0 - reachX, square.xInterval.1 + reachX), (square.yInterval.0 - reachY, square.yInterval.1 + reachY))
+        ((square.xInterval.0 - support.reachX, square.xInterval.1 + support.reachX), (square.yInterval.0 - support.reachY, square.yInterval.1 + support.reachY))
     }
 
     /// Adds wₐ·Σₖ sₖ·C(|(x + dxₖ, y + dyₖ) − xₐ|) of `samples` at every window pixel of `square`, eight
@@ -201,14 +185,14 @@ struct ExponentialFarFieldGrid: Sendable {
                     for c in Swift.stride(from: 0, to: width, by: 8) {
                         let px = UnsafeRawPointer(xs.baseAddress! + start + c).loadUnaligned(as: SIMD8<Double>.self)
                         var sum = SIMD8<Double>()
-                        for k in supportWeight.indices {
-                            let qx = px + supportX[k], qy = y + supportY[k]
+                        for k in support.weight.indices {
+                            let qx = px + support.dx[k], qy = y + support.dy[k]
                             var term = SIMD8<Double>()
                             for a in samples {
                                 let dx = qx - sampleX[a], dy = qy - sampleY[a]
                                 term += residualWeights[a] * kernel.exponentialCovariance(squaredDistance: dx * dx + dy * dy)
                             }
-                            sum += supportWeight[k] * term
+                            sum += support.weight[k] * term
                         }
                         for lane in 0..<min(8, width - c) { target[c + lane] += sum[lane] }
                     }
@@ -223,7 +207,7 @@ struct ExponentialFarFieldGrid: Sendable {
     private struct FarField {
         let degree: Int
         let yNodes: [Double]
-        let axisY: [(offset: Double, weight: Double)]
+        let rowAxis: [(offset: Double, weight: Double)]
         /// values[p · (degree + 1) + q]: the far sum at (x node p, y node q).
         let values: [Double]
         /// xBasis[p · padded + c]: Σᵢ wᵢ·ℓₚ(x_c + offsetᵢ), the support-averaged Lagrange basis polynomial
@@ -236,7 +220,7 @@ struct ExponentialFarFieldGrid: Sendable {
             let intervals = grid.interpolationIntervals(square)
             let xNodes = ChebyshevInterpolation.chebyshevPoints(intervals.x, degree)
             let yNodes = ChebyshevInterpolation.chebyshevPoints(intervals.y, degree)
-            (self.yNodes, axisY) = (yNodes, grid.axisY)
+            (self.yNodes, rowAxis) = (yNodes, grid.support.axisY)
             let x = samples.map { grid.sampleX[$0] }, y = samples.map { grid.sampleY[$0] }, weights = samples.map { grid.residualWeights[$0] }
             var nodeValues = [Double](repeating: 0, count: (degree + 1) * (degree + 1))
             x.withUnsafeBufferPointer { sx in
@@ -257,7 +241,7 @@ struct ExponentialFarFieldGrid: Sendable {
             padded = (pixelX.count + 7) / 8 * 8
             var xBasis = [Double](repeating: 0, count: (degree + 1) * padded)
             for (c, px) in pixelX.enumerated() {
-                let basis = ChebyshevInterpolation.averagedBasis(at: px, over: grid.axisX, nodes: xNodes)
+                let basis = ChebyshevInterpolation.averagedBasis(at: px, over: grid.support.axisX, nodes: xNodes)
                 for p in 0...degree { xBasis[p * padded + c] = basis[p] }
             }
             self.xBasis = xBasis
@@ -266,7 +250,7 @@ struct ExponentialFarFieldGrid: Sendable {
         /// row[c] += Σₚ Σ_q ℓₚ(x_c)·ℓ_q(y)·values[p][q] for the square's columns (and zero in the padding
         /// up to a multiple of eight): first along y for the row, then eight columns per step.
         func addRow(y: Double, into row: UnsafeMutablePointer<Double>) {
-            let yBasis = ChebyshevInterpolation.averagedBasis(at: y, over: axisY, nodes: yNodes)
+            let yBasis = ChebyshevInterpolation.averagedBasis(at: y, over: rowAxis, nodes: yNodes)
             let count = degree + 1
             var alongY = [Double](repeating: 0, count: count)
             for p in 0..<count {

@@ -27,11 +27,8 @@ struct FarFieldVarianceGrid: Sendable {
     /// The sample covariances K (system order is sample order for the global system).
     let covariances: SampleCovarianceTable
     let kernel: CovarianceKernel
+    let support: SupportPoints
     let sill: Double
-    let supportX: [Double]
-    let supportY: [Double]
-    let supportWeight: [Double]
-    let supportReach: Double
     let supportVariance: Double
     let onesNorm: Double
     /// trace K⁻¹, a bound on 1/λ_min(K).
@@ -55,9 +52,8 @@ struct FarFieldVarianceGrid: Sendable {
         sampleY = kriging.samples.y
         covariances = SampleCovarianceTable(samples: kriging.samples, model: kriging.model)
         kernel = CovarianceKernel(model: kriging.model, includeNugget: kriging.supportPoints.isPoint)
+        support = kriging.supportPoints
         sill = kriging.model.sill
-        (supportX, supportY, supportWeight) = (kriging.supportPoints.dx, kriging.supportPoints.dy, kriging.supportPoints.weight)
-        supportReach = zip(supportX, supportY).map { ($0 * $0 + $1 * $1).squareRoot() }.max() ?? 0
         supportVariance = kriging.supportVariance
         onesNorm = global.onesNorm
         inverseTrace = Self.inverseTrace(lower: global.lower, order: n)
@@ -105,19 +101,17 @@ struct FarFieldVarianceGrid: Sendable {
         // polyellipse may reach (0.99 of the distance left once the support's reach is taken off).
         var distance = [Double](repeating: 0, count: n), clearance = [Double](repeating: 0, count: n)
         for a in 0..<n {
-            let dx = max(block.xInterval.0 - sampleX[a], 0, sampleX[a] - block.xInterval.1)
-            let dy = max(block.yInterval.0 - sampleY[a], 0, sampleY[a] - block.yInterval.1)
-            distance[a] = (dx * dx + dy * dy).squareRoot()
-            clearance[a] = 0.99 * (distance[a] - supportReach)
+            distance[a] = ChebyshevInterpolation.distance(from: sampleX[a], sampleY[a], to: block.xInterval, block.yInterval)
+            clearance[a] = 0.99 * (distance[a] - support.reach)
         }
-        let pixels = Double(pixelCount), supports = Double(supportWeight.count)
+        let pixels = Double(pixelCount), supports = Double(support.weight.count)
         // In multiply-adds; a covariance with an exponential counts as ten, a spherical one as three.
         let covarianceCost = kernel.kind == .spherical ? 3.0 : 10.0
         var best: (cost: Double, plan: Plan?) = (pixels * (Double(n * n) / 2 + Double(n) * supports * covarianceCost), nil)
         if kernel.kind == .spherical {
             // Beyond the range (plus the support's reach, with a relative slack for rounding) a covariance
             // is exactly zero: those samples are far, with nothing to interpolate.
-            let reach = (1 / kernel.inverseRange + supportReach) * (1 + 1e-9)
+            let reach = (1 / kernel.inverseRange + support.reach) * (1 + 1e-9)
             let near = (0..<n).filter { distance[$0] <= reach }
             let far = (0..<n).filter { distance[$0] > reach }
             guard !far.isEmpty else { return nil }
@@ -294,9 +288,9 @@ struct FarFieldVarianceGrid: Sendable {
                       _ batch: UnsafeMutablePointer<SIMD8<Double>>, _ covariance: (SIMD8<Double>) -> SIMD8<Double>) {
         for a in samplesX.indices {
             var sum = SIMD8<Double>()
-            for k in supportWeight.indices {
-                let dx = px + supportX[k] - samplesX[a], dy = py + supportY[k] - samplesY[a]
-                sum += supportWeight[k] * covariance(dx * dx + dy * dy)
+            for k in support.weight.indices {
+                let dx = px + support.dx[k] - samplesX[a], dy = py + support.dy[k] - samplesY[a]
+                sum += support.weight[k] * covariance(dx * dx + dy * dy)
             }
             batch[a] = sum
         }

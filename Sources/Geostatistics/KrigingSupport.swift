@@ -31,6 +31,11 @@ struct SupportPoints: Sendable {
     let axisX: [(offset: Double, weight: Double)]
     let axisY: [(offset: Double, weight: Double)]
 
+    /// How far the support's points reach from its centre: in all, and along each axis.
+    let reach: Double
+    let reachX: Double
+    let reachY: Double
+
     var count: Int { weight.count }
 
     init(_ support: KrigingSupport) throws {
@@ -65,6 +70,9 @@ struct SupportPoints: Sendable {
             axisX = nodes.indices.map { (width * nodes[$0], nodeWeights[$0]) }
             axisY = nodes.indices.map { (height * nodes[$0], nodeWeights[$0]) }
         }
+        reach = zip(dx, dy).map { ($0 * $0 + $1 * $1).squareRoot() }.max() ?? 0
+        reachX = axisX.map { abs($0.offset) }.max() ?? 0
+        reachY = axisY.map { abs($0.offset) }.max() ?? 0
     }
 
     /// Covariance between the support and itself: the sill for a point, the mean covariance over all

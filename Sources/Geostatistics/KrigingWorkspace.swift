@@ -25,6 +25,8 @@ final class KrigingWorkspace {
     private let supportY: UnsafeMutablePointer<Double>
     private let supportWeight: UnsafeMutablePointer<Double>
     private let supportCount: Int
+    /// How far the support's points reach from its centre.
+    private let supportReach: Double
     private let isPointSupport: Bool
     /// The current system's slot in `systems`; its sample indices are ascending for local neighbourhoods.
     private var systemIndices: UnsafeMutablePointer<Int>
@@ -104,6 +106,7 @@ final class KrigingWorkspace {
         supportY = Self.copy(kriging.supportPoints.dy)
         supportWeight = Self.copy(kriging.supportPoints.weight)
         supportCount = kriging.supportPoints.count
+        supportReach = kriging.supportPoints.reach
         isPointSupport = kriging.supportPoints.isPoint
         candidate = .allocate(capacity: capacity)
         let isGlobal = kriging.global != nil
@@ -408,10 +411,6 @@ final class KrigingWorkspace {
     /// exactly zero. No effect for other models or local neighbourhoods.
     func restrictGlobalSamples(x cx: Double, y cy: Double, reach: Double) {
         guard maxDistance == nil, model.kind == .spherical else { return }
-        var supportReach = 0.0
-        for k in 0..<supportCount {
-            supportReach = max(supportReach, (supportX[k] * supportX[k] + supportY[k] * supportY[k]).squareRoot())
-        }
         // A relative slack for rounding: an excluded sample is then beyond the range by more than it.
         let radius = (model.range + reach + supportReach) * (1 + 1e-9)
         var n = 0

@@ -96,85 +96,56 @@ extension OrdinaryKriging {
         let bands = min(window.height, ProcessInfo.processInfo.activeProcessorCount * 4)
         let failure = FirstFailure()
         let lattice = GridLattice(window: window, gridOrigin: gridOrigin)
-        // A global exponential model gets its values block by block, far fields interpolated.
+        // Global values: an exponential model's block by block, far fields interpolated; a Gaussian's from
+        // a matrix product over bands of rows; the others' pixel by pixel.
         let farField = global.flatMap { model.kind == .exponential ? ExponentialFarFieldGrid(kriging: self, global: $0) : nil }
+        let separable = global.flatMap { model.kind == .gaussian ? SeparableGaussianGrid(kriging: self, global: $0) : nil }
+        let valuesStored = farField != nil || separable != nil
+        // Global variances: block by block, far fields interpolated (or zero), where the model allows it;
+        // otherwise eight pixels per batched solve, in the bands.
+        let blockVariances = output.wantsVariance
+            ? global.flatMap { system in varianceGrid.value { FarFieldVarianceGrid(kriging: self, global: system) } } : nil
+        let bandVariances = output.wantsVariance && blockVariances == nil
         if let farField {
             let blocks = lattice.blocks
             DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
                 farField.predict(blocks[b], lattice) { output.storeValue($1, at: $0) }
             }
-            guard output.wantsVariance else { return }
         }
-        // A global Gaussian model gets its values from a matrix product.
-        let separable = global.flatMap { model.kind == .gaussian ? SeparableGaussianGrid(kriging: self, global: $0) : nil }
-        let valuesStored = farField != nil || separable != nil
-        // Global variances come block by block, far fields interpolated (or zero), where that is cheaper;
-        // a spherical model's values then come from the bands first.
-        if output.wantsVariance, let global,
-           let varianceGrid = varianceGrid.value({ FarFieldVarianceGrid(kriging: self, global: global) }) {
-            if !valuesStored {
-                DispatchQueue.concurrentPerform(iterations: bands) { band in
-                    let workspace = KrigingWorkspace(self)
-                    do {
-                        for row in (band * window.height / bands)..<((band + 1) * window.height / bands) {
+        if global == nil || farField == nil || bandVariances {
+            DispatchQueue.concurrentPerform(iterations: bands) { band in
+                let rows = (band * window.height / bands)..<((band + 1) * window.height / bands)
+                let workspace = KrigingWorkspace(self)
+                do {
+                    separable?.predictRows(rows, window) { output.storeValue($1, at: $0) }
+                    guard global == nil else {
+                        for row in rows {
                             if failure.hasFailed { return }
-                            try Self.predictGlobalValuesRow(row, window, workspace, output)
+                            if bandVariances {
+                                Self.predictGlobalRow(row, window, workspace, output, valuesStored: valuesStored)
+                            } else if !valuesStored {
+                                try Self.predictGlobalValuesRow(row, window, workspace, output)
+                            }
                         }
-                    } catch {
-                        failure.record(error)
+                        workspace.clearCandidates()
+                        return
                     }
-                }
-                if let error = failure.error { throw error }
-            }
-            if let separable {
-                DispatchQueue.concurrentPerform(iterations: bands) { band in
-                    separable.predictRows((band * window.height / bands)..<((band + 1) * window.height / bands), window) {
-                        output.storeValue($1, at: $0)
-                    }
-                }
-            }
-            predictVariancesByBlock(lattice, varianceGrid, output)
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: bands) { band in
-            let rows = (band * window.height / bands)..<((band + 1) * window.height / bands)
-            let workspace = KrigingWorkspace(self)
-            do {
-                separable?.predictRows(rows, window) { output.storeValue($1, at: $0) }
-                if valuesStored {
-                    guard output.wantsVariance else { return }
-                    for row in rows {
-                        if failure.hasFailed { return }
-                        Self.predictGlobalRow(row, window, workspace, output, valuesStored: true)
-                    }
-                    return
-                }
-                guard global == nil else {
-                    for row in rows {
-                        if failure.hasFailed { return }
-                        if output.wantsVariance {
-                            Self.predictGlobalRow(row, window, workspace, output, valuesStored: false)
-                            continue
+                    // Strips of columns down the band, so the cached systems of one row serve the next.
+                    for stripStart in stride(from: 0, to: window.width, by: Self.stripWidth) {
+                        let strip = stripStart..<min(stripStart + Self.stripWidth, window.width)
+                        workspace.beginAxisFactorStrip(strip.map { window.centre(column: $0, row: 0).x })
+                        for row in rows {
+                            if failure.hasFailed { return }
+                            try Self.predictLocalRow(row, columns: strip, window, workspace, output)
                         }
-                        try Self.predictGlobalValuesRow(row, window, workspace, output)
                     }
-                    workspace.clearCandidates()
-                    return
+                } catch {
+                    failure.record(error)
                 }
-                // Strips of columns down the band, so the cached systems of one row serve the next.
-                for stripStart in stride(from: 0, to: window.width, by: Self.stripWidth) {
-                    let strip = stripStart..<min(stripStart + Self.stripWidth, window.width)
-                    workspace.beginAxisFactorStrip(strip.map { window.centre(column: $0, row: 0).x })
-                    for row in rows {
-                        if failure.hasFailed { return }
-                        try Self.predictLocalRow(row, columns: strip, window, workspace, output)
-                    }
-                }
-            } catch {
-                failure.record(error)
             }
         }
         if let error = failure.error { throw error }
+        if let blockVariances { predictVariancesByBlock(lattice, blockVariances, output) }
     }
 }
 

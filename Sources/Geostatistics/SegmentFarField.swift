@@ -23,13 +23,7 @@ final class SegmentFarField {
     static let plannedPixels = 16
 
     private let kernel: CovarianceKernel
-    private let axisX: [(offset: Double, weight: Double)]
-    private let axisY: [(offset: Double, weight: Double)]
-    private let supportX: [Double]
-    private let supportY: [Double]
-    private let supportWeight: [Double]
-    private let reachX: Double
-    private let reachY: Double
+    private let support: SupportPoints
     private let tolerance: Double
     private let capacity: Int
     private let maximumDegree: Int
@@ -63,12 +57,8 @@ final class SegmentFarField {
     init?(model: VariogramModel, supportPoints: SupportPoints, sampleValues z: [Double], capacity: Int, slots: Int) {
         guard model.kind == .exponential, !supportPoints.isPoint, capacity > 0 else { return nil }
         kernel = CovarianceKernel(model: model, includeNugget: false)
-        (axisX, axisY) = (supportPoints.axisX, supportPoints.axisY)
-        (supportX, supportY, supportWeight) = (supportPoints.dx, supportPoints.dy, supportPoints.weight)
-        reachX = axisX.map { abs($0.offset) }.max() ?? 0
-        reachY = axisY.map { abs($0.offset) }.max() ?? 0
-        let scale = z.map(abs).max() ?? 0
-        tolerance = 1e-11 * (scale > 0 ? scale : 1)
+        support = supportPoints
+        tolerance = ChebyshevInterpolation.valueTolerance(z)
         self.capacity = capacity
         maximumDegree = Self.degrees.max()!
         nodes = [[Double]](repeating: [], count: maximumDegree + 1)
@@ -89,7 +79,7 @@ final class SegmentFarField {
     func begin(x0: Double, x1: Double, y: Double) {
         serial += 1
         active = true
-        interval = (min(x0, x1) - reachX, max(x0, x1) + reachX)
+        interval = (min(x0, x1) - support.reachX, max(x0, x1) + support.reachX)
         row = y
         for degree in Self.degrees { nodes[degree] = [] }
     }
@@ -110,14 +100,14 @@ final class SegmentFarField {
         let degree = slotDegree[slot]
         if degree > 0 {
             let weights = nodeWeights + slot * (maximumDegree + 1), points = nodes[degree]
-            for point in axisX { sum += point.weight * Self.interpolate(at: px + point.offset, nodes: points, values: weights) }
+            for point in support.axisX { sum += point.weight * ChebyshevInterpolation.interpolate(at: px + point.offset, nodes: points, values: weights) }
         }
         let near = nearCount[slot]
         guard near > 0 else { return sum }
         let base = slot * capacity
-        for k in supportWeight.indices {
-            sum += supportWeight[k] * kernel.weightedSum(x: nearX + base, y: nearY + base, weights: nearW + base, count: near,
-                                                         px: px + supportX[k], py: row + supportY[k])
+        for k in support.weight.indices {
+            sum += support.weight[k] * kernel.weightedSum(x: nearX + base, y: nearY + base, weights: nearW + base, count: near,
+                                                         px: px + support.dx[k], py: row + support.dy[k])
         }
         return sum
     }
@@ -126,7 +116,7 @@ final class SegmentFarField {
     private func build(slot: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, w: UnsafePointer<Double>, count m: Int) {
         builtFor[slot] = serial
         let half = (interval.1 - interval.0) / 2
-        let pixels = Double(Self.plannedPixels), supports = Double(supportWeight.count)
+        let pixels = Double(Self.plannedPixels), supports = Double(support.weight.count)
         let budget = tolerance / Double(max(m, 1))
         // The smallest degree n with 4|wₐ|·ps·ρ⁻ⁿ/(ρ − 1) ≤ budget, per sample (∞ where none is possible):
         // one logarithm pair per sample instead of a power per sample and degree.
@@ -134,9 +124,7 @@ final class SegmentFarField {
         for a in 0..<m {
             requiredDegree[a] = .infinity
             guard half > 0 else { continue }
-            let dx = max(interval.0 - x[a], 0, x[a] - interval.1)
-            let dy = max(row - reachY - y[a], 0, y[a] - row - reachY)
-            let distance = (dx * dx + dy * dy).squareRoot()
+            let distance = ChebyshevInterpolation.distance(from: x[a], y[a], to: interval, (row - support.reachY, row + support.reachY))
             guard distance > 0 else { continue }
             let rho = 1 + 0.99 * distance / half
             let magnitude = abs(w[a]) * kernel.partialSill * 4 / (rho - 1)
@@ -148,8 +136,8 @@ final class SegmentFarField {
         for degree in Self.degrees {
             var far = 0
             for a in 0..<m where requiredDegree[a] <= Double(degree) { far += 1 }
-            let cost = Double(axisY.count * (degree + 1) * far) + pixels * supports * Double(m - far)
-                + pixels * Double(axisX.count * (degree + 1)) / 5
+            let cost = Double(support.axisY.count * (degree + 1) * far) + pixels * supports * Double(m - far)
+                + pixels * Double(support.axisX.count * (degree + 1)) / 5
             if cost < best.cost { best = (degree, cost) }
         }
         let degree = best.degree
@@ -172,26 +160,11 @@ final class SegmentFarField {
         let points = nodes[degree], weights = nodeWeights + slot * (maximumDegree + 1)
         for p in 0...degree {
             var sum = 0.0
-            for point in axisY {
+            for point in support.axisY {
                 // Far samples are never at a node, so the kernel's zero-distance value plays no part.
                 sum += point.weight * kernel.weightedSum(x: farX, y: farY, weights: farW, count: far, px: points[p], py: row + point.offset)
             }
             weights[p] = sum
         }
-    }
-
-    /// The interpolant of `values` at Chebyshev `nodes`, at t, by the barycentric formula.
-    @inline(__always)
-    private static func interpolate(at t: Double, nodes: [Double], values: UnsafePointer<Double>) -> Double {
-        let degree = nodes.count - 1
-        var numerator = 0.0, denominator = 0.0
-        for j in 0...degree {
-            let difference = t - nodes[j]
-            if difference == 0 { return values[j] }
-            let weight = (j % 2 == 0 ? 1.0 : -1.0) * (j == 0 || j == degree ? 0.5 : 1) / difference
-            numerator += weight * values[j]
-            denominator += weight
-        }
-        return numerator / denominator
     }
 }

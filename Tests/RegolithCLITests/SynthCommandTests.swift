@@ -35,15 +35,7 @@ struct SynthCommandTests {
             let result = try ChildProcess.regolith(["synth", "--width", "2100", "--height", "530", "--seed", "11", "--samples", "60",
                                                     "--tile-size", tileSize, "--threads", threads, "--quiet", "--out", dir.file("run\(index)")])
             #expect(result.status == 0, "\(result.stderr)")
-            var files: [String: Data] = [:]
-            let folder = dir.file("run\(index)")
-            for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
-                var isDirectory: ObjCBool = false
-                let path = (folder as NSString).appendingPathComponent(name)
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                    files[name] = try Data(contentsOf: URL(fileURLWithPath: path))
-                }
-            }
+            let files = try filesUnder(dir.file("run\(index)"))
             outputs.append(files)
         }
         #expect(outputs[0].count == 7)

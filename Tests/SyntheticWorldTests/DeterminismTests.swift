@@ -6,19 +6,6 @@ import TestSupport
 
 @Suite("Synthetic world: deterministic, seamless, streamed")
 struct DeterminismTests {
-    static func files(_ folder: String) throws -> [String: Data] {
-        var result: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: folder)
-        while let name = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            let path = (folder as NSString).appendingPathComponent(name)
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                result[name] = try Data(contentsOf: URL(fileURLWithPath: path))
-            }
-        }
-        return result
-    }
-
     static func generate(width: Int, height: Int, seed: UInt64, into folder: String, tileSize: Int, threads: Int) throws {
         var parameters = WorldParameters()
         parameters.sampleCount = 60
@@ -43,12 +30,12 @@ struct DeterminismTests {
             try Self.generate(width: 2100, height: 530, seed: 11, into: folder, tileSize: run.0, threads: run.1)
             folders.append(folder)
         }
-        let first = try Self.files(folders[0])
+        let first = try filesUnder(folders[0])
         #expect(first.keys.sorted() == ["GF2_PMS1_E107.2_N22.5_20201112_L1A0005218451-MSS1.tiff",
                                         "GF2_PMS1_E107.2_N22.5_20201112_L1A0005218451-MSS1.xml",
                                         "samples.csv", "truth/landcover.tif", "truth/re2o3.tif", "truth/zones.tif", "world.json"])
         for folder in folders.dropFirst() {
-            let other = try Self.files(folder)
+            let other = try filesUnder(folder)
             #expect(other.keys.sorted() == first.keys.sorted())
             for (name, data) in first {
                 if name.hasSuffix(".tif") || name.hasSuffix(".tiff") {
@@ -96,8 +83,8 @@ struct DeterminismTests {
         let result = try ChildProcess.regolith(["synth", "--width", "600", "--height", "600", "--seed", "1",
                                                 "--out", dir.file("world"), "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
-        let fresh = try Self.files(dir.file("world"))
-        let committed = try Self.files(Fixtures.path("world"))
+        let fresh = try filesUnder(dir.file("world"))
+        let committed = try filesUnder(Fixtures.path("world"))
         #expect(fresh.keys.sorted() == committed.keys.sorted())
         for (name, data) in committed {
             #expect(fresh[name] == data, "fixtures/world/\(name) is not what synth writes now; regenerate it (README, Fixtures)")

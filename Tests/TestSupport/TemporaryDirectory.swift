@@ -21,3 +21,16 @@ public final class TemporaryDirectory: Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
+
+/// Every regular file under `folder`, by its path relative to the folder, with its bytes.
+public func filesUnder(_ folder: String) throws -> [String: Data] {
+    var result: [String: Data] = [:]
+    for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
+        var isDirectory: ObjCBool = false
+        let path = (folder as NSString).appendingPathComponent(name)
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            result[name] = try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+    }
+    return result
+}
