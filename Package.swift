@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "RasterIO", targets: ["RasterIO"]),
         .library(name: "TileEngine", targets: ["TileEngine"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,13 +37,17 @@ let package = Package(
         .target(name: "Geostatistics", exclude: ["README.md"], swiftSettings: kernels),
         .target(name: "NeuralNet", exclude: ["README.md"], swiftSettings: kernels),
         .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet"], exclude: ["README.md"], swiftSettings: common),
+        .target(
+            name: "Pipeline",
+            dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "Inversion", .product(name: "Yams", package: "Yams")],
+            exclude: ["README.md"], swiftSettings: common
+        ),
         .target(name: "SyntheticWorld", dependencies: ["RasterIO", "Inversion"], exclude: ["README.md"], swiftSettings: common),
         .executableTarget(
             name: "regolith",
             dependencies: [
-                "RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "Inversion", "SyntheticWorld",
+                "RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "Inversion", "Pipeline", "SyntheticWorld",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: common
         ),
@@ -52,6 +57,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], swiftSettings: common),
         .testTarget(name: "GeostatisticsTests", dependencies: ["Geostatistics", "TestSupport"], swiftSettings: common),
         .testTarget(name: "InversionTests", dependencies: ["Inversion", "TestSupport"], swiftSettings: common),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Inversion", "TestSupport"], swiftSettings: common),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld", "Inversion", "Geostatistics", "RasterIO", "TestSupport"], swiftSettings: common),
         .testTarget(name: "RegolithCLITests", dependencies: ["RasterIO", "Geostatistics", "NeuralNet", "TestSupport"], swiftSettings: common),
     ],

@@ -16,7 +16,10 @@ public enum ByteSize {
         case "t", "tb", "tib": scale = 1024 * 1024 * 1024 * 1024
         default: return nil
         }
-        return Int(number * scale)
+        // Sizes beyond what any machine holds (e.g. 99999999999GiB) are refused, not trapped on.
+        let bytes = number * scale
+        guard bytes.isFinite, bytes < Double(1 << 60) else { return nil }
+        return Int(bytes)
     }
 
     public static func format(_ bytes: Int) -> String {

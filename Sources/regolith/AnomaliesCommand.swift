@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inversion
-import TileEngine
+import Pipeline
 
 struct AnomaliesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,9 +37,13 @@ struct AnomaliesCommand: ParsableCommand {
 
     func validate() throws {
         guard (threshold == nil) != (percentile == nil) else { throw ValidationError("give exactly one of --threshold and --percentile") }
-        if let percentile, !(0..<100).contains(percentile) { throw ValidationError("--percentile must be in [0, 100)") }
+        if let problem = threshold.flatMap(SettingRules.finite) { throw ValidationError("--threshold: \(problem)") }
+        if let problem = percentile.flatMap(SettingRules.percentile) { throw ValidationError("--percentile: \(problem)") }
+        if let problem = SettingRules.nonNegative(minArea) { throw ValidationError("--min-area: \(problem)") }
         for (name, text) in [("--mask-vegetation", maskVegetation), ("--mask-water", maskWater)] {
-            if let text, Self.maskLimit(text) == nil { throw ValidationError("\(name) '\(text)' is not a number such as 0.4 or NDVI>0.4") }
+            guard let text else { continue }
+            guard let limit = Self.maskLimit(text) else { throw ValidationError("\(name) '\(text)' is not a number such as 0.4 or NDVI>0.4") }
+            if let problem = SettingRules.indexLimit(limit) { throw ValidationError("\(name): \(problem)") }
         }
         if (maskVegetation != nil || maskWater != nil) && scene == nil { throw ValidationError("the masks need --scene") }
     }
@@ -51,45 +55,8 @@ struct AnomaliesCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let summary = try AnomalyStep.run(map: map, threshold: threshold, percentile: percentile,
-                                          masks: .init(scene: scene, vegetationNDVI: maskVegetation.flatMap(Self.maskLimit),
-                                                       waterNDWI: maskWater.flatMap(Self.maskLimit)),
-                                          minArea: minArea, out: out, labels: labels)
-        print(summary.text)
-    }
-}
-
-/// The anomaly step, shared by `anomalies` and `run`.
-enum AnomalyStep {
-    struct Summary {
-        let threshold: Double
-        let areas: [AnomalyDelineation.Area]
-        let text: String
-    }
-
-    static func run(map: String, threshold: Double?, percentile: Double?, masks: AnomalyDelineation.Masks,
-                    minArea: Double, out: String, labels: String?) throws -> Summary {
-        let limit: Double
-        if let threshold {
-            limit = threshold
-        } else {
-            guard let value = try AnomalyDelineation.percentile(percentile!, of: map, masks: masks) else {
-                throw CommandFailure(message: "\(map): no valid pixels to take a percentile of")
-            }
-            limit = value
-        }
-        let labelPath = labels ?? (out + ".labels.tif")
-        defer { if labels == nil { try? FileManager.default.removeItem(atPath: labelPath) } }
-        let areas = try AnomalyDelineation(threshold: limit, minimumArea: minArea, masks: masks).run(map: map, labels: labelPath)
-        try AnomalyDelineation.writePolygons(areas, labels: labelPath, to: out)
-        var lines = [String(format: "threshold    %.4g%@; %d area(s) of at least %.0f m²", limit,
-                            percentile.map { String(format: " (P%g)", $0) } ?? "", areas.count, minArea)]
-        lines.append("rank      area m²   mean     max")
-        for area in areas.prefix(10) {
-            lines.append(String(format: "%4d %12.0f %7.3f %7.3f", area.rank, area.areaSquareMetres, area.meanContent, area.maxContent))
-        }
-        if areas.count > 10 { lines.append("… \(areas.count - 10) more") }
-        lines.append("wrote \(out)")
-        return Summary(threshold: limit, areas: areas, text: lines.joined(separator: "\n"))
+        let masks = AnomalyDelineation.Masks(scene: scene, vegetationNDVI: maskVegetation.flatMap(Self.maskLimit), waterNDWI: maskWater.flatMap(Self.maskLimit))
+        let limit: AnomalySearch.Limit = threshold.map { .threshold($0) } ?? .percentile(percentile!)
+        print(try AnomalySearch(limit: limit, masks: masks, minimumArea: minArea).run(map: map, out: out, labels: labels))
     }
 }

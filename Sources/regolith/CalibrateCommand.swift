@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Inversion
+import Pipeline
 import RasterIO
 import TileEngine
 
@@ -38,43 +38,9 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let summary = try Calibration.run(scene: scene, xml: xml, out: out, dos: dos, engine: engine, quiet: global.quiet)
-        print(summary)
-    }
-}
-
-/// The calibration step, shared by `calibrate` and `run`.
-enum Calibration {
-    static func metadataPath(scene: String, xml: String?) -> String {
-        xml ?? URL(fileURLWithPath: scene).deletingPathExtension().path + ".xml"
-    }
-
-    static func run(scene: String, xml: String?, out: String, dos: Bool, engine: EngineCommandOptions, quiet: Bool) throws -> String {
-        let metadataPath = metadataPath(scene: scene, xml: xml)
         try engine.refuseSharding("calibrate")
-        guard FileManager.default.fileExists(atPath: metadataPath) else {
-            throw CommandFailure(message: "\(metadataPath): no product metadata XML for \(scene); give it with --xml")
-        }
-        let metadata = try GF2Metadata.read(metadataPath)
-        let model = try TOAReflectanceModel(metadata: metadata)
-        let input = try Raster.open(scene)
-        guard input.bandCount == model.coefficients.bandCount else {
-            throw CommandFailure(message: "\(scene): has \(input.bandCount) band(s), but \(model.coefficients.label) calibrates \(model.coefficients.bandCount)")
-        }
-        if input.width != metadata.widthInPixels || input.height != metadata.heightInPixels {
-            throw CommandFailure(message: "\(metadataPath): <WidthInPixels>/<HeightInPixels> say \(metadata.widthInPixels)×\(metadata.heightInPixels), but \(scene) is \(input.width)×\(input.height)")
-        }
-        let haze = try dos ? DarkObjectCorrection.estimate(scene: scene, model: model, threads: engine.threads) : nil
-        let kernel = ReflectanceKernel(model: model, haze: haze?.haze)
-        let result = try TilePipeline.run(kernel, input: scene, output: out, options: engine.engineOptions,
-                                          progress: engine.progress(task: "calibrate", quiet: quiet))
-        var lines = [String(format: "calibration  %@ (table %@), sun zenith %.2f°, Earth–Sun %.5f AU",
-                            model.coefficients.label, CalibrationTable.version, model.solarZenith, model.earthSunDistance)]
-        if let haze {
-            lines.append("dark object  DN " + haze.darkDN.map { String(format: "%.1f", $0) }.joined(separator: ", ")
-                         + "; haze " + haze.haze.map { String(format: "%.4f", $0) }.joined(separator: ", "))
-        }
-        lines.append(String(format: "wrote %@ (%d tiles, %.1f Mpixel/s)", out, result.tiles, Double(result.pixels) / max(result.seconds, 1e-9) / 1e6))
-        return lines.joined(separator: "\n")
+        let summary = try SceneCalibration(scene: scene, metadata: xml, darkObjectSubtraction: dos)
+            .run(out: out, engine: engine.engineOptions, progress: engine.progress(task: "calibrate", quiet: global.quiet))
+        print(summary)
     }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import Inversion
-import NeuralNet
-import RasterIO
+import Pipeline
 import TileEngine
 
 struct InvertCommand: ParsableCommand {
@@ -39,42 +37,13 @@ struct InvertCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard mcDropout == 0 || mcDropout >= 2 else { throw ValidationError("--mc-dropout needs at least 2 passes (or 0)") }
+        if let problem = SettingRules.monteCarloPasses(mcDropout) { throw ValidationError("--mc-dropout: \(problem)") }
     }
 
     func run() throws {
         global.apply()
-        let kernel = try InversionStep.kernel(modelFolder: model, scenes: try SceneBatch.expand(scenes), mcDropout: mcDropout, seed: seed,
-                                                everywhere: everywhere)
+        let kernel = try ContentMapping.kernel(modelFolder: model, scenes: try SceneBatch.expand(scenes), mcDropout: mcDropout, seed: seed,
+                                               everywhere: everywhere)
         try KernelRun(scenes: scenes, out: out, suffix: "content", cog: cog, engine: engine, global: global).run(kernel)
-    }
-}
-
-/// Loading a model as a kernel, shared by `invert`, `run` and `bench`.
-enum InversionStep {
-    static func kernel(modelFolder: String, scenes: [String], mcDropout: Int, seed: UInt64,
-                       everywhere: Bool = false) throws -> ContentMapKernel {
-        let model = try Model.load(from: modelFolder)
-        let weights = (modelFolder as NSString).appendingPathComponent(Model.weightsFile)
-        let digest = (try? FileManager.default.attributesOfItem(atPath: weights)[.size] as? Int).map { "\($0) bytes" } ?? "?"
-        var width = 0
-        for scene in scenes {
-            let raster = try Raster.open(scene)
-            width = max(width, raster.width)
-            let needed = model.bands.map(\.number).max() ?? 0
-            guard raster.bandCount >= needed else {
-                throw CommandFailure(message: "\(scene): has \(raster.bandCount) band(s), but the model in \(modelFolder) reads bands \(model.bands.map { String($0.number) }.joined(separator: ", "))")
-            }
-        }
-        return try ContentMapKernel(model: model, modelSignature: "\(modelFolder) \(digest) \(model.preset?.rawValue ?? "custom")",
-                                    sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
-                                    domain: everywhere ? nil : try domain(for: model, in: modelFolder))
-    }
-
-    /// The domain `train` saved with the model, or one from the model's standardisation statistics.
-    static func domain(for model: Model, in folder: String) throws -> ApplicabilityDomain {
-        if let saved = try ApplicabilityDomain.load(from: folder) { return saved }
-        return ApplicabilityDomain(means: model.standardisation.inputMeans.map(Double.init),
-                                   standardDeviations: model.standardisation.inputStandardDeviations.map(Double.init), limit: 5)
     }
 }

@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-import Geostatistics
-import Inversion
-import RasterIO
-import TileEngine
+import Pipeline
 
 struct KrigeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,33 +39,12 @@ struct KrigeCommand: ParsableCommand {
     func run() throws {
         global.apply()
         try engine.refuseSharding("krige")
-        let scene = try Raster.open(like)
-        guard let transform = scene.geoTransform else {
-            throw RasterError(like, .invalidArgument, "has no georeferencing; kriging needs map coordinates")
+        let mapping = GeochemicalMapping(samples: samples, like: like, column: kriging.column, samplesCRS: try kriging.sourceCRS(),
+                                         kriging: kriging.settings, mergeDuplicates: kriging.mergeDuplicates)
+        let result = try mapping.run(out: out, variance: variance, engine: engine.engineOptions, progress: engine.progress(task: "krige", quiet: global.quiet))
+        if result.mergedDuplicates > 0 {
+            FileHandle.standardError.write(Data("regolith: warning: averaged \(result.mergedDuplicates) duplicate sample location(s)\n".utf8))
         }
-        let sourceCRS = try kriging.sourceCRS()
-        do {
-            let table = try GeochemicalSamples(path: samples, valueColumn: kriging.column, sourceCRS: sourceCRS, targetCRS: scene.spatialReference)
-            let points = try table.spatialSamples(mergeDuplicates: kriging.mergeDuplicates)
-            if !points.mergedDuplicates.isEmpty {
-                FileHandle.standardError.write(Data("regolith: warning: averaged \(points.mergedDuplicates.count) duplicate sample location(s)\n".utf8))
-            }
-            let settings = kriging.settings
-            let (ordinaryKriging, fit, variogram) = try settings.kriging(points)
-            let neighbourhood = settings.neighbourhood
-            let validation = try CrossValidation.leaveOneOut(samples: points, model: fit.model, neighbourhood: neighbourhood)
-            print("samples      \(points.count) from \(samples) (\(kriging.column))")
-            print("variogram    \(fit.model)  (weighted SSE \(String(format: "%.4g", fit.weightedSSE)), \(variogram.bins.count) bins, cutoff \(String(format: "%.1f", variogram.cutoff)))")
-            print(String(format: "leave-one-out  mean error %.4f, RMSE %.4f, mean z %.3f, mean z² %.3f",
-                         validation.meanError, validation.rootMeanSquaredError, validation.meanZScore, validation.meanSquaredZScore))
-            let kernel = KrigingKernel(kriging: ordinaryKriging, geoTransform: transform, withVariance: variance != nil, valueName: kriging.column)
-            let progress = engine.progress(task: "krige", quiet: global.quiet)
-            let result = try TilePipeline.run(kernel, input: like, outputs: [out] + (variance.map { [$0] } ?? []),
-                                              options: engine.engineOptions, progress: progress)
-            let rate = Double(result.pixels) / max(result.seconds, 1e-9) / 1e6
-            print(String(format: "wrote %@%@ (%d tiles, %.2f Mpixel/s)", out, variance.map { " and \($0)" } ?? "", result.tiles, rate))
-        } catch let error as GeostatisticsError {
-            throw CommandFailure(message: "\(samples): \(error)")
-        }
+        print(result)
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import Geostatistics
-import Inversion
+import Pipeline
 import RasterIO
 
 struct SamplesCommand: ParsableCommand {
@@ -37,36 +36,13 @@ struct SamplesCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let result = try SampleSetStep.run(scene: scene, samples: samples, out: out, settings: kriging.settings,
-                                           column: kriging.column, sourceCRS: try kriging.sourceCRS())
-        print(result.summary)
-        if !global.quiet {
-            for d in result.dropped { FileHandle.standardError.write(Data("regolith: dropped sample \(d.id) (line \(d.line)): \(d.reason)\n".utf8)) }
-        }
-    }
-}
-
-/// The sample-set step, shared by `samples` and `run`.
-enum SampleSetStep {
-    static func run(scene: String, samples: String, out: String, settings: KrigingSettings, column: String,
-                    sourceCRS: SpatialReference) throws -> (result: SampleSetBuilder.Result, summary: String, dropped: [SampleSetBuilder.Dropped]) {
-        let raster = try Raster.open(scene)
-        let table = try GeochemicalSamples(path: samples, valueColumn: column, sourceCRS: sourceCRS,
-                                           targetCRS: raster.spatialReference)
-        let result: SampleSetBuilder.Result
-        do {
-            result = try SampleSetBuilder(settings: settings).build(scene: scene, samples: table)
-        } catch let error as GeostatisticsError {
-            throw CommandFailure(message: "\(samples): \(error)")
-        }
+        let result = try SampleSetConstruction(scene: scene, samples: samples, column: kriging.column, samplesCRS: try kriging.sourceCRS(),
+                                               kriging: kriging.settings).run()
         try result.sampleSet.write(to: out)
-        let reasons = Dictionary(grouping: result.dropped, by: { $0.reason.components(separatedBy: " as ").first ?? $0.reason })
-            .map { "\($0.value.count) \($0.key)" }.sorted().joined(separator: ", ")
-        let summary = """
-            samples      \(table.count) in \(samples); \(result.sampleSet.count) in the sample set\(result.dropped.isEmpty ? "" : ", dropped: \(reasons)")
-            variogram    \(result.fit.model.summary), from \(result.krigedFrom) samples
-            wrote \(out)
-            """
-        return (result, summary, result.dropped)
+        print(result.summary)
+        print("wrote \(out)")
+        if !global.quiet {
+            for d in result.summary.dropped { FileHandle.standardError.write(Data("regolith: dropped sample \(d.id) (line \(d.line)): \(d.reason)\n".utf8)) }
+        }
     }
 }

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import Inversion
 import NeuralNet
+import Pipeline
+
+extension NetworkPreset: ExpressibleByArgument {}
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,11 +30,9 @@ struct TrainCommand: ParsableCommand {
             """
     )
 
-    enum Architecture: String, ExpressibleByArgument, CaseIterable { case paper, patch }
-
     @Argument(help: "Sample set CSV from `regolith samples`.") var sampleSet: String
     @Option(help: "Output model folder.") var out: String
-    @Option(help: "Architecture: paper or patch.") var arch: Architecture = .paper
+    @Option(help: "Architecture: paper or patch.") var arch: NetworkPreset = .paper
     @Option(help: "Window side of the patch network (odd).") var patchSize = 5
     @Option(help: "Reflectance scene the sample set came from (for --arch patch).") var scene: String?
     @Option(help: "Adam iterations.") var iterations = 5000
@@ -45,96 +46,31 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
-        guard trainFraction > 0, trainFraction < 1 else { throw ValidationError("--train-fraction must be between 0 and 1") }
-        guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
-        if arch == .patch {
-            guard scene != nil else { throw ValidationError("--arch patch needs --scene for the pixel windows") }
-            guard patchSize >= 3, patchSize % 2 == 1 else { throw ValidationError("--patch-size must be odd and at least 3") }
-        }
+        let problems: [(String, String?)] = [
+            ("--iterations", SettingRules.iterations(iterations)),
+            ("--learning-rate", SettingRules.positive(learningRate)),
+            ("--train-fraction", SettingRules.openFraction(trainFraction)),
+            ("--folds", SettingRules.folds(folds)),
+            ("--block-size", blockSize.flatMap(SettingRules.positive)),
+            ("--patch-size", arch == .patch ? SettingRules.patchSize(patchSize) : nil),
+        ]
+        if let (option, problem) = problems.first(where: { $0.1 != nil }) { throw ValidationError("\(option): \(problem!)") }
+        if arch == .patch && scene == nil { throw ValidationError("--arch patch needs --scene for the pixel windows") }
     }
 
     func run() throws {
         global.apply()
         let set = try SampleSet(path: sampleSet, target: target)
-        let step = TrainingStep(arch: arch == .paper ? .paper : .patch, patchSize: patchSize, scene: scene, iterations: iterations,
-                                learningRate: learningRate, seed: seed, trainFraction: trainFraction, folds: folds, blockSize: blockSize,
-                                kriging: kriging.settings)
-        let result = try step.run(set: set, source: sampleSet, quiet: global.quiet)
-        try step.save(result, to: out)
-        print(TrainingStep.table(result.comparison.validations))
+        var settings = ModelTraining.Settings()
+        (settings.arch, settings.patchSize, settings.scene) = (arch, patchSize, scene)
+        (settings.iterations, settings.learningRate, settings.seed) = (iterations, learningRate, seed)
+        (settings.trainFraction, settings.folds, settings.blockSize, settings.kriging) = (trainFraction, folds, blockSize, kriging.settings)
+        let quiet = global.quiet
+        let result = try ModelTraining(settings).run(set: set, source: sampleSet) { message in
+            if !quiet { FileHandle.standardError.write(Data("regolith: \(message)\n".utf8)) }
+        }
+        try ModelTraining.save(result, to: out)
+        print(ValidationResult.table(result.comparison.validations))
         print("wrote \(out)/\(Model.specificationFile) and \(Model.weightsFile)")
-    }
-}
-
-/// The training step, shared by `train` and `run`.
-struct TrainingStep {
-    var arch: NetworkPreset
-    var patchSize: Int
-    var scene: String?
-    var iterations: Int
-    var learningRate: Double
-    var seed: UInt64
-    var trainFraction: Double
-    var folds: Int
-    var blockSize: Double?
-    var kriging: KrigingSettings
-
-    struct Result {
-        let comparison: ModelComparison.Result
-        let blockSize: Double
-        /// Where the model applies: the pixel bands of the samples it was trained on.
-        let domain: ApplicabilityDomain
-    }
-
-    func run(set: SampleSet, source: String, quiet: Bool) throws -> Result {
-        // Every spatial fold needs test samples and the rest enough to train on.
-        guard set.count >= folds * 2 else {
-            throw CommandFailure(message: "\(source): \(set.count) sample(s) are too few to train and validate (at least \(folds * 2) for \(folds) folds)")
-        }
-        guard set.bandNames.count == BandDescriptor.gf2.count else {
-            throw CommandFailure(message: "\(source): has \(set.bandNames.count) band column(s) (\(set.bandNames.joined(separator: ", "))); the model reads 4 (b1–b4)")
-        }
-        var features = set
-        if arch == .patch, let scene {
-            let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: [1, 2, 3, 4], size: patchSize)
-            for i in features.rows.indices { features.rows[i].bands = windows[i] }
-        }
-        var options = TrainingOptions()
-        options.iterations = iterations
-        options.learningRate = Float(learningRate)
-        options.seed = seed
-        let block = try blockSize ?? SpatialBlockValidation.blockSize(for: set, kriging: kriging)
-        let comparison = ModelComparison(
-            cnn: CNNRegression(preset: arch, patchSize: patchSize, options: options),
-            randomSplit: RandomSplitValidation(trainFraction: trainFraction, seed: seed),
-            spatialBlocks: SpatialBlockValidation(blockSize: block, folds: folds, seed: seed, kriging: kriging))
-        let log: (String) -> Void = { message in if !quiet { FileHandle.standardError.write(Data("regolith: \(message)\n".utf8)) } }
-        let result = try comparison.run(set: features, pixelBands: set.features, log: log)
-        let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
-        return Result(comparison: result, blockSize: block, domain: domain)
-    }
-
-    func save(_ result: Result, to folder: String) throws {
-        do {
-            try result.comparison.model.model.save(to: folder)
-        } catch {
-            throw CommandFailure(message: "\(folder): cannot save the model (\(error))")
-        }
-        try AtomicTextFile.writeJSON(result.comparison.validations, to: (folder as NSString).appendingPathComponent("validation.json"))
-        try result.domain.save(to: folder)
-    }
-
-    static func table(_ validations: [ValidationResult]) -> String {
-        var lines = ["method      validation                                part    R² kriged  RMSE kriged  RPD   R² measured  RMSE measured"]
-        for v in validations {
-            for (part, m) in [("train", v.train), ("test", v.test)] {
-                lines.append(String(format: "%@ %@ %@ %9.3f %12.3f %5.2f %12.3f %14.3f",
-                                    v.method.padding(toLength: 11, withPad: " ", startingAt: 0),
-                                    v.scheme.padding(toLength: 41, withPad: " ", startingAt: 0), part.padding(toLength: 6, withPad: " ", startingAt: 0),
-                                    m.kriged.r2, m.kriged.rmse, m.kriged.rpd, m.measured.r2, m.measured.rmse))
-            }
-        }
-        return lines.joined(separator: "\n")
     }
 }

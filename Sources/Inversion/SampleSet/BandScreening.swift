@@ -31,15 +31,24 @@ public enum BandScreening {
                 && !$0.lowercased().hasSuffix("_sample")
         }
         guard !names.isEmpty else { throw InversionError("\(table.path): no band columns to correlate with \(target)") }
-        return try names.map { column in
-            let values = try table.numbers(column)
+        return try screen(target: (target, targetValues), columns: names.map { ($0, try table.numbers($0)) })
+    }
+
+    /// Screens a sample set's bands against its kriged target, as `screen` does its CSV.
+    public static func screen(_ set: SampleSet) throws -> [Row] {
+        let columns = set.bandNames.enumerated().map { band in (band.element, set.rows.map { $0.bands[band.offset] }) }
+        return try screen(target: (set.target, set.rows.map(\.kriged)), columns: columns)
+    }
+
+    static func screen(target: (name: String, values: [Double]), columns: [(name: String, values: [Double])]) throws -> [Row] {
+        try columns.map { column in
             do {
-                let s = try Correlation.spearman(targetValues, values, names: (target, column))
-                let p = try Correlation.pearson(targetValues, values, names: (target, column))
-                return Row(column: column, n: s.count, spearmanRho: s.coefficient, spearmanP: s.pValue,
+                let s = try Correlation.spearman(target.values, column.values, names: (target.name, column.name))
+                let p = try Correlation.pearson(target.values, column.values, names: (target.name, column.name))
+                return Row(column: column.name, n: s.count, spearmanRho: s.coefficient, spearmanP: s.pValue,
                            pearsonR: p.coefficient, pearsonP: p.pValue, note: nil)
             } catch let error as CorrelationError {
-                return Row(column: column, n: values.count, note: "undefined: \(error)")
+                return Row(column: column.name, n: column.values.count, note: "undefined: \(error)")
             }
         }
     }

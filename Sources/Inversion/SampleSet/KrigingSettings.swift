@@ -59,12 +59,3 @@ extension KrigingSettings {
                   block: try c.decodeIfPresent(Double.self, forKey: .block))
     }
 }
-
-extension VariogramModel {
-    /// A readable one-line form for reports, e.g. "Gau: partial sill 8.16, range 272.9, nugget 0.373
-    /// (95 % of the sill at 472.6)".
-    public var summary: String {
-        String(format: "%@: partial sill %.4g, range %.4g, nugget %.4g (95 %% of the sill at %.4g)",
-               kind.rawValue, partialSill, range, nugget, practicalRange)
-    }
-}

@@ -6,7 +6,7 @@ import RasterIO
 /// is put on its pixel, the pixel's band values are read, and the target is the content kriged from
 /// all samples at that pixel (the paper's kriged "surface" sampled at the image's pixels).
 public struct SampleSetBuilder {
-    public struct Dropped: Sendable, Equatable {
+    public struct Dropped: Sendable, Equatable, Codable {
         public let id: String
         public let line: Int
         public let reason: String
@@ -16,6 +16,8 @@ public struct SampleSetBuilder {
         public let sampleSet: SampleSet
         public let dropped: [Dropped]
         public let fit: VariogramFit
+        /// The kriging of the targets, reusable for the geochemical map on the scene's grid.
+        public let kriging: OrdinaryKriging
         /// Samples the kriging used (inside the scene, distinct locations).
         public let krigedFrom: Int
     }
@@ -93,6 +95,6 @@ public struct SampleSetBuilder {
             throw InversionError("\(samples.path): no sample lies on a valid pixel of \(path)")
         }
         let set = SampleSet(bandNames: bandList.map { "b\($0)" }, target: samples.valueColumn, rows: rows)
-        return Result(sampleSet: set, dropped: dropped, fit: fit, krigedFrom: inside.count)
+        return Result(sampleSet: set, dropped: dropped, fit: fit, kriging: kriging, krigedFrom: inside.count)
     }
 }

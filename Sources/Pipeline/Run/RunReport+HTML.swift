@@ -1,4 +1,5 @@
 import Foundation
+import Inversion
 
 extension RunReport {
     /// A self-contained HTML page (images referenced beside it, plots inline as SVG).
@@ -18,11 +19,14 @@ extension RunReport {
 
             """
         page += "<h2>Inputs</h2><table>" + inputs.sorted { $0.key < $1.key }.map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>"
-        if !notes.isEmpty { page += "<ul>" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>" }
-        page += "<h2>Calibration</h2><pre>\(e(calibration))</pre>"
-        page += "<h2>Sample set</h2><pre>\(e(sampleSummary))\n\(e(variogram))</pre>"
-        if !droppedSamples.isEmpty {
-            page += "<details><summary>\(droppedSamples.count) dropped sample(s)</summary><ul>" + droppedSamples.map { "<li>\(e($0))</li>" }.joined() + "</ul></details>"
+        page += notes.isEmpty ? "" : "<ul>" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+        if let calibration { page += "<h2>Calibration</h2><pre>\(e(calibration.description))</pre>" }
+        if let samples {
+            page += "<h2>Sample set</h2><pre>\(e(samples.description))\nThe geochemical map is kriged with the same variogram and samples.</pre>"
+            if !samples.dropped.isEmpty {
+                page += "<details><summary>\(samples.dropped.count) dropped sample(s)</summary><ul>"
+                    + samples.dropped.map { "<li>\(e("\($0.id) (line \($0.line)): \($0.reason)"))</li>" }.joined() + "</ul></details>"
+            }
         }
         page += screeningTable
         page += validationTable
@@ -53,6 +57,22 @@ extension RunReport {
             + String(format: "<tr><th class=l>total</th><th>%.2f</th></tr></table>", steps.map(\.seconds).reduce(0, +))
         page += "<h2>Configuration</h2><pre>\(e(configuration))</pre>"
         return page + "</body></html>\n"
+    }
+
+    /// What the numbers imply, in sentences.
+    private var notes: [String] {
+        var notes: [String] = []
+        if let inversion {
+            notes.append(String(format: "invert: %d tiles, %.1f Mpixel/s", inversion.tiles, inversion.megapixelsPerSecond))
+            if let domain = inversion.domain, let outside = inversion.outsideDomainFraction {
+                notes.append(String(format: "Applicability domain (%@): %.1f %% of the scene's pixels lie outside and are nodata in the map.", domain, 100 * outside))
+            }
+        }
+        if let masks {
+            let limits = AnomalyDelineation.Masks(vegetationNDVI: masks.vegetationNDVI, waterNDWI: masks.waterNDWI).summary
+            notes.append("Comparisons and anomaly areas leave out pixels outside \(limits): the samples lie on bare ground, and the model does not apply to vegetation or water.")
+        }
+        return notes
     }
 
     private var screeningTable: String {

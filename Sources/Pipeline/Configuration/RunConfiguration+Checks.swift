@@ -1,0 +1,43 @@
+import Inversion
+
+extension RunConfiguration {
+    /// Every value's range, checked before the run touches its output folder; the first problem
+    /// found, naming its key. The rules are `SettingRules`, shared with the command-line options.
+    public func check() throws {
+        var problems: [(key: String, problem: String?)] = [
+            ("scene", scene == nil ? "missing: the scene to map (a GF-2 DN scene)" : nil),
+            ("samples", samples == nil ? "missing: the samples CSV" : nil),
+            ("column", column.isEmpty ? "must name the samples' value column" : nil),
+            ("out", out.isEmpty ? "must name the output folder" : nil),
+            ("model.patch_size", model.arch == .patch ? SettingRules.patchSize(model.patchSize) : nil),
+            ("model.iterations", SettingRules.iterations(model.iterations)),
+            ("model.learning_rate", SettingRules.positive(model.learningRate)),
+            ("model.mc_dropout", SettingRules.monteCarloPasses(model.mcDropout)),
+            ("validation.train_fraction", SettingRules.openFraction(validation.trainFraction)),
+            ("validation.folds", SettingRules.folds(validation.folds)),
+            ("validation.block_size", validation.blockSize.flatMap(SettingRules.positive)),
+            ("anomalies.threshold", anomalies.threshold.flatMap(SettingRules.finite)),
+            ("anomalies.percentile", SettingRules.percentile(anomalies.percentile)),
+            ("anomalies.min_area", SettingRules.nonNegative(anomalies.minArea)),
+            ("anomalies.mask_vegetation", anomalies.maskVegetation.flatMap(SettingRules.indexLimit)),
+            ("anomalies.mask_water", anomalies.maskWater.flatMap(SettingRules.indexLimit)),
+            ("memory", memory.flatMap(SettingRules.memory)),
+            ("threads", threads.flatMap(SettingRules.threads)),
+        ]
+        problems += kriging.problems.map { ("kriging.\($0.key)", $0.problem) }
+        if let first = problems.first(where: { $0.problem != nil }) {
+            throw ConfigurationError(key: first.key, first.problem!)
+        }
+    }
+}
+
+extension KrigingSettings {
+    /// What is wrong with these settings, by key (`nmax`, `maxdist`, `block`).
+    public var problems: [(key: String, problem: String?)] {
+        [
+            ("nmax", nmax.flatMap(SettingRules.nearestSamples)),
+            ("maxdist", maxdist.flatMap(SettingRules.positive) ?? (maxdist != nil && nmax == nil ? "needs nmax" : nil)),
+            ("block", block.flatMap(SettingRules.positive)),
+        ]
+    }
+}

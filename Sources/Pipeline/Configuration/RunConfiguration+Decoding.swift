@@ -1,0 +1,114 @@
+import Inversion
+import NeuralNet
+
+// Strict decoding: every section refuses keys it does not know, and a missing key keeps its default.
+
+extension RunConfiguration: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case scene, xml, samples, samplesCrs = "samples_crs", column, out, dos, kriging, model, validation, anomalies, truth, memory, threads
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        scene = try c.decodeIfPresent(String.self, forKey: .scene)
+        xml = try c.decodeIfPresent(String.self, forKey: .xml)
+        samples = try c.decodeIfPresent(String.self, forKey: .samples)
+        samplesCrs = try c.decodeIfPresent(String.self, forKey: .samplesCrs) ?? samplesCrs
+        column = try c.decodeIfPresent(String.self, forKey: .column) ?? column
+        out = try c.decodeIfPresent(String.self, forKey: .out) ?? out
+        dos = try c.decodeIfPresent(Bool.self, forKey: .dos) ?? dos
+        kriging = try c.decodeIfPresent(KrigingSection.self, forKey: .kriging)?.settings(defaults: kriging) ?? kriging
+        model = try c.decodeIfPresent(Model.self, forKey: .model) ?? model
+        validation = try c.decodeIfPresent(Validation.self, forKey: .validation) ?? validation
+        anomalies = try c.decodeIfPresent(Anomalies.self, forKey: .anomalies) ?? anomalies
+        truth = try c.decodeIfPresent(Truth.self, forKey: .truth) ?? truth
+        memory = try c.decodeIfPresent(String.self, forKey: .memory)
+        threads = try c.decodeIfPresent(Int.self, forKey: .threads)
+    }
+}
+
+/// The `kriging:` section; keys it leaves out keep the run's defaults (nmax 32, block 4).
+struct KrigingSection: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case model, nmax, maxdist, block }
+    var model: KrigingSettings.ModelChoice?
+    var nmax: Int?
+    var maxdist: Double?
+    var block: Double?
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decodeIfPresent(KrigingSettings.ModelChoice.self, forKey: .model)
+        nmax = try c.decodeIfPresent(Int.self, forKey: .nmax)
+        maxdist = try c.decodeIfPresent(Double.self, forKey: .maxdist)
+        block = try c.decodeIfPresent(Double.self, forKey: .block)
+    }
+
+    func settings(defaults: KrigingSettings) -> KrigingSettings {
+        KrigingSettings(model: model ?? defaults.model, nmax: nmax ?? defaults.nmax, maxdist: maxdist ?? defaults.maxdist,
+                        block: block ?? defaults.block)
+    }
+}
+
+extension RunConfiguration.Model: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case arch, patchSize = "patch_size", iterations, learningRate = "learning_rate", seed, mcDropout = "mc_dropout"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        arch = try c.decodeIfPresent(NetworkPreset.self, forKey: .arch) ?? arch
+        patchSize = try c.decodeIfPresent(Int.self, forKey: .patchSize) ?? patchSize
+        iterations = try c.decodeIfPresent(Int.self, forKey: .iterations) ?? iterations
+        learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? learningRate
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
+        mcDropout = try c.decodeIfPresent(Int.self, forKey: .mcDropout) ?? mcDropout
+    }
+}
+
+extension RunConfiguration.Validation: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case trainFraction = "train_fraction", folds, blockSize = "block_size", seed }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        trainFraction = try c.decodeIfPresent(Double.self, forKey: .trainFraction) ?? trainFraction
+        folds = try c.decodeIfPresent(Int.self, forKey: .folds) ?? folds
+        blockSize = try c.decodeIfPresent(Double.self, forKey: .blockSize)
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
+    }
+}
+
+extension RunConfiguration.Anomalies: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case threshold, percentile, minArea = "min_area", maskVegetation = "mask_vegetation", maskWater = "mask_water"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        threshold = try c.decodeIfPresent(Double.self, forKey: .threshold)
+        percentile = try c.decodeIfPresent(Double.self, forKey: .percentile) ?? percentile
+        minArea = try c.decodeIfPresent(Double.self, forKey: .minArea) ?? minArea
+        maskVegetation = try c.decodeIfPresent(Double.self, forKey: .maskVegetation)
+        maskWater = try c.decodeIfPresent(Double.self, forKey: .maskWater)
+    }
+}
+
+extension RunConfiguration.Truth: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case content, zones }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        content = try c.decodeIfPresent(String.self, forKey: .content)
+        zones = try c.decodeIfPresent(String.self, forKey: .zones)
+    }
+}

@@ -1,0 +1,63 @@
+import Inversion
+import NeuralNet
+
+/// What `regolith run` does, as its YAML configuration says; every field has a default, so an
+/// empty file (or none: the bundled fixture world) is a complete configuration. Decoding is strict
+/// (`RunConfiguration+Decoding.swift`) and every value is range-checked before any work
+/// (`RunConfiguration+Checks.swift`).
+public struct RunConfiguration: Sendable, Equatable {
+    public struct Model: Sendable, Equatable {
+        /// `paper` (the article's CNN) or `patch`.
+        public var arch: NetworkPreset = .paper
+        /// Window side of the patch network (odd).
+        public var patchSize: Int = 5
+        public var iterations: Int = 5000
+        public var learningRate: Double = 0.001
+        public var seed: UInt64 = 1
+        /// Monte-Carlo dropout passes for the uncertainty band (0: none).
+        public var mcDropout: Int = 0
+        public init() {}
+    }
+
+    public struct Validation: Sendable, Equatable {
+        public var trainFraction: Double = 2.0 / 3.0
+        public var folds: Int = 5
+        /// Block side for spatial cross-validation; default: the variogram's practical range.
+        public var blockSize: Double?
+        public var seed: UInt64 = 1
+        public init() {}
+    }
+
+    public struct Anomalies: Sendable, Equatable {
+        public var threshold: Double?
+        /// Used when no threshold is given.
+        public var percentile: Double = 95
+        public var minArea: Double = 2000
+        public var maskVegetation: Double?
+        public var maskWater: Double?
+        public init() {}
+    }
+
+    public struct Truth: Sendable, Equatable {
+        public var content: String?
+        public var zones: String?
+        public init() {}
+    }
+
+    public var scene: String?
+    public var xml: String?
+    public var samples: String?
+    public var samplesCrs: String = "EPSG:4326"
+    public var column: String = "re2o3"
+    public var out: String = "regolith-run"
+    public var dos: Bool = false
+    public var kriging = KrigingSettings(model: .auto, nmax: 32, maxdist: nil, block: 4)
+    public var model = Model()
+    public var validation = Validation()
+    public var anomalies = Anomalies()
+    public var truth = Truth()
+    public var memory: String?
+    public var threads: Int?
+
+    public init() {}
+}

@@ -1,0 +1,52 @@
+import TileEngine
+
+/// The rules every numeric setting obeys, in one place for the command-line options and the YAML
+/// keys: each returns what is wrong with a value, or nil. Callers name the option or key.
+public enum SettingRules {
+    public static func count(_ value: Int, in range: ClosedRange<Int>) -> String? {
+        range.contains(value) ? nil : "\(value) is not between \(range.lowerBound) and \(range.upperBound)"
+    }
+
+    /// A finite number above zero (a size, a distance, a rate).
+    public static func positive(_ value: Double) -> String? {
+        value.isFinite && value > 0 ? nil : "\(value) is not a positive number"
+    }
+
+    /// A finite number at or above zero (an area that may be zero).
+    public static func nonNegative(_ value: Double) -> String? {
+        value.isFinite && value >= 0 ? nil : "\(value) is not a number at or above zero"
+    }
+
+    public static func finite(_ value: Double) -> String? {
+        value.isFinite ? nil : "\(value) is not a finite number"
+    }
+
+    /// A share strictly between 0 and 1 (both parts of a split must be non-empty).
+    public static func openFraction(_ value: Double) -> String? {
+        value.isFinite && value > 0 && value < 1 ? nil : "\(value) is not between 0 and 1 (exclusive)"
+    }
+
+    public static func percentile(_ value: Double) -> String? {
+        value.isFinite && value >= 0 && value < 100 ? nil : "\(value) is not a percentile in [0, 100)"
+    }
+
+    /// A normalised-difference index limit (NDVI, NDWI).
+    public static func indexLimit(_ value: Double) -> String? {
+        value.isFinite && value >= -1 && value <= 1 ? nil : "\(value) is not an index limit in [-1, 1]"
+    }
+
+    public static func memory(_ text: String) -> String? {
+        ByteSize.parse(text) == nil ? "'\(text)' is not a size such as 256MiB or 2GiB" : nil
+    }
+
+    public static func threads(_ value: Int) -> String? { count(value, in: 1...4096) }
+    public static func folds(_ value: Int) -> String? { count(value, in: 2...1000) }
+    public static func iterations(_ value: Int) -> String? { count(value, in: 1...10_000_000) }
+    public static func monteCarloPasses(_ value: Int) -> String? {
+        value == 0 || (2...10_000).contains(value) ? nil : "\(value) passes: give 0 (none) or 2 to 10000"
+    }
+    public static func patchSize(_ value: Int) -> String? {
+        value >= 3 && value <= 63 && value % 2 == 1 ? nil : "\(value) is not an odd window side from 3 to 63"
+    }
+    public static func nearestSamples(_ value: Int) -> String? { count(value, in: 1...100_000) }
+}

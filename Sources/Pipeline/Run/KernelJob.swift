@@ -1,0 +1,61 @@
+import Foundation
+import RasterIO
+import TileEngine
+
+/// A kernel over the scenes a user named (`invert`, `ndvi`, `focal-mean`): one scene into one
+/// `.tif`, several into a folder with a VRT mosaic, or one task of a sharded run into per-unit files.
+public struct KernelJob: Sendable {
+    public var scenes: [String]
+    public var out: String
+    /// Names the outputs in a folder: `<scene>.<suffix>.tif`, `mosaic.<suffix>.vrt`.
+    public var suffix: String
+    public var cog: Bool
+    public var engine: EngineOptions
+    /// With sharding: scene rows per work unit.
+    public var unitRows: Int
+
+    public init(scenes: [String], out: String, suffix: String, cog: Bool, engine: EngineOptions, unitRows: Int = ShardPlan.defaultUnitRows) {
+        self.scenes = scenes
+        self.out = out
+        self.suffix = suffix
+        self.cog = cog
+        self.engine = engine
+        self.unitRows = unitRows
+    }
+
+    public enum Outcome: Sendable {
+        /// One scene into `out`, and its COG when asked for.
+        case file(SceneRunResult, cog: String?)
+        case folder(SceneBatch.Result)
+        case shard(ShardRunResult)
+    }
+
+    private var outIsFile: Bool {
+        let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
+        return ext == "tif" || ext == "tiff"
+    }
+
+    public func run(_ kernel: some TileKernel, shard: Shard?, progress: ProgressReporter?) throws -> Outcome {
+        if let shard {
+            guard !outIsFile else {
+                throw EngineError("\(out): a sharded run (\(shard.origin) \(shard)) writes a folder of units; give --out a folder and build the result with `regolith mosaic`")
+            }
+            guard !cog else {
+                throw EngineError("\(out): --cog does not apply to one task of a sharded run (\(shard.origin) \(shard)); pass it to `regolith mosaic`")
+            }
+            return .shard(try SceneBatch.runShard(kernel, scenes: scenes, outputFolder: out, shard: shard, unitRows: unitRows,
+                                                  options: engine, progress: progress))
+        }
+        if scenes.count == 1 && outIsFile {
+            try SceneBatch.validate(scenes, kernel: kernel)
+            let result = try TilePipeline.run(kernel, input: scenes[0], output: out, options: engine, progress: progress)
+            var cogPath: String?
+            if cog {
+                cogPath = URL(fileURLWithPath: out).deletingPathExtension().path + ".cog.tif"
+                try RasterCopies.writeCOG(from: out, to: cogPath!)
+            }
+            return .file(result, cog: cogPath)
+        }
+        return .folder(try SceneBatch.run(kernel, scenes: scenes, outputFolder: out, suffix: suffix, options: engine, cog: cog, progress: progress))
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Geostatistics
+import Inversion
+import NeuralNet
+import RasterIO
+import TileEngine
+
+/// The whole method on one scene (`regolith run`): the steps in order, each timed, values passed
+/// from one to the next, and the numbers gathered into a `RunReport` (`report.json` and
+/// `report.html` in the output folder).
+public struct MethodRun: Sendable {
+    public var loaded: LoadedConfiguration
+    /// Names the software in the report, e.g. "regolith 0.1.0, GDAL 3.6.2".
+    public var software: String
+    /// Progress lines (the step being run).
+    public var log: @Sendable (String) -> Void
+
+    public init(_ loaded: LoadedConfiguration, software: String, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.loaded = loaded
+        self.software = software
+        self.log = log
+    }
+
+    var configuration: RunConfiguration { loaded.configuration }
+
+    /// The engine options the configuration asks for (checked when it was loaded).
+    var engine: EngineOptions {
+        var options = EngineOptions()
+        if let memory = configuration.memory, let bytes = ByteSize.parse(memory) { options.memoryBudget = bytes }
+        if let threads = configuration.threads { options.threads = threads }
+        return options
+    }
+
+    public func run() throws -> RunReport {
+        let c = configuration
+        guard let scene = loaded.resolve(c.scene), let samples = loaded.resolve(c.samples) else {
+            throw ConfigurationError(key: c.scene == nil ? "scene" : "samples", "missing")
+        }
+        let samplesCRS: SpatialReference
+        do { samplesCRS = try SpatialReference(c.samplesCrs) } catch {
+            throw ConfigurationError(key: "samples_crs", "'\(c.samplesCrs)' is not a CRS GDAL knows")
+        }
+        let folder = RunFolder(path: c.out)
+        try folder.create()
+        var report = RunReport(title: "Regolith run: \(URL(fileURLWithPath: scene).lastPathComponent)", software: software,
+                               started: ISO8601DateFormatter().string(from: Date()), configuration: loaded.text)
+        report.inputs = ["scene": scene, "samples": samples, "output folder": c.out]
+        if let truth = loaded.resolve(c.truth.content) { report.inputs["true content"] = truth }
+        func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+            log(name)
+            let start = Date()
+            let value = try body()
+            report.steps.append(.init(name: name, seconds: Date().timeIntervalSince(start)))
+            return value
+        }
+
+        let reflectance = folder.file(.reflectance)
+        report.calibration = try timed("calibrate") {
+            try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos).run(out: reflectance, engine: engine)
+        }
+        let sampleSet = try timed("samples") {
+            try SampleSetConstruction(scene: reflectance, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging).run()
+        }
+        report.samples = sampleSet.summary
+        try sampleSet.sampleSet.write(to: folder.file(.sampleSet))
+        report.screening = try timed("correlate") { try BandScreening.screen(sampleSet.sampleSet) }
+
+        var settings = ModelTraining.Settings()
+        (settings.arch, settings.patchSize, settings.scene) = (c.model.arch, c.model.patchSize, reflectance)
+        (settings.iterations, settings.learningRate, settings.seed) = (c.model.iterations, c.model.learningRate, c.model.seed)
+        (settings.trainFraction, settings.folds, settings.blockSize) = (c.validation.trainFraction, c.validation.folds, c.validation.blockSize)
+        settings.kriging = c.kriging
+        let trained = try timed("train (CNN, MLR, PLSR; random and spatial validation)") {
+            try ModelTraining(settings).run(set: sampleSet.sampleSet, source: folder.file(.sampleSet))
+        }
+        try ModelTraining.save(trained, to: folder.file(.model))
+        report.validations = trained.comparison.validations
+        report.modelSummaries = trained.comparison.summaries
+        report.figures = trained.comparison.validations.map { scatterFigure($0, column: c.column) }
+
+        let content = folder.file(.content)
+        let kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [reflectance], mcDropout: c.model.mcDropout, seed: c.model.seed)
+        let inverted = try timed("invert") { try TilePipeline.run(kernel, input: reflectance, output: content, options: engine) }
+        report.inversion = .init(tiles: inverted.tiles, megapixelsPerSecond: inverted.megapixelsPerSecond, domain: kernel.domain?.description)
+        if kernel.domain != nil {
+            let valid = try StatisticsPass.run(path: content, bands: [1])[0].count
+            report.inversion?.outsideDomainFraction = 1 - Double(valid) / Double(max(1, inverted.pixels))
+        }
+
+        // The geochemical map: the sample set's kriging (same samples, same variogram) on the scene's grid.
+        let geochem = folder.file(.geochemicalMap)
+        try timed("krige geochemical map") {
+            let raster = try Raster.open(reflectance)
+            let krigingKernel = KrigingKernel(kriging: sampleSet.built.kriging, geoTransform: raster.geoTransform!, withVariance: false, valueName: c.column)
+            _ = try TilePipeline.run(krigingKernel, input: reflectance, output: geochem, options: engine)
+        }
+        let masks = AnomalyDelineation.Masks(scene: (c.anomalies.maskVegetation ?? c.anomalies.maskWater) != nil ? reflectance : nil,
+                                             vegetationNDVI: c.anomalies.maskVegetation, waterNDWI: c.anomalies.maskWater)
+        if masks.isActive { report.masks = .init(vegetationNDVI: masks.vegetationNDVI, waterNDWI: masks.waterNDWI) }
+        report.comparison = try timed("compare") { try MapComparison.compare(map: content, reference: geochem, mask: masks) }
+
+        let labels = folder.file(.anomalyRanks)
+        let limit: AnomalySearch.Limit = c.anomalies.threshold.map { .threshold($0) } ?? .percentile(c.anomalies.percentile)
+        let anomalies = try timed("anomalies") {
+            try AnomalySearch(limit: limit, masks: masks, minimumArea: c.anomalies.minArea).run(map: content, out: folder.file(.anomalyAreas), labels: labels)
+        }
+        report.anomalyThreshold = anomalies.threshold
+        report.anomalies = anomalies.areas
+
+        if let truthContent = loaded.resolve(c.truth.content), let zones = loaded.resolve(c.truth.zones) {
+            report.truth = try timed("score against the truth") {
+                try TruthScore(content: truthContent, zones: zones).score(map: content, labels: labels, masks: masks)
+            }
+        }
+        try timed("render") {
+            let maps = try QuickLooks(folder: folder, unit: kernel.engine.model.target.unit, column: c.column, truth: loaded.resolve(c.truth.content))
+                .render(content: content, geochemicalMap: geochem, labels: labels)
+            report.figures.insert(contentsOf: maps, at: 0)
+        }
+        report.outputs = folder.outputs
+        try AtomicTextFile.writeJSON(report, to: folder.file(.reportData))
+        try AtomicTextFile.write(report.html, to: folder.file(.reportPage))
+        return report
+    }
+
+    private func scatterFigure(_ v: ValidationResult, column: String) -> RunReport.Figure {
+        let plot = ScatterPlot(title: "\(v.method), \(v.scheme)", xLabel: "measured \(column)", yLabel: "predicted \(column)")
+        return RunReport.Figure(title: "\(v.method) — \(v.scheme), test part", svg: plot.svg(observed: v.testMeasured, predicted: v.testPredicted),
+                                caption: "Predicted against measured content at the test samples (the paper's Figure 9); dashed: 1 : 1.")
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Inversion
+import NeuralNet
+
+/// The output folder of a `regolith run` and the files in it.
+public struct RunFolder: Sendable {
+    public enum Entry: String, CaseIterable, Sendable {
+        case reflectance = "reflectance.tif"
+        case sampleSet = "sampleset.csv"
+        case model = "model"
+        case content = "content.tif"
+        case geochemicalMap = "geochem.tif"
+        case anomalyAreas = "anomalies.gpkg"
+        case anomalyRanks = "anomaly-ranks.tif"
+        case reportData = "report.json"
+        case reportPage = "report.html"
+
+        /// The name the report's output table gives it (nil: not listed there).
+        var title: String? {
+            switch self {
+            case .reflectance: "reflectance"
+            case .sampleSet: "sample set"
+            case .model: "model"
+            case .content: "content map"
+            case .geochemicalMap: "geochemical map"
+            case .anomalyAreas: "anomaly areas"
+            case .anomalyRanks: "anomaly ranks"
+            case .reportData: "report data"
+            case .reportPage: nil
+            }
+        }
+    }
+
+    public let path: String
+
+    public func file(_ entry: Entry) -> String { file(entry.rawValue) }
+    public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    func create() throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw InversionError("\(path): cannot create the output folder (\(error.localizedDescription))")
+        }
+    }
+
+    /// The report's table of outputs, relative to the folder.
+    var outputs: [String: String] {
+        Dictionary(uniqueKeysWithValues: Entry.allCases.compactMap { entry in
+            entry.title.map { ($0, entry == .model ? "model/\(Model.specificationFile)" : entry.rawValue) }
+        })
+    }
+}

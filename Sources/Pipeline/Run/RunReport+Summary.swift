@@ -1,0 +1,22 @@
+import Foundation
+
+extension RunReport {
+    /// The few lines `regolith run` prints when it is done.
+    public func consoleSummary(folder: String) -> String {
+        var lines = ["report       \((folder as NSString).appendingPathComponent(RunFolder.Entry.reportPage.rawValue))"]
+        if let cnn = validations.first {
+            lines.append(String(format: "CNN          test R² %.3f (random split), %.3f (spatial blocks) against measured contents",
+                                cnn.test.measured.r2, validation(cnn.method, "spatial")?.test.measured.r2 ?? .nan))
+        }
+        if let comparison {
+            lines.append(String(format: "map vs krige Pearson r %.3f, high-area IoU %.3f", comparison.pearson, comparison.highIoU))
+        }
+        if let truth {
+            lines.append(String(format: "vs truth     R² %.3f, RMSE %.3f; anomaly areas vs true zones IoU %.3f; top %d areas %@",
+                                truth.map.r2, truth.map.rmse, truth.zones.iou, truth.topRanks, truth.hitsAllZones ? "hit every zone" : "miss a zone"))
+        }
+        lines.append(String(format: "anomalies    %d area(s) above %.3f", anomalies.count, anomalyThreshold))
+        lines.append(String(format: "time         %.1f s", steps.map(\.seconds).reduce(0, +)))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Inversion
+
+/// Everything a `regolith run` found, as numbers (`report.json`) from which its HTML page is made:
+/// inputs, calibration, the sample set, band screening, validation of the CNN against the
+/// baselines under both schemes, the map, comparisons, anomaly areas, timings and the exact
+/// configuration, so the run can be reproduced.
+public struct RunReport: Codable, Sendable {
+    public struct Step: Codable, Sendable {
+        public var name: String
+        public var seconds: Double
+        public init(name: String, seconds: Double) { self.name = name; self.seconds = seconds }
+    }
+
+    public struct Figure: Codable, Sendable {
+        public var title: String
+        /// A file in the report folder (PNG), or inline SVG.
+        public var file: String?
+        public var svg: String?
+        public var caption: String
+        public init(title: String, file: String? = nil, svg: String? = nil, caption: String) {
+            self.title = title
+            self.file = file
+            self.svg = svg
+            self.caption = caption
+        }
+    }
+
+    /// The content map: how fast it was made and how much of the scene lies outside the model's
+    /// applicability domain (nodata in the map).
+    public struct Inversion: Codable, Sendable {
+        public var tiles: Int
+        public var megapixelsPerSecond: Double
+        public var domain: String?
+        public var outsideDomainFraction: Double?
+    }
+
+    /// The masks that leave pixels out of the comparisons and the anomaly areas.
+    public struct Masks: Codable, Sendable {
+        public var vegetationNDVI: Double?
+        public var waterNDWI: Double?
+    }
+
+    public struct TruthCheck: Codable, Sendable {
+        public var map: MapComparison
+        public var zones: ZoneAgreement
+        /// Ranks of the top areas considered ("top-ranked"): hit both zones?
+        public var topRanks: Int
+        public var hitsAllZones: Bool
+        public init(map: MapComparison, zones: ZoneAgreement, topRanks: Int, hitsAllZones: Bool) {
+            self.map = map
+            self.zones = zones
+            self.topRanks = topRanks
+            self.hitsAllZones = hitsAllZones
+        }
+    }
+
+    public var title: String
+    public var software: String
+    public var started: String
+    public var configuration: String
+    public var inputs: [String: String] = [:]
+    public var calibration: SceneCalibration.Summary?
+    public var samples: SampleSetConstruction.Summary?
+    public var screening: [BandScreening.Row] = []
+    public var validations: [ValidationResult] = []
+    public var modelSummaries: [String: String] = [:]
+    public var inversion: Inversion?
+    public var masks: Masks?
+    public var figures: [Figure] = []
+    public var comparison: MapComparison?
+    public var truth: TruthCheck?
+    public var anomalyThreshold: Double = .nan
+    public var anomalies: [AnomalyDelineation.Area] = []
+    public var outputs: [String: String] = [:]
+    public var steps: [Step] = []
+
+    public init(title: String, software: String, started: String, configuration: String) {
+        self.title = title
+        self.software = software
+        self.started = started
+        self.configuration = configuration
+    }
+
+    /// The validation of `method` under the scheme whose name starts with `scheme` ("random", "spatial").
+    public func validation(_ method: String, _ scheme: String) -> ValidationResult? {
+        validations.first { $0.method == method && $0.scheme.hasPrefix(scheme) }
+    }
+}

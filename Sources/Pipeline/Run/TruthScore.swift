@@ -1,0 +1,25 @@
+import Inversion
+import TileEngine
+
+/// The map and its anomaly areas scored against a synthetic world's truth: the true content and
+/// the true anomaly zones (1, 2, …).
+struct TruthScore {
+    var content: String
+    var zones: String
+    /// The areas ranked this high or better must hit every zone.
+    var topRanks = 3
+
+    func score(map: String, labels: String, masks: AnomalyDelineation.Masks) throws -> RunReport.TruthCheck {
+        let comparison = try MapComparison.compare(map: map, reference: content, mask: masks)
+        let agreement = try ZoneAgreement.measure(labels: labels, zones: zones)
+        let hits = agreement.ranksByZone.values.allSatisfy { ($0.first ?? .max) <= topRanks }
+        let everyZoneHit = try agreement.ranksByZone.count == zoneCount()
+        return RunReport.TruthCheck(map: comparison, zones: agreement, topRanks: topRanks, hitsAllZones: hits && everyZoneHit)
+    }
+
+    /// The largest zone number in the zones raster.
+    private func zoneCount() throws -> Int {
+        let histogram = try StatisticsPass.histograms(paths: [zones], bands: [1], bins: 256)[0]
+        return Int(histogram.statistics.maximum.rounded())
+    }
+}

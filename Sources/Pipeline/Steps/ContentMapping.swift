@@ -1,0 +1,34 @@
+import Foundation
+import Inversion
+import NeuralNet
+import RasterIO
+
+/// A trained model as the tile kernel that maps content (`invert`, step 5 of `run`, `bench`).
+public enum ContentMapping {
+    /// Loads the model in `modelFolder` and checks that every scene has the bands it reads.
+    public static func kernel(modelFolder: String, scenes: [String], mcDropout: Int = 0, seed: UInt64 = 1,
+                              everywhere: Bool = false) throws -> ContentMapKernel {
+        let model = try Model.load(from: modelFolder)
+        let weights = (modelFolder as NSString).appendingPathComponent(Model.weightsFile)
+        let digest = (try? FileManager.default.attributesOfItem(atPath: weights)[.size] as? Int).map { "\($0) bytes" } ?? "?"
+        var width = 0
+        for scene in scenes {
+            let raster = try Raster.open(scene)
+            width = max(width, raster.width)
+            let needed = model.bands.map(\.number).max() ?? 0
+            guard raster.bandCount >= needed else {
+                throw InversionError("\(scene): has \(raster.bandCount) band(s), but the model in \(modelFolder) reads bands \(model.bands.map { String($0.number) }.joined(separator: ", "))")
+            }
+        }
+        return try ContentMapKernel(model: model, modelSignature: "\(modelFolder) \(digest) \(model.preset?.rawValue ?? "custom")",
+                                    sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
+                                    domain: everywhere ? nil : try domain(for: model, in: modelFolder))
+    }
+
+    /// The domain `train` saved with the model, or one from the model's standardisation statistics.
+    public static func domain(for model: Model, in folder: String) throws -> ApplicabilityDomain {
+        if let saved = try ApplicabilityDomain.load(from: folder) { return saved }
+        return ApplicabilityDomain(means: model.standardisation.inputMeans.map(Double.init),
+                                   standardDeviations: model.standardisation.inputStandardDeviations.map(Double.init), limit: 5)
+    }
+}

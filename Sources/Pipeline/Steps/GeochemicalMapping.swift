@@ -1,0 +1,69 @@
+import Foundation
+import Geostatistics
+import Inversion
+import RasterIO
+import TileEngine
+
+/// The geochemical map (`krige`): the samples' variogram fitted and cross-validated, then ordinary
+/// kriging at every pixel centre of a scene's grid, through the engine.
+public struct GeochemicalMapping: Sendable {
+    public var samples: String
+    public var like: String
+    public var column: String
+    public var samplesCRS: SpatialReference
+    public var kriging: KrigingSettings
+    public var mergeDuplicates: Bool
+
+    public init(samples: String, like: String, column: String, samplesCRS: SpatialReference, kriging: KrigingSettings, mergeDuplicates: Bool) {
+        self.samples = samples
+        self.like = like
+        self.column = column
+        self.samplesCRS = samplesCRS
+        self.kriging = kriging
+        self.mergeDuplicates = mergeDuplicates
+    }
+
+    public struct Result: Sendable, CustomStringConvertible {
+        public let samples: Int
+        public let mergedDuplicates: Int
+        public let fit: VariogramFit
+        public let bins: Int
+        public let cutoff: Double
+        public let leaveOneOut: CrossValidation
+        public let run: SceneRunResult
+        public let outputs: [String]
+        let source: String
+        let column: String
+
+        public var description: String {
+            """
+            samples      \(samples) from \(source) (\(column))
+            variogram    \(fit.model)  (weighted SSE \(String(format: "%.4g", fit.weightedSSE)), \(bins) bins, cutoff \(String(format: "%.1f", cutoff)))
+            \(String(format: "leave-one-out  mean error %.4f, RMSE %.4f, mean z %.3f, mean z² %.3f",
+                     leaveOneOut.meanError, leaveOneOut.rootMeanSquaredError, leaveOneOut.meanZScore, leaveOneOut.meanSquaredZScore))
+            \(String(format: "wrote %@ (%d tiles, %.2f Mpixel/s)", outputs.joined(separator: " and "), run.tiles, run.megapixelsPerSecond))
+            """
+        }
+    }
+
+    /// Writes the map to `out`, and the kriging variance to `variance` when given.
+    public func run(out: String, variance: String?, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Result {
+        let scene = try Raster.open(like)
+        guard let transform = scene.geoTransform else {
+            throw RasterError(like, .invalidArgument, "has no georeferencing; kriging needs map coordinates")
+        }
+        do {
+            let table = try GeochemicalSamples(path: samples, valueColumn: column, sourceCRS: samplesCRS, targetCRS: scene.spatialReference)
+            let points = try table.spatialSamples(mergeDuplicates: mergeDuplicates)
+            let (ordinaryKriging, fit, variogram) = try kriging.kriging(points)
+            let validation = try CrossValidation.leaveOneOut(samples: points, model: fit.model, neighbourhood: kriging.neighbourhood)
+            let kernel = KrigingKernel(kriging: ordinaryKriging, geoTransform: transform, withVariance: variance != nil, valueName: column)
+            let outputs = [out] + (variance.map { [$0] } ?? [])
+            let result = try TilePipeline.run(kernel, input: like, outputs: outputs, options: engine, progress: progress)
+            return Result(samples: points.count, mergedDuplicates: points.mergedDuplicates.count, fit: fit, bins: variogram.bins.count,
+                          cutoff: variogram.cutoff, leaveOneOut: validation, run: result, outputs: outputs, source: samples, column: column)
+        } catch let error as GeostatisticsError {
+            throw InversionError("\(samples): \(error)")
+        }
+    }
+}

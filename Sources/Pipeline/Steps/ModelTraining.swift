@@ -1,0 +1,92 @@
+import Foundation
+import Inversion
+import NeuralNet
+
+/// The models (`train`, and step 4 of `run`): the CNN against MLR and PLS under the random split
+/// and spatial-block cross-validation, the map's network, and its applicability domain.
+public struct ModelTraining: Sendable {
+    public struct Settings: Sendable, Equatable {
+        public var arch: NetworkPreset = .paper
+        public var patchSize = 5
+        /// The reflectance scene the sample set came from: the patch network reads its windows.
+        public var scene: String?
+        public var iterations = 5000
+        public var learningRate = 0.001
+        public var seed: UInt64 = 1
+        public var trainFraction = 2.0 / 3.0
+        public var folds = 5
+        /// nil: the variogram's practical range.
+        public var blockSize: Double?
+        public var kriging = KrigingSettings()
+        public init() {}
+    }
+
+    public var settings: Settings
+
+    public init(_ settings: Settings) { self.settings = settings }
+
+    public struct Result: Sendable {
+        public let comparison: ModelComparison.Result
+        public let blockSize: Double
+        /// Where the model applies: the pixel bands of the samples it was trained on.
+        public let domain: ApplicabilityDomain
+    }
+
+    /// Trains and validates every method on `set` (read from `source`, named in errors).
+    public func run(set: SampleSet, source: String, log: @escaping (String) -> Void = { _ in }) throws -> Result {
+        let s = settings
+        // Every spatial fold needs test samples and the rest enough to train on.
+        guard set.count >= s.folds * 2 else {
+            throw InversionError("\(source): \(set.count) sample(s) are too few to train and validate (at least \(s.folds * 2) for \(s.folds) folds)")
+        }
+        guard set.bandNames.count == BandDescriptor.gf2.count else {
+            throw InversionError("\(source): has \(set.bandNames.count) band column(s) (\(set.bandNames.joined(separator: ", "))); the model reads 4 (b1–b4)")
+        }
+        var features = set
+        if s.arch == .patch {
+            guard let scene = s.scene else { throw InversionError("\(source): the patch network needs the scene the sample set came from") }
+            let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize)
+            for i in features.rows.indices { features.rows[i].bands = windows[i] }
+        }
+        var options = TrainingOptions()
+        options.iterations = s.iterations
+        options.learningRate = Float(s.learningRate)
+        options.seed = s.seed
+        let block = try s.blockSize ?? SpatialBlockValidation.blockSize(for: set, kriging: s.kriging)
+        let comparison = ModelComparison(
+            cnn: CNNRegression(preset: s.arch, patchSize: s.patchSize, options: options),
+            randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed),
+            spatialBlocks: SpatialBlockValidation(blockSize: block, folds: s.folds, seed: s.seed, kriging: s.kriging))
+        let result = try comparison.run(set: features, pixelBands: set.features, log: log)
+        let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
+        return Result(comparison: result, blockSize: block, domain: domain)
+    }
+
+    /// Writes the model folder: the network (`model.json`, `model.safetensors`), `validation.json`
+    /// and `domain.json`.
+    public static func save(_ result: Result, to folder: String) throws {
+        do {
+            try result.comparison.model.model.save(to: folder)
+        } catch {
+            throw InversionError("\(folder): cannot save the model (\(error))")
+        }
+        try AtomicTextFile.writeJSON(result.comparison.validations, to: (folder as NSString).appendingPathComponent("validation.json"))
+        try result.domain.save(to: folder)
+    }
+}
+
+extension ValidationResult {
+    /// The validations as the console table `train` prints.
+    public static func table(_ validations: [ValidationResult]) -> String {
+        var lines = ["method      validation                                part    R² kriged  RMSE kriged  RPD   R² measured  RMSE measured"]
+        for v in validations {
+            for (part, m) in [("train", v.train), ("test", v.test)] {
+                lines.append(String(format: "%@ %@ %@ %9.3f %12.3f %5.2f %12.3f %14.3f",
+                                    v.method.padding(toLength: 11, withPad: " ", startingAt: 0),
+                                    v.scheme.padding(toLength: 41, withPad: " ", startingAt: 0), part.padding(toLength: 6, withPad: " ", startingAt: 0),
+                                    m.kriged.r2, m.kriged.rmse, m.kriged.rpd, m.measured.r2, m.measured.rmse))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

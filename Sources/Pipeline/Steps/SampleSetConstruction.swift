@@ -1,0 +1,80 @@
+import Geostatistics
+import Inversion
+import RasterIO
+
+/// The surface-to-surface sample set (`samples`, and step 2 of `run`): the samples put into the
+/// scene's CRS, each on its pixel, with the pixel's bands and the content kriged there.
+public struct SampleSetConstruction: Sendable {
+    public var scene: String
+    public var samples: String
+    public var column: String
+    public var samplesCRS: SpatialReference
+    public var kriging: KrigingSettings
+
+    public init(scene: String, samples: String, column: String, samplesCRS: SpatialReference, kriging: KrigingSettings) {
+        self.scene = scene
+        self.samples = samples
+        self.column = column
+        self.samplesCRS = samplesCRS
+        self.kriging = kriging
+    }
+
+    public struct Summary: Codable, Sendable, CustomStringConvertible {
+        public var source: String
+        public var samplesRead: Int
+        public var inSampleSet: Int
+        public var krigedFrom: Int
+        public var variogram: FittedVariogram
+        public var dropped: [SampleSetBuilder.Dropped]
+
+        public var description: String {
+            let reasons = Dictionary(grouping: dropped, by: { $0.reason.components(separatedBy: " as ").first ?? $0.reason })
+                .map { "\($0.value.count) \($0.key)" }.sorted().joined(separator: ", ")
+            return """
+                samples      \(samplesRead) in \(source); \(inSampleSet) in the sample set\(dropped.isEmpty ? "" : ", dropped: \(reasons)")
+                variogram    \(variogram.summary), from \(krigedFrom) samples
+                """
+        }
+    }
+
+    public struct Result: Sendable {
+        public let built: SampleSetBuilder.Result
+        public let summary: Summary
+        public var sampleSet: SampleSet { built.sampleSet }
+    }
+
+    public func run() throws -> Result {
+        let raster = try Raster.open(scene)
+        let table = try GeochemicalSamples(path: samples, valueColumn: column, sourceCRS: samplesCRS, targetCRS: raster.spatialReference)
+        let built: SampleSetBuilder.Result
+        do {
+            built = try SampleSetBuilder(settings: kriging).build(scene: scene, samples: table)
+        } catch let error as GeostatisticsError {
+            throw InversionError("\(samples): \(error)")
+        }
+        let summary = Summary(source: samples, samplesRead: table.count, inSampleSet: built.sampleSet.count, krigedFrom: built.krigedFrom,
+                              variogram: FittedVariogram(built.fit.model), dropped: built.dropped)
+        return Result(built: built, summary: summary)
+    }
+}
+
+/// A fitted variogram model as numbers, for reports.
+public struct FittedVariogram: Codable, Sendable, Equatable {
+    public var kind: String
+    public var partialSill: Double
+    public var range: Double
+    public var nugget: Double
+    public var practicalRange: Double
+
+    public init(_ model: VariogramModel) {
+        kind = model.kind.rawValue
+        partialSill = model.partialSill
+        range = model.range
+        nugget = model.nugget
+        practicalRange = model.practicalRange
+    }
+
+    public var summary: String {
+        String(format: "%@: partial sill %.4g, range %.4g, nugget %.4g (95 %% of the sill at %.4g)", kind, partialSill, range, nugget, practicalRange)
+    }
+}

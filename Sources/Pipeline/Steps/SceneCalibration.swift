@@ -1,0 +1,74 @@
+import Foundation
+import Inversion
+import RasterIO
+import TileEngine
+
+/// DN → top-of-atmosphere reflectance of a GF-2 scene (`calibrate`, and step 1 of `run`): the
+/// coefficients of the product XML's sensor and year, optional dark-object subtraction from the
+/// whole scene's statistics, then the reflectance kernel through the engine.
+public struct SceneCalibration: Sendable {
+    public var scene: String
+    /// The product XML; nil: the scene's path with `.xml`.
+    public var metadata: String?
+    public var darkObjectSubtraction: Bool
+
+    public init(scene: String, metadata: String? = nil, darkObjectSubtraction: Bool = false) {
+        self.scene = scene
+        self.metadata = metadata
+        self.darkObjectSubtraction = darkObjectSubtraction
+    }
+
+    /// What the calibration used and did: numbers for the report, and a summary for the console.
+    public struct Summary: Codable, Sendable, CustomStringConvertible {
+        public var coefficients: String
+        public var table: String
+        public var solarZenith: Double
+        public var earthSunDistance: Double
+        public var darkDN: [Double]?
+        public var haze: [Double]?
+        public var output: String
+        public var tiles: Int
+        public var megapixelsPerSecond: Double
+
+        public var description: String {
+            var lines = [String(format: "calibration  %@ (table %@), sun zenith %.2f°, Earth–Sun %.5f AU",
+                                coefficients, table, solarZenith, earthSunDistance)]
+            if let darkDN, let haze {
+                lines.append("dark object  DN " + darkDN.map { String(format: "%.1f", $0) }.joined(separator: ", ")
+                             + "; haze " + haze.map { String(format: "%.4f", $0) }.joined(separator: ", "))
+            }
+            lines.append(String(format: "wrote %@ (%d tiles, %.1f Mpixel/s)", output, tiles, megapixelsPerSecond))
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    public var metadataPath: String {
+        metadata ?? URL(fileURLWithPath: scene).deletingPathExtension().path + ".xml"
+    }
+
+    public func run(out: String, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
+        let metadataPath = metadataPath
+        guard FileManager.default.fileExists(atPath: metadataPath) else {
+            throw InversionError("\(metadataPath): no product metadata XML for \(scene); give it with --xml")
+        }
+        let metadata = try GF2Metadata.read(metadataPath)
+        let model = try TOAReflectanceModel(metadata: metadata)
+        let input = try Raster.open(scene)
+        guard input.bandCount == model.coefficients.bandCount else {
+            throw InversionError("\(scene): has \(input.bandCount) band(s), but \(model.coefficients.label) calibrates \(model.coefficients.bandCount)")
+        }
+        if input.width != metadata.widthInPixels || input.height != metadata.heightInPixels {
+            throw InversionError("\(metadataPath): <WidthInPixels>/<HeightInPixels> say \(metadata.widthInPixels)×\(metadata.heightInPixels), but \(scene) is \(input.width)×\(input.height)")
+        }
+        let haze = try darkObjectSubtraction ? DarkObjectCorrection.estimate(scene: scene, model: model, threads: engine.threads) : nil
+        let result = try TilePipeline.run(ReflectanceKernel(model: model, haze: haze?.haze), input: scene, output: out, options: engine, progress: progress)
+        return Summary(coefficients: model.coefficients.label, table: CalibrationTable.version, solarZenith: model.solarZenith,
+                       earthSunDistance: model.earthSunDistance, darkDN: haze?.darkDN, haze: haze?.haze, output: out,
+                       tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond)
+    }
+}
+
+extension SceneRunResult {
+    /// This run's rate (resumed tiles excluded).
+    public var megapixelsPerSecond: Double { Double(pixels) / max(seconds, 1e-9) / 1e6 }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Pipeline
+import TileEngine
+
+/// Runs a kernel over the scenes the user named (`KernelJob`) and prints what it wrote.
+struct KernelRun {
+    let scenes: [String]
+    let out: String
+    let suffix: String
+    let cog: Bool
+    let engine: EngineCommandOptions
+    let global: GlobalOptions
+
+    func run(_ kernel: some TileKernel) throws {
+        global.apply()
+        let job = KernelJob(scenes: try SceneBatch.expand(scenes), out: out, suffix: suffix, cog: cog, engine: engine.engineOptions,
+                            unitRows: engine.unitRows)
+        switch try job.run(kernel, shard: try engine.resolvedShard(), progress: engine.progress(task: suffix, quiet: global.quiet)) {
+        case .file(let result, let cog):
+            report(result)
+            if let cog { print("wrote \(cog)") }
+        case .folder(let result):
+            result.scenes.forEach(report)
+            if let mosaic = result.mosaic { print("wrote \(mosaic)") }
+            if let cog = result.cog { print("wrote \(cog)") }
+        case .shard(let result):
+            let mine = result.plan.units(for: result.shard.index)
+            print("task \(result.shard) (\(result.shard.origin)): \(mine.count) unit(s), \(result.skippedUnits.count) finished earlier, \(result.processed.count) run now")
+            for processed in result.processed { report(processed.result) }
+        }
+    }
+
+    private func report(_ result: SceneRunResult) {
+        let resumed = result.resumedTiles > 0 ? ", \(result.resumedTiles) resumed" : ""
+        print(String(format: "wrote %@ (%d tiles%@, %.1f Mpixel/s, %@)", result.output, result.tiles, resumed, result.megapixelsPerSecond, result.plan.description))
+    }
+}
