@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Inversion
+import Pipeline
 import NeuralNet
 import RasterIO
 import Synchronization
@@ -33,23 +34,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Also write the figures as JSON here.") var json: String?
     @OptionGroup var global: GlobalOptions
 
-    struct Row: Codable {
-        var threads: Int
-        var endToEndSeconds: Double
-        var endToEndMpixelPerSecond: Double
-        var inferenceMpixelPerSecond: Double
-        var peakResidentMiB: Double
-    }
-
-    struct Report: Codable {
-        var regolith: String
-        var gdal: String
-        var host: String
-        var cores: Int
-        var scene: String
-        var pixels: Int
-        var rows: [Row]
-    }
+    typealias Row = NodeBenchmark.Row
+    typealias Report = NodeBenchmark.Report
 
     var threadCounts: [Int]? {
         guard let threads else { return [1, ProcessInfo.processInfo.activeProcessorCount].reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
@@ -75,7 +61,7 @@ struct BenchCommand: ParsableCommand {
             scene = try FileManager.default.contentsOfDirectory(atPath: sceneFolder).first { $0.hasSuffix("-MSS1.tiff") }
         }
         let scenePath = (sceneFolder as NSString).appendingPathComponent(scene!)
-        let model = try Self.benchmarkModel(for: scenePath)
+        let model = try NodeBenchmark.benchmarkModel(for: scenePath)
         let modelFolder = (work as NSString).appendingPathComponent("model")
         try model.save(to: modelFolder)
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
@@ -94,12 +80,12 @@ struct BenchCommand: ParsableCommand {
             guard process.terminationStatus == 0 else { throw CommandFailure(message: "\(scenePath): `regolith invert` failed in the benchmark (exit \(process.terminationStatus))") }
             try? FileManager.default.removeItem(atPath: output)
             rows.append(Row(threads: count, endToEndSeconds: seconds, endToEndMpixelPerSecond: Double(width * height) / seconds / 1e6,
-                            inferenceMpixelPerSecond: 0, peakResidentMiB: Self.childrenPeakResidentMiB))
+                            inferenceMpixelPerSecond: 0, peakResidentMiB: NodeBenchmark.childrenPeakResidentMiB))
         }
         // Inference only: the compiled plan on pixels already in memory.
         let kernel = try ContentMapKernel(model: model, modelSignature: "bench", sceneWidth: width, domain: nil)
-        let pixels = try Self.samplePixels(scenePath, count: inferencePixels)
-        for i in rows.indices { rows[i].inferenceMpixelPerSecond = Self.inferenceRate(kernel.paperPlan!, pixels: pixels, threads: rows[i].threads) }
+        let pixels = try NodeBenchmark.samplePixels(scenePath, count: inferencePixels)
+        for i in rows.indices { rows[i].inferenceMpixelPerSecond = NodeBenchmark.inferenceRate(kernel.paperPlan!, pixels: pixels, threads: rows[i].threads) }
         let report = Report(regolith: Regolith.version, gdal: GDAL.version, host: ProcessInfo.processInfo.hostName,
                             cores: ProcessInfo.processInfo.activeProcessorCount, scene: scenePath, pixels: width * height, rows: rows)
         print("paper CNN inversion, \(width) × \(height) scene (\(String(format: "%.1f", Double(width * height) / 1e6)) Mpixel), --memory \(memory), \(report.cores) cores")
@@ -109,47 +95,5 @@ struct BenchCommand: ParsableCommand {
                          row.inferenceMpixelPerSecond, row.peakResidentMiB))
         }
         if let json { try AtomicTextFile.writeJSON(report, to: json) }
-    }
-
-    /// The largest peak RSS of the child processes so far (getrusage RUSAGE_CHILDREN, in MiB).
-    static var childrenPeakResidentMiB: Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-        return Double(usage.ru_maxrss) / 1024
-    }
-
-    /// The paper preset with seeded weights, standardised with the scene's own band statistics.
-    static func benchmarkModel(for scene: String) throws -> Model {
-        let statistics = try StatisticsPass.run(path: scene, bands: [1, 2, 3, 4])
-        let standardisation = Standardisation(inputMeans: statistics.map { Float($0.mean) },
-                                              inputStandardDeviations: statistics.map { Float($0.standardDeviation ?? 1) },
-                                              targetMean: 3, targetStandardDeviation: 2)
-        return try Model(preset: .paper, network: NetworkPreset.paper.network(seed: 7), inputLayout: NetworkPreset.paper.inputLayout(),
-                         bands: BandDescriptor.gf2, standardisation: standardisation, target: .re2o3)
-    }
-
-    /// Band-sequential pixels from the top of the scene, for the inference-only measurement.
-    static func samplePixels(_ scene: String, count: Int) throws -> [Float] {
-        let raster = try Raster.open(scene)
-        let rows = min(raster.height, max(1, count / raster.width))
-        return try raster.read(Window(x: 0, y: 0, width: raster.width, height: rows), bands: [1, 2, 3, 4], as: Float.self)
-    }
-
-    /// Mpixel/s of the compiled paper plan on `threads` threads, each predicting its own copy of the
-    /// pixels with its own workspace.
-    static func inferenceRate(_ plan: PaperNetworkPlan, pixels: [Float], threads: Int) -> Double {
-        let count = pixels.count / 4
-        let started = DispatchTime.now().uptimeNanoseconds
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            let workspace = PaperNetworkWorkspace()
-            var output = [Float](repeating: 0, count: count)
-            pixels.withUnsafeBufferPointer { input in
-                output.withUnsafeMutableBufferPointer { out in
-                    plan.predict(bandSequential: input.baseAddress!, bandStride: count, count: count, into: out.baseAddress!, workspace: workspace)
-                }
-            }
-        }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return Double(count * threads) / seconds / 1e6
     }
 }

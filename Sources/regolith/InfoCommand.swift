@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inversion
+import Pipeline
 import RasterIO
 import TileEngine
 

@@ -44,6 +44,11 @@ extension RunConfiguration {
         } catch let DecodingError.typeMismatch(type, context) {
             throw ConfigurationError(file: file, key: dotted(context.codingPath), "expected \(typeName(type)) (\(context.debugDescription))")
         } catch let DecodingError.dataCorrupted(context) {
+            // Yams wraps what a decoder throws (our own errors among them) and its parser's errors.
+            if let error = context.underlyingError as? ConfigurationError { throw error.inFile(file) }
+            if let error = context.underlyingError {
+                throw ConfigurationError(file: file, key: "", "not valid YAML (\(String(describing: error).replacingOccurrences(of: "\n", with: " ")))")
+            }
             throw ConfigurationError(file: file, key: dotted(context.codingPath), context.debugDescription)
         } catch let DecodingError.valueNotFound(_, context) {
             throw ConfigurationError(file: file, key: dotted(context.codingPath), "has no value")

@@ -1,8 +1,8 @@
 import Inversion
 import NeuralNet
 
-/// What `regolith run` does, as its YAML configuration says; every field has a default, so an
-/// empty file (or none: the bundled fixture world) is a complete configuration. Decoding is strict
+/// What `regolith run` does, as its YAML configuration says. Every field but `scene` and `samples`
+/// has a default (no file at all means the bundled fixture world). Decoding is strict
 /// (`RunConfiguration+Decoding.swift`) and every value is range-checked before any work
 /// (`RunConfiguration+Checks.swift`).
 public struct RunConfiguration: Sendable, Equatable {

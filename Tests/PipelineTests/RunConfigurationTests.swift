@@ -1,0 +1,92 @@
+import Pipeline
+import Testing
+
+@Suite struct RunConfigurationTests {
+    static let minimal = "scene: s.tiff\nsamples: s.csv\n"
+
+    @Test func aFullConfigurationDecodesEveryKey() throws {
+        let text = Self.minimal + """
+            samples_crs: EPSG:32648
+            column: treo
+            out: results
+            dos: true
+            kriging: {model: exp, nmax: 16, maxdist: 900, block: 2}
+            model: {arch: patch, patch_size: 7, iterations: 1500, learning_rate: 0.002, seed: 9, mc_dropout: 20}
+            validation: {train_fraction: 0.75, folds: 4, block_size: 500, seed: 3}
+            anomalies: {threshold: 6.5, min_area: 100, mask_vegetation: 0.4, mask_water: 0}
+            truth: {content: t.tif, zones: z.tif}
+            memory: 1GiB
+            threads: 2
+            """
+        let c = try RunConfiguration.decode(text, file: "full.yml")
+        #expect(c.samplesCrs == "EPSG:32648" && c.column == "treo" && c.out == "results" && c.dos)
+        #expect(c.kriging.model == .exp && c.kriging.nmax == 16 && c.kriging.maxdist == 900 && c.kriging.block == 2)
+        #expect(c.model.arch == .patch && c.model.patchSize == 7 && c.model.iterations == 1500 && c.model.learningRate == 0.002)
+        #expect(c.model.seed == 9 && c.model.mcDropout == 20)
+        #expect(c.validation.trainFraction == 0.75 && c.validation.folds == 4 && c.validation.blockSize == 500 && c.validation.seed == 3)
+        #expect(c.anomalies.threshold == 6.5 && c.anomalies.minArea == 100 && c.anomalies.maskVegetation == 0.4 && c.anomalies.maskWater == 0)
+        #expect(c.truth.content == "t.tif" && c.truth.zones == "z.tif" && c.memory == "1GiB" && c.threads == 2)
+    }
+
+    @Test func missingKeysKeepTheirDefaults() throws {
+        let c = try RunConfiguration.decode(Self.minimal + "kriging: {model: sph}\n", file: "c.yml")
+        #expect(c.kriging.model == .sph && c.kriging.nmax == 32 && c.kriging.block == 4)
+        #expect(c.model == RunConfiguration.Model())
+        #expect(c.validation == RunConfiguration.Validation())
+    }
+
+    /// Each mistake is refused with one line naming the file and the key (and, for a typo, the key meant).
+    @Test(arguments: [
+        ("iteratons: 10", "c.yml: iteratons: unknown key"),
+        ("model: {iteratons: 10}", "c.yml: model.iteratons: unknown key; did you mean 'iterations'?"),
+        ("anomalies: {percentil: 90}", "c.yml: anomalies.percentil: unknown key; did you mean 'percentile'?"),
+        ("kriging: {nmx: 3}", "c.yml: kriging.nmx: unknown key; did you mean 'nmax'?"),
+        ("validation: {folds: 0}", "c.yml: validation.folds: 0 is not between 2 and 1000"),
+        ("validation: {train_fraction: .nan}", "c.yml: validation.train_fraction: nan is not between 0 and 1 (exclusive)"),
+        ("validation: {train_fraction: 1.5}", "c.yml: validation.train_fraction: 1.5 is not between 0 and 1 (exclusive)"),
+        ("validation: {block_size: 0}", "c.yml: validation.block_size: 0.0 is not a positive number"),
+        ("anomalies: {percentile: 150}", "c.yml: anomalies.percentile: 150.0 is not a percentile in [0, 100)"),
+        ("anomalies: {threshold: .inf}", "c.yml: anomalies.threshold: inf is not a finite number"),
+        ("anomalies: {mask_vegetation: 4}", "c.yml: anomalies.mask_vegetation: 4.0 is not an index limit in [-1, 1]"),
+        ("model: {mc_dropout: 1}", "c.yml: model.mc_dropout: 1 passes: give 0 (none) or 2 to 10000"),
+        ("model: {arch: patch, patch_size: 4}", "c.yml: model.patch_size: 4 is not an odd window side from 3 to 63"),
+        ("model: {learning_rate: -1}", "c.yml: model.learning_rate: -1.0 is not a positive number"),
+        ("kriging: {nmax: 0}", "c.yml: kriging.nmax: 0 is not between 1 and 100000"),
+        ("kriging: {block: -4}", "c.yml: kriging.block: -4.0 is not a positive number"),
+        ("memory: abc", "c.yml: memory: 'abc' is not a size such as 256MiB or 2GiB"),
+        ("memory: 99999999999GiB", "c.yml: memory: '99999999999GiB' is not a size such as 256MiB or 2GiB"),
+        ("threads: 0", "c.yml: threads: 0 is not between 1 and 4096"),
+    ])
+    func mistakesNameTheFileAndKey(line: String, expected: String) {
+        #expect {
+            try RunConfiguration.decode(Self.minimal + line + "\n", file: "c.yml")
+        } throws: { error in
+            (error as? ConfigurationError)?.description.hasPrefix(expected) == true
+        }
+    }
+
+    @Test(arguments: [
+        ("threads: two", "c.yml: threads: expected a whole number"),
+        ("model: {arch: resnet}", "c.yml: model.arch:"),
+        ("model: [1, 2]", "c.yml: model: must be a mapping of keys"),
+        ("- scene\n", "c.yml: must be a mapping of keys"),
+        ("scene: [", "c.yml: not valid YAML"),
+    ])
+    func wrongTypesAndBrokenYAMLNameTheFile(text: String, expected: String) {
+        #expect {
+            try RunConfiguration.decode(text.hasPrefix("-") || text.hasPrefix("scene") ? text : Self.minimal + text, file: "c.yml")
+        } throws: { error in
+            let description = String(describing: error)
+            return error is ConfigurationError && description.hasPrefix(expected) && !description.contains("\n")
+        }
+    }
+
+    @Test func sceneAndSamplesAreRequired() {
+        #expect(throws: ConfigurationError(file: "c.yml", key: "scene", "missing: the scene to map (a GF-2 DN scene)")) {
+            try RunConfiguration.decode("", file: "c.yml")
+        }
+        #expect(throws: ConfigurationError(file: "c.yml", key: "samples", "missing: the samples CSV")) {
+            try RunConfiguration.decode("scene: a.tiff", file: "c.yml")
+        }
+    }
+}
