@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 
 extension OrdinaryKriging {
-    /// Kriges every pixel centre of `window` into row-major buffers of `window.pixelCount` values, in
-    /// parallel over bands of rows. Pass nil for `variances` to skip the variance: for a global
+    /// Kriges every pixel centre of `window` into row-major buffers of `window.pixelCount` values, on
+    /// at most `parallelism` threads (the caller's share: a tile engine passes its tile's), over bands
+    /// of rows or far-field blocks. Pass nil for `variances` to skip the variance: for a global
     /// neighbourhood the prediction is one dot product per pixel, the variance a triangular solve
     /// (n²/2 multiply-adds, run eight pixels at a time).
     /// Pixels without a sample in their neighbourhood get `missingValue`.
@@ -16,9 +17,9 @@ extension OrdinaryKriging {
     /// the window holds only partly are planned for the pixels they have.
     public func predictGrid(_ window: GridWindow, values: UnsafeMutableBufferPointer<Float>,
                             variances: UnsafeMutableBufferPointer<Float>? = nil, missingValue: Float = .nan,
-                            gridOrigin: (x: Double, y: Double)? = nil) throws {
+                            gridOrigin: (x: Double, y: Double)? = nil, parallelism: Int = 1) throws {
         try checkBuffers(window, values.count, variances?.count)
-        try predictGrid(window, gridOrigin: gridOrigin,
+        try predictGrid(window, gridOrigin: gridOrigin, parallelism: parallelism,
                         into: GridOutput(floatValues: values.baseAddress, floatVariances: variances?.baseAddress,
                                          missingValue: Double(missingValue)))
     }
@@ -26,38 +27,38 @@ extension OrdinaryKriging {
     /// Double-precision form of `predictGrid(_:values:variances:missingValue:gridOrigin:)`.
     public func predictGrid(_ window: GridWindow, values: UnsafeMutableBufferPointer<Double>,
                             variances: UnsafeMutableBufferPointer<Double>? = nil, missingValue: Double = .nan,
-                            gridOrigin: (x: Double, y: Double)? = nil) throws {
+                            gridOrigin: (x: Double, y: Double)? = nil, parallelism: Int = 1) throws {
         try checkBuffers(window, values.count, variances?.count)
-        try predictGrid(window, gridOrigin: gridOrigin,
+        try predictGrid(window, gridOrigin: gridOrigin, parallelism: parallelism,
                         into: GridOutput(doubleValues: values.baseAddress, doubleVariances: variances?.baseAddress,
                                          missingValue: missingValue))
     }
 
     /// Convenience form returning new arrays.
     public func predictGrid(_ window: GridWindow, variances wantVariances: Bool = true,
-                            gridOrigin: (x: Double, y: Double)? = nil) throws -> (values: [Double], variances: [Double]?) {
+                            gridOrigin: (x: Double, y: Double)? = nil, parallelism: Int = 1) throws -> (values: [Double], variances: [Double]?) {
         var values = [Double](repeating: 0, count: window.pixelCount)
         var variances = [Double](repeating: 0, count: wantVariances ? window.pixelCount : 0)
         try values.withUnsafeMutableBufferPointer { valueBuffer in
             try variances.withUnsafeMutableBufferPointer { varianceBuffer in
-                try predictGrid(window, values: valueBuffer, variances: wantVariances ? varianceBuffer : nil, gridOrigin: gridOrigin)
+                try predictGrid(window, values: valueBuffer, variances: wantVariances ? varianceBuffer : nil, gridOrigin: gridOrigin,
+                                parallelism: parallelism)
             }
         }
         return (values, wantVariances ? variances : nil)
     }
 
-    /// Fast-path predictions at arbitrary locations (e.g. validation points), in parallel chunks that
-    /// each reuse one workspace; nil where the neighbourhood holds no sample.
-    public func predict(x: [Double], y: [Double], variance: Bool = true) throws -> [KrigingPrediction?] {
+    /// Fast-path predictions at arbitrary locations (e.g. validation points), in chunks on at most
+    /// `parallelism` threads that each reuse one workspace; nil where the neighbourhood holds no sample.
+    public func predict(x: [Double], y: [Double], variance: Bool = true, parallelism: Int = 1) throws -> [KrigingPrediction?] {
         guard x.count == y.count else { throw GeostatisticsError.lengthMismatch(x: x.count, y: y.count, z: x.count) }
         guard !x.isEmpty else { return [] }
         var result = [KrigingPrediction?](repeating: nil, count: x.count)
-        let chunks = min(x.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        let chunks = min(x.count, Self.workItems)
         let failure = FirstFailure()
         result.withUnsafeMutableBufferPointer { result in
             let output = LocationOutput(base: result.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let workspace = KrigingWorkspace(self)
+            WorkSharing.run(items: chunks, workers: parallelism, state: { KrigingWorkspace(self) }) { chunk, workspace in
                 do {
                     for i in (chunk * x.count / chunks)..<((chunk + 1) * x.count / chunks) {
                         output.base[i] = try workspace.predict(x: x[i], y: y[i], variance: variance)
@@ -89,11 +90,14 @@ extension OrdinaryKriging {
         }
     }
 
-    private func predictGrid(_ window: GridWindow, gridOrigin: (x: Double, y: Double)?, into output: GridOutput) throws {
+    /// Bands of rows (or chunks of locations) the work is cut into: a few per thread balance uneven
+    /// neighbourhoods. A constant, so that the cut never depends on the threads.
+    static let workItems = 16
+
+    private func predictGrid(_ window: GridWindow, gridOrigin: (x: Double, y: Double)?, parallelism: Int, into output: GridOutput) throws {
         guard window.pixelCount > 0 else { return }
-        // A few bands per core balance uneven neighbourhoods; each band keeps one workspace, so
-        // consecutive pixels along its rows can share a factorisation.
-        let bands = min(window.height, ProcessInfo.processInfo.activeProcessorCount * 4)
+        // Each band keeps one workspace, so consecutive pixels along its rows can share a factorisation.
+        let bands = min(window.height, Self.workItems)
         let failure = FirstFailure()
         let lattice = GridLattice(window: window, gridOrigin: gridOrigin)
         // Global values: an exponential model's block by block, far fields interpolated; a Gaussian's from
@@ -108,12 +112,12 @@ extension OrdinaryKriging {
         let bandVariances = output.wantsVariance && blockVariances == nil
         if let farField {
             let blocks = lattice.blocks
-            DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
+            WorkSharing.run(items: blocks.count, workers: parallelism) { b in
                 farField.predict(blocks[b], lattice) { output.storeValue($1, at: $0) }
             }
         }
         if global == nil || farField == nil || bandVariances {
-            DispatchQueue.concurrentPerform(iterations: bands) { band in
+            WorkSharing.run(items: bands, workers: parallelism) { band in
                 let rows = (band * window.height / bands)..<((band + 1) * window.height / bands)
                 let workspace = KrigingWorkspace(self)
                 do {
@@ -145,7 +149,7 @@ extension OrdinaryKriging {
             }
         }
         if let error = failure.error { throw error }
-        if let blockVariances { predictVariancesByBlock(lattice, blockVariances, output) }
+        if let blockVariances { predictVariancesByBlock(lattice, blockVariances, output, parallelism: parallelism) }
     }
 }
 
@@ -248,7 +252,7 @@ extension OrdinaryKriging {
     /// Global variances block by block: a block with a far-field plan is one work item; a block without
     /// one (or whose reordered factorisation fails) takes the direct batched solve, in items of a few
     /// rows so that a tile of few blocks still keeps every core busy. Each worker keeps one workspace.
-    fileprivate func predictVariancesByBlock(_ lattice: GridLattice, _ grid: FarFieldVarianceGrid, _ output: GridOutput) {
+    fileprivate func predictVariancesByBlock(_ lattice: GridLattice, _ grid: FarFieldVarianceGrid, _ output: GridOutput, parallelism: Int) {
         enum Item { case planned(LatticeSquare, FarFieldVarianceGrid.Plan), direct(LatticeSquare, Range<Int>) }
         var items: [Item] = []
         for block in lattice.blocks {
@@ -262,25 +266,18 @@ extension OrdinaryKriging {
             }
         }
         let work = items
-        let next = Atomic<Int>(0)
-        let workers = min(work.count, ProcessInfo.processInfo.activeProcessorCount)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var workspace: KrigingWorkspace?
+        WorkSharing.run(items: work.count, workers: parallelism, state: { KrigingWorkspace?.none }) { index, workspace in
             func direct(_ block: LatticeSquare, _ rows: Range<Int>) {
                 if workspace == nil { workspace = KrigingWorkspace(self) }
                 Self.predictGlobalVariances(block, rows: rows, lattice, workspace!, output)
             }
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < work.count else { return }
-                switch work[index] {
-                case let .planned(block, plan):
-                    if grid.predict(block, plan, lattice, store: { output.storeVariance($1, at: $0) }) == nil {
-                        direct(block, block.rows)
-                    }
-                case let .direct(block, rows):
-                    direct(block, rows)
+            switch work[index] {
+            case let .planned(block, plan):
+                if grid.predict(block, plan, lattice, store: { output.storeVariance($1, at: $0) }) == nil {
+                    direct(block, block.rows)
                 }
+            case let .direct(block, rows):
+                direct(block, rows)
             }
         }
     }

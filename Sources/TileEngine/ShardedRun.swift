@@ -24,6 +24,10 @@ extension SceneBatch {
     public static func runShard(_ kernel: some TileKernel, scenes: [String], outputFolder: String, shard: Shard, unitRows: Int,
                                 options: EngineOptions, progress: ProgressReporter?) throws -> ShardRunResult {
         try validate(scenes, kernel: kernel)
+        // A unit starts a new tile grid at its first row, so units must keep the kernel's alignment too.
+        guard unitRows % kernel.tileAlignment == 0 else {
+            throw EngineError("--unit-rows \(unitRows) is not a multiple of \(kernel.tileAlignment), the tile alignment `\(kernel.signature.split(separator: " ").first ?? "")` needs for reproducible output")
+        }
         var plan = try ShardPlan.make(scenes: scenes, unitRows: unitRows, tasks: shard.count)
         plan.kernel = kernel.signature
         plan.nodata = kernel.outputNodata

@@ -17,6 +17,8 @@ struct TileContext<Kernel: TileKernel>: Sendable {
     let nodata: [Double?]
     let outputNodata: Float
     let maxTile: Int
+    /// Threads each tile may use (`TileInput.parallelism`).
+    var parallelism = 1
 
     var scene: Window { Window(width: sceneWidth, height: sceneHeight) }
 
@@ -104,7 +106,7 @@ struct TileContext<Kernel: TileKernel>: Sendable {
                 try buffers.output.withUnsafeMutableBufferPointer { output in
                     let input = TileInput(core: core, window: window, halo: halo, bandCount: bands,
                                           samples: UnsafeBufferPointer(rebasing: samples[0..<(n * bands)]),
-                                          state: UnsafeBufferPointer(rebasing: state[0..<n]))
+                                          state: UnsafeBufferPointer(rebasing: state[0..<n]), parallelism: parallelism)
                     let out = UnsafeMutableBufferPointer(rebasing: output[0..<(core.pixelCount * outputBands)])
                     try kernel.process(input, into: out)
                     for row in 0..<core.height {

@@ -24,6 +24,21 @@ public struct TileInput {
     public let samples: UnsafeBufferPointer<Float>
     /// `window.pixelCount` states.
     public let state: UnsafeBufferPointer<UInt8>
+    /// Threads the kernel may use for this tile: the engine's share for it (all `--threads` when
+    /// one tile is in flight, 1 when every thread has a tile of its own). Kernels that split a tile
+    /// never run more workers than this, and start no threads of their own otherwise.
+    public let parallelism: Int
+
+    public init(core: Window, window: Window, halo: Int, bandCount: Int, samples: UnsafeBufferPointer<Float>,
+                state: UnsafeBufferPointer<UInt8>, parallelism: Int = 1) {
+        self.core = core
+        self.window = window
+        self.halo = halo
+        self.bandCount = bandCount
+        self.samples = samples
+        self.state = state
+        self.parallelism = max(1, parallelism)
+    }
 
     /// Index into `state` (and, plus `band × window.pixelCount`, into `samples`) of the pixel at
     /// (column, row) relative to the core's top-left corner; halo pixels have negative or ≥ size offsets.
@@ -56,6 +71,14 @@ public protocol TileKernel: Sendable {
     var outputNodata: Float { get }
     /// Extra bytes of scratch memory per tile pixel that `process` allocates (for the planner).
     var scratchBytesPerPixel: Int { get }
+    /// Scratch bytes each thread working on a tile holds whatever the tile's size (e.g. a kriging
+    /// workspace), and bytes the kernel builds once and shares between tiles: both for the planner.
+    var scratchBytesPerThread: Int { get }
+    var sharedScratchBytes: Int { get }
+    /// Tile edges (and the first rows of shard units) must be multiples of this for the output not
+    /// to depend on the tiling, e.g. a kriging far field laid out in 128-pixel blocks. The planner
+    /// refuses a tile size that breaks it.
+    var tileAlignment: Int { get }
     /// Band counts of the output files, in order, summing to the output band count.
     var outputFileBands: [Int] { get }
 
@@ -69,4 +92,7 @@ extension TileKernel {
     /// all in one file.
     public var outputFileBands: [Int] { [outputBandCount] }
     public var scratchBytesPerPixel: Int { 0 }
+    public var scratchBytesPerThread: Int { 0 }
+    public var sharedScratchBytes: Int { 0 }
+    public var tileAlignment: Int { 1 }
 }

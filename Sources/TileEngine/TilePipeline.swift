@@ -72,8 +72,9 @@ public enum TilePipeline {
         let plan = try TilePlanner.plan(
             budget: options.memoryBudget, baseline: ProcessMemory.resident, threads: options.threads, halo: kernel.halo,
             inputBands: kernel.inputBands.count, outputBands: kernel.outputBandCount,
-            scratchBytesPerPixel: kernel.scratchBytesPerPixel, sceneWidth: area.width, sceneHeight: area.height,
-            requestedTileSize: options.tileSize ?? journalTileSize)
+            scratchBytesPerPixel: kernel.scratchBytesPerPixel, scratchBytesPerThread: kernel.scratchBytesPerThread,
+            sharedScratchBytes: kernel.sharedScratchBytes, tileAlignment: kernel.tileAlignment,
+            sceneWidth: area.width, sceneHeight: area.height, requestedTileSize: options.tileSize ?? journalTileSize)
         GDAL.setCacheSize(bytes: plan.cacheBytes)
 
         let signature = try RunSignature(kernel: kernel.signature + (region.map { " region \($0)" } ?? ""), input: input, tileSize: plan.tileSize,
@@ -93,9 +94,12 @@ public enum TilePipeline {
         let checkpoints = Checkpointer(journal: journal, writers: writers, interval: options.checkpointInterval)
         let failure = Mutex<(any Error)?>(nil)
         let next = Atomic<Int>(0)
-        let context = TileContext(kernel: kernel, sceneWidth: sceneWindow.width, sceneHeight: sceneWindow.height, nodata: nodata,
+        // Fewer tiles than threads: each tile gets the threads no tile takes.
+        let workers = max(1, min(options.threads, todo.count))
+        var context = TileContext(kernel: kernel, sceneWidth: sceneWindow.width, sceneHeight: sceneWindow.height, nodata: nodata,
                                   outputNodata: kernel.outputNodata, maxTile: plan.tileSize)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(options.threads, todo.count))) { _ in
+        context.parallelism = max(1, options.threads / workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { [context] _ in
             var buffers = context.makeBuffers()
             while failure.withLock({ $0 == nil }) {
                 let position = next.add(1, ordering: .relaxed).oldValue

@@ -42,9 +42,15 @@ public enum TilePlanner {
     }
 
     public static func plan(budget: Int, baseline: Int, threads: Int, halo: Int, inputBands: Int, outputBands: Int,
-                            scratchBytesPerPixel: Int = 0, sceneWidth: Int, sceneHeight: Int,
+                            scratchBytesPerPixel: Int = 0, scratchBytesPerThread: Int = 0, sharedScratchBytes: Int = 0,
+                            tileAlignment: Int = 1, sceneWidth: Int, sceneHeight: Int,
                             requestedTileSize: Int? = nil) throws -> TilePlan {
-        let available = budget - baseline
+        // Every tile size the planner may choose is a multiple of the quantum; a kernel whose output
+        // depends on an alignment the quantum does not keep cannot be tiled reproducibly.
+        guard tileAlignment >= 1, tileSizeQuantum % tileAlignment == 0 else {
+            throw PlanningError(description: "the kernel needs tiles aligned to \(tileAlignment) pixels, which \(tileSizeQuantum)-pixel tiles do not keep")
+        }
+        let available = budget - baseline - threads * scratchBytesPerThread - sharedScratchBytes
         func cost(_ t: Int) -> Int {
             bytesPerTile(tileSize: t, halo: halo, inputBands: inputBands, outputBands: outputBands, scratchBytesPerPixel: scratchBytesPerPixel)
         }
@@ -59,7 +65,7 @@ public enum TilePlanner {
         func overhead(_ t: Int) -> Int { 2 * cacheNeed(t) + threads * codecBytesPerThread }
         func fits(_ t: Int) -> Bool { threads * cost(t) + overhead(t) <= available }
 
-        let minimum = threads * cost(tileSizeQuantum) + overhead(tileSizeQuantum)
+        let minimum = threads * cost(tileSizeQuantum) + overhead(tileSizeQuantum) + threads * scratchBytesPerThread + sharedScratchBytes
         guard available > 0, fits(tileSizeQuantum) || requestedTileSize != nil else {
             throw PlanningError(description: "--memory \(ByteSize.format(budget)) is too small: the process already holds \(ByteSize.format(baseline)) and \(threads) tile(s) of \(tileSizeQuantum) px need \(ByteSize.format(minimum)) more; give at least \(ByteSize.format(baseline + minimum)) or fewer --threads")
         }

@@ -13,6 +13,36 @@ struct PlannerAndJournalTests {
         #expect(ByteSize.parse("1.5G") == 3 << 29)
         #expect(ByteSize.parse("1048576") == 1 << 20)
         #expect(ByteSize.parse("lots") == nil && ByteSize.parse("-1MiB") == nil && ByteSize.parse("3 parsecs") == nil)
+        // Beyond any machine: refused, not trapped on.
+        #expect(ByteSize.parse("99999999999GiB") == nil && ByteSize.parse("1e400") == nil && ByteSize.parse("9999999999999999999999") == nil)
+    }
+
+    /// A kernel's per-thread and shared scratch take room from the tiles: what fitted without them
+    /// gets smaller tiles or is refused with them.
+    @Test func kernelScratchIsPlannedFor() throws {
+        func plan(perThread: Int, shared: Int) throws -> TilePlan {
+            try TilePlanner.plan(budget: 256 << 20, baseline: 70 << 20, threads: 2, halo: 0, inputBands: 0, outputBands: 1,
+                                 scratchBytesPerThread: perThread, sharedScratchBytes: shared, sceneWidth: 7300, sceneHeight: 6900)
+        }
+        let plain = try plan(perThread: 0, shared: 0)
+        let withScratch = try plan(perThread: 40 << 20, shared: 30 << 20)
+        #expect(withScratch.tileSize < plain.tileSize)
+        let refused = #expect(throws: PlanningError.self) { try plan(perThread: 80 << 20, shared: 0) }
+        #expect(refused?.description.contains("--memory 256 MiB is too small") == true)
+    }
+
+    /// A kernel whose values depend on an alignment the tiles cannot keep is refused before any work.
+    @Test func tileAlignmentIsAPreconditionOfThePlan() throws {
+        for alignment in [1, 16, 128, 256] {
+            #expect(try TilePlanner.plan(budget: 1 << 30, baseline: 70 << 20, threads: 2, halo: 0, inputBands: 1, outputBands: 1,
+                                         tileAlignment: alignment, sceneWidth: 7300, sceneHeight: 6900).tileSize % alignment == 0)
+        }
+        for alignment in [0, 96, 512] {
+            #expect(throws: PlanningError.self) {
+                try TilePlanner.plan(budget: 1 << 30, baseline: 70 << 20, threads: 2, halo: 0, inputBands: 1, outputBands: 1,
+                                     tileAlignment: alignment, sceneWidth: 7300, sceneHeight: 6900)
+            }
+        }
     }
 
     @Test func planFitsTheBudget() throws {

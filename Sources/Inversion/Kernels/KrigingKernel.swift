@@ -28,6 +28,9 @@ public struct KrigingKernel: TileKernel {
         ["kriged \(valueName)"] + (withVariance ? ["kriging variance of \(valueName)"] : [])
     }
     public var outputFileBands: [Int] { withVariance ? [1, 1] : [1] }
+    public var scratchBytesPerThread: Int { kriging.workspaceBytes }
+    public var sharedScratchBytes: Int { kriging.sharedGridBytes(variances: withVariance) }
+    public var tileAlignment: Int { OrdinaryKriging.gridAlignment }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
         let core = input.core
@@ -37,9 +40,10 @@ public struct KrigingKernel: TileKernel {
         let n = core.pixelCount
         let values = UnsafeMutableBufferPointer(rebasing: output[0..<n])
         let variances = withVariance ? UnsafeMutableBufferPointer(rebasing: output[n..<(2 * n)]) : nil
-        // The scene's corner anchors the far-field blocks, so values do not depend on the tiling.
+        // The scene's corner anchors the far-field blocks, so values do not depend on the tiling
+        // (the planner keeps tiles aligned to `tileAlignment`).
         let sceneOrigin = geoTransform.map(column: 0, row: 0)
         try kriging.predictGrid(grid, values: values, variances: variances, missingValue: outputNodata,
-                                gridOrigin: (sceneOrigin.x, sceneOrigin.y))
+                                gridOrigin: (sceneOrigin.x, sceneOrigin.y), parallelism: input.parallelism)
     }
 }
