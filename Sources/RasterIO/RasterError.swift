@@ -5,7 +5,7 @@ import Foundation
 /// The CLI prints `description` as the whole error message, so it always starts with the path.
 public struct RasterError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Kind: String, Sendable {
-        case notFound, unreadable, notRaster, truncated, invalidArgument, ioFailure, unsupported, mismatch, notWritable
+        case notFound, unreadable, notRaster, truncated, invalidArgument, ioFailure, unsupported, mismatch, notWritable, busy
     }
 
     public let path: String

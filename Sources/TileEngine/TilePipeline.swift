@@ -62,6 +62,9 @@ public enum TilePipeline {
             return fileSpec
         }
         let locations = try outputs.map(AtomicOutputPath.init)
+        // Held to the end: a second run on these outputs refuses instead of sharing the partial files.
+        let locks = try outputs.map(OutputLock.acquire)
+        defer { locks.forEach { $0.release() } }
         let location = locations[0]
         let journalPath = location.temporaryPath + ".journal"
         if options.restart {
