@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Geostatistics", exclude: ["README.md"], swiftSettings: kernels),
         .target(name: "NeuralNet", exclude: ["README.md"], swiftSettings: kernels),
         .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet"], exclude: ["README.md"], swiftSettings: common),
-        .target(name: "SyntheticWorld", dependencies: ["RasterIO", "Inversion"], exclude: ["README.md"], swiftSettings: common),
+        .target(name: "SyntheticWorld", dependencies: ["RasterIO"], exclude: ["README.md"], swiftSettings: common),
         .executableTarget(
             name: "regolith",
             dependencies: [

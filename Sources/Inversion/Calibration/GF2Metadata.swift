@@ -50,9 +50,6 @@ public struct GF2Metadata: Sendable, Equatable {
 
     /// The acquisition year, which selects the calibration coefficients.
     public var year: Int { Calendar.utc.component(.year, from: receiveTime) }
-
-    /// Day of the year (1…366) of the acquisition, for the Earth–Sun distance.
-    public var dayOfYear: Int { Calendar.utc.ordinality(of: .day, in: .year, for: receiveTime)! }
 }
 
 /// A metadata file that cannot be used, naming the file and the tag.
