@@ -3,7 +3,7 @@ import Foundation
 /// The metadata XML the world's product carries, with the tags and layout of a GF-2 PMS product's
 /// `<ProductMetaData>` file. The world writes it itself, as a ground segment would; calibration reads
 /// it with its own parser.
-public struct ProductMetadata: Sendable, Equatable {
+public struct ProductMetadata: Sendable {
     public struct Corner: Sendable, Equatable {
         public var longitude: Double
         public var latitude: Double
@@ -22,8 +22,6 @@ public struct ProductMetadata: Sendable, Equatable {
     public var corners: [Corner]
     /// Further tags (ProductID, ImageGSD, …), written after `ReceiveTime` in this order.
     public var otherTags: [(tag: String, value: String)]
-
-    public static func == (a: ProductMetadata, b: ProductMetadata) -> Bool { a.xml == b.xml }
 
     public var xml: String {
         func d(_ v: Double) -> String { String(format: "%.6f", v) }
