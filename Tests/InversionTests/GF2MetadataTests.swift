@@ -14,20 +14,13 @@ struct GF2MetadataTests {
     @Test func readsTheFixtureProductMetadata() throws {
         let metadata = try GF2Metadata.read(Self.fixtureXML)
         #expect(metadata.satelliteID == "GF2" && metadata.sensorID == "PMS1")
-        #expect(GF2Metadata.formatTime(metadata.receiveTime) == "2020-11-12 03:15:42")
+        #expect(metadata.receiveTime == GF2Metadata.parseTime("2020-11-12 03:15:42"))
         #expect(metadata.year == 2020)
         #expect((40...55).contains(metadata.solarZenith), "November, 10:25 local solar time, 22.5°N")
         #expect((140...175).contains(metadata.solarAzimuth), "the sun in the south-south-east")
         #expect(metadata.widthInPixels == 600 && metadata.heightInPixels == 600)
         #expect(abs(metadata.topLeft.longitude - 107.2085) < 0.01 && abs(metadata.topLeft.latitude - 22.471) < 0.01)
         #expect(metadata.otherTags.contains { $0.tag == "ProductLevel" && $0.value == "LEVEL1A" })
-    }
-
-    @Test func writeThenReadIsIdentity() throws {
-        let dir = try TemporaryDirectory()
-        let metadata = try GF2Metadata.read(Self.fixtureXML)
-        try metadata.write(to: dir.file("copy.xml"))
-        #expect(try GF2Metadata.read(dir.file("copy.xml")) == metadata)
     }
 
     @Test func badMetadataNamesTheFileAndTag() throws {

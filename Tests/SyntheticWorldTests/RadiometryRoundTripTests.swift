@@ -11,11 +11,31 @@ import TestSupport
 struct RadiometryRoundTripTests {
     static let scene = Result { try SyntheticScene(width: 512, height: 512, seed: 9) }
 
-    /// Calibration's model for the scene: the table's row for the XML's satellite, sensor and year.
-    static func calibration(of scene: SyntheticScene) throws -> TOAReflectanceModel {
+    /// The world's product XML as calibration reads it.
+    static func metadata(of scene: SyntheticScene) throws -> GF2Metadata {
         let dir = try TemporaryDirectory()
         try Data(scene.metadata.xml.utf8).write(to: URL(fileURLWithPath: dir.file("meta.xml")))
-        return try TOAReflectanceModel(metadata: GF2Metadata.read(dir.file("meta.xml")))
+        return try GF2Metadata.read(dir.file("meta.xml"))
+    }
+
+    /// Calibration's model for the scene: the table's row for the XML's satellite, sensor and year.
+    static func calibration(of scene: SyntheticScene) throws -> TOAReflectanceModel {
+        try TOAReflectanceModel(metadata: metadata(of: scene))
+    }
+
+    /// Calibration's reader takes from the world's XML what the world wrote into it.
+    @Test func calibrationReadsTheWorldsXML() throws {
+        let scene = try Self.scene.get(), written = scene.metadata
+        let read = try Self.metadata(of: scene)
+        #expect(read.satelliteID == written.satelliteID && read.sensorID == written.sensorID)
+        // The same instant by both clocks: Foundation's calendar there, the world's Julian day here.
+        #expect(abs(read.receiveTime.timeIntervalSince1970 - (written.receiveTime.julianDay - 2_440_587.5) * 86_400) < 1e-3)
+        #expect(read.solarZenith == written.solarZenith && read.solarAzimuth == written.solarAzimuth)
+        #expect(read.satelliteZenith == written.satelliteZenith && read.satelliteAzimuth == written.satelliteAzimuth)
+        #expect(read.widthInPixels == written.widthInPixels && read.heightInPixels == written.heightInPixels)
+        let corners = [read.topLeft, read.topRight, read.bottomRight, read.bottomLeft]
+        #expect(corners.map(\.longitude) == written.corners.map(\.longitude) && corners.map(\.latitude) == written.corners.map(\.latitude))
+        #expect(read.otherTags.map(\.tag) == written.otherTags.map(\.tag) && read.otherTags.map(\.value) == written.otherTags.map(\.value))
     }
 
     /// The table row calibration picks is the world's sensor (gains, offsets, ESUN exactly) and the
