@@ -2,7 +2,8 @@
 """Reference sun positions for the sun-position tests, from pvlib's NREL SPA (Reda & Andreas 2004).
 
 Run by hand: `pip install pvlib && python3 tools/reference-sun-positions.py > fixtures/reference/sun-positions-pvlib.csv`
-Times and places are seeded-random over 2014–2026 and over China (longitude 73–135° E, latitude
+48 instants: the fixture world's acquisition (2020-11-12 03:15:42 UTC at 107.22° E, 22.46° N), then
+seeded-random times and places over 2014–2026 and over China (longitude 73–135° E, latitude
 18–53° N), at whole UTC seconds as GF-2 metadata prints them, kept where the sun stands 10–80° from
 the zenith (the azimuth is ill-conditioned near the zenith; satellites image by daylight).
 Columns: time (UTC, "yyyy-MM-dd HH:mm:ss"), longitude, latitude (degrees), zenith (geometric, no
