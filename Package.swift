@@ -42,7 +42,7 @@ let package = Package(
             dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "Inversion", .product(name: "Yams", package: "Yams")],
             exclude: ["README.md"], swiftSettings: common
         ),
-        .target(name: "SyntheticWorld", dependencies: ["RasterIO", "Inversion"], exclude: ["README.md"], swiftSettings: common),
+        .target(name: "SyntheticWorld", dependencies: ["RasterIO"], exclude: ["README.md"], swiftSettings: common),
         .executableTarget(
             name: "regolith",
             dependencies: [

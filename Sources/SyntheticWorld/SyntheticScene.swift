@@ -1,12 +1,11 @@
 import Foundation
-import Inversion
 import RasterIO
 
 /// A synthetic GF-2 PMS scene: the world model placed on a UTM grid, with its product name and
 /// the metadata XML a real product carries.
 public struct SyntheticScene: Sendable {
     public let model: WorldModel
-    public let metadata: GF2Metadata
+    public let metadata: ProductMetadata
     public let geoTransform: GeoTransform
     public let spatialReference: SpatialReference
     /// e.g. `GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1` (no extension).
@@ -19,7 +18,7 @@ public struct SyntheticScene: Sendable {
         guard width >= 64, height >= 64 else {
             throw SynthError("a synthetic scene needs at least 64 × 64 pixels, got \(width) × \(height)")
         }
-        guard let time = GF2Metadata.parseTime(p.acquisitionTime) else {
+        guard let time = AcquisitionTime(p.acquisitionTime) else {
             throw SynthError("acquisition time '\(p.acquisitionTime)' is not 'yyyy-MM-dd HH:mm:ss'")
         }
         let utm = try SpatialReference.utm(longitude: p.centerLongitude, latitude: p.centerLatitude)
@@ -33,29 +32,28 @@ public struct SyntheticScene: Sendable {
         let corners = try toLonLat.transform([(0.0, 0.0), (Double(width), 0), (Double(width), Double(height)), (0, Double(height))]
             .map { transform.map(column: $0.0, row: $0.1) })
         let sceneCenter = try toLonLat.transform(x: originX + Double(width) * ps / 2, y: originY - Double(height) * ps / 2)
-        let sun = SolarGeometry.sunPosition(at: time, longitude: sceneCenter.x, latitude: sceneCenter.y)
+        let sun = SunPosition(at: time, longitude: sceneCenter.x, latitude: sceneCenter.y)
         let hash = WorldHash(seed: seed)
-        // Metadata values are rounded as the XML prints them, so `calibrate` reading the XML
-        // rebuilds exactly the radiometry that made the DNs.
+        // Angles are rounded as the XML prints them, and the DNs are made with the printed sun
+        // zenith, so the XML holds exactly the illumination of the DNs.
         func r6(_ v: Double) -> Double { (v * 1e6).rounded() / 1e6 }
         let productID = 5_218_440 + Int(seed % 1_000_000)
-        let day = String(p.acquisitionTime.prefix(10)).replacingOccurrences(of: "-", with: "")
+        let day = String(time.text.prefix(10)).replacingOccurrences(of: "-", with: "")
         productName = String(format: "%@_%@_E%.1f_N%.1f_%@_L1A%010d-MSS1", p.satelliteID, p.sensorID,
                              sceneCenter.x, sceneCenter.y, day, productID)
-        metadata = GF2Metadata(
+        metadata = ProductMetadata(
             satelliteID: p.satelliteID, sensorID: p.sensorID, receiveTime: time,
             solarZenith: r6(sun.zenith), solarAzimuth: r6(sun.azimuth),
             satelliteZenith: r6(1 + 7 * hash.uniform(Stream.satellite.rawValue, 1)),
             satelliteAzimuth: r6(360 * hash.uniform(Stream.satellite.rawValue, 2)),
             widthInPixels: width, heightInPixels: height,
-            topLeft: (r6(corners[0].x), r6(corners[0].y)), topRight: (r6(corners[1].x), r6(corners[1].y)),
-            bottomRight: (r6(corners[2].x), r6(corners[2].y)), bottomLeft: (r6(corners[3].x), r6(corners[3].y)),
+            corners: corners.map { .init(longitude: r6($0.x), latitude: r6($0.y)) },
             otherTags: [("ProductID", "\(productID)"), ("ProductLevel", "LEVEL1A"), ("ProductFormat", "GEOTIFF"),
                         ("Bands", "1,2,3,4"), ("ImageGSD", "\(ps)"), ("CloudPercent", "0"),
                         ("MapProjection", "UTM"), ("EarthEllipsoid", "WGS84"), ("ZoneNo", "\(utm.epsg.map { $0 % 100 } ?? 0)"),
                         ("GeneratedBy", "regolith synth (synthetic world, seed \(seed))")])
-        let radiometry = try TOAReflectanceModel(metadata: metadata)
-        model = WorldModel(columns: width, rows: height, seed: seed, parameters: p, radiometry: radiometry)
+        let sensor = SimulatedSensor(parameters: p, solarZenith: metadata.solarZenith, earthSunDistance: sun.earthSunDistance)
+        model = WorldModel(columns: width, rows: height, seed: seed, parameters: p, sensor: sensor)
         geoTransform = transform
         spatialReference = utm
     }

@@ -1,5 +1,4 @@
 import Foundation
-import Inversion
 import RasterIO
 
 /// Land-cover classes of the synthetic world, as coded in `truth/landcover.tif`.
@@ -40,20 +39,20 @@ public struct WorldModel: Sendable {
     public let rows: Int
     public let seed: UInt64
     public let layout: WorldLayout
-    /// DN ↔ reflectance for this scene (sun from the acquisition time and place).
-    public let radiometry: TOAReflectanceModel
+    /// Reflectance → DN for this scene (sun from the acquisition time and place).
+    public let sensor: SimulatedSensor
     let hash: WorldHash
     let contentField: RandomField
     let albedoField: RandomField
     let vegetationField: RandomField
 
     public init(columns: Int, rows: Int, seed: UInt64, parameters: WorldParameters = WorldParameters(),
-                radiometry: TOAReflectanceModel) {
+                sensor: SimulatedSensor) {
         self.parameters = parameters
         self.columns = columns
         self.rows = rows
         self.seed = seed
-        self.radiometry = radiometry
+        self.sensor = sensor
         hash = WorldHash(seed: seed)
         layout = WorldLayout(parameters: parameters, columns: columns, rows: rows, hash: hash)
         let lattice = 8 * parameters.pixelSize
@@ -170,7 +169,7 @@ public struct WorldModel: Sendable {
                         rho = vegetation * leaf + (1 - vegetation) * soil
                     }
                     tile.reflectance[b * n + i] = Float(rho)
-                    let exact = radiometry.dn(reflectance: rho, band: b)
+                    let exact = sensor.dn(reflectance: rho, band: b)
                     let noisy = exact + (p.sensorNoiseDN + p.sensorNoiseFraction * exact) * hash.normal(Stream.sensorNoise.rawValue << 4 | UInt64(b), px, py)
                     tile.dn[b * n + i] = UInt16(min(p.dnMaximum, max(1, noisy.rounded())))
                 }

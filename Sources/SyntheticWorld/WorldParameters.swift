@@ -12,6 +12,24 @@ public struct WorldParameters: Sendable, Codable, Equatable {
     public var satelliteID = "GF2"
     public var sensorID = "PMS1"
 
+    // MARK: Sensor (the radiometry the DNs are made with; blue, green, red, NIR)
+    /// Absolute calibration `L = gain · DN + offset` (W·m⁻²·sr⁻¹·µm⁻¹) of the simulated GF-2 PMS1
+    /// multispectral camera: CRESDA's published coefficients for 2018 ("国产陆地观测卫星绝对辐射定标系数",
+    /// China Centre for Resources Satellite Data and Application, yearly), which common GF-2 tools
+    /// apply to later scenes such as this 2020 one. The same GF-2 rows (2014–2018, offsets only in
+    /// 2014) appear in public GF-2 processing code: desertstsung/Project_JiaoTang
+    /// `sourceCode/gainOffsetExtForMSPN.pro`, OKzsy/work `auto_process/atm/atm_GF2.py` (2016–2018).
+    public var sensorGains = [0.1356, 0.1736, 0.1644, 0.1788]
+    public var sensorOffsets = [0.0, 0.0, 0.0, 0.0]
+    public var sensorCalibrationYear = 2018
+    /// Band-averaged exo-atmospheric solar irradiance ESUN at 1 AU (W·m⁻²·µm⁻¹). CRESDA's GF-2 PMS
+    /// figures were not found in a citable source. These are the values Regolith has used from the
+    /// start; they are CRESDA's GF-1 PMS figures to within 0.04 (GF-1 PMS2 blue 1945.34 and green
+    /// 1854.15, PMS1 red 1542.63, NIR between PMS1's 1080.81 and PMS2's 1081.93, as a public IDL GF-1
+    /// routine `GetEs` tabulates them). Calibration's `CalibrationTable` holds the same values, so
+    /// replace both together when GF-2's are at hand.
+    public var solarIrradiance = [1945.3, 1854.15, 1542.63, 1080.77]
+
     // MARK: Sampling area and anomaly zones (fractions of the sampling area's side)
     /// Side of the square sampling area: this fraction of the scene's shorter side, at most `samplingAreaMaxSide` m.
     public var samplingAreaFraction = 0.8
@@ -77,7 +95,7 @@ public struct WorldParameters: Sendable, Codable, Equatable {
     /// Roofs and yards: like bare crust at this content in the visible bands, dark in the NIR.
     public var buildingMimicsContent = 15.0
     public var buildingNIR = 0.19
-    /// Sensor noise in DN: constant part plus a fraction of the signal.
+    /// Sensor noise in DN (on top of `SimulatedSensor`'s exact DN): constant part plus a fraction of the signal.
     public var sensorNoiseDN = 0.6
     public var sensorNoiseFraction = 0.004
     public var dnMaximum = 1023.0

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Inversion
 import RasterIO
 import Synchronization
 
@@ -157,9 +156,10 @@ struct WorldDescription: Codable {
     var productName: String
     var epsg: Int?
     var geoTransform: [Double]
+    /// The simulated sensor's calibration, e.g. "GF2 PMS1 2018" (coefficients in `parameters`).
     var calibration: String
-    var calibrationTable: String
     var solarZenith: Double
+    var solarAzimuth: Double
     var earthSunDistance: Double
     var parameters: WorldParameters
     var layout: WorldLayout
@@ -173,10 +173,11 @@ struct WorldDescription: Codable {
         productName = scene.productName
         epsg = scene.spatialReference.epsg
         geoTransform = scene.geoTransform.coefficients
-        calibration = scene.model.radiometry.coefficients.label
-        calibrationTable = CalibrationTable.version
-        solarZenith = scene.model.radiometry.solarZenith
-        earthSunDistance = scene.model.radiometry.earthSunDistance
+        let p = scene.model.parameters
+        calibration = "\(p.satelliteID) \(p.sensorID) \(p.sensorCalibrationYear)"
+        solarZenith = scene.model.sensor.solarZenith
+        solarAzimuth = scene.metadata.solarAzimuth
+        earthSunDistance = scene.model.sensor.earthSunDistance
         parameters = scene.model.parameters
         layout = scene.model.layout
         func name(_ path: String) -> String { path.components(separatedBy: "/").suffix(path.contains("truth/") ? 2 : 1).joined(separator: "/") }

@@ -24,13 +24,22 @@ public struct CalibrationCoefficients: Sendable, Equatable, Codable {
 /// The versioned table of calibration coefficients, as CRESDA (China Centre for Resources
 /// Satellite Data and Application) publishes them: one row per satellite, sensor and year.
 ///
-/// Gains and offsets are the published GF-2 PMS multispectral values (blue, green, red, NIR) for
-/// 2014–2018; years after the last published row use that row, the practice of common GF-2
-/// processing tools, and `lookup` says which row it chose. ESUN values are band-averaged
-/// Thuillier irradiance for the PMS spectral responses, in W·m⁻²·µm⁻¹.
+/// Gains and offsets are CRESDA's published GF-2 PMS multispectral values (blue, green, red, NIR) for
+/// 2014–2018 ("国产陆地观测卫星绝对辐射定标系数", yearly); every row agrees digit for digit with the
+/// GF-2 table of desertstsung/Project_JiaoTang `sourceCode/gainOffsetExtForMSPN.pro`, and the 2016–2018
+/// rows with OKzsy/work `auto_process/atm/atm_GF2.py`. Years after the last published row use that
+/// row, the practice of common GF-2 processing tools, and `lookup` says which row it chose.
+///
+/// ESUN (band-averaged exo-atmospheric solar irradiance at 1 AU, W·m⁻²·µm⁻¹): CRESDA's GF-2 PMS1/PMS2
+/// values were not found in a citable source. The values below are CRESDA's GF-1 PMS figures to within
+/// 0.04 (GF-1 PMS2 blue 1945.34 and green 1854.15, GF-1 PMS1 red 1542.63, NIR between PMS1's 1080.81 and
+/// PMS2's 1081.93, as a public IDL GF-1 routine `GetEs` tabulates them), not GF-2's; they are one set
+/// for both cameras. Replace them, per camera, with CRESDA's GF-2 figures when at hand (the synthetic
+/// world's `WorldParameters.solarIrradiance` holds the same values).
 public enum CalibrationTable {
     public static let version = "cresda-gf2-pms-2014-2018"
 
+    /// GF-1 PMS figures standing in for GF-2's (see above).
     static let pmsSolarIrradiance = [1945.3, 1854.15, 1542.63, 1080.77]
 
     public static let rows: [CalibrationCoefficients] = [

@@ -4,7 +4,7 @@ import FoundationXML
 #endif
 
 /// The facts of a GF-2 product's metadata XML (`<ProductMetaData>`) that calibration needs.
-public struct GF2Metadata: Sendable, Equatable {
+public struct GF2Metadata: Sendable {
     public var satelliteID: String
     public var sensorID: String
     /// Acquisition time, UTC (`ReceiveTime`, "yyyy-MM-dd HH:mm:ss").
@@ -44,15 +44,8 @@ public struct GF2Metadata: Sendable, Equatable {
         self.otherTags = otherTags
     }
 
-    public static func == (a: GF2Metadata, b: GF2Metadata) -> Bool {
-        a.xml == b.xml
-    }
-
     /// The acquisition year, which selects the calibration coefficients.
     public var year: Int { Calendar.utc.component(.year, from: receiveTime) }
-
-    /// Day of the year (1…366) of the acquisition, for the Earth–Sun distance.
-    public var dayOfYear: Int { Calendar.utc.ordinality(of: .day, in: .year, for: receiveTime)! }
 }
 
 /// A metadata file that cannot be used, naming the file and the tag.
@@ -63,12 +56,6 @@ public struct MetadataError: Error, CustomStringConvertible, Equatable {
 }
 
 extension GF2Metadata {
-
-    public static func formatTime(_ date: Date) -> String {
-        let c = Calendar.utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
-    }
-
     /// Parses "yyyy-MM-dd HH:mm:ss" (UTC), the form GF-2 metadata uses.
     public static func parseTime(_ text: String) -> Date? {
         let parts = text.split(whereSeparator: { "- :T".contains($0) }).compactMap { Int($0) }
@@ -77,26 +64,6 @@ extension GF2Metadata {
                                day: parts[2], hour: parts[3], minute: parts[4], second: parts[5])
         guard c.isValidDate else { return nil }
         return c.date
-    }
-
-    /// The XML text, with the tags and layout of a GF-2 PMS product's metadata file.
-    public var xml: String {
-        func d(_ v: Double) -> String { String(format: "%.6f", v) }
-        var tags: [(String, String)] = [
-            ("SatelliteID", satelliteID), ("SensorID", sensorID), ("ReceiveTime", Self.formatTime(receiveTime)),
-        ]
-        tags += otherTags.map { ($0.tag, $0.value) }
-        tags += [
-            ("WidthInPixels", "\(widthInPixels)"), ("HeightInPixels", "\(heightInPixels)"),
-            ("SolarAzimuth", d(solarAzimuth)), ("SolarZenith", d(solarZenith)),
-            ("SatelliteAzimuth", d(satelliteAzimuth)), ("SatelliteZenith", d(satelliteZenith)),
-            ("TopLeftLatitude", d(topLeft.latitude)), ("TopLeftLongitude", d(topLeft.longitude)),
-            ("TopRightLatitude", d(topRight.latitude)), ("TopRightLongitude", d(topRight.longitude)),
-            ("BottomRightLatitude", d(bottomRight.latitude)), ("BottomRightLongitude", d(bottomRight.longitude)),
-            ("BottomLeftLatitude", d(bottomLeft.latitude)), ("BottomLeftLongitude", d(bottomLeft.longitude)),
-        ]
-        let body = tags.map { "  <\($0.0)>\(escape($0.1))</\($0.0)>" }.joined(separator: "\n")
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ProductMetaData>\n\(body)\n</ProductMetaData>\n"
     }
 
     /// Reads a GF-2 metadata XML file; a missing, empty or non-numeric tag is an error naming it.
@@ -157,11 +124,6 @@ extension GF2Metadata {
             bottomRight: try corner("BottomRight"), bottomLeft: try corner("BottomLeft"),
             otherTags: tags.filter { !known.contains($0.tag) })
     }
-
-    /// Writes the XML atomically (temporary file, then rename).
-    public func write(to path: String) throws {
-        try Data(xml.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
 }
 
 /// Collects the text of the root's direct children.
@@ -189,11 +151,6 @@ private final class TagCollector: NSObject, XMLParserDelegate {
         depth -= 1
         current = ""
     }
-}
-
-private func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;")
 }
 
 extension Calendar {
