@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Inversion
 import Pipeline
+import RasterIO
 
 struct AnomaliesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,6 +56,7 @@ struct AnomaliesCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        try OutputPaths.check(outputs: [(out, .file)] + (labels.map { [($0, .file)] } ?? []), inputs: [map] + (scene.map { [$0] } ?? []))
         let masks = AnomalyDelineation.Masks(scene: scene, vegetationNDVI: maskVegetation.flatMap(Self.maskLimit), waterNDWI: maskWater.flatMap(Self.maskLimit))
         let limit: AnomalySearch.Limit = threshold.map { .threshold($0) } ?? .percentile(percentile!)
         print(try AnomalySearch(limit: limit, masks: masks, minimumArea: minArea).run(map: map, out: out, labels: labels))

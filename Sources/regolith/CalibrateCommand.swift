@@ -39,8 +39,9 @@ struct CalibrateCommand: ParsableCommand {
     func run() throws {
         global.apply()
         try engine.refuseSharding("calibrate")
-        let summary = try SceneCalibration(scene: scene, metadata: xml, darkObjectSubtraction: dos)
-            .run(out: out, engine: engine.engineOptions, progress: engine.progress(task: "calibrate", quiet: global.quiet))
+        let calibration = SceneCalibration(scene: scene, metadata: xml, darkObjectSubtraction: dos)
+        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, calibration.metadataPath])
+        let summary = try calibration.run(out: out, engine: engine.engineOptions, progress: engine.progress(task: "calibrate", quiet: global.quiet))
         print(summary)
     }
 }

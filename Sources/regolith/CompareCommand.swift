@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inversion
+import RasterIO
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +31,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        try OutputPaths.check(outputs: json.map { [($0, .file)] } ?? [], inputs: [map, reference])
         let c = try MapComparison.compare(map: map, reference: reference, highPercentile: percentile)
         print(String(format: """
             pixels       %d valid in both

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Geostatistics
 import Inversion
+import RasterIO
 
 struct CorrelateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,6 +40,7 @@ struct CorrelateCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        try OutputPaths.check(outputs: [csv, json].compactMap { $0 }.map { ($0, .file) }, inputs: [table])
         let data = try CSVTable(path: table)
         let columns = bands.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let rows: [Row]

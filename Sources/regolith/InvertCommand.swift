@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import RasterIO
 import TileEngine
 
 struct InvertCommand: ParsableCommand {
@@ -44,6 +45,7 @@ struct InvertCommand: ParsableCommand {
         global.apply()
         let kernel = try ContentMapping.kernel(modelFolder: model, scenes: try SceneBatch.expand(scenes), mcDropout: mcDropout, seed: seed,
                                                everywhere: everywhere)
-        try KernelRun(scenes: scenes, out: out, suffix: "content", cog: cog, engine: engine, global: global).run(kernel)
+        try KernelRun(scenes: scenes, out: out, suffix: "content", cog: cog, engine: engine, global: global,
+                      otherInputs: ContentMapping.modelFiles(in: model)).run(kernel)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import RasterIO
 import TileEngine
 
 /// Runs a kernel over the scenes the user named (`KernelJob`) and prints what it wrote.
@@ -10,12 +11,16 @@ struct KernelRun {
     let cog: Bool
     let engine: EngineCommandOptions
     let global: GlobalOptions
+    /// Inputs besides the scenes (a model's files), which no output may overwrite.
+    var otherInputs: [String] = []
 
     func run(_ kernel: some TileKernel) throws {
         global.apply()
         let job = KernelJob(scenes: try SceneBatch.expand(scenes), out: out, suffix: suffix, cog: cog, engine: engine.engineOptions,
                             unitRows: engine.unitRows)
-        switch try job.run(kernel, shard: try engine.resolvedShard(), progress: engine.progress(task: suffix, quiet: global.quiet)) {
+        let shard = try engine.resolvedShard()
+        try OutputPaths.check(outputs: job.outputs(sharded: shard != nil), inputs: job.scenes + otherInputs)
+        switch try job.run(kernel, shard: shard, progress: engine.progress(task: suffix, quiet: global.quiet)) {
         case .file(let result, let cog):
             report(result)
             if let cog { print("wrote \(cog)") }

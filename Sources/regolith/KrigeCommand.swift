@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import RasterIO
 
 struct KrigeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,6 +40,7 @@ struct KrigeCommand: ParsableCommand {
     func run() throws {
         global.apply()
         try engine.refuseSharding("krige")
+        try OutputPaths.check(outputs: [(out, .file)] + (variance.map { [($0, .file)] } ?? []), inputs: [samples, like])
         let mapping = GeochemicalMapping(samples: samples, like: like, column: kriging.column, samplesCRS: try kriging.sourceCRS(),
                                          kriging: kriging.settings, mergeDuplicates: kriging.mergeDuplicates)
         let result = try mapping.run(out: out, variance: variance, engine: engine.engineOptions, progress: engine.progress(task: "krige", quiet: global.quiet))

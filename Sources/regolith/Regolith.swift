@@ -53,6 +53,10 @@ enum RegolithMain {
             if code == .success || error is ExitCode {
                 Regolith.exit(withError: error)
             }
+            if let collision = error as? OutputPaths.Collision {
+                FileHandle.standardError.write(Data("regolith: \(collision)\n".utf8))
+                exit(ExitStatus.usageError)
+            }
             if code == .validationFailure {
                 FileHandle.standardError.write(Data((Regolith.fullMessage(for: error) + "\n").utf8))
                 exit(ExitStatus.usageError)

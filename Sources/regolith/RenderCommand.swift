@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inversion
+import RasterIO
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,6 +38,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        try OutputPaths.check(outputs: [(out, validation == nil ? .file : .folder)], inputs: [map, validation, outlines].compactMap { $0 })
         if let validation {
             try scatterPlots(validation)
             return

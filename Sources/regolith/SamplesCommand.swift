@@ -36,6 +36,7 @@ struct SamplesCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, samples])
         let result = try SampleSetConstruction(scene: scene, samples: samples, column: kriging.column, samplesCRS: try kriging.sourceCRS(),
                                                kriging: kriging.settings).run()
         try result.sampleSet.write(to: out)

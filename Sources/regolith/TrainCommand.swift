@@ -3,6 +3,7 @@ import Foundation
 import Inversion
 import NeuralNet
 import Pipeline
+import RasterIO
 
 extension NetworkPreset: ExpressibleByArgument {}
 
@@ -60,6 +61,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        try OutputPaths.check(outputs: [(out, .folder)], inputs: [sampleSet] + (scene.map { [$0] } ?? []))
         let set = try SampleSet(path: sampleSet, target: target)
         var settings = ModelTraining.Settings()
         (settings.arch, settings.patchSize, settings.scene) = (arch, patchSize, scene)

@@ -7,6 +7,8 @@ public struct LoadedConfiguration: Sendable {
     public var configuration: RunConfiguration
     public var text: String
     public var base: String
+    /// The configuration file (nil: the bundled fixture world's defaults).
+    public var file: String?
 
     /// A path of the configuration, relative to its folder unless absolute.
     public func resolve(_ path: String?) -> String? {
@@ -31,7 +33,8 @@ extension RunConfiguration {
             throw ConfigurationError(file: path, key: "", "not UTF-8 text")
         }
         let configuration = try decode(text, file: path)
-        return LoadedConfiguration(configuration: configuration, text: text, base: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        return LoadedConfiguration(configuration: configuration, text: text, base: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                   file: path)
     }
 
     /// Decodes and checks YAML text; `file` names it in errors.

@@ -30,6 +30,20 @@ public struct KernelJob: Sendable {
         case shard(ShardRunResult)
     }
 
+    /// Every path the job writes (a sharded task: its folder), for checking against the inputs.
+    public func outputs(sharded: Bool) -> [(path: String, kind: OutputPaths.Kind)] {
+        if sharded { return [(out, .folder)] }
+        if scenes.count == 1 && outIsFile {
+            return [(out, .file)] + (cog ? [(cogPath, .file)] : [])
+        }
+        var paths: [(path: String, kind: OutputPaths.Kind)] = [(out, .folder)]
+        paths += scenes.map { (SceneBatch.outputPath(for: $0, in: out, suffix: suffix), .file) }
+        paths.append(((out as NSString).appendingPathComponent("mosaic.\(suffix).vrt"), .file))
+        return paths
+    }
+
+    private var cogPath: String { URL(fileURLWithPath: out).deletingPathExtension().path + ".cog.tif" }
+
     private var outIsFile: Bool {
         let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
         return ext == "tif" || ext == "tiff"
@@ -49,12 +63,8 @@ public struct KernelJob: Sendable {
         if scenes.count == 1 && outIsFile {
             try SceneBatch.validate(scenes, kernel: kernel)
             let result = try TilePipeline.run(kernel, input: scenes[0], output: out, options: engine, progress: progress)
-            var cogPath: String?
-            if cog {
-                cogPath = URL(fileURLWithPath: out).deletingPathExtension().path + ".cog.tif"
-                try RasterCopies.writeCOG(from: out, to: cogPath!)
-            }
-            return .file(result, cog: cogPath)
+            if cog { try RasterCopies.writeCOG(from: out, to: cogPath) }
+            return .file(result, cog: cog ? cogPath : nil)
         }
         return .folder(try SceneBatch.run(kernel, scenes: scenes, outputFolder: out, suffix: suffix, options: engine, cog: cog, progress: progress))
     }

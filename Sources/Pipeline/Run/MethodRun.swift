@@ -41,7 +41,13 @@ public struct MethodRun: Sendable {
             throw ConfigurationError(key: "samples_crs", "'\(c.samplesCrs)' is not a CRS GDAL knows")
         }
         let folder = RunFolder(path: c.out)
+        let inputs = [scene, samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
+        try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), $0 == .model ? .folder : .file) },
+                              inputs: inputs)
         try folder.create()
+        // One run owns the folder; the engine's own locks cover each raster, this the rest.
+        let lock = try OutputLock(lockFile: folder.file(".regolith-run.lock"), owner: c.out)
+        defer { lock.release() }
         var report = RunReport(title: "Regolith run: \(URL(fileURLWithPath: scene).lastPathComponent)", software: software,
                                started: ISO8601DateFormatter().string(from: Date()), configuration: loaded.text)
         report.inputs = ["scene": scene, "samples": samples, "output folder": c.out]

@@ -25,6 +25,13 @@ public enum ContentMapping {
                                     domain: everywhere ? nil : try domain(for: model, in: modelFolder))
     }
 
+    /// The files of a model folder that shape a map (those present).
+    public static func modelFiles(in folder: String) -> [String] {
+        [Model.specificationFile, Model.weightsFile, ApplicabilityDomain.fileName, "validation.json"]
+            .map { (folder as NSString).appendingPathComponent($0) }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
     /// The domain `train` saved with the model, or one from the model's standardisation statistics.
     public static func domain(for model: Model, in folder: String) throws -> ApplicabilityDomain {
         if let saved = try ApplicabilityDomain.load(from: folder) { return saved }
