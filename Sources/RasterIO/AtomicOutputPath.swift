@@ -15,6 +15,10 @@ public struct AtomicOutputPath: Sendable {
         let stem = ext.isEmpty ? url.lastPathComponent : String(url.lastPathComponent.dropLast(ext.count + 1))
         temporaryPath = (folder as NSString).appendingPathComponent(ext.isEmpty ? "\(stem).partial" : "\(stem).partial.\(ext)")
         try Self.checkWritableFolder(folder, for: finalPath)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: finalPath, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw RasterError(finalPath, .notWritable, "is a folder; give a file name for this output")
+        }
     }
 
     /// One line naming the output when its folder is missing or not writable.

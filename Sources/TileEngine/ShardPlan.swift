@@ -261,9 +261,7 @@ public struct ShardPlan: Codable, Equatable, Sendable {
         if !FileManager.default.fileExists(atPath: path) {
             let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: "/", with: "_")
             let temporary = "\(path).\(host)-\(getpid()).tmp"
-            guard FileManager.default.createFile(atPath: temporary, contents: try encoded()) else {
-                throw RasterError(path, .notWritable, "cannot write the plan")
-            }
+            try DurableFile.write(try encoded(), to: temporary)
             defer { unlink(temporary) }
             if link(temporary, path) != 0 && errno != EEXIST {
                 // A file system without hard links: rename is atomic too, and every task writes

@@ -1,4 +1,5 @@
 import Foundation
+import RasterIO
 
 /// What a run's output depends on. A partial run is resumed only by the same command: same
 /// kernel and parameters, same input file (path, size, modification time — of the file a symbolic
@@ -79,9 +80,7 @@ public final class TileJournal {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var header = try encoder.encode(signature)
             header.append(UInt8(ascii: "\n"))
-            guard FileManager.default.createFile(atPath: path, contents: header) else {
-                throw Mismatch(description: "\(path): cannot create the journal")
-            }
+            try DurableFile.write(header, to: path)
             finished = []
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             try handle.seekToEnd()
@@ -99,6 +98,6 @@ public final class TileJournal {
 
     /// Removes the journal (after the output was committed, or on --restart).
     public static func remove(_ path: String) {
-        unlink(path)
+        DurableFile.remove(path)
     }
 }

@@ -52,7 +52,10 @@ public struct SceneCalibration: Sendable {
             throw InversionError("\(metadataPath): no product metadata XML for \(scene); give it with --xml")
         }
         let metadata = try GF2Metadata.read(metadataPath)
-        let model = try TOAReflectanceModel(metadata: metadata)
+        let model: TOAReflectanceModel
+        do { model = try TOAReflectanceModel(metadata: metadata) } catch let error as CalibrationError {
+            throw InversionError("\(metadataPath): \(error)")
+        }
         let input = try Raster.open(scene)
         guard input.bandCount == model.coefficients.bandCount else {
             throw InversionError("\(scene): has \(input.bandCount) band(s), but \(model.coefficients.label) calibrates \(model.coefficients.bandCount)")
