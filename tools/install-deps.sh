@@ -5,7 +5,7 @@
 # unless REGOLITH_SKIP_SLURM=1); the tests themselves never install anything.
 set -euo pipefail
 
-packages=(libgdal-dev libzstd-dev gdal-bin pkg-config)
+packages=(libgdal-dev libzstd-dev gdal-bin pkg-config time)
 for argument in "$@"; do
     case "$argument" in
         --with-slurm) packages+=(slurm-wlm munge) ;;

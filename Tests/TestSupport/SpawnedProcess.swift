@@ -1,15 +1,14 @@
 import Foundation
 
-/// A child process started with posix_spawn and reaped with wait4, so its own resource usage (peak
-/// resident memory) is known, and nothing else of the test process is waited for. Foundation's
-/// `Process` gives neither: it reaps the child itself, and it takes a child that closes its
-/// inherited descriptors (slurmctld does) for ended and then blocks in waitpid.
+/// A child process started with posix_spawn and reaped here with wait4, so the test can kill it and
+/// see the signal, and nothing else of the test process is waited for. Foundation's `Process` takes
+/// a child that closes its inherited descriptors (slurmctld does) for ended and then blocks in
+/// waitpid, which stalls every other child process of the test.
 public final class SpawnedProcess {
     public let name: String
     public let pid: pid_t
     /// The raw wait status, once the process has ended and been reaped.
     public private(set) var waitStatus: Int32? = nil
-    private var usage = rusage()
 
     /// Starts `command` (an absolute path and its arguments) with the test's environment plus
     /// `environment`, stdin from /dev/null, stdout to the file `output` and stderr to `errors`
@@ -67,7 +66,7 @@ public final class SpawnedProcess {
 
     private func reap(options: Int32) {
         var raw: Int32 = 0
-        let result = wait4(pid, &raw, options, &usage)
+        let result = waitpid(pid, &raw, options)
         if result == pid { waitStatus = raw } else if result < 0 && errno != EINTR { waitStatus = -1 }
     }
 
@@ -81,25 +80,5 @@ public final class SpawnedProcess {
     public var terminatingSignal: Int32? {
         guard let waitStatus, waitStatus & 0x7f != 0, waitStatus != -1 else { return nil }
         return waitStatus & 0x7f
-    }
-
-    /// Its peak resident set size in bytes (the kernel's ru_maxrss), once it has ended.
-    public var peakResidentBytes: Int? {
-        waitStatus == nil ? nil : Int(usage.ru_maxrss) * 1024
-    }
-}
-
-extension ChildProcess {
-    /// Runs `executable` like `run`, and also returns the child's peak resident memory in bytes.
-    public static func runMeasuringMemory(_ executable: String, _ arguments: [String],
-                                          environment: [String: String] = [:]) throws -> (result: ChildProcessResult, peakResidentBytes: Int) {
-        let folder = try TemporaryDirectory("regolith-child")
-        let child = try SpawnedProcess([executable] + arguments, environment: environment,
-                                       output: folder.file("stdout"), errors: folder.file("stderr"))
-        child.wait()
-        let result = ChildProcessResult(status: child.exitCode ?? 128 + (child.terminatingSignal ?? 0),
-                                        stdout: (try? String(contentsOfFile: folder.file("stdout"), encoding: .utf8)) ?? "",
-                                        stderr: (try? String(contentsOfFile: folder.file("stderr"), encoding: .utf8)) ?? "")
-        return (result, child.peakResidentBytes ?? 0)
     }
 }
