@@ -6,7 +6,7 @@
 
 const char regolith_build_march[] = REGOLITH_MARCH;
 
-#define BIT(feature) (UINT64_C(1) << RegolithCPUFeature##feature)
+#define BIT REGOLITH_CPU_FEATURE_BIT
 
 const uint64_t regolith_build_cpu_features = 0
 #if defined(__x86_64__)

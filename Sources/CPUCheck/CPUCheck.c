@@ -84,23 +84,34 @@ size_t regolith_cpu_feature_names(uint64_t features, char *buffer, size_t capaci
     return length;
 }
 
-size_t regolith_cpu_mismatch_message(const char *march, uint64_t built, uint64_t missing, char *buffer, size_t capacity) {
+#define BIT REGOLITH_CPU_FEATURE_BIT
+
+const char *regolith_cpu_portable_level(uint64_t supported) {
+    // The psABI levels, as far as this table tells them apart (v2 also needs CMPXCHG16B and LAHF).
+    const uint64_t v2 = BIT(SSE3) | BIT(SSSE3) | BIT(SSE4_1) | BIT(SSE4_2) | BIT(POPCNT);
+    const uint64_t v3 = v2 | BIT(AVX) | BIT(AVX2) | BIT(FMA) | BIT(F16C) | BIT(BMI) | BIT(BMI2) | BIT(LZCNT) | BIT(MOVBE);
+    if ((supported & v3) == v3) return "x86-64-v3";
+    if ((supported & v2) == v2) return "x86-64-v2";
+    return "none";
+}
+
+size_t regolith_cpu_mismatch_message(const char *march, uint64_t built, uint64_t supported, char *buffer, size_t capacity) {
     char builtNames[512], missingNames[512];
     regolith_cpu_feature_names(built, builtNames, sizeof builtNames);
-    regolith_cpu_feature_names(missing, missingNames, sizeof missingNames);
+    regolith_cpu_feature_names(built & ~supported, missingNames, sizeof missingNames);
     int written = snprintf(buffer, capacity,
                            "regolith: this binary was built with -march=%s for x86-64 with %s; this CPU lacks %s. "
-                           "Rebuild it for this machine, or with REGOLITH_MARCH=x86-64-v3 for a cluster of mixed nodes "
+                           "Rebuild it on this machine (native), or with REGOLITH_MARCH=%s to run on CPUs like this one "
                            "(README, \"Building for your CPU\").",
-                           march, builtNames, missingNames);
+                           march, builtNames, missingNames, regolith_cpu_portable_level(supported));
     return written > 0 ? (size_t)written : 0;
 }
 
 void regolith_cpu_check_or_exit(void) {
-    uint64_t missing = regolith_cpu_missing_features();
-    if (missing == 0) return;
+    uint64_t supported = regolith_cpu_supported_features();
+    if ((regolith_build_cpu_features & ~supported) == 0) return;
     char message[1536];
-    regolith_cpu_mismatch_message(regolith_build_march, regolith_build_cpu_features, missing, message, sizeof message);
+    regolith_cpu_mismatch_message(regolith_build_march, regolith_build_cpu_features, supported, message, sizeof message);
     fprintf(stderr, "%s\n", message);
     exit(1);
 }

@@ -38,13 +38,27 @@ struct CPUCheckTests {
         #expect(Self.text { regolith_cpu_feature_names(0, $0, $1) } == "")
     }
 
+    static let v2: [RegolithCPUFeature] = [RegolithCPUFeatureSSE3, RegolithCPUFeatureSSSE3, RegolithCPUFeatureSSE4_1,
+                                           RegolithCPUFeatureSSE4_2, RegolithCPUFeaturePOPCNT]
+    static let v3: [RegolithCPUFeature] = v2 + [RegolithCPUFeatureAVX, RegolithCPUFeatureAVX2, RegolithCPUFeatureFMA, RegolithCPUFeatureF16C,
+                                                RegolithCPUFeatureBMI, RegolithCPUFeatureBMI2, RegolithCPUFeatureLZCNT, RegolithCPUFeatureMOVBE]
+
+    static func mask(_ features: [RegolithCPUFeature]) -> UInt64 { features.reduce(0) { $0 | bit($1) } }
+
+    /// An AVX-512 build on an AVX2 node (the heterogeneous cluster's case).
     @Test func theMessageNamesTheBuildTheMissingFeaturesAndTheRemedy() {
-        let built = Self.bit(RegolithCPUFeatureAVX2) | Self.bit(RegolithCPUFeatureFMA) | Self.bit(RegolithCPUFeatureAVX512F) | Self.bit(RegolithCPUFeatureAVX512BW)
-        let missing = Self.bit(RegolithCPUFeatureAVX512F) | Self.bit(RegolithCPUFeatureAVX512BW)
-        let message = Self.text { regolith_cpu_mismatch_message("x86-64-v4", built, missing, $0, $1) }
+        let built = Self.mask([RegolithCPUFeatureAVX2, RegolithCPUFeatureFMA, RegolithCPUFeatureAVX512F, RegolithCPUFeatureAVX512BW])
+        let message = Self.text { regolith_cpu_mismatch_message("x86-64-v4", built, Self.mask(Self.v3), $0, $1) }
         #expect(message == "regolith: this binary was built with -march=x86-64-v4 for x86-64 with avx2, fma, avx512f, avx512bw; "
-            + "this CPU lacks avx512f, avx512bw. Rebuild it for this machine, or with REGOLITH_MARCH=x86-64-v3 for a cluster "
-            + "of mixed nodes (README, \"Building for your CPU\").")
+            + "this CPU lacks avx512f, avx512bw. Rebuild it on this machine (native), or with REGOLITH_MARCH=x86-64-v3 to run "
+            + "on CPUs like this one (README, \"Building for your CPU\").")
         #expect(!message.contains("\n"))
+    }
+
+    @Test func theSuggestedLevelIsTheHighestTheCPUHasWhole() {
+        #expect(String(cString: regolith_cpu_portable_level(Self.mask(Self.v3) | Self.bit(RegolithCPUFeatureAVX512F))) == "x86-64-v3")
+        #expect(String(cString: regolith_cpu_portable_level(Self.mask(Self.v3) & ~Self.bit(RegolithCPUFeatureMOVBE))) == "x86-64-v2")
+        #expect(String(cString: regolith_cpu_portable_level(Self.mask(Self.v2))) == "x86-64-v2")
+        #expect(String(cString: regolith_cpu_portable_level(Self.bit(RegolithCPUFeatureSSE3))) == "none")
     }
 }

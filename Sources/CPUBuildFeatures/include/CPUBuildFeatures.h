@@ -17,6 +17,9 @@ enum RegolithCPUFeature {
     RegolithCPUFeatureCount
 };
 
+/// The bit of a feature, e.g. `REGOLITH_CPU_FEATURE_BIT(AVX2)`.
+#define REGOLITH_CPU_FEATURE_BIT(feature) (UINT64_C(1) << RegolithCPUFeature##feature)
+
 /// The features the compiler was allowed to use for this build (`-march=` of REGOLITH_MARCH), as
 /// bits `1 << RegolithCPUFeature…`. Data only: this target is compiled with the build's -march
 /// to read the compiler's feature macros, and holds no code that could run before the check.

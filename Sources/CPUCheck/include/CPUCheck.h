@@ -19,9 +19,13 @@ uint64_t regolith_cpu_missing_features(void);
 /// `buffer`; returns the length the whole text needs.
 size_t regolith_cpu_feature_names(uint64_t features, char *buffer, size_t capacity);
 
+/// The highest portable level (`x86-64-v3`, `x86-64-v2`) whose features are all in `supported`, or
+/// `none`: what to rebuild with for a CPU like this one.
+const char *regolith_cpu_portable_level(uint64_t supported);
+
 /// Writes the one-line message for a binary built with `-march=<march>` for `built` on a CPU that
-/// lacks `missing`, NUL-terminated, into `buffer`; returns the length the whole text needs.
-size_t regolith_cpu_mismatch_message(const char *march, uint64_t built, uint64_t missing, char *buffer, size_t capacity);
+/// supports `supported`, NUL-terminated, into `buffer`; returns the length the whole text needs.
+size_t regolith_cpu_mismatch_message(const char *march, uint64_t built, uint64_t supported, char *buffer, size_t capacity);
 
 /// Checks this CPU against the build's features; when some are missing prints the message on
 /// stderr and exits with status 1, instead of dying later on an illegal instruction.
