@@ -1,6 +1,6 @@
 import Foundation
 
-/// A child process started with posix_spawn and reaped here with wait4, so the test can kill it and
+/// A child process started with posix_spawn and reaped here with waitpid, so the test can kill it and
 /// see the signal, and nothing else of the test process is waited for. Foundation's `Process` takes
 /// a child that closes its inherited descriptors (slurmctld does) for ended and then blocks in
 /// waitpid, which stalls every other child process of the test.
