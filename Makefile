@@ -14,7 +14,9 @@ build: deps
 demo: build
 	$(REGOLITH) run
 
-test: deps
+# The Slurm integration test needs slurm-wlm and munge; REGOLITH_SKIP_SLURM=1 skips both.
+test:
+	@bash tools/install-deps.sh $(if $(filter 1,$(REGOLITH_SKIP_SLURM)),,--with-slurm)
 	$(SWIFT) test
 
 bench: deps

@@ -11,10 +11,14 @@ let common: [SwiftSetting] = vectorISA
 // SIMD kernels run ~1000× slower unoptimised, so the numeric module is optimised in debug builds
 // too: `swift test` then trains and infers at release speed while everything else stays debuggable.
 let kernels: [SwiftSetting] = common + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+// The start-up ISA check: CPUBuildFeatures is compiled with the build's -march only to record the
+// compiler's feature macros (data, no code); CPUCheck, compiled without it, compares them with the
+// CPU before any code built for that ISA runs.
+let buildFeatureFlags: [CSetting] = [.define("REGOLITH_MARCH", to: "\"\(march)\"")]
+    + (march == "none" ? [] : [.unsafeFlags(["-march=\(march)"])])
 
 let package = Package(
     name: "Regolith",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "regolith", targets: ["regolith"]),
         .library(name: "RasterIO", targets: ["RasterIO"]),
@@ -43,10 +47,12 @@ let package = Package(
             exclude: ["README.md"], swiftSettings: common
         ),
         .target(name: "SyntheticWorld", dependencies: ["RasterIO"], exclude: ["README.md"], swiftSettings: common),
+        .target(name: "CPUBuildFeatures", cSettings: buildFeatureFlags),
+        .target(name: "CPUCheck", dependencies: ["CPUBuildFeatures"]),
         .executableTarget(
             name: "regolith",
             dependencies: [
-                "RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "Inversion", "Pipeline", "SyntheticWorld",
+                "CPUCheck", "RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "Inversion", "Pipeline", "SyntheticWorld",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: common
@@ -59,7 +65,7 @@ let package = Package(
         .testTarget(name: "InversionTests", dependencies: ["Inversion", "TestSupport"], swiftSettings: common),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Inversion", "TestSupport"], swiftSettings: common),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld", "Inversion", "Geostatistics", "RasterIO", "TestSupport"], swiftSettings: common),
-        .testTarget(name: "RegolithCLITests", dependencies: ["RasterIO", "Geostatistics", "NeuralNet", "TestSupport"], swiftSettings: common),
+        .testTarget(name: "RegolithCLITests", dependencies: ["CPUCheck", "RasterIO", "Geostatistics", "NeuralNet", "TestSupport"], swiftSettings: common),
     ],
     swiftLanguageModes: [.v6]
 )

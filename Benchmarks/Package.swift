@@ -9,7 +9,6 @@ let vectorISA: [SwiftSetting] = march == "none" ? [] : [.unsafeFlags(["-Xcc", "-
 
 let package = Package(
     name: "RegolithBenchmarks",
-    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "Regolith", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),

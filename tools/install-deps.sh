@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Installs the system packages Regolith builds and tests against (Debian/Ubuntu).
 # Idempotent and quiet when everything is already there; run by `make demo` and `make test`.
+# --with-slurm also installs Slurm and munge for the Slurm integration test (`make test` passes it
+# unless REGOLITH_SKIP_SLURM=1); the tests themselves never install anything.
 set -euo pipefail
 
-packages=(libgdal-dev libzstd-dev gdal-bin pkg-config)
+packages=(libgdal-dev libzstd-dev gdal-bin pkg-config time)
+for argument in "$@"; do
+    case "$argument" in
+        --with-slurm) packages+=(slurm-wlm munge) ;;
+        *) echo "install-deps: unknown option $argument (known: --with-slurm)" >&2; exit 2 ;;
+    esac
+done
+
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,6 +1,11 @@
 import ArgumentParser
+import CPUCheck
 import Foundation
 import RasterIO
+
+#if !os(Linux)
+#error("Regolith builds on Linux only: GDAL through pkg-config, memory from /proc, glibc's CPU feature check")
+#endif
 
 /// The `regolith` command: one binary, one subcommand per step of the method.
 struct Regolith: ParsableCommand {
@@ -45,6 +50,8 @@ enum ExitStatus {
 @main
 enum RegolithMain {
     static func main() {
+        // First: a CPU without the ISA this binary was compiled for gets one line, not SIGILL later.
+        regolith_cpu_check_or_exit()
         do {
             var command = try Regolith.parseAsRoot()
             try command.run()

@@ -78,7 +78,7 @@ struct AnomalyDelineationTests {
         #expect(!areas.isEmpty && areas.allSatisfy { $0.pixels >= 5 && $0.areaSquareMetres == Double($0.pixels) * 16 })
         try AnomalyDelineation.writePolygons(areas, labels: dir.file("labels.tif"), to: dir.file("areas.gpkg"))
         // The polygons' own areas, measured by GDAL's SQL, equal the pixel counts times 16 m².
-        guard let ogrinfo = ChildProcess.which("ogrinfo") else { Issue.record("ogrinfo (gdal-bin) is missing"); return }
+        let ogrinfo = try #require(ChildProcess.which("ogrinfo"), "ogrinfo (gdal-bin) is installed by tools/install-deps.sh")
         let result = try ChildProcess.run(ogrinfo, ["-q", "-dialect", "SQLite", "-sql",
                                                     "SELECT rank, pixels, ST_Area(geom) AS a FROM anomaly_areas ORDER BY rank", dir.file("areas.gpkg")])
         #expect(result.status == 0, "\(result.stderr)")

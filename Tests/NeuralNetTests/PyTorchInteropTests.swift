@@ -26,8 +26,9 @@ import Testing
             abs(model.referencePrediction(sample: (0..<4).map { bands[$0][index] }) - expected[index])
         }.max()! / scale
         print("PyTorch interop: engine relative error \(fastError), scalar reference \(scalarError)")
-        #expect(fastError <= 1e-5)
-        #expect(scalarError <= 1e-5)
+        // Measured (Float32 against PyTorch's float32): engine 8.0e-8, scalar reference 7.2e-8.
+        #expect(fastError <= 1e-6)
+        #expect(scalarError <= 1e-6)
     }
 
     @Test func lossGradientsMatchPyTorchAutograd() throws {
@@ -50,7 +51,8 @@ import Testing
             loss += Double(error * error) / Double(rows.count)
             outputGradient[lane] = 2 * error / Float(rows.count)
         }
-        #expect(abs(loss - Double(expected.metadata["loss"]!)!) <= 1e-5 * loss)
+        // Measured: loss 3.9e-8 relative, worst gradient 5.8e-7 relative to its tensor's largest entry.
+        #expect(abs(loss - Double(expected.metadata["loss"]!)!) <= 4e-7 * loss)
         propagation.clearParameterGradients()
         propagation.backward(sampleCount: rows.count, inputGradient: false)
         var worst = 0.0
@@ -60,7 +62,7 @@ import Testing
                 let scale = Double(torch.map(abs).max()!)
                 let error = torch.indices.map { abs(Double(pointer[$0] - torch[$0])) }.max()! / scale
                 worst = max(worst, error)
-                #expect(error <= 1e-4, "\(index).\(suffix): relative error \(error)")
+                #expect(error <= 6e-6, "\(index).\(suffix): relative error \(error)")
             }
         }
         print("PyTorch autograd gradients: worst relative error \(worst)")

@@ -96,14 +96,13 @@ struct RoundTripTests {
         #expect(raster.extent == MapExtent(minX: 727_000, minY: 2_484_000, maxX: 729_800, maxY: 2_486_000))
         #expect(raster.metadataDomains.contains("IMAGE_STRUCTURE"))
         // gdalinfo, an independent reader of the same file, agrees.
-        if let gdalinfo = ChildProcess.which("gdalinfo") {
-            let out = try ChildProcess.run(gdalinfo, ["-json", dir.file("h.tif")])
-            let json = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
-            #expect(json["size"] as? [Int] == [700, 500])
-            let bands = json["bands"] as! [[String: Any]]
-            #expect(bands.map { $0["description"] as? String } == ["blue", "green", "red", "nir"])
-            #expect(bands.allSatisfy { $0["block"] as? [Int] == [256, 256] && $0["noDataValue"] as? Double == 0 })
-        }
+        let gdalinfo = try #require(ChildProcess.which("gdalinfo"), "gdalinfo (gdal-bin) is installed by tools/install-deps.sh")
+        let out = try ChildProcess.run(gdalinfo, ["-json", dir.file("h.tif")])
+        let json = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
+        #expect(json["size"] as? [Int] == [700, 500])
+        let bands = json["bands"] as! [[String: Any]]
+        #expect(bands.map { $0["description"] as? String } == ["blue", "green", "red", "nir"])
+        #expect(bands.allSatisfy { $0["block"] as? [Int] == [256, 256] && $0["noDataValue"] as? Double == 0 })
     }
 
     @Test func cacheSizeFollowsTheBudget() {

@@ -10,53 +10,63 @@ struct EngineCommandTests {
         return try raster.read(raster.fullWindow, as: Float.self)
     }
 
-    /// Starts `regolith` with `arguments`, kills it with SIGKILL after `delay` seconds if still running.
-    /// Returns true when the kill landed mid-run.
-    static func runAndKill(_ arguments: [String], after delay: Double) throws -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ChildProcess.regolith)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(delay)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        guard process.isRunning else { return false }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal
+    /// The tiles a journal records as finished: its complete `done` lines (the last line may be torn).
+    static func finishedTiles(journal: String) -> Int {
+        guard let text = try? String(contentsOfFile: journal, encoding: .utf8) else { return 0 }
+        let complete = text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast()
+        return Set(complete.filter { $0.hasPrefix("done ") }.flatMap { $0.dropFirst(5).split(separator: " ").compactMap { Int($0) } }).count
+    }
+
+    /// Starts `regolith` with `arguments` and tiles slowed down (`REGOLITH_TEST_TILE_DELAY`), waits
+    /// until `journal` records at least `tiles` finished tiles, then kills it with SIGKILL. Driven by
+    /// the journal, not by wall time: a slow or busy machine only waits longer. Throws when the run
+    /// ends before that or the journal does not get there within `timeout` seconds.
+    static func runAndKill(_ arguments: [String], whenJournal journal: String, records tiles: Int,
+                           tileDelay: Double = 0.05, timeout: Double = 120) throws {
+        let log = journal + ".test-stderr"
+        defer { unlink(log) }
+        let child = try SpawnedProcess([try ChildProcess.regolith] + arguments, environment: ["REGOLITH_TEST_TILE_DELAY": "\(tileDelay)"],
+                                       output: "/dev/null", errors: log)
+        let deadline = Date().addingTimeInterval(timeout)
+        while finishedTiles(journal: journal) < tiles {
+            let stderr = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+            if child.exited {
+                throw TestSupportError("the run ended (wait status \(child.waitStatus ?? 0)) before its journal recorded \(tiles) tiles "
+                                       + "(it has \(finishedTiles(journal: journal))): \(stderr())")
+            }
+            if Date() > deadline {
+                kill(child.pid, SIGKILL)
+                child.wait()
+                throw TestSupportError("the journal \(journal) recorded \(finishedTiles(journal: journal)) of \(tiles) tiles within \(Int(timeout)) s: \(stderr())")
+            }
+            usleep(5_000)
+        }
+        kill(child.pid, SIGKILL)
+        child.wait()
+        guard child.terminatingSignal == SIGKILL else {
+            throw TestSupportError("the run ended by itself (wait status \(child.waitStatus ?? 0)) before the kill landed")
+        }
     }
 
     @Test func killNineAtSeveralMomentsThenResumeGivesTheSamePixels() throws {
         let dir = try TemporaryDirectory()
+        // 8 × 6 tiles of 256.
         let scene = try TestRasters.writeScene(dir.file("scene.tif"), width: 2048, height: 1536)
         let reference = dir.file("reference.tif")
         let whole = try ChildProcess.regolith(["focal-mean", scene, "--size", "9", "--out", reference, "--tile-size", "256", "--quiet"])
         #expect(whole.status == 0, "\(whole.stderr)")
 
-        let output = dir.file("resumed.tif")
+        let output = dir.file("resumed.tif"), journal = dir.file("resumed.partial.tif.journal")
         let command = ["focal-mean", scene, "--size", "9", "--out", output, "--tile-size", "256",
                        "--checkpoint-seconds", "0.05", "--threads", "2"]
-        var kills = 0
-        var delay = 0.35
-        var finalRun: ChildProcessResult? = nil
-        for _ in 0..<8 {
-            if try Self.runAndKill(command, after: delay) {
-                kills += 1
-                #expect(!FileManager.default.fileExists(atPath: output), "no file at the final path before the run completes")
-                delay += 0.25
-            } else {
-                break
-            }
+        // Each run resumes the previous one's journal and is killed further on.
+        for tiles in [6, 18, 34] {
+            try Self.runAndKill(command, whenJournal: journal, records: tiles)
+            #expect(!FileManager.default.fileExists(atPath: output), "no file at the final path before the run completes")
         }
-        if FileManager.default.fileExists(atPath: output) == false {
-            finalRun = try ChildProcess.regolith(command)
-            #expect(finalRun?.status == 0, "\(finalRun?.stderr ?? "")")
-        }
-        #expect(kills >= 2, "the kill points must land while the run is working")
-        if kills > 0 {
-            #expect(finalRun?.stderr.contains("resuming") == true || finalRun == nil, "the last run resumed: \(finalRun?.stderr ?? "")")
-        }
+        let finalRun = try ChildProcess.regolith(command)
+        #expect(finalRun.status == 0, "\(finalRun.stderr)")
+        #expect(finalRun.stderr.contains("resuming"), "the last run resumed: \(finalRun.stderr)")
         #expect(try Self.pixels(output) == Self.pixels(reference), "resumed output equals the uninterrupted one")
         #expect(dir.contents().filter { $0.contains("partial") }.isEmpty, "partial file and journal are gone: \(dir.contents())")
     }
@@ -65,13 +75,8 @@ struct EngineCommandTests {
         let dir = try TemporaryDirectory()
         let scene = try TestRasters.writeScene(dir.file("scene.tif"), width: 1536, height: 1536)
         let output = dir.file("ndvi.tif")
-        var landed = false
-        for delay in [0.4, 0.6, 0.9, 1.3] where !landed {
-            landed = try Self.runAndKill(["focal-mean", scene, "--size", "9", "--out", output, "--tile-size", "256",
-                                          "--checkpoint-seconds", "0.05"], after: delay)
-                && FileManager.default.fileExists(atPath: dir.file("ndvi.partial.tif.journal"))
-        }
-        try #require(landed, "the run ended before it could be interrupted with a journal")
+        try Self.runAndKill(["focal-mean", scene, "--size", "9", "--out", output, "--tile-size", "256", "--checkpoint-seconds", "0.05"],
+                            whenJournal: dir.file("ndvi.partial.tif.journal"), records: 4)
         let changed = try ChildProcess.regolith(["focal-mean", scene, "--size", "5", "--out", output, "--tile-size", "256"])
         #expect(changed.status == 1)
         #expect(changed.stderr.contains("different command") && changed.stderr.contains("--restart"), "\(changed.stderr)")
@@ -141,13 +146,19 @@ struct EngineCommandTests {
         #expect(result.stderr.contains("output folder") && result.stderr.contains("does not exist"), "\(result.stderr)")
     }
 
+    /// Whether this process may mount a tmpfs (root, and a container that grants mounts): tried once.
+    static let canMountTmpfs: Bool = {
+        guard getuid() == 0, let folder = try? TemporaryDirectory("regolith-mount-probe"),
+              let mount = try? ChildProcess.run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", folder.path]),
+              mount.status == 0 else { return false }
+        _ = try? ChildProcess.run("/bin/umount", [folder.path])
+        return true
+    }()
+
     /// A full disk mid-write: a clear error, nothing at the final path, and the partial run resumes
-    /// once there is room. Needs root to mount a tiny tmpfs.
-    @Test func diskFullDuringAWriteIsResumable() throws {
-        guard getuid() == 0 else {
-            print("diskFullDuringAWriteIsResumable: needs root to mount a small tmpfs; not run as uid \(getuid())")
-            return
-        }
+    /// once there is room. Needs to mount a tiny tmpfs.
+    @Test(.enabled(if: canMountTmpfs, "needs to mount a small tmpfs (root with mount rights); this process cannot"))
+    func diskFullDuringAWriteIsResumable() throws {
         let dir = try TemporaryDirectory()
         let scene = try TestRasters.writeScene(dir.file("scene.tif"), width: 1024, height: 1024)
         let small = dir.file("small")

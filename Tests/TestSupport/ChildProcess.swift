@@ -48,6 +48,27 @@ public enum ChildProcess {
         try run(try regolith, arguments, environment: environment)
     }
 
+    /// Runs `executable` like `run` under GNU time, and returns the child's peak resident memory in
+    /// bytes too. Not wait4's ru_maxrss of a child spawned here: Linux carries the parent's peak
+    /// over into a vfork()ed child at exec, so a test process of 700 MiB would see 700 MiB; GNU time
+    /// forks the child from its own small process.
+    public static func runMeasuringMemory(_ executable: String, _ arguments: [String],
+                                          environment: [String: String]? = nil) throws -> (result: ChildProcessResult, peakResidentBytes: Int) {
+        guard FileManager.default.isExecutableFile(atPath: gnuTime) else {
+            throw TestSupportError("\(gnuTime) (Debian's `time`) is missing; tools/install-deps.sh installs it")
+        }
+        let folder = try TemporaryDirectory("regolith-time")
+        let report = folder.file("maxrss")
+        let result = try run(gnuTime, ["--format", "%M", "--output", report, executable] + arguments, environment: environment)
+        let text = try String(contentsOfFile: report, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let kibibytes = text.split(separator: "\n").last.flatMap({ Int($0) }) else {
+            throw TestSupportError("\(gnuTime) reported no peak memory: \(text)")
+        }
+        return (result, kibibytes * 1024)
+    }
+
+    public static let gnuTime = "/usr/bin/time"
+
     /// The path of a command on PATH (e.g. `gdalinfo`), or nil.
     public static func which(_ name: String) -> String? {
         for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {

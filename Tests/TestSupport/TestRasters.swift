@@ -57,23 +57,55 @@ public enum TestRasters {
                               geoTransform: geoTransform, spatialReference: spatialReference, nodata: 0)
         let output = try GeoTIFFOutput(creating: path, spec: spec, options: options)
         for strip in Window(width: width, height: height).tiles(width: width, height: tileSize) {
-            var values = [UInt16](repeating: 0, count: strip.pixelCount * bands)
-            for band in 0..<bands {
-                for row in 0..<strip.height {
-                    let y = strip.y + row
-                    for x in 0..<width where (x + 3 * y) % nodataEvery != 0 {
-                        values[band * strip.pixelCount + row * width + x] = UInt16(1 + (band * 7919 + x * 31 + y * 17) % 1000)
-                    }
-                }
-            }
-            try output.raster.write(strip, from: values)
+            try output.raster.write(strip, from: sceneValues(strip, bands: bands, nodataEvery: nodataEvery))
         }
         try output.commit()
         return path
     }
+
+    /// The band-sequential UInt16 values of `writeScene` in a full-width `strip`.
+    static func sceneValues(_ strip: Window, bands: Int, nodataEvery: Int) -> [UInt16] {
+        var values = [UInt16](repeating: 0, count: strip.pixelCount * bands)
+        values.withUnsafeMutableBufferPointer { values in
+            for band in 0..<bands {
+                for row in 0..<strip.height {
+                    let y = strip.y + row
+                    for x in 0..<strip.width where (x + 3 * y) % nodataEvery != 0 {
+                        values[band * strip.pixelCount + row * strip.width + x] = UInt16(1 + (band * 7919 + x * 31 + y * 17) % 1000)
+                    }
+                }
+            }
+        }
+        return values
+    }
 }
 
 extension TestRasters {
+    /// Writes a large UInt16 scene quickly: the first strip of `writeScene`'s values computed once
+    /// and written for every strip, so a scene of hundreds of MiB decoded takes seconds to make, in
+    /// bounded memory.
+    @discardableResult
+    public static func writeRepeatedScene(_ path: String, width: Int, height: Int, bands: Int = 4, stripHeight: Int = 256) throws -> String {
+        var options = GeoTIFFOptions()
+        options.tileSize = 256
+        let spec = RasterSpec(width: width, height: height, bandCount: bands, pixelType: .uint16,
+                              geoTransform: studyAreaOrigin, spatialReference: utm48N, nodata: 0)
+        let output = try GeoTIFFOutput(creating: path, spec: spec, options: options)
+        let stripPixels = width * stripHeight
+        let strip = sceneValues(Window(width: width, height: stripHeight), bands: bands, nodataEvery: 97)
+        for window in Window(width: width, height: height).tiles(width: width, height: stripHeight) {
+            if window.height == stripHeight {
+                try output.raster.write(window, from: strip)
+            } else {
+                var part: [UInt16] = []
+                for band in 0..<bands { part += strip[(band * stripPixels)..<(band * stripPixels + window.pixelCount)] }
+                try output.raster.write(window, from: part)
+            }
+        }
+        try output.commit()
+        return path
+    }
+
     /// Writes a one-band Float32 GeoTIFF with the given row-major values.
     @discardableResult
     public static func writeFloat(_ path: String, width: Int, height: Int, values: [Float], nodata: Double? = -9999,
