@@ -42,7 +42,7 @@ struct KrigeCommand: ParsableCommand {
         try engine.refuseSharding("krige")
         try OutputPaths.check(outputs: [(out, .file)] + (variance.map { [($0, .file)] } ?? []), inputs: [samples, like])
         let mapping = GeochemicalMapping(samples: samples, like: like, column: kriging.column, samplesCRS: try kriging.sourceCRS(),
-                                         kriging: kriging.settings, mergeDuplicates: kriging.mergeDuplicates)
+                                         kriging: kriging.settings, mergeDuplicates: kriging.mergeDuplicates, format: kriging.format)
         let result = try mapping.run(out: out, variance: variance, engine: engine.engineOptions, progress: engine.progress(task: "krige", quiet: global.quiet))
         if result.mergedDuplicates > 0 {
             FileHandle.standardError.write(Data("regolith: warning: averaged \(result.mergedDuplicates) duplicate sample location(s)\n".utf8))

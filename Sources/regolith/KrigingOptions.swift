@@ -1,5 +1,6 @@
 import ArgumentParser
 import Inversion
+import Pipeline
 import RasterIO
 
 /// How samples are read and kriged: shared by `krige`, `samples` and `train`.
@@ -22,15 +23,27 @@ struct KrigingOptions: ParsableArguments {
     @Option(help: "CRS of the sample coordinates (default EPSG:4326, lon/lat).")
     var samplesCrs = "EPSG:4326"
 
+    @Option(help: "The samples CSV's x coordinate column (longitude or easting); default: recognised by name, case-insensitively: lon, longitude, 经度, x, east, easting.")
+    var xColumn: String?
+
+    @Option(help: "The samples CSV's y coordinate column (latitude or northing); default: lat, latitude, 纬度, y, north or northing, beside the x column.")
+    var yColumn: String?
+
+    @Option(help: "Field delimiter of the samples CSV: ',', ';' or tab (default: the one the header line uses).")
+    var delimiter: CSVTable.Delimiter?
+
     @Flag(help: "Average samples at the same location instead of refusing them.")
     var mergeDuplicates = false
 
     func validate() throws {
         if let nmax, nmax < 1 { throw ValidationError("--nmax must be at least 1") }
-        if let maxdist, maxdist <= 0 { throw ValidationError("--maxdist must be positive") }
+        if let problem = maxdist.flatMap(SettingRules.positive) { throw ValidationError("--maxdist: \(problem)") }
         if maxdist != nil && nmax == nil { throw ValidationError("--maxdist needs --nmax") }
-        if let block, block <= 0 { throw ValidationError("--block must be positive") }
+        if let problem = block.flatMap(SettingRules.positive) { throw ValidationError("--block: \(problem)") }
+        if (xColumn == nil) != (yColumn == nil) { throw ValidationError("give both --x-column and --y-column, or neither") }
     }
+
+    var format: SampleTableFormat { SampleTableFormat(delimiter: delimiter, xColumn: xColumn, yColumn: yColumn) }
 
     var settings: KrigingSettings { KrigingSettings(model: model, nmax: nmax, maxdist: maxdist, block: block) }
 
@@ -42,3 +55,8 @@ struct KrigingOptions: ParsableArguments {
 }
 
 extension KrigingSettings.ModelChoice: ExpressibleByArgument {}
+
+extension CSVTable.Delimiter: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { [",", ";", "tab"] }
+}

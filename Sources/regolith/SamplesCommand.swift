@@ -38,7 +38,7 @@ struct SamplesCommand: ParsableCommand {
         global.apply()
         try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, samples])
         let result = try SampleSetConstruction(scene: scene, samples: samples, column: kriging.column, samplesCRS: try kriging.sourceCRS(),
-                                               kriging: kriging.settings).run()
+                                               kriging: kriging.settings, format: kriging.format).run()
         try result.sampleSet.write(to: out)
         print(result.summary)
         print("wrote \(out)")
