@@ -184,11 +184,6 @@ public struct CSVTable: Sendable {
         return !digits.isEmpty && (digits + fraction).allSatisfy(\.isASCII) && (digits + fraction).allSatisfy(\.isNumber)
     }
 
-    /// Columns whose every value is a number.
-    public var numericColumns: [String] {
-        header.indices.filter { i in rows.allSatisfy { Double($0.fields[i])?.isFinite == true } }.map { header[$0] }
-    }
-
     /// Refuses a value that appears on two rows of a column (ids), naming both lines.
     public func requireUnique(_ name: String, what: String) throws {
         let index = try column(name)
