@@ -21,7 +21,7 @@ public enum SceneBatch {
             guard let data = FileManager.default.contents(atPath: listPath) else {
                 throw RasterError(listPath, FileManager.default.fileExists(atPath: listPath) ? .unreadable : .notFound, "cannot read the scene list")
             }
-            guard let text = TextLines.decode(data) else { throw RasterError(listPath, .unreadable, "the scene list is not UTF-8 text") }
+            guard let text = TextLines.decode(data) else { throw RasterError(listPath, .unreadable, "the scene list is not UTF-8 or UTF-16 text") }
             let folder = (listPath as NSString).deletingLastPathComponent
             let scenes = TextLines.split(text).map { $0.text.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !$0.hasPrefix("#") }

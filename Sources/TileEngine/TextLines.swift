@@ -1,15 +1,18 @@
 import Foundation
 
 /// A small text file as spreadsheets and editors on any system write it: UTF-8 with or without a
-/// byte-order mark (Excel's "CSV UTF-8" adds one), lines ended by LF, CRLF (Windows) or a lone CR
-/// (old Mac Excel). Swift treats CRLF as one character, so splitting a `String` on "\n" would leave
+/// byte-order mark (Excel's "CSV UTF-8" adds one) or UTF-16 with one (Excel's "Unicode Text"), lines
+/// ended by LF, CRLF (Windows) or a lone CR (old Mac Excel). Swift treats CRLF as one character, so splitting a `String` on "\n" would leave
 /// a Windows file as one line; this splits on Unicode scalars instead.
 public enum TextLines {
-    /// The text of UTF-8 bytes without a leading byte-order mark, or nil when they are not UTF-8.
+    /// The text of UTF-8 bytes (or UTF-16 ones that start with their byte-order mark) without the
+    /// byte-order mark, or nil when they are neither.
     public static func decode(_ data: Data) -> String? {
-        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        let body = data.starts(with: bom) ? data.dropFirst(bom.count) : data[...]
-        return String(data: Data(body), encoding: .utf8)
+        let encodings: [(bom: [UInt8], encoding: String.Encoding)] = [
+            ([0xEF, 0xBB, 0xBF], .utf8), ([0xFF, 0xFE], .utf16LittleEndian), ([0xFE, 0xFF], .utf16BigEndian),
+        ]
+        guard let (bom, encoding) = encodings.first(where: { data.starts(with: $0.bom) }) else { return String(data: data, encoding: .utf8) }
+        return String(data: Data(data.dropFirst(bom.count)), encoding: encoding)
     }
 
     /// The lines of `text` with their 1-based numbers, line ends removed; a leading byte-order mark

@@ -43,6 +43,20 @@ struct CSVTableTests {
         #expect(try table.column("id") == 0)
     }
 
+    /// Excel's "Unicode Text" is UTF-16 (little-endian, with its byte-order mark) and tab-separated.
+    @Test func unicodeTextFromExcelReads() throws {
+        let dir = try TemporaryDirectory()
+        let file = dir.file("unicode.txt")
+        let text = Self.text(delimiter: "\t", lineEnd: "\r\n").replacingOccurrences(of: "lon", with: "经度").replacingOccurrences(of: "lat", with: "纬度")
+        try (Data([0xFF, 0xFE]) + text.data(using: .utf16LittleEndian)!).write(to: URL(fileURLWithPath: file))
+        let table = try CSVTable(path: file)
+        #expect(table.header == ["id", "经度", "纬度", "re2o3"] && table.delimiter == .tab)
+        #expect(table.rows.map(\.fields) == Self.rows)
+        try Data([0x69, 0x64, 0x0A, 0xC3, 0x28, 0x0A]).write(to: URL(fileURLWithPath: dir.file("latin.csv")))
+        let failure = try #require(throws: CSVTable.Failure.self) { try CSVTable(path: dir.file("latin.csv")) }
+        #expect(failure.description == "\(dir.file("latin.csv")): not UTF-8 or UTF-16 text (save it as CSV UTF-8)")
+    }
+
     @Test func blankLinesAndCommentsKeepTheirLineNumbers() throws {
         let table = try CSVTable(text: "# drill campaign 2019\r\n\r\nid,lon\r\n\r\nA,1\r\n# re-sampled\r\nB,2\r\n", path: "s.csv")
         #expect(table.headerLine == 3)

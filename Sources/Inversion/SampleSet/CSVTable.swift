@@ -49,7 +49,7 @@ public struct CSVTable: Sendable {
             throw Failure(path: path, line: nil, message: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
         }
         guard let text = TextLines.decode(data) else {
-            throw Failure(path: path, line: nil, message: "not UTF-8 text (save it as CSV UTF-8)")
+            throw Failure(path: path, line: nil, message: "not UTF-8 or UTF-16 text (save it as CSV UTF-8)")
         }
         try self.init(text: text, path: path, delimiter: delimiter)
     }
