@@ -4,7 +4,7 @@ import TileEngine
 /// A CSV file with a header line, read whole (sample tables are small: hundreds to thousands of
 /// rows), as spreadsheets write it: any line ends, an optional byte-order mark, fields separated by
 /// commas, semicolons (Excel where the decimal separator is a comma) or tabs, RFC 4180 quotes.
-/// Blank lines and lines starting with `#` are skipped. Errors name the file and the line.
+/// Blank lines, rows of empty fields and lines starting with `#` are skipped. Errors name the file and the line.
 public struct CSVTable: Sendable {
     public enum Delimiter: String, Sendable, CaseIterable, Equatable {
         case comma = ",", semicolon = ";", tab = "\t"
@@ -61,16 +61,18 @@ public struct CSVTable: Sendable {
         headerLine = first.number
         self.delimiter = try delimiter ?? Self.detectDelimiter(first.text, path: path, line: first.number)
         header = try Self.fields(first.text, delimiter: self.delimiter, path: path, line: first.number)
-        var firstLineOfName: [String: Int] = [:]
+        var fieldOfName: [String: Int] = [:]
         for (index, name) in header.enumerated() {
-            if let earlier = firstLineOfName[name.lowercased()] {
+            if let earlier = fieldOfName[name.lowercased()] {
                 throw Failure(path: path, line: first.number, message: "column '\(name)' appears twice in the header (fields \(earlier + 1) and \(index + 1))")
             }
-            firstLineOfName[name.lowercased()] = index
+            fieldOfName[name.lowercased()] = index
         }
         var rows: [(Int, [String])] = []
         for line in lines.dropFirst() {
             let fields = try Self.fields(line.text, delimiter: self.delimiter, path: path, line: line.number)
+            // Spreadsheets export a row that once held formatting as ";;;": as blank as a blank line.
+            if fields.allSatisfy(\.isEmpty) { continue }
             guard fields.count == header.count else {
                 let hint = self.delimiter == .comma && fields.count > header.count
                     ? " (a decimal comma splits a number in two: numbers need decimal points)" : ""
