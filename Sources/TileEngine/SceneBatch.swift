@@ -12,18 +12,22 @@ public enum SceneBatch {
     }
 
     /// Reads a list of scene paths: the arguments themselves, or for `@file.txt` the file's lines
-    /// (blank lines and `#` comments skipped; relative paths are relative to the list file).
+    /// (any line ends, a byte-order mark, blank lines and `#` comments allowed; relative paths are
+    /// relative to the list file's folder). A list that names no scene is refused, naming the list.
     public static func expand(_ arguments: [String]) throws -> [String] {
         try arguments.flatMap { argument -> [String] in
             guard argument.hasPrefix("@") else { return [argument] }
             let listPath = String(argument.dropFirst())
-            guard let text = try? String(contentsOfFile: listPath, encoding: .utf8) else {
-                throw RasterError(listPath, .unreadable, "cannot read the scene list")
+            guard let data = FileManager.default.contents(atPath: listPath) else {
+                throw RasterError(listPath, FileManager.default.fileExists(atPath: listPath) ? .unreadable : .notFound, "cannot read the scene list")
             }
+            guard let text = TextLines.decode(data) else { throw RasterError(listPath, .unreadable, "the scene list is not UTF-8 or UTF-16 text") }
             let folder = (listPath as NSString).deletingLastPathComponent
-            return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let scenes = TextLines.split(text).map { $0.text.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !$0.hasPrefix("#") }
                 .map { $0.hasPrefix("/") || folder.isEmpty ? $0 : (folder as NSString).appendingPathComponent($0) }
+            guard !scenes.isEmpty else { throw RasterError(listPath, .invalidArgument, "the scene list names no scene (only blank lines or # comments)") }
+            return scenes
         }
     }
 

@@ -13,7 +13,7 @@ struct CalibrateCommand: ParsableCommand {
             year in the product XML; reflectance ρ = π L d² / (ESUN cos θs) with the sun zenith from the
             XML and the Earth–Sun distance of the acquisition date. --dos subtracts the haze a dark
             object shows (Chavez's DOS1: the 0.01th percentile DN of the whole scene, less 1 %
-            reflectance). Writes Float32 tiled GeoTIFF (ZSTD, PREDICTOR=3, nodata −9999).
+            reflectance). A scene whose pixels are not UInt16 is refused unless --allow-any-type. Writes Float32 tiled GeoTIFF (ZSTD, PREDICTOR=3, nodata −9999).
 
             Examples:
               regolith calibrate GF2_PMS1_…-MSS1.tiff --out refl.tif
@@ -33,13 +33,16 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Dark-object subtraction from scene-wide statistics.")
     var dos = false
 
+    @Flag(help: "Calibrate a scene whose pixels are not UInt16 (GF-2 DNs are UInt16; a Byte scene is usually a stretched quick-look).")
+    var allowAnyType = false
+
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         global.apply()
         try engine.refuseSharding("calibrate")
-        let calibration = SceneCalibration(scene: scene, metadata: xml, darkObjectSubtraction: dos)
+        let calibration = SceneCalibration(scene: scene, metadata: xml, darkObjectSubtraction: dos, allowAnyPixelType: allowAnyType)
         try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, calibration.metadataPath])
         let summary = try calibration.run(out: out, engine: engine.engineOptions, progress: engine.progress(task: "calibrate", quiet: global.quiet))
         print(summary)

@@ -13,7 +13,7 @@ struct KrigeCommand: ParsableCommand {
             prints it with a leave-one-out cross-validation, then kriges every pixel centre of the
             --like scene: ordinary kriging, global or nmax-nearest neighbourhood, point support or the
             pixel's block (--block 4 for a 4 m GF-2 pixel). Samples in lon/lat are put into the
-            scene's CRS.
+            scene's CRS; when none lies in the scene or within one scene side of it, krige refuses and says where the samples and the scene are.
 
             Examples:
               regolith krige samples.csv --like scene.tiff --out geochem.tif
@@ -21,7 +21,7 @@ struct KrigeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Samples CSV with lon,lat (or x,y) and a value column.")
+    @Argument(help: "Samples CSV (comma, semicolon or tab; any line ends) with coordinate columns (lon/lat, x/y, …, or --x-column/--y-column) and a value column.")
     var samples: String
 
     @Option(help: "The scene whose grid (size, georeferencing) the map takes.")
@@ -33,6 +33,10 @@ struct KrigeCommand: ParsableCommand {
     @Option(help: "Also write the kriging variance to this .tif.")
     var variance: String?
 
+    @Flag(help: "Average samples at the same location instead of refusing them.")
+    var mergeDuplicates = false
+
+    @OptionGroup var samplesFile: SamplesFileOptions
     @OptionGroup var kriging: KrigingOptions
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
@@ -41,8 +45,8 @@ struct KrigeCommand: ParsableCommand {
         global.apply()
         try engine.refuseSharding("krige")
         try OutputPaths.check(outputs: [(out, .file)] + (variance.map { [($0, .file)] } ?? []), inputs: [samples, like])
-        let mapping = GeochemicalMapping(samples: samples, like: like, column: kriging.column, samplesCRS: try kriging.sourceCRS(),
-                                         kriging: kriging.settings, mergeDuplicates: kriging.mergeDuplicates)
+        let mapping = GeochemicalMapping(samples: samples, like: like, column: samplesFile.column, samplesCRS: try samplesFile.sourceCRS(),
+                                         kriging: kriging.settings, mergeDuplicates: mergeDuplicates, format: samplesFile.format)
         let result = try mapping.run(out: out, variance: variance, engine: engine.engineOptions, progress: engine.progress(task: "krige", quiet: global.quiet))
         if result.mergedDuplicates > 0 {
             FileHandle.standardError.write(Data("regolith: warning: averaged \(result.mergedDuplicates) duplicate sample location(s)\n".utf8))

@@ -25,20 +25,21 @@ struct SamplesCommand: ParsableCommand {
     @Argument(help: "The reflectance scene (from `regolith calibrate`).")
     var scene: String
 
-    @Argument(help: "Samples CSV: id, lon, lat (or x, y) and the content column.")
+    @Argument(help: "Samples CSV (comma, semicolon or tab; any line ends): unique ids, coordinate columns (lon/lat, x/y, …, or --x-column/--y-column) and the content column.")
     var samples: String
 
     @Option(help: "Output sample set CSV.")
     var out: String
 
+    @OptionGroup var samplesFile: SamplesFileOptions
     @OptionGroup var kriging: KrigingOptions
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         global.apply()
         try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, samples])
-        let result = try SampleSetConstruction(scene: scene, samples: samples, column: kriging.column, samplesCRS: try kriging.sourceCRS(),
-                                               kriging: kriging.settings).run()
+        let result = try SampleSetConstruction(scene: scene, samples: samples, column: samplesFile.column, samplesCRS: try samplesFile.sourceCRS(),
+                                               kriging: kriging.settings, format: samplesFile.format).run()
         try result.sampleSet.write(to: out)
         print(result.summary)
         print("wrote \(out)")

@@ -32,7 +32,7 @@ struct CorrelateCommandTests {
         try "id,re2o3,b1\nA,1.0,5\nB,two,6\nC,3.0,7\n".write(toFile: dir.file("bad.csv"), atomically: true, encoding: .utf8)
         let bad = try ChildProcess.regolith(["correlate", dir.file("bad.csv")])
         #expect(bad.status == 1)
-        #expect(bad.stderr == "regolith: \(dir.file("bad.csv")):3: column 're2o3' is 'two', not a number\n", "\(bad.stderr)")
+        #expect(bad.stderr == "regolith: \(dir.file("bad.csv")):3: column 're2o3' (field 2) is 'two', not a number\n", "\(bad.stderr)")
         let missing = try ChildProcess.regolith(["correlate", dir.file("bad.csv"), "--target", "cu"])
         #expect(missing.status == 1 && missing.stderr.contains("no column 'cu'"))
     }

@@ -36,7 +36,8 @@ struct PipelineStepCommandTests {
     @Test(arguments: [
         ("id,lon,lat,re2o3\nA,107.21,22.46,abc\n", "bad.csv:2", "not a number"),
         ("id,lon,lat\nA,107.21,22.46\n", "re2o3", "no column"),
-        ("id,lon,lat,re2o3\nA,100.0,10.0,1\nB,100.1,10.0,2\nC,100.2,10.1,3\n", "inside", "at least 3"),
+        ("id,lon,lat,re2o3\nA,100.0,10.0,1\nB,100.1,10.0,2\nC,100.2,10.1,3\n", "no sample lies in", "the samples span"),
+        ("id,lon,lat,re2o3\nA,107.2168478,22.4683958,1\nB,107.2175059,22.4684052,2\nC,100.2,10.1,3\n", "inside", "at least 3"),
     ])
     func badSamplesGiveOneLineAndNoOutput(csv: String, mention: String, also: String) throws {
         let dir = try TemporaryDirectory()

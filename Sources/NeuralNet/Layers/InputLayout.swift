@@ -54,6 +54,22 @@ public struct Standardisation: Sendable, Hashable, Codable {
         self.targetStandardDeviation = targetStandardDeviation
     }
 
+    /// What makes these statistics unusable, or nil: a zero or non-finite standard deviation divides
+    /// every input by zero (all-nodata training bands leave one), a non-finite mean poisons every pixel.
+    public var problem: String? {
+        for (band, (mean, deviation)) in zip(inputMeans, inputStandardDeviations).enumerated() {
+            if !mean.isFinite { return "standardisation.inputMeans[\(band)] is \(mean), not a finite number" }
+            if !(deviation.isFinite && deviation > 0) {
+                return "standardisation.inputStandardDeviations[\(band)] is \(deviation), not a positive number (was the band all nodata in training?)"
+            }
+        }
+        if !targetMean.isFinite { return "standardisation.targetMean is \(targetMean), not a finite number" }
+        if !(targetStandardDeviation.isFinite && targetStandardDeviation > 0) {
+            return "standardisation.targetStandardDeviation is \(targetStandardDeviation), not a positive number"
+        }
+        return nil
+    }
+
     /// The identity (means 0, deviations 1).
     public static func identity(bands: Int) -> Standardisation {
         Standardisation(inputMeans: .init(repeating: 0, count: bands), inputStandardDeviations: .init(repeating: 1, count: bands),

@@ -48,6 +48,7 @@ extension Model {
             throw fail(error.oneLine)
         } catch { throw fail("\(error)") }
 
+        if let problem = document.standardisation.problem { throw fail(problem) }
         let layout: InputLayout
         switch (document.input.layout, document.input.rows, document.input.size) {
         case let ("replicated-rows", rows?, _): layout = .replicatedRows(rows: rows)

@@ -8,6 +8,7 @@ extension RunConfiguration {
             ("scene", scene == nil ? "missing: the scene to map (a GF-2 DN scene)" : nil),
             ("samples", samples == nil ? "missing: the samples CSV" : nil),
             ("column", column.isEmpty ? "must name the samples' value column" : nil),
+            ("x_column", (samplesFormat.xColumn == nil) != (samplesFormat.yColumn == nil) ? "give x_column and y_column together, or neither" : nil),
             ("out", out.isEmpty ? "must name the output folder" : nil),
             ("model.patch_size", model.arch == .patch ? SettingRules.patchSize(model.patchSize) : nil),
             ("model.iterations", SettingRules.iterations(model.iterations)),

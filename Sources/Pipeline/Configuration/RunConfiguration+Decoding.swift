@@ -5,7 +5,7 @@ import NeuralNet
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, xml, samples, samplesCrs = "samples_crs", column, out, dos, kriging, model, validation, anomalies, truth, memory, threads
+        case scene, xml, samples, samplesCrs = "samples_crs", column, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, kriging, model, validation, anomalies, truth, memory, threads
     }
 
     public init(from decoder: any Decoder) throws {
@@ -17,6 +17,14 @@ extension RunConfiguration: Decodable {
         samples = try c.decodeIfPresent(String.self, forKey: .samples)
         samplesCrs = try c.decodeIfPresent(String.self, forKey: .samplesCrs) ?? samplesCrs
         column = try c.decodeIfPresent(String.self, forKey: .column) ?? column
+        samplesFormat.xColumn = try c.decodeIfPresent(String.self, forKey: .xColumn)
+        samplesFormat.yColumn = try c.decodeIfPresent(String.self, forKey: .yColumn)
+        if let name = try c.decodeIfPresent(String.self, forKey: .delimiter) {
+            guard let delimiter = CSVTable.Delimiter(name: name) else {
+                throw ConfigurationError(key: "delimiter", "'\(name)' is not a delimiter: give \",\", \";\" or tab")
+            }
+            samplesFormat.delimiter = delimiter
+        }
         out = try c.decodeIfPresent(String.self, forKey: .out) ?? out
         dos = try c.decodeIfPresent(Bool.self, forKey: .dos) ?? dos
         kriging = try c.decodeIfPresent(KrigingSection.self, forKey: .kriging)?.settings(defaults: kriging) ?? kriging

@@ -49,6 +49,8 @@ public struct RunConfiguration: Sendable, Equatable {
     public var samples: String?
     public var samplesCrs: String = "EPSG:4326"
     public var column: String = "re2o3"
+    /// The samples CSV's delimiter and coordinate columns (keys `delimiter`, `x_column`, `y_column`).
+    public var samplesFormat = SampleTableFormat()
     public var out: String = "regolith-run"
     public var dos: Bool = false
     public var kriging = KrigingSettings(model: .auto, nmax: 32, maxdist: nil, block: 4)

@@ -13,14 +13,17 @@ public struct GeochemicalMapping: Sendable {
     public var samplesCRS: SpatialReference
     public var kriging: KrigingSettings
     public var mergeDuplicates: Bool
+    public var format: SampleTableFormat
 
-    public init(samples: String, like: String, column: String, samplesCRS: SpatialReference, kriging: KrigingSettings, mergeDuplicates: Bool) {
+    public init(samples: String, like: String, column: String, samplesCRS: SpatialReference, kriging: KrigingSettings, mergeDuplicates: Bool,
+                format: SampleTableFormat = SampleTableFormat()) {
         self.samples = samples
         self.like = like
         self.column = column
         self.samplesCRS = samplesCRS
         self.kriging = kriging
         self.mergeDuplicates = mergeDuplicates
+        self.format = format
     }
 
     public struct Result: Sendable, CustomStringConvertible {
@@ -53,7 +56,12 @@ public struct GeochemicalMapping: Sendable {
             throw RasterError(like, .invalidArgument, "has no georeferencing; kriging needs map coordinates")
         }
         do {
-            let table = try GeochemicalSamples(path: samples, valueColumn: column, sourceCRS: samplesCRS, targetCRS: scene.spatialReference)
+            let table = try GeochemicalSamples(path: samples, valueColumn: column, sourceCRS: samplesCRS, targetCRS: scene.spatialReference,
+                                               format: format)
+            // Samples inform the map up to a scene's side beyond its edges; none that near is a mistake.
+            let extent = transform.extent(width: scene.width, height: scene.height)
+            try table.requireNear(scene: like, extent: extent, crs: scene.spatialReference,
+                                  margin: max(extent.maxX - extent.minX, extent.maxY - extent.minY))
             let points = try table.spatialSamples(mergeDuplicates: mergeDuplicates)
             let (ordinaryKriging, fit, variogram) = try kriging.kriging(points)
             let validation = try CrossValidation.leaveOneOut(samples: points, model: fit.model, neighbourhood: kriging.neighbourhood)

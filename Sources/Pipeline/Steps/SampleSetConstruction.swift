@@ -10,13 +10,16 @@ public struct SampleSetConstruction: Sendable {
     public var column: String
     public var samplesCRS: SpatialReference
     public var kriging: KrigingSettings
+    public var format: SampleTableFormat
 
-    public init(scene: String, samples: String, column: String, samplesCRS: SpatialReference, kriging: KrigingSettings) {
+    public init(scene: String, samples: String, column: String, samplesCRS: SpatialReference, kriging: KrigingSettings,
+                format: SampleTableFormat = SampleTableFormat()) {
         self.scene = scene
         self.samples = samples
         self.column = column
         self.samplesCRS = samplesCRS
         self.kriging = kriging
+        self.format = format
     }
 
     public struct Summary: Codable, Sendable, CustomStringConvertible {
@@ -45,7 +48,11 @@ public struct SampleSetConstruction: Sendable {
 
     public func run() throws -> Result {
         let raster = try Raster.open(scene)
-        let table = try GeochemicalSamples(path: samples, valueColumn: column, sourceCRS: samplesCRS, targetCRS: raster.spatialReference)
+        let table = try GeochemicalSamples(path: samples, valueColumn: column, sourceCRS: samplesCRS, targetCRS: raster.spatialReference,
+                                           format: format)
+        if let extent = raster.extent {
+            try table.requireNear(scene: scene, extent: extent, crs: raster.spatialReference, margin: 0)
+        }
         let built: SampleSetBuilder.Result
         do {
             built = try SampleSetBuilder(settings: kriging).build(scene: scene, samples: table)

@@ -11,11 +11,15 @@ public struct SceneCalibration: Sendable {
     /// The product XML; nil: the scene's path with `.xml`.
     public var metadata: String?
     public var darkObjectSubtraction: Bool
+    /// Calibrate a scene whose pixels are not UInt16 (GF-2's DNs are 10-bit integers in UInt16): a
+    /// Byte scene is usually a stretched quick-look and a Float32 one already reflectance.
+    public var allowAnyPixelType: Bool
 
-    public init(scene: String, metadata: String? = nil, darkObjectSubtraction: Bool = false) {
+    public init(scene: String, metadata: String? = nil, darkObjectSubtraction: Bool = false, allowAnyPixelType: Bool = false) {
         self.scene = scene
         self.metadata = metadata
         self.darkObjectSubtraction = darkObjectSubtraction
+        self.allowAnyPixelType = allowAnyPixelType
     }
 
     /// What the calibration used and did: numbers for the report, and a summary for the console.
@@ -57,6 +61,9 @@ public struct SceneCalibration: Sendable {
             throw InversionError("\(metadataPath): \(error)")
         }
         let input = try Raster.open(scene)
+        if !allowAnyPixelType, let band = input.bands.first(where: { $0.pixelType != .uint16 }) {
+            throw InversionError("\(scene): band \(band.number) is \(band.pixelType.name), but GF-2 PMS scenes hold DNs as UInt16 (a Byte scene is usually a stretched quick-look, a Float32 one already reflectance); calibrate it anyway with --allow-any-type")
+        }
         guard input.bandCount == model.coefficients.bandCount else {
             throw InversionError("\(scene): has \(input.bandCount) band(s), but \(model.coefficients.label) calibrates \(model.coefficients.bandCount)")
         }
