@@ -224,7 +224,7 @@ public struct ShardPlan: Codable, Equatable, Sendable {
     public func difference(from other: ShardPlan) -> String? {
         if kernel != other.kernel { return "the operation differs (\(other.kernel ?? "none") there, \(kernel ?? "none") now)" }
         if let changed = ContentInput.firstChanged(contentInputs ?? [], from: other.contentInputs ?? []) {
-            return "\(changed.name) has changed since the plan was stored"
+            return "\(changed.name) changed since the plan was stored"
         }
         if tasks != other.tasks { return "it splits over \(other.tasks) task(s), this task was started as one of \(tasks)" }
         if unitRows != other.unitRows { return "its units have \(other.unitRows) rows, now \(unitRows) (--unit-rows)" }

@@ -30,7 +30,7 @@ public struct RunSignature: Codable, Equatable, Sendable {
     public func difference(from other: RunSignature) -> String? {
         if kernel != other.kernel { return "the operation differs (\(other.kernel) then, \(kernel) now)" }
         if let changed = ContentInput.firstChanged(contentInputs ?? [], from: other.contentInputs ?? []) {
-            return "\(changed.name) has changed since the interrupted run"
+            return "\(changed.name) changed since the interrupted run"
         }
         if input != other.input { return "the input differs (\(other.input) then, \(input) now)" }
         if inputBytes != other.inputBytes || inputModified != other.inputModified { return "the input file \(input) has changed since" }

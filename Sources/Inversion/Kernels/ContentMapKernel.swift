@@ -40,7 +40,8 @@ public struct ContentMapKernel: TileKernel {
         domainLimit = Float((domain?.threshold ?? 0) * (domain?.threshold ?? 0))
     }
 
-    public var signature: String { "invert model=\(engine.model.preset?.rawValue ?? "custom") mc=\(monteCarloPasses) seed=\(seed) domain=\(domain.map { String($0.threshold) } ?? "none")" }
+    /// The model's parameters and its domain's are in `modelContent`.
+    public var signature: String { "invert model=\(engine.model.preset?.rawValue ?? "custom") mc=\(monteCarloPasses) seed=\(seed) domain=\(domain == nil ? "none" : "model's")" }
     public var contentInputs: [ContentInput] { [modelContent] }
     public var inputBands: [Int] { engine.model.bands.map(\.number) }
     public var halo: Int { engine.model.inputLayout.halo }

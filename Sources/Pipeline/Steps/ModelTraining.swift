@@ -77,7 +77,9 @@ public struct ModelTraining: Sendable {
             do {
                 try model.save(to: temporary)
             } catch {
-                throw InversionError("\(folder): cannot save the model (\(error))")
+                // Foundation wraps the system's reason (e.g. "No space left on device") in a long text.
+                let reason = (error as? CocoaError)?.underlying?.localizedDescription ?? "\(error)"
+                throw InversionError("\(folder): cannot save the model (\(reason))")
             }
             try ValidationFile(run: run, validations: result.comparison.validations).save(to: temporary)
             try domain.save(to: temporary)
