@@ -21,14 +21,14 @@ public struct AtomicFolder: Sendable {
     /// Where the old version waits during the swap (steps 2–4).
     public let asidePath: String
 
-    public init(_ path: String) throws {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
+    public init(_ path: String) {
+        // Through a symbolic link to the folder it names: the link stays a link.
+        let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
         let parent = url.deletingLastPathComponent().path
         let name = url.lastPathComponent
         finalPath = url.path
         temporaryPath = (parent as NSString).appendingPathComponent("\(name)\(Self.partialInfix)\(Self.host)-\(getpid())")
         asidePath = (parent as NSString).appendingPathComponent("\(name).previous")
-        try AtomicOutputPath.checkWritableFolder(parent, for: path)
     }
 
     /// Writes the folder: `fill` writes its files into the folder it is given (the temporary
@@ -37,7 +37,8 @@ public struct AtomicFolder: Sendable {
     public static func write(_ path: String, _ fill: (String) throws -> Void) throws {
         let parent = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        let folder = try AtomicFolder(path)
+        try AtomicOutputPath.checkWritableFolder(parent, for: path)
+        let folder = AtomicFolder(path)
         try folder.recover()
         folder.removeAbandonedPartials()
         try? FileManager.default.removeItem(atPath: folder.temporaryPath)
@@ -78,7 +79,8 @@ public struct AtomicFolder: Sendable {
     }
 
     /// Finishes a swap a crash interrupted: puts the old folder back when nothing is at the final
-    /// path, or removes it when the new one is there.
+    /// path, or removes it when the new one is there. Does nothing when no swap was interrupted
+    /// (so readers of a read-only folder can call it).
     public func recover() throws {
         guard FileManager.default.fileExists(atPath: asidePath) else { return }
         if FileManager.default.fileExists(atPath: finalPath) {
