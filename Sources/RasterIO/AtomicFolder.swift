@@ -22,8 +22,7 @@ public struct AtomicFolder: Sendable {
     public let asidePath: String
 
     public init(_ path: String) {
-        // Through a symbolic link to the folder it names: the link stays a link.
-        let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+        let url = URL(fileURLWithPath: Self.linkTarget(path)).standardizedFileURL
         let parent = url.deletingLastPathComponent().path
         let name = url.lastPathComponent
         finalPath = url.path
@@ -37,8 +36,8 @@ public struct AtomicFolder: Sendable {
     public static func write(_ path: String, _ fill: (String) throws -> Void) throws {
         let parent = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        try AtomicOutputPath.checkWritableFolder(parent, for: path)
         let folder = AtomicFolder(path)
+        try AtomicOutputPath.checkWritableFolder((folder.finalPath as NSString).deletingLastPathComponent, for: path)
         try folder.recover()
         folder.removeAbandonedPartials()
         try? FileManager.default.removeItem(atPath: folder.temporaryPath)
@@ -98,6 +97,18 @@ public struct AtomicFolder: Sendable {
             guard let pid = pid_t(entry.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
             try? FileManager.default.removeItem(atPath: (parent as NSString).appendingPathComponent(entry))
         }
+    }
+
+    /// The path a symbolic link names, followed to the end (even when nothing is there yet), so
+    /// that writing through a link replaces the folder it names and the link stays a link.
+    private static func linkTarget(_ path: String) -> String {
+        var current = path
+        for _ in 0..<32 {
+            guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { break }
+            current = destination.hasPrefix("/") ? destination
+                : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
+        }
+        return current
     }
 
     private static let partialInfix = ".partial-"
