@@ -26,17 +26,14 @@ public enum ContentMapping {
                 throw InversionError("\(scene): has \(raster.bandCount) band(s), but the model in \(modelFolder) reads bands \(model.bands.map { String($0.number) }.joined(separator: ", "))")
             }
         }
-        let files = [Model.specificationFile, Model.weightsFile, ApplicabilityDomain.fileName]
-            .map { (modelFolder as NSString).appendingPathComponent($0) }
-            .filter { FileManager.default.fileExists(atPath: $0) }
-        let content = ContentInput(role: "model", source: modelFolder, digest: try ContentDigest.of(files: files))
+        let content = ContentInput(role: "model", source: modelFolder, digest: try ContentDigest.of(files: modelFiles(in: modelFolder)))
         return try ContentMapKernel(model: model, modelContent: content, sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
                                     domain: everywhere ? nil : saved ?? fallbackDomain(for: model))
     }
 
-    /// The files of a model folder that shape a map (those present).
+    /// The files of a model folder (those present): what a map depends on, and the record of its training.
     public static func modelFiles(in folder: String) -> [String] {
-        [Model.specificationFile, Model.weightsFile, ApplicabilityDomain.fileName, "validation.json"]
+        [Model.specificationFile, Model.weightsFile, ApplicabilityDomain.fileName, ValidationFile.fileName]
             .map { (folder as NSString).appendingPathComponent($0) }
             .filter { FileManager.default.fileExists(atPath: $0) }
     }
