@@ -29,6 +29,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -37,7 +38,7 @@ let package = Package(
             providers: [.apt(["libgdal-dev"])]
         ),
         .target(name: "RasterIO", dependencies: ["CGDAL"], exclude: ["README.md"], swiftSettings: common),
-        .target(name: "TileEngine", dependencies: ["RasterIO"], exclude: ["README.md"], swiftSettings: common),
+        .target(name: "TileEngine", dependencies: ["RasterIO", .product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"], swiftSettings: common),
         .target(name: "Geostatistics", exclude: ["README.md"], swiftSettings: kernels),
         .target(name: "NeuralNet", exclude: ["README.md"], swiftSettings: kernels),
         .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet"], exclude: ["README.md"], swiftSettings: common),

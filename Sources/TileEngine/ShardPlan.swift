@@ -108,6 +108,8 @@ public struct ShardPlan: Codable, Equatable, Sendable {
     /// The kernel's signature and nodata value; set by the tasks (a plan printed by `regolith
     /// plan` does not know the command yet).
     public var kernel: String?
+    /// The kernel's inputs besides the scenes (model, samples), by content.
+    public var contentInputs: [ContentInput]?
     public var nodata: Float?
 
     public var totalPixels: Int { units.reduce(0) { $0 + $1.pixels } }
@@ -142,7 +144,7 @@ public struct ShardPlan: Codable, Equatable, Sendable {
             }
         }
         assign(&units, tasks: tasks)
-        return ShardPlan(scenes: scenes, unitRows: unitRows, tasks: tasks, units: units, kernel: nil, nodata: nil)
+        return ShardPlan(scenes: scenes, unitRows: unitRows, tasks: tasks, units: units, kernel: nil, contentInputs: nil, nodata: nil)
     }
 
     /// Splits the units, in order, into `tasks` contiguous runs. The largest run gets as few
@@ -221,6 +223,9 @@ public struct ShardPlan: Codable, Equatable, Sendable {
     /// Says how `self` differs from `other` (the plan stored by an earlier task), or nil.
     public func difference(from other: ShardPlan) -> String? {
         if kernel != other.kernel { return "the operation differs (\(other.kernel ?? "none") there, \(kernel ?? "none") now)" }
+        if let changed = ContentInput.firstChanged(contentInputs ?? [], from: other.contentInputs ?? []) {
+            return "\(changed.name) changed since the plan was stored"
+        }
         if tasks != other.tasks { return "it splits over \(other.tasks) task(s), this task was started as one of \(tasks)" }
         if unitRows != other.unitRows { return "its units have \(other.unitRows) rows, now \(unitRows) (--unit-rows)" }
         if scenes.count != other.scenes.count { return "it has \(other.scenes.count) scene(s), now \(scenes.count)" }

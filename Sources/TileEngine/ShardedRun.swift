@@ -30,6 +30,7 @@ extension SceneBatch {
         }
         var plan = try ShardPlan.make(scenes: scenes, unitRows: unitRows, tasks: shard.count)
         plan.kernel = kernel.signature
+        plan.contentInputs = kernel.contentInputs
         plan.nodata = kernel.outputNodata
         do {
             try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)

@@ -3,19 +3,23 @@ import RasterIO
 
 /// What a run's output depends on. A partial run is resumed only by the same command: same
 /// kernel and parameters, same input file (path, size, modification time — of the file a symbolic
-/// link points to, not of the link), same tile grid.
+/// link points to, not of the link), same content of the kernel's other inputs (model, samples),
+/// same tile grid.
 public struct RunSignature: Codable, Equatable, Sendable {
     public var kernel: String
+    /// The kernel's `contentInputs` (nil in journals written before they were recorded).
+    public var contentInputs: [ContentInput]?
     public var input: String
     public var inputBytes: Int
     public var inputModified: Double
     public var tileSize: Int
     public var blockSize: Int
 
-    public init(kernel: String, input: String, tileSize: Int, blockSize: Int) throws {
+    public init(kernel: String, contentInputs: [ContentInput] = [], input: String, tileSize: Int, blockSize: Int) throws {
         // attributesOfItem describes a symbolic link itself; the data is the target's.
         let attributes = try FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: input).resolvingSymlinksInPath().path)
         self.kernel = kernel
+        self.contentInputs = contentInputs
         self.input = URL(fileURLWithPath: input).standardizedFileURL.path
         inputBytes = (attributes[.size] as? Int) ?? 0
         inputModified = ((attributes[.modificationDate] as? Date) ?? .distantPast).timeIntervalSince1970
@@ -26,6 +30,9 @@ public struct RunSignature: Codable, Equatable, Sendable {
     /// Says which part of the command differs from `other`'s, for the refusal message.
     public func difference(from other: RunSignature) -> String? {
         if kernel != other.kernel { return "the operation differs (\(other.kernel) then, \(kernel) now)" }
+        if let changed = ContentInput.firstChanged(contentInputs ?? [], from: other.contentInputs ?? []) {
+            return "\(changed.name) changed since the interrupted run"
+        }
         if input != other.input { return "the input differs (\(other.input) then, \(input) now)" }
         if inputBytes != other.inputBytes || inputModified != other.inputModified { return "the input file \(input) has changed since" }
         if tileSize != other.tileSize || blockSize != other.blockSize {

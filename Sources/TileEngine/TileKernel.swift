@@ -62,6 +62,8 @@ public protocol TileKernel: Sendable {
     /// A short name and every parameter that changes the output, e.g. "ndvi red=3 nir=4".
     /// A resumed run must have the same signature.
     var signature: String { get }
+    /// Inputs other than the scene that shape the output, by content (compared on resume).
+    var contentInputs: [ContentInput] { get }
     /// Input band numbers (1-based, as in `gdal_translate -b`); empty for kernels that only need the
     /// scene's grid (its size and georeferencing), such as kriging onto its pixels.
     var inputBands: [Int] { get }
@@ -95,4 +97,5 @@ extension TileKernel {
     public var scratchBytesPerThread: Int { 0 }
     public var sharedScratchBytes: Int { 0 }
     public var tileAlignment: Int { 1 }
+    public var contentInputs: [ContentInput] { [] }
 }

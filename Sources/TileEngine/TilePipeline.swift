@@ -80,8 +80,8 @@ public enum TilePipeline {
             sceneWidth: area.width, sceneHeight: area.height, requestedTileSize: options.tileSize ?? journalTileSize)
         GDAL.setCacheSize(bytes: plan.cacheBytes)
 
-        let signature = try RunSignature(kernel: kernel.signature + (region.map { " region \($0)" } ?? ""), input: input, tileSize: plan.tileSize,
-                                         blockSize: plan.blockSize)
+        let signature = try RunSignature(kernel: kernel.signature + (region.map { " region \($0)" } ?? ""), contentInputs: kernel.contentInputs,
+                                         input: input, tileSize: plan.tileSize, blockSize: plan.blockSize)
         let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: fileSpecs, plan: plan,
                                                      signature: signature, threads: options.threads, progress: progress)
         let writers = outputFiles.map(ConcurrentRasterWriter.init)

@@ -83,7 +83,7 @@ struct BenchCommand: ParsableCommand {
                             inferenceMpixelPerSecond: 0, peakResidentMiB: NodeBenchmark.childrenPeakResidentMiB))
         }
         // Inference only: the compiled plan on pixels already in memory.
-        let kernel = try ContentMapKernel(model: model, modelSignature: "bench", sceneWidth: width, domain: nil)
+        let kernel = try ContentMapKernel(model: model, modelContent: ContentInput(role: "model", source: modelFolder, digest: "bench"), sceneWidth: width, domain: nil)
         let pixels = try NodeBenchmark.samplePixels(scenePath, count: inferencePixels)
         for i in rows.indices { rows[i].inferenceMpixelPerSecond = NodeBenchmark.inferenceRate(kernel.paperPlan!, pixels: pixels, threads: rows[i].threads) }
         let report = Report(regolith: Regolith.version, gdal: GDAL.version, host: ProcessInfo.processInfo.hostName,

@@ -48,11 +48,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     private func scatterPlots(_ path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure(message: "\(path): cannot read the file") }
-        let results: [ValidationResult]
-        do { results = try JSONDecoder().decode([ValidationResult].self, from: data) } catch {
-            throw CommandFailure(message: "\(path): not a validation.json written by `regolith train` (\(error))")
-        }
+        let results = try ValidationFile.load(path).validations
         do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
             throw CommandFailure(message: "\(out): cannot create the folder (\(error.localizedDescription))")
         }

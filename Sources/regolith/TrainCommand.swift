@@ -23,7 +23,7 @@ struct TrainCommand: ParsableCommand {
 
             MODEL/ receives model.json + model.safetensors (PyTorch nn.Sequential names and layouts)
             of the CNN trained on the random split's training part, validation.json, and domain.json
-            (the band values it was trained on: `invert` leaves pixels outside them nodata).
+            (the band values it was trained on: `invert` leaves pixels outside them nodata). The folder is written beside MODEL/ and then swapped in, so a `train` that fails or is killed leaves the previous model whole; its files carry one training run id, and `invert` refuses a folder whose files come from two trainings.
 
             Examples:
               regolith train sampleset.csv --out model/

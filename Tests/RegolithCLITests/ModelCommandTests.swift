@@ -27,7 +27,8 @@ struct ModelCommandTests {
         for method in ["CNN paper", "MLR", "PLSR"] {
             #expect(result.stdout.contains("\(method)") && result.stdout.components(separatedBy: "\n").filter { $0.hasPrefix(method) }.count == 4)
         }
-        let validation = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/validation.json")))) as! [[String: Any]]
+        let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/validation.json")))) as! [String: Any]
+        let validation = file["validations"] as! [[String: Any]]
         #expect(validation.count == 6)
         #expect(Set(validation.map { $0["scheme"] as! String }).count == 2)
         let spec = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/model.json")))) as! [String: Any]

@@ -10,7 +10,8 @@ public struct ContentMapKernel: TileKernel {
     public let paperPlan: PaperNetworkPlan?
     public let monteCarloPasses: Int
     public let seed: UInt64
-    public let modelSignature: String
+    /// The model folder by content, for resumed runs.
+    public let modelContent: ContentInput
     /// Scene width, to number pixels scene-wide for the Monte-Carlo masks.
     public let sceneWidth: Int
     /// Pixels outside it get nodata (nil: predict everywhere).
@@ -19,14 +20,14 @@ public struct ContentMapKernel: TileKernel {
     private let domainMean: [Float], domainWhitening: [Float], domainLimit: Float
     public let outputNodata: Float = -9999
 
-    public init(model: Model, modelSignature: String, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1,
+    public init(model: Model, modelContent: ContentInput, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1,
                 domain: ApplicabilityDomain?) throws {
         if monteCarloPasses > 1 && model.inputLayout.window > 1 {
             throw InversionError("Monte-Carlo dropout runs on per-pixel models; this model reads \(model.inputLayout.window)×\(model.inputLayout.window) windows")
         }
         engine = InferenceEngine(model: model)
         paperPlan = (try? PaperNetworkWeights(model: model)).map(PaperNetworkPlan.init(weights:))
-        self.modelSignature = modelSignature
+        self.modelContent = modelContent
         self.sceneWidth = sceneWidth
         self.monteCarloPasses = monteCarloPasses
         self.seed = seed
@@ -39,7 +40,9 @@ public struct ContentMapKernel: TileKernel {
         domainLimit = Float((domain?.threshold ?? 0) * (domain?.threshold ?? 0))
     }
 
-    public var signature: String { "invert model=\(modelSignature) mc=\(monteCarloPasses) seed=\(seed) domain=\(domain.map { String($0.threshold) } ?? "none")" }
+    /// The model's parameters and its domain's are in `modelContent`.
+    public var signature: String { "invert model=\(engine.model.preset?.rawValue ?? "custom") mc=\(monteCarloPasses) seed=\(seed) domain=\(domain == nil ? "none" : "model's")" }
+    public var contentInputs: [ContentInput] { [modelContent] }
     public var inputBands: [Int] { engine.model.bands.map(\.number) }
     public var halo: Int { engine.model.inputLayout.halo }
     public var outputDescriptions: [String] {

@@ -10,18 +10,27 @@ public struct KrigingKernel: TileKernel {
     public let geoTransform: GeoTransform
     public let withVariance: Bool
     public let valueName: String
+    /// The samples (x, y, z as kriged) and the variogram fitted to them, by content, for resumed runs.
+    public let samplesContent: ContentInput
     public let outputNodata: Float = -9999
 
-    public init(kriging: OrdinaryKriging, geoTransform: GeoTransform, withVariance: Bool, valueName: String) {
+    /// `samplesSource` names the samples' file in messages.
+    public init(kriging: OrdinaryKriging, geoTransform: GeoTransform, withVariance: Bool, valueName: String, samplesSource: String) {
         self.kriging = kriging
         self.geoTransform = geoTransform
         self.withVariance = withVariance
         self.valueName = valueName
+        var digest = ContentDigest()
+        for coordinate in [kriging.samples.x, kriging.samples.y, kriging.samples.z] { digest.add(coordinate) }
+        digest.add(Array("\(kriging.model)".utf8))
+        samplesContent = ContentInput(role: "samples", source: samplesSource, digest: digest.finalize())
     }
 
+    /// The settings a user chooses; the variogram's parameters, fitted to the samples, are in `samplesContent`.
     public var signature: String {
-        "krige \(valueName) \(kriging.model) \(kriging.neighbourhood) \(kriging.support) n=\(kriging.samples.count) sum=\(kriging.samples.z.reduce(0, +)) variance=\(withVariance)"
+        "krige \(valueName) \(kriging.model.kind.rawValue) \(kriging.neighbourhood) \(kriging.support) variance=\(withVariance)"
     }
+    public var contentInputs: [ContentInput] { [samplesContent] }
     public var inputBands: [Int] { [] }
     public var halo: Int { 0 }
     public var outputDescriptions: [String] {

@@ -15,6 +15,8 @@ public struct ApplicabilityDomain: Codable, Sendable, Equatable {
     /// The largest training distance: the boundary.
     public var threshold: Double
     public var description: String
+    /// The training run of the model folder it belongs to (`Model.trainingRun`).
+    public var run: String?
 
     public init(mean: [Double], whitening: [Double], threshold: Double, description: String) {
         self.mean = mean

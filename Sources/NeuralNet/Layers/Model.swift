@@ -28,6 +28,9 @@ public struct Model: Sendable {
     public var standardisation: Standardisation
     public var target: TargetDescriptor
     public var training: TrainingMetadata?
+    /// The identifier of the `train` run that wrote the model folder, stored in each of its files
+    /// so that a folder mixing two trainings is refused; nil for models made elsewhere (PyTorch).
+    public var trainingRun: String?
 
     public init(preset: NetworkPreset?, network: Network, inputLayout: InputLayout, bands: [BandDescriptor],
                 standardisation: Standardisation, target: TargetDescriptor, training: TrainingMetadata? = nil) throws(NetworkError) {

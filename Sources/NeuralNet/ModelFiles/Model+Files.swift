@@ -5,6 +5,9 @@ import Foundation
 extension Model {
     public static let specificationFile = "model.json"
     public static let weightsFile = "model.safetensors"
+    /// The `__metadata__` key of the weights that holds `trainingRun` (safetensors metadata is a
+    /// map of strings, which PyTorch's loader ignores).
+    public static let runMetadataKey = "regolith_run"
 
     /// Writes `model.json` and `model.safetensors` into `folder` (created if needed).
     public func save(to folder: String) throws {
@@ -20,12 +23,14 @@ extension Model {
                 case let .patch(size): .init(layout: "patch", rows: nil, size: size, bands: bands)
                 }
             }(),
-            standardisation: standardisation, target: target, training: training, weights: Self.weightsFile)
+            standardisation: standardisation, target: target, training: training, weights: Self.weightsFile, run: trainingRun)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(document).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(Self.specificationFile)))
         let tensors = network.namedParameters.map { (name: $0.name, tensor: Safetensors.Tensor(shape: $0.shape, values: $0.values)) }
-        try Safetensors.encode(tensors, metadata: ["format": "pt", "producer": "regolith"])
+        var metadata = ["format": "pt", "producer": "regolith"]
+        metadata[Self.runMetadataKey] = trainingRun
+        try Safetensors.encode(tensors, metadata: metadata)
             .write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(Self.weightsFile)))
     }
 
@@ -69,7 +74,8 @@ extension Model {
         guard let weightData = FileManager.default.contents(atPath: weightsPath) else {
             throw ModelFileError(file: weightsPath, problem: "cannot read the file")
         }
-        let tensors = try Safetensors.decode(weightData, file: weightsPath).tensors
+        let (tensors, metadata) = try Safetensors.decode(weightData, file: weightsPath)
+        try checkSameTraining(weightsPath, run: metadata[runMetadataKey], modelRun: document.run)
         var weights: [[Float]] = [], biases: [[Float]] = []
         for (index, layer) in layers.enumerated() {
             guard let shapes = layer.parameterShapes else { weights.append([]); biases.append([]); continue }
@@ -88,9 +94,17 @@ extension Model {
             let network = try Network(inputShape: TensorShape(channels: shape[0], height: shape[1], width: shape[2]),
                                       layers: layers, weights: weights, biases: biases)
             let preset = NetworkPreset(rawValue: document.architecture.preset)
-            return try Model(preset: preset, network: network, inputLayout: layout, bands: document.input.bands,
-                             standardisation: document.standardisation, target: document.target, training: document.training)
+            var model = try Model(preset: preset, network: network, inputLayout: layout, bands: document.input.bands,
+                                  standardisation: document.standardisation, target: document.target, training: document.training)
+            model.trainingRun = document.run
+            return model
         } catch { throw fail(error.description) }
+    }
+
+    /// Refuses a file of the folder (weights, domain) written by another training than `model.json`.
+    public static func checkSameTraining(_ file: String, run: String?, modelRun: String?) throws(ModelFileError) {
+        guard run != modelRun else { return }
+        throw ModelFileError(file: file, problem: "written by another training (run \(run ?? "none")) than \(specificationFile) beside it (run \(modelRun ?? "none")); the folder mixes two trainings: train into it again")
     }
 }
 

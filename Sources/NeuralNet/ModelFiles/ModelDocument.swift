@@ -41,6 +41,8 @@ struct ModelDocument: Codable {
     var target: TargetDescriptor
     var training: TrainingMetadata?
     var weights: String
+    /// `Model.trainingRun`; the weights' `__metadata__` and `domain.json` carry the same.
+    var run: String?
 }
 
 /// Just the version, read before the rest so a future file fails on its version, not its fields.

@@ -98,7 +98,8 @@ public struct MethodRun: Sendable {
         let geochem = folder.file(.geochemicalMap)
         try timed("krige geochemical map") {
             let raster = try Raster.open(reflectance)
-            let krigingKernel = KrigingKernel(kriging: sampleSet.built.kriging, geoTransform: raster.geoTransform!, withVariance: false, valueName: c.column)
+            let krigingKernel = KrigingKernel(kriging: sampleSet.built.kriging, geoTransform: raster.geoTransform!, withVariance: false, valueName: c.column,
+                                             samplesSource: samples)
             _ = try TilePipeline.run(krigingKernel, input: reflectance, output: geochem, options: engine)
         }
         let masks = AnomalyDelineation.Masks(scene: (c.anomalies.maskVegetation ?? c.anomalies.maskWater) != nil ? reflectance : nil,

@@ -2,6 +2,7 @@ import Foundation
 import Inversion
 import NeuralNet
 import RasterIO
+import TileEngine
 
 /// A trained model as the tile kernel that maps content (`invert`, step 5 of `run`, `bench`).
 public enum ContentMapping {
@@ -9,9 +10,14 @@ public enum ContentMapping {
     /// reflectances when the model was trained on them.
     public static func kernel(modelFolder: String, scenes: [String], mcDropout: Int = 0, seed: UInt64 = 1,
                               everywhere: Bool = false) throws -> ContentMapKernel {
+        // A `train` killed while swapping the folder in left the previous model aside: put it back.
+        try AtomicFolder(modelFolder).recover()
         let model = try Model.load(from: modelFolder)
-        let weights = (modelFolder as NSString).appendingPathComponent(Model.weightsFile)
-        let digest = (try? FileManager.default.attributesOfItem(atPath: weights)[.size] as? Int).map { "\($0) bytes" } ?? "?"
+        let saved = try ApplicabilityDomain.load(from: modelFolder)
+        if let saved {
+            try Model.checkSameTraining((modelFolder as NSString).appendingPathComponent(ApplicabilityDomain.fileName),
+                                        run: saved.run, modelRun: model.trainingRun)
+        }
         var width = 0
         for scene in scenes {
             let raster = try Raster.open(scene)
@@ -26,9 +32,9 @@ public enum ContentMapping {
                 throw InversionError("\(scene): band \(band.number) is \(band.pixelType.name), raw DNs, but the model in \(modelFolder) was trained on reflectance; calibrate the scene first (regolith calibrate)")
             }
         }
-        return try ContentMapKernel(model: model, modelSignature: "\(modelFolder) \(digest) \(model.preset?.rawValue ?? "custom")",
-                                    sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
-                                    domain: everywhere ? nil : try domain(for: model, in: modelFolder))
+        let content = ContentInput(role: "model", source: modelFolder, digest: try ContentDigest.of(files: modelFiles(in: modelFolder)))
+        return try ContentMapKernel(model: model, modelContent: content, sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
+                                    domain: everywhere ? nil : saved ?? fallbackDomain(for: model))
     }
 
     /// A model trained on reflectances: every input band's mean is below 1.5 (reflectances lie in
@@ -37,17 +43,17 @@ public enum ContentMapping {
         model.standardisation.inputMeans.allSatisfy { $0 < 1.5 }
     }
 
-    /// The files of a model folder that shape a map (those present).
+    /// The files of a model folder (those present): what a map depends on, and the record of its training.
     public static func modelFiles(in folder: String) -> [String] {
-        [Model.specificationFile, Model.weightsFile, ApplicabilityDomain.fileName, "validation.json"]
+        [Model.specificationFile, Model.weightsFile, ApplicabilityDomain.fileName, ValidationFile.fileName]
             .map { (folder as NSString).appendingPathComponent($0) }
             .filter { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// The domain `train` saved with the model, or one from the model's standardisation statistics.
-    public static func domain(for model: Model, in folder: String) throws -> ApplicabilityDomain {
-        if let saved = try ApplicabilityDomain.load(from: folder) { return saved }
-        return ApplicabilityDomain(means: model.standardisation.inputMeans.map(Double.init),
-                                   standardDeviations: model.standardisation.inputStandardDeviations.map(Double.init), limit: 5)
+    /// For models trained elsewhere, which come without a domain: each band within 5 standard
+    /// deviations of the training mean.
+    private static func fallbackDomain(for model: Model) -> ApplicabilityDomain {
+        ApplicabilityDomain(means: model.standardisation.inputMeans.map(Double.init),
+                            standardDeviations: model.standardisation.inputStandardDeviations.map(Double.init), limit: 5)
     }
 }

@@ -65,7 +65,8 @@ public struct GeochemicalMapping: Sendable {
             let points = try table.spatialSamples(mergeDuplicates: mergeDuplicates)
             let (ordinaryKriging, fit, variogram) = try kriging.kriging(points)
             let validation = try CrossValidation.leaveOneOut(samples: points, model: fit.model, neighbourhood: kriging.neighbourhood)
-            let kernel = KrigingKernel(kriging: ordinaryKriging, geoTransform: transform, withVariance: variance != nil, valueName: column)
+            let kernel = KrigingKernel(kriging: ordinaryKriging, geoTransform: transform, withVariance: variance != nil, valueName: column,
+                                       samplesSource: samples)
             let outputs = [out] + (variance.map { [$0] } ?? [])
             let result = try TilePipeline.run(kernel, input: like, outputs: outputs, options: engine, progress: progress)
             return Result(samples: points.count, mergedDuplicates: points.mergedDuplicates.count, fit: fit, bins: variogram.bins.count,

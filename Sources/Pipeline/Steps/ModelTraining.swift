@@ -1,6 +1,7 @@
 import Foundation
 import Inversion
 import NeuralNet
+import RasterIO
 
 /// The models (`train`, and step 4 of `run`): the CNN against MLR and PLS under the random split
 /// and spatial-block cross-validation, the map's network, and its applicability domain.
@@ -63,15 +64,26 @@ public struct ModelTraining: Sendable {
     }
 
     /// Writes the model folder: the network (`model.json`, `model.safetensors`), `validation.json`
-    /// and `domain.json`.
+    /// and `domain.json`, all marked with one new training run identifier (a readable folder
+    /// never mixes two trainings: `Model.load` and `ContentMapping` check the marks), into a
+    /// temporary sibling that then replaces the folder (`AtomicFolder`).
     public static func save(_ result: Result, to folder: String) throws {
-        do {
-            try result.comparison.model.model.save(to: folder)
-        } catch {
-            throw InversionError("\(folder): cannot save the model (\(error))")
+        let run = UUID().uuidString.lowercased()
+        var model = result.comparison.model.model
+        model.trainingRun = run
+        var domain = result.domain
+        domain.run = run
+        try AtomicFolder.write(folder) { temporary in
+            do {
+                try model.save(to: temporary)
+            } catch {
+                // Foundation wraps the system's reason (e.g. "No space left on device") in a long text.
+                let reason = (error as? CocoaError)?.underlying?.localizedDescription ?? "\(error)"
+                throw InversionError("\(folder): cannot save the model (\(reason))")
+            }
+            try ValidationFile(run: run, validations: result.comparison.validations).save(to: temporary)
+            try domain.save(to: temporary)
         }
-        try AtomicTextFile.writeJSON(result.comparison.validations, to: (folder as NSString).appendingPathComponent("validation.json"))
-        try result.domain.save(to: folder)
     }
 }
 
