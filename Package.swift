@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "RasterIO", targets: ["RasterIO"]),
         .library(name: "TileEngine", targets: ["TileEngine"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "SeededRandom", targets: ["SeededRandom"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,10 +34,11 @@ let package = Package(
         ),
         .target(name: "RasterIO", dependencies: ["CGDAL"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "TileEngine", dependencies: ["RasterIO"], exclude: ["README.md"], swiftSettings: common),
-        .target(name: "Geostatistics", exclude: ["README.md"], swiftSettings: kernels),
-        .target(name: "NeuralNet", exclude: ["README.md"], swiftSettings: kernels),
-        .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet"], exclude: ["README.md"], swiftSettings: common),
-        .target(name: "SyntheticWorld", dependencies: ["RasterIO", "Inversion"], exclude: ["README.md"], swiftSettings: common),
+        .target(name: "SeededRandom", exclude: ["README.md"], swiftSettings: kernels),
+        .target(name: "Geostatistics", dependencies: ["SeededRandom"], exclude: ["README.md"], swiftSettings: kernels),
+        .target(name: "NeuralNet", dependencies: ["SeededRandom"], exclude: ["README.md"], swiftSettings: kernels),
+        .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "SeededRandom"], exclude: ["README.md"], swiftSettings: common),
+        .target(name: "SyntheticWorld", dependencies: ["RasterIO", "Inversion", "SeededRandom"], exclude: ["README.md"], swiftSettings: common),
         .executableTarget(
             name: "regolith",
             dependencies: [
@@ -46,7 +48,8 @@ let package = Package(
             ],
             swiftSettings: common
         ),
-        .target(name: "TestSupport", dependencies: ["RasterIO"], path: "Tests/TestSupport", swiftSettings: common),
+        .target(name: "TestSupport", dependencies: ["RasterIO", "SeededRandom"], path: "Tests/TestSupport", swiftSettings: common),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"], swiftSettings: common),
         .testTarget(name: "RasterIOTests", dependencies: ["RasterIO", "TestSupport"], swiftSettings: common),
         .testTarget(name: "TileEngineTests", dependencies: ["TileEngine", "RasterIO", "TestSupport"], swiftSettings: common),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], swiftSettings: common),

@@ -1,14 +1,16 @@
 /// The lower-triangular L with L Lᵀ = A of a symmetric positive-definite matrix, row-major n × n.
 ///
 /// The fast kriging paths factorise the sample covariance matrix once and then need only triangular
-/// solves; the in-place methods work on caller-owned buffers so inner loops do not allocate.
-struct CholeskyFactor: Sendable {
-    let order: Int
+/// solves; the in-place methods work on caller-owned buffers so inner loops do not allocate. The
+/// package's one Cholesky factorisation (Inversion's applicability domain uses it too).
+public struct CholeskyFactor: Sendable {
+    public let order: Int
     /// Row-major; the strict upper triangle is zero.
-    private(set) var lower: [Double]
+    public private(set) var lower: [Double]
 
-    /// Factorises the row-major symmetric `matrix` (only its lower triangle is read).
-    init(symmetric matrix: [Double], order n: Int) throws {
+    /// Factorises the row-major symmetric `matrix` (only its lower triangle is read); throws
+    /// `GeostatisticsError.singularSystem` when it is not numerically positive definite.
+    public init(symmetric matrix: [Double], order n: Int) throws {
         precondition(matrix.count == n * n)
         var l = [Double](repeating: 0, count: n * n)
         try l.withUnsafeMutableBufferPointer { l in
@@ -167,8 +169,16 @@ struct CholeskyFactor: Sendable {
         lower.withUnsafeBufferPointer { Self.backSubstitute(b, lower: $0.baseAddress!, order: order) }
     }
 
+    /// L⁻¹ b.
+    public func forwardSubstituted(_ b: [Double]) -> [Double] {
+        precondition(b.count == order)
+        var x = b
+        x.withUnsafeMutableBufferPointer { forwardSubstitute($0.baseAddress!) }
+        return x
+    }
+
     /// A⁻¹ b.
-    func solve(_ b: [Double]) -> [Double] {
+    public func solve(_ b: [Double]) -> [Double] {
         var x = b
         x.withUnsafeMutableBufferPointer { x in
             forwardSubstitute(x.baseAddress!)

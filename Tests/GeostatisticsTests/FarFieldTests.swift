@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Geostatistics
+import SeededRandom
 
 /// The far-field interpolation of a global exponential model on a grid against the direct sum.
 @Suite("Exponential far-field grid")

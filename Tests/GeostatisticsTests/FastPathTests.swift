@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Geostatistics
+import SeededRandom
 
 /// The fast kriging paths (factorised global system, cached local systems, grid driver, k-d tree)
 /// against the plain reference solver on random data.
