@@ -9,16 +9,7 @@ struct FarFieldTests {
     /// 60 samples over 1 km², one of them on a pixel centre; 2.5 m pixels, so a 128-pixel block is 320 m
     /// and the samples far from a block are interpolated.
     static func scatteredSamples(on window: GridWindow) throws -> SpatialSamples {
-        var generator = SplitMix64(seed: 811)
-        var x: [Double] = [], y: [Double] = [], z: [Double] = []
-        for a in 0..<60 {
-            let (px, py) = a == 0 ? window.centre(column: 150, row: 40)
-                : (Double.random(in: 0..<1000, using: &generator), Double.random(in: 0..<1000, using: &generator))
-            x.append(px)
-            y.append(py)
-            z.append(3 + sin(px / 170) + cos(py / 230) + Double.random(in: -0.3..<0.3, using: &generator))
-        }
-        return try SpatialSamples(x: x, y: y, z: z)
+        try FastPathTests.randomSamples(count: 60, seed: 811, first: window.centre(column: 150, row: 40))
     }
 
     static let window = try! GridWindow(originX: 180, originY: 820, pixelWidth: 2.5, pixelHeight: -2.5, width: 300, height: 260)

@@ -7,11 +7,13 @@ import SeededRandom
 /// against the plain reference solver on random data.
 @Suite("Fast kriging paths equal the reference solver")
 struct FastPathTests {
-    static func randomSamples(count: Int, seed: UInt64) throws -> SpatialSamples {
+    /// Samples over 1 km² with a smooth trend and noise; the first at `first` when given (e.g. on a pixel centre).
+    static func randomSamples(count: Int, seed: UInt64, first: (x: Double, y: Double)? = nil) throws -> SpatialSamples {
         var generator = SplitMix64(seed: seed)
         var x: [Double] = [], y: [Double] = [], z: [Double] = []
-        for _ in 0..<count {
-            let px = Double.random(in: 0..<1000, using: &generator), py = Double.random(in: 0..<1000, using: &generator)
+        for a in 0..<count {
+            let (px, py) = a == 0 && first != nil ? first!
+                : (Double.random(in: 0..<1000, using: &generator), Double.random(in: 0..<1000, using: &generator))
             x.append(px)
             y.append(py)
             z.append(3 + sin(px / 170) + cos(py / 230) + Double.random(in: -0.3..<0.3, using: &generator))
@@ -143,16 +145,7 @@ struct FastPathTests {
     @Test(arguments: [0.05, 0])
     func separableGaussianGridEqualsReference(nugget: Double) throws {
         let window = try GridWindow(originX: -120, originY: 1130, pixelWidth: 4.5, pixelHeight: -31, width: 270, height: 41)
-        var generator = SplitMix64(seed: 71)
-        var x: [Double] = [], y: [Double] = [], z: [Double] = []
-        for a in 0..<40 {
-            let (px, py) = a == 0 ? window.centre(column: 37, row: 11)
-                : (Double.random(in: 0..<1000, using: &generator), Double.random(in: 0..<1000, using: &generator))
-            x.append(px)
-            y.append(py)
-            z.append(3 + sin(px / 170) + cos(py / 230) + Double.random(in: -0.3..<0.3, using: &generator))
-        }
-        let samples = try SpatialSamples(x: x, y: y, z: z)
+        let samples = try Self.randomSamples(count: 40, seed: 71, first: window.centre(column: 37, row: 11))
         let model = try VariogramModel(kind: .gaussian, partialSill: 0.7, range: 260, nugget: nugget)
         for support in [KrigingSupport.point, .square(25), .block(width: 30, height: 20, discretization: .regular(3))] {
             let kriging = try OrdinaryKriging(samples: samples, model: model, support: support)
@@ -172,7 +165,7 @@ struct FastPathTests {
             }
             if support == .point {
                 // The pixel centre on sample 0 reproduces it exactly (the nugget term included).
-                #expect(abs(fast.values[11 * window.width + 37] - z[0]) < 1e-9)
+                #expect(abs(fast.values[11 * window.width + 37] - samples.z[0]) < 1e-9)
             }
         }
     }

@@ -86,33 +86,47 @@ import TestSupport
         return output
     }
 
+    /// Weights packed for `tables` by `pack`, NaN wherever `pack` leaves a slot unset.
+    static func packed(_ tables: ConvTables, _ pack: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+        var packed = [Float](repeating: .nan, count: tables.rows * tables.paddedOutputs)
+        packed.withUnsafeMutableBufferPointer { pack($0.baseAddress!) }
+        return packed
+    }
+
+    /// Runs `LaneKernels.convolve` on `samples` (garbage in the padding lanes) and checks every real
+    /// lane against `reference(sample, false)` within the tolerance of `reference(|sample|, true)`, the
+    /// same sum over absolute values; lanes and features the kernel must not write keep the sentinel.
+    static func checkConvolution(_ tables: ConvTables, packed: [Float], bias: [Float]?, samples: [[Float]], outputFeatures: Int,
+                                 batch: Batch, relu: Bool, _ random: inout SeededGenerator, _ context: String,
+                                 reference: ([Double], _ magnitude: Bool) -> [Double]) {
+        let inputFeatures = samples.first?.count ?? 0
+        let input = lanes(samples, features: inputFeatures, batch: batch) { Float.random(in: -1e3...1e3, using: &random) }
+        let paddedBias = bias.map { $0 + [Float](repeating: 0, count: tables.paddedOutputs - $0.count) }
+        let output = convolve(tables, packed: packed, bias: paddedBias, input: input, outputFeatures: outputFeatures, batch: batch, relu: relu)
+        for lane in 0..<batch.count {
+            let x = samples[lane].map(Double.init)
+            let expected = reference(x, false).map { relu ? max($0, 0) : $0 }
+            expectClose(sample(output, lane, features: outputFeatures, batch: batch), expected, magnitude: reference(x.map(abs), true),
+                        "\(context) lane \(lane)")
+        }
+        expectUntouched(output, features: outputFeatures + 2, written: outputFeatures, batch: batch, context)
+    }
+
     @Test func forwardConvolutionMatchesDirectConvolution() {
         var random = SeededGenerator(seed: 0x1A4E_0001)
         for trial in 0..<80 {
             let g = Self.geometry(&random), batch = Batch(count: Self.sampleCounts[trial % 10], spare: trial % 3 == 0)
-            let relu = trial % 2 == 1
             let weight = Self.values(g.output.channels * g.rows, -1...1, &random)
             let bias = trial % 4 == 2 ? nil : Self.values(g.output.channels, -1...1, &random)
             let samples = (0..<batch.count).map { _ in Self.values(g.input.count, -2...2, &random) }
             let tables = ConvTables.forward(input: g.input, output: g.output, kernel: g.kernel, leading: g.leading)
-            var packed = [Float](repeating: .nan, count: tables.rows * tables.paddedOutputs)
-            packed.withUnsafeMutableBufferPointer {
-                ConvTables.packForward(weight: weight, outputChannels: g.output.channels, rows: tables.rows, into: $0.baseAddress!)
-            }
-            let paddedBias = bias.map { $0 + [Float](repeating: 0, count: tables.paddedOutputs - $0.count) }
-            let input = Self.lanes(samples, features: g.input.count, batch: batch) { Float.random(in: -1e3...1e3, using: &random) }
-            let output = Self.convolve(tables, packed: packed, bias: paddedBias, input: input, outputFeatures: g.output.count, batch: batch, relu: relu)
+            let packed = Self.packed(tables) { ConvTables.packForward(weight: weight, outputChannels: g.output.channels, rows: tables.rows, into: $0) }
             let w = weight.map(Double.init), b = bias?.map(Double.init)
-            for lane in 0..<batch.count {
-                let x = samples[lane].map(Double.init)
-                var expected = LaneKernelsReference.convolution(x, from: g.input, to: g.output, weight: w, bias: b, kernel: g.kernel, leading: g.leading)
-                if relu { expected = expected.map { max($0, 0) } }
-                let magnitude = LaneKernelsReference.convolution(x.map(abs), from: g.input, to: g.output, weight: w.map(abs), bias: b?.map(abs),
-                                                                 kernel: g.kernel, leading: g.leading)
-                Self.expectClose(Self.sample(output, lane, features: g.output.count, batch: batch), expected, magnitude: magnitude,
-                                 "trial \(trial) \(g.input)→\(g.output) k\(g.kernel) lane \(lane)")
+            Self.checkConvolution(tables, packed: packed, bias: bias, samples: samples, outputFeatures: g.output.count, batch: batch,
+                                  relu: trial % 2 == 1, &random, "trial \(trial) \(g.input)→\(g.output) k\(g.kernel)") { x, magnitude in
+                LaneKernelsReference.convolution(x, from: g.input, to: g.output, weight: magnitude ? w.map(abs) : w,
+                                                 bias: magnitude ? b?.map(abs) : b, kernel: g.kernel, leading: g.leading)
             }
-            Self.expectUntouched(output, features: g.output.count + 2, written: g.output.count, batch: batch, "trial \(trial)")
         }
     }
 
@@ -125,24 +139,15 @@ import TestSupport
             let weight = Self.values(g.output.channels * g.rows, -1...1, &random)
             let gradients = (0..<batch.count).map { _ in Self.values(g.output.count, -2...2, &random) }
             let tables = ConvTables.backwardData(input: g.input, output: g.output, kernel: g.kernel, leading: g.leading)
-            var packed = [Float](repeating: .nan, count: tables.rows * tables.paddedOutputs)
-            packed.withUnsafeMutableBufferPointer {
-                ConvTables.packBackwardData(weight: weight, outputChannels: g.output.channels, inputChannels: g.input.channels,
-                                            kernel: g.kernel, into: $0.baseAddress!)
+            let packed = Self.packed(tables) {
+                ConvTables.packBackwardData(weight: weight, outputChannels: g.output.channels, inputChannels: g.input.channels, kernel: g.kernel, into: $0)
             }
-            let outputGradient = Self.lanes(gradients, features: g.output.count, batch: batch) { Float.random(in: -1e3...1e3, using: &random) }
-            let inputGradient = Self.convolve(tables, packed: packed, bias: nil, input: outputGradient, outputFeatures: g.input.count,
-                                              batch: batch, relu: false)
             let w = weight.map(Double.init)
-            for lane in 0..<batch.count {
-                let dy = gradients[lane].map(Double.init)
-                let expected = LaneKernelsReference.convolutionInputGradient(dy, from: g.input, to: g.output, weight: w, kernel: g.kernel, leading: g.leading)
-                let magnitude = LaneKernelsReference.convolutionInputGradient(dy.map(abs), from: g.input, to: g.output, weight: w.map(abs),
-                                                                              kernel: g.kernel, leading: g.leading)
-                Self.expectClose(Self.sample(inputGradient, lane, features: g.input.count, batch: batch), expected, magnitude: magnitude,
-                                 "trial \(trial) \(g.input)→\(g.output) k\(g.kernel) lane \(lane)")
+            Self.checkConvolution(tables, packed: packed, bias: nil, samples: gradients, outputFeatures: g.input.count, batch: batch,
+                                  relu: false, &random, "trial \(trial) \(g.input)→\(g.output) k\(g.kernel)") { dy, magnitude in
+                LaneKernelsReference.convolutionInputGradient(dy, from: g.input, to: g.output, weight: magnitude ? w.map(abs) : w,
+                                                              kernel: g.kernel, leading: g.leading)
             }
-            Self.expectUntouched(inputGradient, features: g.input.count + 2, written: g.input.count, batch: batch, "trial \(trial)")
         }
     }
 
