@@ -47,11 +47,7 @@ public struct CholeskyFactor: Sendable {
             try withUnsafeTemporaryAllocation(of: Double.self, capacity: panelWidth) { column in
                 let column = column.baseAddress!
                 for k in panel..<end {
-                    let pivot = l[k * n + k]
-                    guard pivot > largestDiagonal * 1e-10 else { throw notPositiveDefinite(pivot: pivot, at: k) }
-                    let diagonal = pivot.squareRoot()
-                    l[k * n + k] = diagonal
-                    for i in (k + 1)..<max(n, k + 1) { l[i * n + k] /= diagonal }
+                    try scaleColumn(k, of: l, order: n, largestDiagonal: largestDiagonal)
                     for j in (k + 1)..<end { column[j - panel] = l[j * n + k] }
                     for i in (k + 1)..<max(n, k + 1) {
                         let factor = l[i * n + k], row = l + i * n
@@ -126,20 +122,25 @@ public struct CholeskyFactor: Sendable {
         try withUnsafeTemporaryAllocation(of: Double.self, capacity: max(n, 1)) { column in
             let column = column.baseAddress!
             for k in 0..<n {
-                let pivot = l[k * n + k]
-                guard pivot > largestDiagonal * 1e-10 else { throw notPositiveDefinite(pivot: pivot, at: k) }
-                let diagonal = pivot.squareRoot()
-                l[k * n + k] = diagonal
-                for i in (k + 1)..<max(n, k + 1) {
-                    l[i * n + k] /= diagonal
-                    column[i] = l[i * n + k]
-                }
+                try scaleColumn(k, of: l, order: n, largestDiagonal: largestDiagonal)
+                for i in (k + 1)..<max(n, k + 1) { column[i] = l[i * n + k] }
                 for i in (k + 1)..<max(n, k + 1) {
                     let factor = column[i], row = l + i * n
                     for j in (k + 1)...i { row[j] -= factor * column[j] }
                 }
             }
         }
+    }
+
+    /// Column k of both forms: its pivot becomes √pivot (when clearly positive) and the entries below
+    /// it are divided by that.
+    @inline(__always)
+    private static func scaleColumn(_ k: Int, of l: UnsafeMutablePointer<Double>, order n: Int, largestDiagonal: Double) throws {
+        let pivot = l[k * n + k]
+        guard pivot > largestDiagonal * 1e-10 else { throw notPositiveDefinite(pivot: pivot, at: k) }
+        let diagonal = pivot.squareRoot()
+        l[k * n + k] = diagonal
+        for i in (k + 1)..<max(n, k + 1) { l[i * n + k] /= diagonal }
     }
 
     /// Copies A's lower triangle into l, zeroes the upper one, and returns A's largest diagonal entry.
