@@ -7,24 +7,9 @@
 enum LaneKernelsReference {
     static func convolution(_ input: [Double], from inShape: TensorShape, to outShape: TensorShape, weight: [Double],
                             bias: [Double]?, kernel: Int, leading: Int) -> [Double] {
-        var output = [Double](repeating: 0, count: outShape.count)
-        for o in 0..<outShape.channels {
-            for oy in 0..<outShape.height {
-                for ox in 0..<outShape.width {
-                    var sum = bias?[o] ?? 0
-                    for c in 0..<inShape.channels {
-                        for ky in 0..<kernel {
-                            for kx in 0..<kernel {
-                                let iy = oy + ky - leading, ix = ox + kx - leading
-                                guard (0..<inShape.height).contains(iy), (0..<inShape.width).contains(ix) else { continue }
-                                sum += weight[((o * inShape.channels + c) * kernel + ky) * kernel + kx]
-                                    * input[(c * inShape.height + iy) * inShape.width + ix]
-                            }
-                        }
-                    }
-                    output[(o * outShape.height + oy) * outShape.width + ox] = sum
-                }
-            }
+        var output = (0..<outShape.count).map { bias?[$0 / outShape.positions] ?? 0 }
+        forEachTap(inShape, outShape, kernel: kernel, leading: leading) { o, c, tap, outputIndex, inputIndex in
+            output[outputIndex] += weight[(o * inShape.channels + c) * kernel * kernel + tap] * input[inputIndex]
         }
         return output
     }
