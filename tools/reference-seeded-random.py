@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Independent SplitMix64 and seeded shuffle (forward Fisher-Yates, Lemire's bounded draw) in Python
-integers, for Tests/SeededRandomTests. Run by hand: python3 tools/reference-seeded-random.py"""
+"""Independent SplitMix64 and seeded shuffle (Fisher-Yates from the back, index = output mod (i + 1))
+in Python integers, for Tests/SeededRandomTests. Run by hand: python3 tools/reference-seeded-random.py"""
 MASK = (1 << 64) - 1
 
 
@@ -14,20 +14,11 @@ def splitmix64(seed):
         yield z ^ (z >> 31)
 
 
-def index_below(generator, bound):
-    product = next(generator) * bound
-    if product & MASK < bound:
-        threshold = ((1 << 64) - bound) % bound
-        while product & MASK < threshold:
-            product = next(generator) * bound
-    return product >> 64
-
-
 def shuffled(count, seed):
     values, generator = list(range(count)), splitmix64(seed)
-    for position in range(count - 1):
-        offset = index_below(generator, count - position)
-        values[position], values[position + offset] = values[position + offset], values[position]
+    for last in range(count - 1, 0, -1):
+        other = next(generator) % (last + 1)
+        values[last], values[other] = values[other], values[last]
     return values
 
 
@@ -36,7 +27,4 @@ print("outputs(seed 0):", [hex(next(generator)) for _ in range(3)])
 for count, seed in [(10, 1), (17, 42), (100, 7)]:
     print(f"shuffled({count}, seed {seed}):", shuffled(count, seed))
 generator = splitmix64(99)
-print("indexBelow(seed 99, bounds 1...12):", [index_below(generator, bound) for bound in range(1, 13)])
-# A bound of 3·2⁶¹ rejects a quarter of the draws, so the rejection loop runs.
-generator = splitmix64(5)
-print("indexBelow(seed 5, bound 3·2^61) ×8:", [index_below(generator, 3 << 61) for _ in range(8)])
+print("indexBelow(seed 99, bounds 1...12):", [next(generator) % bound for bound in range(1, 13)])

@@ -1,17 +1,14 @@
-/// The package's one shuffle policy: forward Fisher–Yates (position i swaps with i + a uniform draw
-/// in 0..<remaining) with `SplitMix64.index(below:)`, the order the standard library's
-/// `shuffle(using:)` gives today, but fixed here so that a Swift release cannot change splits,
-/// folds or trained models.
+/// The package's one shuffle policy: Fisher–Yates from the back (position i, from the last down to 1,
+/// swaps with `SplitMix64.index(below: i + 1)`), written out so that no Swift release can change
+/// splits, folds or trained models. It is the order Inversion's validation splits and folds have
+/// always used, so the pipeline's models and reports keep their figures.
 extension MutableCollection where Self: RandomAccessCollection {
     @inlinable public mutating func seededShuffle(using generator: inout SplitMix64) {
-        var remaining = count
-        guard remaining > 1 else { return }
-        var position = startIndex
-        while remaining > 1 {
-            let offset = generator.index(below: remaining)
-            remaining -= 1
-            swapAt(position, index(position, offsetBy: offset))
-            formIndex(after: &position)
+        var last = count - 1
+        while last > 0 {
+            let other = generator.index(below: last + 1)
+            swapAt(index(startIndex, offsetBy: last), index(startIndex, offsetBy: other))
+            last -= 1
         }
     }
 }
