@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "TileEngine", targets: ["TileEngine"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "SeededRandom", targets: ["SeededRandom"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,15 +40,16 @@ let package = Package(
         ),
         .target(name: "RasterIO", dependencies: ["CGDAL"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "TileEngine", dependencies: ["RasterIO", .product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"], swiftSettings: common),
-        .target(name: "Geostatistics", exclude: ["README.md"], swiftSettings: kernels),
-        .target(name: "NeuralNet", exclude: ["README.md"], swiftSettings: kernels),
-        .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet"], exclude: ["README.md"], swiftSettings: common),
+        .target(name: "SeededRandom", exclude: ["README.md"], swiftSettings: kernels),
+        .target(name: "Geostatistics", dependencies: ["SeededRandom"], exclude: ["README.md"], swiftSettings: kernels),
+        .target(name: "NeuralNet", dependencies: ["SeededRandom"], exclude: ["README.md"], swiftSettings: kernels),
+        .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "SeededRandom"], exclude: ["README.md"], swiftSettings: common),
         .target(
             name: "Pipeline",
             dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "Inversion", .product(name: "Yams", package: "Yams")],
             exclude: ["README.md"], swiftSettings: common
         ),
-        .target(name: "SyntheticWorld", dependencies: ["RasterIO"], exclude: ["README.md"], swiftSettings: common),
+        .target(name: "SyntheticWorld", dependencies: ["RasterIO", "SeededRandom"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "CPUBuildFeatures", cSettings: buildFeatureFlags),
         .target(name: "CPUCheck", dependencies: ["CPUBuildFeatures"]),
         .executableTarget(
@@ -58,7 +60,8 @@ let package = Package(
             ],
             swiftSettings: common
         ),
-        .target(name: "TestSupport", dependencies: ["RasterIO"], path: "Tests/TestSupport", swiftSettings: common),
+        .target(name: "TestSupport", dependencies: ["RasterIO", "SeededRandom"], path: "Tests/TestSupport", swiftSettings: common),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"], swiftSettings: common),
         .testTarget(name: "RasterIOTests", dependencies: ["RasterIO", "TestSupport"], swiftSettings: common),
         .testTarget(name: "TileEngineTests", dependencies: ["TileEngine", "RasterIO", "TestSupport"], swiftSettings: common),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], swiftSettings: common),

@@ -30,6 +30,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "NeuralNet", package: "Regolith"),
+                .product(name: "SeededRandom", package: "Regolith"),
             ],
             path: "Benchmarks/InferenceBenchmarks",
             swiftSettings: vectorISA,
@@ -39,7 +40,7 @@ let package = Package(
         // `cd Benchmarks && swift run -c release neuralnet-timing [steps] [model folder]`.
         .executableTarget(
             name: "neuralnet-timing",
-            dependencies: [.product(name: "NeuralNet", package: "Regolith")],
+            dependencies: [.product(name: "NeuralNet", package: "Regolith"), .product(name: "SeededRandom", package: "Regolith")],
             path: "Tools/neuralnet-timing",
             swiftSettings: vectorISA
         ),

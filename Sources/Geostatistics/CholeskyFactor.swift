@@ -1,14 +1,16 @@
 /// The lower-triangular L with L Lᵀ = A of a symmetric positive-definite matrix, row-major n × n.
 ///
 /// The fast kriging paths factorise the sample covariance matrix once and then need only triangular
-/// solves; the in-place methods work on caller-owned buffers so inner loops do not allocate.
-struct CholeskyFactor: Sendable {
-    let order: Int
+/// solves; the in-place methods work on caller-owned buffers so inner loops do not allocate. The
+/// package's one Cholesky factorisation (Inversion's applicability domain uses it too).
+public struct CholeskyFactor: Sendable {
+    public let order: Int
     /// Row-major; the strict upper triangle is zero.
-    private(set) var lower: [Double]
+    public private(set) var lower: [Double]
 
-    /// Factorises the row-major symmetric `matrix` (only its lower triangle is read).
-    init(symmetric matrix: [Double], order n: Int) throws {
+    /// Factorises the row-major symmetric `matrix` (only its lower triangle is read); throws
+    /// `GeostatisticsError.singularSystem` when it is not numerically positive definite.
+    public init(symmetric matrix: [Double], order n: Int) throws {
         precondition(matrix.count == n * n)
         var l = [Double](repeating: 0, count: n * n)
         try l.withUnsafeMutableBufferPointer { l in
@@ -45,11 +47,7 @@ struct CholeskyFactor: Sendable {
             try withUnsafeTemporaryAllocation(of: Double.self, capacity: panelWidth) { column in
                 let column = column.baseAddress!
                 for k in panel..<end {
-                    let pivot = l[k * n + k]
-                    guard pivot > largestDiagonal * 1e-10 else { throw notPositiveDefinite(pivot: pivot, at: k) }
-                    let diagonal = pivot.squareRoot()
-                    l[k * n + k] = diagonal
-                    for i in (k + 1)..<max(n, k + 1) { l[i * n + k] /= diagonal }
+                    try scaleColumn(k, of: l, order: n, largestDiagonal: largestDiagonal)
                     for j in (k + 1)..<end { column[j - panel] = l[j * n + k] }
                     for i in (k + 1)..<max(n, k + 1) {
                         let factor = l[i * n + k], row = l + i * n
@@ -124,20 +122,25 @@ struct CholeskyFactor: Sendable {
         try withUnsafeTemporaryAllocation(of: Double.self, capacity: max(n, 1)) { column in
             let column = column.baseAddress!
             for k in 0..<n {
-                let pivot = l[k * n + k]
-                guard pivot > largestDiagonal * 1e-10 else { throw notPositiveDefinite(pivot: pivot, at: k) }
-                let diagonal = pivot.squareRoot()
-                l[k * n + k] = diagonal
-                for i in (k + 1)..<max(n, k + 1) {
-                    l[i * n + k] /= diagonal
-                    column[i] = l[i * n + k]
-                }
+                try scaleColumn(k, of: l, order: n, largestDiagonal: largestDiagonal)
+                for i in (k + 1)..<max(n, k + 1) { column[i] = l[i * n + k] }
                 for i in (k + 1)..<max(n, k + 1) {
                     let factor = column[i], row = l + i * n
                     for j in (k + 1)...i { row[j] -= factor * column[j] }
                 }
             }
         }
+    }
+
+    /// Column k of both forms: its pivot becomes √pivot (when clearly positive) and the entries below
+    /// it are divided by that.
+    @inline(__always)
+    private static func scaleColumn(_ k: Int, of l: UnsafeMutablePointer<Double>, order n: Int, largestDiagonal: Double) throws {
+        let pivot = l[k * n + k]
+        guard pivot > largestDiagonal * 1e-10 else { throw notPositiveDefinite(pivot: pivot, at: k) }
+        let diagonal = pivot.squareRoot()
+        l[k * n + k] = diagonal
+        for i in (k + 1)..<max(n, k + 1) { l[i * n + k] /= diagonal }
     }
 
     /// Copies A's lower triangle into l, zeroes the upper one, and returns A's largest diagonal entry.
@@ -167,8 +170,16 @@ struct CholeskyFactor: Sendable {
         lower.withUnsafeBufferPointer { Self.backSubstitute(b, lower: $0.baseAddress!, order: order) }
     }
 
+    /// L⁻¹ b.
+    public func forwardSubstituted(_ b: [Double]) -> [Double] {
+        precondition(b.count == order)
+        var x = b
+        x.withUnsafeMutableBufferPointer { forwardSubstitute($0.baseAddress!) }
+        return x
+    }
+
     /// A⁻¹ b.
-    func solve(_ b: [Double]) -> [Double] {
+    public func solve(_ b: [Double]) -> [Double] {
         var x = b
         x.withUnsafeMutableBufferPointer { x in
             forwardSubstitute(x.baseAddress!)

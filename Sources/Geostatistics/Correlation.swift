@@ -97,6 +97,7 @@ enum SpecialFunctions {
         return 1 - exp(logFront) * continuedFraction(a: b, b: a, x: 1 - x) / b
     }
 
+    /// Lentz's method; each iteration applies the even and the odd term of the fraction alike.
     private static func continuedFraction(a: Double, b: Double, x: Double) -> Double {
         let tiny = 1e-300
         var c = 1.0
@@ -104,23 +105,20 @@ enum SpecialFunctions {
         d = abs(d) < tiny ? tiny : d
         d = 1 / d
         var h = d
+        /// Folds the term with numerator `aa` into c and d and returns its factor of h.
+        func apply(_ aa: Double) -> Double {
+            d = 1 + aa * d
+            d = abs(d) < tiny ? tiny : d
+            c = 1 + aa / c
+            c = abs(c) < tiny ? tiny : c
+            d = 1 / d
+            return d * c
+        }
         for m in 1...500 {
             let m = Double(m)
             let m2 = 2 * m
-            var aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2))
-            d = 1 + aa * d
-            d = abs(d) < tiny ? tiny : d
-            c = 1 + aa / c
-            c = abs(c) < tiny ? tiny : c
-            d = 1 / d
-            h *= d * c
-            aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))
-            d = 1 + aa * d
-            d = abs(d) < tiny ? tiny : d
-            c = 1 + aa / c
-            c = abs(c) < tiny ? tiny : c
-            d = 1 / d
-            let delta = d * c
+            h *= apply(m * (b - m) * x / ((a + m2 - 1) * (a + m2)))
+            let delta = apply(-(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1)))
             h *= delta
             if abs(delta - 1) < 1e-16 { break }
         }

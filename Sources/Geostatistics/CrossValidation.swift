@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// Cross-validation of an ordinary kriging setup: each sample predicted from the others.
 public struct CrossValidation: Sendable, Equatable {
     /// One held-out sample (gstat's `krige.cv` columns).
@@ -59,8 +61,7 @@ public struct CrossValidation: Sendable, Equatable {
         guard k >= 2, k <= samples.count else {
             throw GeostatisticsError.invalidParameter("k-fold needs 2 ≤ k ≤ \(samples.count) folds, got \(k)")
         }
-        var generator = SplitMix64(seed: seed)
-        let shuffled = Array(samples.indices).shuffled(using: &generator)
+        let shuffled = Array(samples.indices).shuffled(seed: seed)
         var fold = [Int](repeating: 0, count: samples.count)
         for (position, sample) in shuffled.enumerated() { fold[sample] = position % k }
         return try kFold(samples: samples, model: model, neighbourhood: neighbourhood, folds: fold)
@@ -90,20 +91,5 @@ public struct CrossValidation: Sendable, Equatable {
         var residuals = [Residual?](repeating: nil, count: samples.count)
         for (i, residual) in predictions.joined() { residuals[i] = residual }
         return CrossValidation(residuals: residuals)
-    }
-}
-
-/// Small seeded generator (Steele, Lea & Flood's SplitMix64) so folds are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,8 +1,10 @@
 /// Gaussian elimination with partial pivoting on a general dense system: the plain reference solver the
-/// fast kriging paths are tested against.
-enum DenseLinearSystem {
-    /// Solves A x = b for a row-major n × n matrix; throws when a pivot vanishes.
-    static func solve(_ matrix: [Double], order n: Int, rightHandSide: [Double]) throws -> [Double] {
+/// fast kriging paths are tested against, and the package's one general dense solver (Inversion's
+/// partial least squares uses it too).
+public enum DenseLinearSystem {
+    /// Solves A x = b for a row-major n × n matrix; throws `GeostatisticsError.singularSystem` when a
+    /// pivot falls below 1e-10 of A's largest entry.
+    public static func solve(_ matrix: [Double], order n: Int, rightHandSide: [Double]) throws -> [Double] {
         precondition(matrix.count == n * n && rightHandSide.count == n)
         var a = matrix, b = rightHandSide
         var scale = 0.0

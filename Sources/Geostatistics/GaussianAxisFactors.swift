@@ -84,7 +84,7 @@ final class GaussianAxisFactors {
         var sum = 0.0
         for (offset, weight) in axis {
             let t = d + offset
-            sum += weight * exp(-(t * t * inverseRangeSquared))
+            sum += CovarianceKernel.gaussian(scaledSquaredDistance: SIMD8(repeating: t * t * inverseRangeSquared), partialSill: weight)[0]
         }
         return sum
     }

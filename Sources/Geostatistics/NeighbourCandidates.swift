@@ -142,16 +142,23 @@ final class NeighbourCandidates {
             nearestOut.replace(with: d2, where: .!isIn .& (d2 .<= limit) .& (d2 .< nearestOut))
             c += 8
         }
-        // Lane by lane: the SIMD `min()`/`max()` reductions are generic calls.
+        let (farthest, nearest) = Self.reduce(farthestIn, nearestOut)
+        // Members beyond maxdist drop out; a set smaller than nmax must take every eligible outsider.
+        guard farthest <= limit, selectedCount == nmax || nearest == .infinity else { return false }
+        if farthest < nearest { return true }
+        return farthest == nearest && tieStillHolds(distance: farthest)
+    }
+
+    /// The largest lane of `farthestIn` and the smallest of `nearestOut`, lane by lane: the SIMD
+    /// `min()`/`max()` reductions are generic calls.
+    @inline(__always)
+    private static func reduce(_ farthestIn: SIMD8<Double>, _ nearestOut: SIMD8<Double>) -> (farthest: Double, nearest: Double) {
         var farthest = farthestIn[0], nearest = nearestOut[0]
         for lane in 1..<8 {
             farthest = max(farthest, farthestIn[lane])
             nearest = min(nearest, nearestOut[lane])
         }
-        // Members beyond maxdist drop out; a set smaller than nmax must take every eligible outsider.
-        guard farthest <= limit, selectedCount == nmax || nearest == .infinity else { return false }
-        if farthest < nearest { return true }
-        return farthest == nearest && tieStillHolds(distance: farthest)
+        return (farthest, nearest)
     }
 
     /// With the farthest member and the nearest outsider at the same distance, the selection holds when
@@ -188,11 +195,7 @@ final class NeighbourCandidates {
             nearestOut.replace(with: nearest, where: .!isIn .& (nearest .< nearestOut))
             c += 8
         }
-        var farthest = farthestIn[0], nearest = nearestOut[0]
-        for lane in 1..<8 {
-            farthest = max(farthest, farthestIn[lane])
-            nearest = min(nearest, nearestOut[lane])
-        }
+        let (farthest, nearest) = Self.reduce(farthestIn, nearestOut)
         // Rounding of a squared distance is relative to it, plus the coordinates' own rounding (relative to
         // their magnitude, e.g. 1e6 m in UTM) times the distance; both margins are far above either.
         let coordinateScale = abs(x0) + abs(x1) + abs(y) + 1

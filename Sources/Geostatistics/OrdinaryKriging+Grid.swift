@@ -311,12 +311,8 @@ private struct GridOutput: @unchecked Sendable {
 
     @inline(__always)
     func store(_ prediction: KrigingPrediction?, at index: Int) {
-        let value = prediction?.value ?? missingValue
-        let variance = prediction?.variance ?? missingValue
-        if let floatValues { floatValues[index] = Float(value) }
-        if let floatVariances { floatVariances[index] = Float(variance) }
-        if let doubleValues { doubleValues[index] = value }
-        if let doubleVariances { doubleVariances[index] = variance }
+        storeValue(prediction?.value ?? missingValue, at: index)
+        storeVariance(prediction?.variance ?? missingValue, at: index)
     }
 
     @inline(__always)

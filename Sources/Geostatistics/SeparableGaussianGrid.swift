@@ -103,7 +103,7 @@ struct SeparableGaussianGrid: Sendable {
             var sum = SIMD8<Double>()
             for node in axis {
                 let d = coordinates - (p + node.offset)
-                sum += node.weight * VectorMath.exp(-(d * d * scale))
+                sum += CovarianceKernel.gaussian(scaledSquaredDistance: d * d * scale, partialSill: node.weight)
             }
             for lane in 0..<lanes {
                 factors[(a + lane) * stride] = (weights?[a + lane] ?? 1) * sum[lane]

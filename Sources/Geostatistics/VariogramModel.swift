@@ -39,20 +39,10 @@ public struct VariogramModel: Sendable, Equatable, CustomStringConvertible {
         "\(kind.rawValue)(psill \(partialSill), range \(range), nugget \(nugget))"
     }
 
-    /// γ(h) of the structure with unit sill, without the nugget.
+    /// γ(h) of the structure with unit sill, without the nugget: 1 − ρ(h) (`CovarianceKernel.unit`).
     @inline(__always)
     public static func unitStructure(_ kind: Kind, distance h: Double, range a: Double) -> Double {
-        switch kind {
-        case .nugget: return h == 0 ? 0 : 1
-        case .spherical:
-            if h >= a { return 1 }
-            let t = h / a
-            return t * (1.5 - 0.5 * t * t)
-        case .exponential: return -expm1(-h / a)
-        case .gaussian:
-            let t = h / a
-            return -expm1(-t * t)
-        }
+        1 - CovarianceKernel.unit(kind, distance: h, range: a)
     }
 
     /// Semivariance at distance h; zero at h = 0, where the nugget is a discontinuity.
@@ -64,7 +54,7 @@ public struct VariogramModel: Sendable, Equatable, CustomStringConvertible {
     /// Covariance sill − γ(h): the full sill at h = 0 (a sample with itself), no nugget elsewhere.
     @inline(__always)
     public func covariance(_ h: Double) -> Double {
-        h == 0 ? sill : partialSill * (1 - Self.unitStructure(kind, distance: h, range: range))
+        h == 0 ? sill : partialSill * CovarianceKernel.unit(kind, distance: h, range: range)
     }
 
     /// Covariance without the nugget's jump at zero: what a point inside a block sees, since the
@@ -72,6 +62,6 @@ public struct VariogramModel: Sendable, Equatable, CustomStringConvertible {
     /// inside blocks to 10·DBL_EPSILON for the same reason).
     @inline(__always)
     func continuousCovariance(_ h: Double) -> Double {
-        kind == .nugget ? 0 : partialSill * (1 - Self.unitStructure(kind, distance: h, range: range))
+        kind == .nugget ? 0 : partialSill * CovarianceKernel.unit(kind, distance: h, range: range)
     }
 }

@@ -1,16 +1,13 @@
+import SeededRandom
+
 /// Counter-based randomness: every random number of the world is a hash of (seed, stream, x, y),
 /// so any pixel can be computed alone, in any order, by any tile, and come out the same.
 struct WorldHash: Sendable {
     let seed: UInt64
 
+    /// One SplitMix64 step from state `value`: a bijection with full avalanche.
     @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 {
-        // SplitMix64's finaliser: a bijection with full avalanche.
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ value: UInt64) -> UInt64 { SplitMix64.mix(value &+ SplitMix64.increment) }
 
     @inline(__always)
     func bits(_ stream: UInt64, _ x: Int, _ y: Int) -> UInt64 {

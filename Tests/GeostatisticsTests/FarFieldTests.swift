@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Geostatistics
+import SeededRandom
 
 /// The far-field interpolation of a global exponential model on a grid against the direct sum.
 @Suite("Exponential far-field grid")
@@ -8,16 +9,19 @@ struct FarFieldTests {
     /// 60 samples over 1 km², one of them on a pixel centre; 2.5 m pixels, so a 128-pixel block is 320 m
     /// and the samples far from a block are interpolated.
     static func scatteredSamples(on window: GridWindow) throws -> SpatialSamples {
-        var generator = SplitMix64(seed: 811)
-        var x: [Double] = [], y: [Double] = [], z: [Double] = []
-        for a in 0..<60 {
-            let (px, py) = a == 0 ? window.centre(column: 150, row: 40)
-                : (Double.random(in: 0..<1000, using: &generator), Double.random(in: 0..<1000, using: &generator))
-            x.append(px)
-            y.append(py)
-            z.append(3 + sin(px / 170) + cos(py / 230) + Double.random(in: -0.3..<0.3, using: &generator))
+        try FastPathTests.randomSamples(count: 60, seed: 811, first: window.centre(column: 150, row: 40))
+    }
+
+    /// Pixels of a tile (at `column`, `row` of the whole window) whose bits differ from the whole grid's.
+    static func differingPixels(_ tileValues: [Double], _ tile: GridWindow, from wholeValues: [Double], _ whole: GridWindow,
+                                column: Int, row: Int) -> Int {
+        var differing = 0
+        for r in 0..<tile.height {
+            for c in 0..<tile.width where wholeValues[(r + row) * whole.width + c + column].bitPattern != tileValues[r * tile.width + c].bitPattern {
+                differing += 1
+            }
         }
-        return try SpatialSamples(x: x, y: y, z: z)
+        return differing
     }
 
     static let window = try! GridWindow(originX: 180, originY: 820, pixelWidth: 2.5, pixelHeight: -2.5, width: 300, height: 260)
@@ -115,12 +119,7 @@ struct FarFieldTests {
         let tile = try GridWindow(originX: window.originX + 2.5 * 37, originY: window.originY - 2.5 * 150, pixelWidth: 2.5,
                                   pixelHeight: -2.5, width: 140, height: 100)
         let tileVariances = try #require(try kriging.predictGrid(tile, variances: true, gridOrigin: origin).variances)
-        var differing = 0
-        for r in 0..<tile.height {
-            for c in 0..<tile.width where fastVariances[(r + 150) * window.width + c + 37].bitPattern != tileVariances[r * tile.width + c].bitPattern {
-                differing += 1
-            }
-        }
+        let differing = Self.differingPixels(tileVariances, tile, from: fastVariances, window, column: 37, row: 150)
         #expect(differing == 0, "\(differing) tile variances differ from the whole grid")
     }
 
@@ -161,12 +160,7 @@ struct FarFieldTests {
         let tile = try GridWindow(originX: window.originX + 2.5 * 64, originY: window.originY - 2.5 * 20, pixelWidth: 2.5,
                                   pixelHeight: -2.5, width: 96, height: 30)
         let tileValues = try kriging.predictGrid(tile, variances: false).values
-        var differing = 0
-        for r in 0..<tile.height {
-            for c in 0..<tile.width where fast[(r + 20) * window.width + c + 64].bitPattern != tileValues[r * tile.width + c].bitPattern {
-                differing += 1
-            }
-        }
+        let differing = Self.differingPixels(tileValues, tile, from: fast, window, column: 64, row: 20)
         #expect(differing == 0, "\(differing) tile pixels differ from the whole grid")
     }
 
@@ -184,12 +178,7 @@ struct FarFieldTests {
             let tile = try GridWindow(originX: whole.originX + 2.5 * Double(column), originY: whole.originY - 2.5 * Double(row),
                                       pixelWidth: 2.5, pixelHeight: -2.5, width: width, height: height)
             let tileValues = try kriging.predictGrid(tile, variances: false, gridOrigin: origin).values
-            var differing = 0
-            for r in 0..<height {
-                for c in 0..<width where wholeValues[(r + row) * whole.width + c + column].bitPattern != tileValues[r * width + c].bitPattern {
-                    differing += 1
-                }
-            }
+            let differing = Self.differingPixels(tileValues, tile, from: wholeValues, whole, column: column, row: row)
             #expect(differing == 0, "tile at (\(column), \(row)): \(differing) pixels differ from the whole grid")
         }
         let offLattice = GridLattice(window: try GridWindow(originX: whole.originX + 1, originY: whole.originY, pixelWidth: 2.5,

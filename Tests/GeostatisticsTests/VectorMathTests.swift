@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Geostatistics
+import SeededRandom
 
 @Suite("Vectorised elementary functions")
 struct VectorMathTests {

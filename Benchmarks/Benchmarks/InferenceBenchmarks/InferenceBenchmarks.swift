@@ -2,6 +2,7 @@ import Benchmark
 import Dispatch
 import Glibc
 import NeuralNet
+import SeededRandom
 
 /// Paper-CNN inference throughput: `PaperNetworkPlan` on one and two threads, and for comparison the
 /// generic layer-by-layer `InferenceEngine` and the literal scalar `PaperNetworkReference`.
@@ -132,21 +133,9 @@ func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }
 
-/// A small deterministic generator (SplitMix64) so every run benchmarks the same network.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// PyTorch-default-like uniform initialisation; the biases are centred so about half the ReLUs fire.
 func randomPaperWeights(seed: UInt64) -> PaperNetworkWeights {
-    var random = SplitMix64(state: seed)
+    var random = SplitMix64(seed: seed)
     func uniform(_ count: Int, fanIn: Int) -> [Float] {
         let bound = 1 / Float(fanIn).squareRoot()
         return (0..<count).map { _ in Float.random(in: -bound...bound, using: &random) }
@@ -162,7 +151,7 @@ func randomPaperWeights(seed: UInt64) -> PaperNetworkWeights {
 
 /// Band-sequential GF-2-like reflectances around the means.
 func randomBandSequentialPixels(_ count: Int, weights: PaperNetworkWeights, seed: UInt64) -> [Float] {
-    var random = SplitMix64(state: seed)
+    var random = SplitMix64(seed: seed)
     return (0..<(4 * count)).map { index in
         let band = index / count
         return weights.inputMeans[band] + weights.inputStandardDeviations[band] * Float.random(in: -2.5...2.5, using: &random)

@@ -3,6 +3,7 @@
 // 2. Runs the generic InferenceEngine over 1 Mpixel on one thread and reports Mpixel/s and GFLOP/s.
 import Foundation
 import NeuralNet
+import SeededRandom
 
 /// Processor time of this process: robust to other jobs sharing the 2 cores.
 func processorSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }

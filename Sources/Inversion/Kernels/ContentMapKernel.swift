@@ -17,7 +17,7 @@ public struct ContentMapKernel: TileKernel {
     /// Pixels outside it get nodata (nil: predict everywhere).
     public let domain: ApplicabilityDomain?
     /// The domain in the kernel's Float arithmetic, converted once rather than per tile.
-    private let domainMean: [Float], domainWhitening: [Float], domainLimit: Float
+    private let domainMask: ApplicabilityDomainMask?
     public let outputNodata: Float = -9999
 
     public init(model: Model, modelContent: ContentInput, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1,
@@ -35,9 +35,7 @@ public struct ContentMapKernel: TileKernel {
             throw InversionError("the applicability domain has \(domain.mean.count) bands, the model \(model.bands.count)")
         }
         self.domain = domain
-        domainMean = domain?.mean.map(Float.init) ?? []
-        domainWhitening = domain?.whitening.map(Float.init) ?? []
-        domainLimit = Float((domain?.threshold ?? 0) * (domain?.threshold ?? 0))
+        domainMask = domain.map(ApplicabilityDomainMask.init)
     }
 
     /// The model's parameters and its domain's are in `modelContent`.
@@ -79,49 +77,15 @@ public struct ContentMapKernel: TileKernel {
             engine.predictWindows(bandSequential: values, windowWidth: input.window.width, windowHeight: input.window.height,
                                   into: output.baseAddress!, workspace: workspace!)
         }
-        if domain != nil { maskOutsideDomain(input, output) }
+        if let domainMask { mask(outside: domainMask, input, output) }
     }
 
     /// Sets nodata (every output band) where a core pixel's bands leave the applicability domain.
-    private func maskOutsideDomain(_ input: TileInput, _ output: UnsafeMutableBufferPointer<Float>) {
-        let p = input.bandCount, width = input.core.width, plane = input.window.pixelCount
-        let mean = domainMean, whitening = domainWhitening, limit = domainLimit
-        let samples = input.samples.baseAddress!
+    private func mask(outside domain: ApplicabilityDomainMask, _ input: TileInput, _ output: UnsafeMutableBufferPointer<Float>) {
+        let width = input.core.width
         for row in 0..<input.core.height {
-            let base = input.index(column: 0, row: row)
-            var column = 0
-            if p == 4 {
-                // Four bands, 16 pixels per step: the whitened distance is 10 FMAs per pixel.
-                let m = SIMD4(mean[0], mean[1], mean[2], mean[3])
-                let w = whitening
-                while column + 16 <= width {
-                    func load(_ b: Int) -> SIMD16<Float> {
-                        UnsafeRawPointer(samples + b * plane + base + column).loadUnaligned(as: SIMD16<Float>.self) - m[b]
-                    }
-                    let d0 = load(0), d1 = load(1), d2 = load(2), d3 = load(3)
-                    let v0 = w[0] * d0
-                    let v1 = w[4] * d0 + w[5] * d1
-                    let v2 = w[8] * d0 + w[9] * d1 + w[10] * d2
-                    let v3 = w[12] * d0 + w[13] * d1 + w[14] * d2 + w[15] * d3
-                    let squared = v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3
-                    let outside = squared .> limit
-                    if any(outside) {
-                        for lane in 0..<16 where outside[lane] { setNodata(output, pixel: row * width + column + lane, count: input.core.pixelCount) }
-                    }
-                    column += 16
-                }
-            }
-            // The remaining pixels (and any band count), one at a time.
-            while column < width {
-                var squared: Float = 0
-                for r in 0..<p {
-                    var v: Float = 0
-                    for k in 0...r { v += whitening[r * p + k] * (samples[k * plane + base + column] - mean[k]) }
-                    squared += v * v
-                }
-                if squared > limit { setNodata(output, pixel: row * width + column, count: input.core.pixelCount) }
-                column += 1
-            }
+            domain.forEachOutside(input.samples.baseAddress! + input.index(column: 0, row: row), bandStride: input.window.pixelCount,
+                                  count: width) { setNodata(output, pixel: row * width + $0, count: input.core.pixelCount) }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Geostatistics
 
 /// Where a model trained on some samples may be applied: pixels whose band values lie farther from
 /// the training samples' mean, in Mahalanobis distance, than any training sample did are outside
@@ -35,27 +36,19 @@ public struct ApplicabilityDomain: Codable, Sendable, Equatable {
         for row in features {
             for a in 0..<p { for b in 0...a { covariance[a * p + b] += (row[a] - mean[a]) * (row[b] - mean[b]) / Double(n - 1) } }
         }
-        // Cholesky Σ = L Lᵀ, then L⁻¹ by forward substitution.
-        var l = [Double](repeating: 0, count: p * p)
-        for a in 0..<p {
-            for b in 0...a {
-                var sum = covariance[a * p + b]
-                for k in 0..<b { sum -= l[a * p + k] * l[b * p + k] }
-                if a == b {
-                    guard sum > 0 else { throw InversionError("the training bands are linearly dependent; no applicability domain") }
-                    l[a * p + a] = sum.squareRoot()
-                } else {
-                    l[a * p + b] = sum / l[b * p + b]
-                }
-            }
+        // Cholesky Σ = L Lᵀ, then L⁻¹ column by column (L⁻¹ eⱼ), kept lower-triangular.
+        let factor: CholeskyFactor
+        do {
+            factor = try CholeskyFactor(symmetric: covariance, order: p)
+        } catch {
+            throw InversionError("the training bands are linearly dependent; no applicability domain")
         }
         var inverse = [Double](repeating: 0, count: p * p)
         for column in 0..<p {
-            for row in column..<p {
-                var sum = row == column ? 1.0 : 0
-                for k in column..<row { sum -= l[row * p + k] * inverse[k * p + column] }
-                inverse[row * p + column] = sum / l[row * p + row]
-            }
+            var unit = [Double](repeating: 0, count: p)
+            unit[column] = 1
+            let solved = factor.forwardSubstituted(unit)
+            for row in column..<p { inverse[row * p + column] = solved[row] }
         }
         self.init(mean: mean, whitening: inverse, threshold: 0, description: "")
         threshold = features.map(distance).max() ?? 0

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Geostatistics
 import NeuralNet
+import SeededRandom
 import Synchronization
 
 /// Metrics of one method under one validation scheme, on the training and the test parts, against
@@ -41,7 +42,7 @@ public struct RandomSplitValidation: Sendable {
 
     /// Training and test indices.
     public func split(count: Int) -> (train: [Int], test: [Int]) {
-        let order = SplitMix64.shuffled(Array(0..<count), seed: seed)
+        let order = Array(0..<count).shuffled(seed: seed)
         let trainCount = min(count - 1, max(1, Int((Double(count) * trainFraction).rounded())))
         return (Array(order.prefix(trainCount)).sorted(), Array(order.dropFirst(trainCount)).sorted())
     }
@@ -106,7 +107,7 @@ public struct SpatialBlockValidation: Sendable {
             blockOf[key, default: []].append(i)
         }
         let blocks = blockOf.keys.sorted { ($0.y, $0.x) < ($1.y, $1.x) }
-        let order = SplitMix64.shuffled(blocks, seed: seed)
+        let order = blocks.shuffled(seed: seed)
         var sizes = [Int](repeating: 0, count: folds)
         var fold = [Int](repeating: 0, count: set.count)
         // Largest blocks first into the currently smallest fold.

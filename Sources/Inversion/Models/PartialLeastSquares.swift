@@ -1,4 +1,5 @@
 import Foundation
+import Geostatistics
 
 /// Partial least squares regression of one target (PLS1, NIPALS) on standardised bands, as
 /// scikit-learn's `PLSRegression(scale=True)` computes it; the number of components is chosen by
@@ -96,34 +97,14 @@ public struct PartialLeastSquares: RegressionMethod {
         // β = W (PᵀW)⁻¹ q; PᵀW is k × k upper triangular in exact arithmetic, solved in general here.
         var m = [Double](repeating: 0, count: k * k)
         for r in 0..<k { for c in 0..<k { m[r * k + c] = zip(loadings[r], w[c]).reduce(0) { $0 + $1.0 * $1.1 } } }
-        let z = try solveSquare(m, q, size: k)
+        let z: [Double]
+        do {
+            z = try DenseLinearSystem.solve(m, order: k, rightHandSide: q)
+        } catch {
+            throw InversionError("partial least squares: singular loadings")
+        }
         var beta = [Double](repeating: 0, count: p)
         for c in 0..<k { for j in 0..<p { beta[j] += w[c][j] * z[c] } }
         return Fitted(components: k, scaling: scaling, targetMean: yMean, coefficients: beta, innerRMSE: innerRMSE)
-    }
-
-    /// Gaussian elimination with partial pivoting for the small k × k system.
-    static func solveSquare(_ matrix: [Double], _ rhs: [Double], size k: Int) throws -> [Double] {
-        var a = matrix, b = rhs
-        for col in 0..<k {
-            let pivot = (col..<k).max { abs(a[$0 * k + col]) < abs(a[$1 * k + col]) }!
-            guard abs(a[pivot * k + col]) > 1e-300 else { throw InversionError("partial least squares: singular loadings") }
-            if pivot != col {
-                for c in 0..<k { a.swapAt(pivot * k + c, col * k + c) }
-                b.swapAt(pivot, col)
-            }
-            for r in (col + 1)..<max(col + 1, k) {
-                let f = a[r * k + col] / a[col * k + col]
-                for c in col..<k { a[r * k + c] -= f * a[col * k + c] }
-                b[r] -= f * b[col]
-            }
-        }
-        var x = [Double](repeating: 0, count: k)
-        for r in stride(from: k - 1, through: 0, by: -1) {
-            var s = b[r]
-            for c in (r + 1)..<k { s -= a[r * k + c] * x[c] }
-            x[r] = s / a[r * k + r]
-        }
-        return x
     }
 }

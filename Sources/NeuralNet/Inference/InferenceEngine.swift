@@ -91,10 +91,20 @@ public struct InferenceEngine: Sendable {
 
     private func predictPlanes(pixelCount: Int, into output: UnsafeMutablePointer<Float>, workspace: InferenceWorkspace) {
         precondition(model.inputLayout.window == 1, "a patch model needs predictWindows")
+        predictBlocks(pixelCount: pixelCount, into: output, workspace: workspace) { start, count in
+            gatherPixels(start: start, count: count, workspace: workspace)
+        }
+    }
+
+    /// Runs the network over `pixelCount` pixels in blocks of `blockLanes`: `gather(start, count)` puts
+    /// the block's standardised inputs into the workspace's lanes; the outputs go to `output + start`.
+    @inline(__always)
+    private func predictBlocks(pixelCount: Int, into output: UnsafeMutablePointer<Float>, workspace: InferenceWorkspace,
+                               gather: (_ start: Int, _ count: Int) -> Void) {
         var start = 0
         while start < pixelCount {
             let count = min(Self.blockLanes, pixelCount - start)
-            gatherPixels(start: start, count: count, workspace: workspace)
+            gather(start, count)
             let result = run(from: 0, to: steps.count, groups: (count + 15) / 16, workspace: workspace, streams: false)
             destandardise(result, count: count, into: output + start)
             start += count
@@ -111,9 +121,7 @@ public struct InferenceEngine: Sendable {
         guard coreWidth > 0, coreHeight > 0 else { return }
         let pixelCount = coreWidth * coreHeight, bandStride = windowWidth * windowHeight
         let stride = workspace.laneStride
-        var start = 0
-        while start < pixelCount {
-            let count = min(Self.blockLanes, pixelCount - start)
+        predictBlocks(pixelCount: pixelCount, into: output, workspace: workspace) { start, count in
             for lane in 0..<count {
                 let pixel = start + lane
                 let corner = (pixel / coreWidth) * windowWidth + pixel % coreWidth
@@ -123,9 +131,6 @@ public struct InferenceEngine: Sendable {
                     workspace.input[feature * stride + lane] = (raw - model.standardisation.inputMeans[band]) * inverseDeviations[band]
                 }
             }
-            let result = run(from: 0, to: steps.count, groups: (count + 15) / 16, workspace: workspace, streams: false)
-            destandardise(result, count: count, into: output + start)
-            start += count
         }
     }
 

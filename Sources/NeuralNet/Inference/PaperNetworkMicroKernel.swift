@@ -146,14 +146,6 @@ struct PaperNetworkPanel4: PaperNetworkPanel {
     }
 }
 
-/// Lane-wise maximum as a compare and blend. The standard library's `pointwiseMax` goes lane by lane
-/// through `Float.maximum` (NaN handling, branches) and made the whole plan ~20× slower; here a NaN
-/// lane in either operand yields `a`'s lane, which is fine for masked nodata.
-@inline(__always)
-func laneMaximum(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
-    a.replacing(with: b, where: a .< b)
-}
-
 /// The plain scalar panel product the SIMD panels are tested against: output[j][lane] =
 /// Σ_k weights[k · width + j] · inputs[k][lane], accumulated in Double.
 func paperNetworkPanelReference(inputs: [[Float]], weights: [Float], width: Int, lanes: Int = 16) -> [[Double]] {

@@ -9,9 +9,11 @@ typealias Lanes = SIMD16<Float>
     UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self)
 }
 
-/// max(a, b) per lane as compare + blend: the standard library's `pointwiseMax` handles NaN lane by
-/// lane in scalar code (measured 20× slower here). A NaN in `b` is not propagated.
-@inline(__always) func lanesMax(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .> a) }
+/// Lane-wise maximum as a compare and blend, for these kernels and the paper network's panels. The
+/// standard library's `pointwiseMax` goes lane by lane through `Float.maximum` (NaN handling,
+/// branches) and was measured ~20× slower; here a NaN lane in either operand yields `a`'s lane, which
+/// is fine for masked nodata.
+@inline(__always) func laneMaximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
 
 @inline(__always) func storeLanes(_ value: Lanes, _ pointer: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Lanes.self)
@@ -50,8 +52,8 @@ enum LaneKernels {
                             tap &+= 1
                         }
                         if relu {
-                            a0 = lanesMax(a0, zero); a1 = lanesMax(a1, zero)
-                            a2 = lanesMax(a2, zero); a3 = lanesMax(a3, zero)
+                            a0 = laneMaximum(a0, zero); a1 = laneMaximum(a1, zero)
+                            a2 = laneMaximum(a2, zero); a3 = laneMaximum(a3, zero)
                         }
                         let base = output + ((block &* positions &+ position) &* laneStride &+ lane)
                         let step = positions &* laneStride
@@ -126,7 +128,7 @@ enum LaneKernels {
                         var best = loadLanes(corner + lane)
                         for dy in 0..<size {
                             for dx in 0..<size where dy + dx > 0 {
-                                best = lanesMax(best, loadLanes(corner + (dy * inShape.width + dx) * laneStride + lane))
+                                best = laneMaximum(best, loadLanes(corner + (dy * inShape.width + dx) * laneStride + lane))
                             }
                         }
                         storeLanes(best, target + lane)
@@ -170,7 +172,7 @@ enum LaneKernels {
     /// `values = max(values, 0)` over `count` floats (a multiple of 16).
     static func relu(_ values: UnsafeMutablePointer<Float>, count: Int) {
         let zero = Lanes(repeating: 0)
-        for index in stride(from: 0, to: count, by: 16) { storeLanes(lanesMax(loadLanes(values + index), zero), values + index) }
+        for index in stride(from: 0, to: count, by: 16) { storeLanes(laneMaximum(loadLanes(values + index), zero), values + index) }
     }
 
     /// `inputGradient = outputGradient` where the ReLU's output was positive, else 0.

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// Dropout decisions as a pure function of (stream, layer, feature): the same pixel or sample
 /// gets the same masks whatever the batching, tiling or thread that computes it.
 /// `stream` identifies the sample and pass (training: seed, sample index and step; Monte-Carlo

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// A feed-forward stack of layers with its parameters, laid out exactly like a PyTorch
 /// `nn.Sequential` of the same layers: layer `i`'s tensors are `"i.weight"` and `"i.bias"`, conv
 /// weights `[out, in, kh, kw]` and dense weights `[out, in]`, row-major float32.

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// Raw training samples: each `bands × window × window` values (see `InputLayout`) with its target.
 public struct TrainingData: Sendable {
@@ -16,7 +17,7 @@ public struct DataSplit: Sendable, Hashable {
     /// A seeded random split holding out `validationFraction` of `count` samples (the paper: 1/3).
     public static func random(count: Int, validationFraction: Double, seed: UInt64) -> DataSplit {
         var generator = SplitMix64(seed: seed)
-        let order = Array(0..<count).shuffled(using: &generator)
+        let order = Array(0..<count).seededShuffled(using: &generator)
         let validationCount = Int((Double(count) * validationFraction).rounded())
         return DataSplit(training: Array(order[validationCount...]).sorted(), validation: Array(order[..<validationCount]).sorted())
     }
@@ -133,7 +134,7 @@ public enum Trainer {
             if batchSize == order.count {
                 cursor = 0
             } else if cursor + batchSize > order.count {
-                order.shuffle(using: &generator)
+                order.seededShuffle(using: &generator)
                 cursor = 0
             }
             let batch = order[cursor..<cursor + batchSize]
