@@ -58,3 +58,18 @@ import TestSupport
         try OutputPaths.check(outputs: [(dir.file("out.tif"), .file), (dir.file("other"), .folder)], inputs: [scene])
     }
 }
+
+@Suite struct DurableFileTests {
+    /// Written whole under our own temporary name: nothing else appears in the folder (Foundation's
+    /// `createFile` leaves `.dat.nosync…` files when killed), and a leftover of a killed write is replaced.
+    @Test func writesWholeAndLeavesNoStrayFiles() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("run.journal")
+        try Data("torn".utf8).write(to: URL(fileURLWithPath: path + ".writing"))
+        try DurableFile.write(Data("header\n".utf8), to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "header\n")
+        #expect(dir.contents() == ["run.journal"])
+        DurableFile.remove(path)
+        #expect(dir.contents().isEmpty)
+    }
+}

@@ -135,6 +135,13 @@ struct SlurmIntegrationTests {
             midWay = FileManager.default.fileExists(atPath: plan.path(units[0], in: second)) && journal.contains("\ndone ")
         }
         #expect(midWay, "task \(victim) was caught after one unit and part of the next\n\(Self.logs(second))")
+        // A second copy of the running task (a requeue racing the old instance, or the same command in
+        // another terminal) skips the finished unit and refuses the live one instead of sharing its file.
+        let duplicate = try ChildProcess.regolith(Self.command.split(separator: " ").map(String.init) + ["--checkpoint-seconds", "0"] + scenes
+                                                  + ["--out", second, "--shard", "\(victim)/\(Self.tasks)", "--unit-rows", "200",
+                                                     "--tile-size", "256", "--memory", "256MiB", "--threads", "1", "--quiet"])
+        #expect(duplicate.status == 1 && duplicate.stderr.contains("another run is writing this output (pid "),
+                "a duplicate of a running task refuses: \(duplicate.status) \(duplicate.stderr)")
         try cluster.client("scancel", ["\(round2.array)_\(victim)"])
         phase("task \(victim) cancelled mid-way")
         let mosaic2 = try cluster.waitForEnd(round2.mosaic)
