@@ -246,11 +246,32 @@ public struct ShardPlan: Codable, Equatable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RasterError(path, .notFound, "no plan here; the tasks of a sharded run (--shard or a Slurm array) write it when they start")
         }
+        let plan: ShardPlan
         do {
-            return try JSONDecoder().decode(ShardPlan.self, from: data)
+            plan = try JSONDecoder().decode(ShardPlan.self, from: data)
         } catch {
-            throw RasterError(path, .unreadable, "not a Regolith plan (\(error))")
+            throw RasterError(path, .unreadable, "not a Regolith plan (\(error))".replacingOccurrences(of: "\n", with: " "))
         }
+        if let problem = plan.inconsistency { throw RasterError(path, .unreadable, "not a consistent Regolith plan: \(problem)") }
+        return plan
+    }
+
+    /// What makes a plan read from a file unusable (a unit outside its scene or the task range,
+    /// units out of order), or nil: the mosaic indexes scenes and rows by these numbers.
+    var inconsistency: String? {
+        guard tasks >= 1, unitRows >= 1 else { return "tasks \(tasks) and unitRows \(unitRows) must be at least 1" }
+        for scene in scenes where scene.width < 1 || scene.height < 1 {
+            return "scene \(scene.path) has a size of \(scene.width) × \(scene.height)"
+        }
+        for (position, unit) in units.enumerated() {
+            guard unit.index == position else { return "unit \(position) is numbered \(unit.index)" }
+            guard scenes.indices.contains(unit.scene) else { return "unit \(position) names scene \(unit.scene) of \(scenes.count)" }
+            guard (0..<tasks).contains(unit.task) else { return "unit \(position) names task \(unit.task) of \(tasks)" }
+            guard 0 <= unit.firstRow, unit.firstRow < unit.endRow, unit.endRow <= scenes[unit.scene].height else {
+                return "unit \(position) has rows \(unit.firstRow)..<\(unit.endRow), outside its scene's \(scenes[unit.scene].height)"
+            }
+        }
+        return nil
     }
 
     /// Stores the plan as `<folder>/plan.json`, or checks it against the one an earlier task

@@ -38,9 +38,7 @@ struct EngineCommandOptions: ParsableArguments {
             throw ValidationError("--shard '\(shard)' is not I/N with 0 ≤ I < N, e.g. 3/4")
         }
         guard unitRows >= 1 else { throw ValidationError("--unit-rows must be positive") }
-        if let tileSize, tileSize <= 0 || tileSize % TilePlanner.tileSizeQuantum != 0 {
-            throw ValidationError("--tile-size must be a positive multiple of \(TilePlanner.tileSizeQuantum)")
-        }
+        if let problem = tileSize.flatMap(SettingRules.tileSize) { throw ValidationError("--tile-size: \(problem)") }
     }
 
     var engineOptions: EngineOptions {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inversion
+import Pipeline
 import TileEngine
 
 /// `regolith plan`: how a batch of scenes splits into work units and Slurm array tasks.
@@ -38,12 +39,8 @@ struct PlanCommand: ParsableCommand {
         guard tasks >= 1 else { throw ValidationError("--tasks must be at least 1") }
         guard unitRows >= 1 else { throw ValidationError("--unit-rows must be positive") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        if let memory, ByteSize.parse(memory) == nil {
-            throw ValidationError("--memory '\(memory)' is not a size such as 256MiB or 2GiB")
-        }
-        if let tileSize, tileSize <= 0 || tileSize % TilePlanner.tileSizeQuantum != 0 {
-            throw ValidationError("--tile-size must be a positive multiple of \(TilePlanner.tileSizeQuantum)")
-        }
+        if let problem = memory.flatMap(SettingRules.memory) { throw ValidationError("--memory: \(problem)") }
+        if let problem = tileSize.flatMap(SettingRules.tileSize) { throw ValidationError("--tile-size: \(problem)") }
     }
 
     /// What `--json` prints.

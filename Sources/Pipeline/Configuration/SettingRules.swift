@@ -39,6 +39,7 @@ public enum SettingRules {
         ByteSize.parse(text) == nil ? "'\(text)' is not a size such as 256MiB or 2GiB" : nil
     }
 
+    public static func tileSize(_ value: Int) -> String? { TilePlanner.tileSizeProblem(value) }
     public static func threads(_ value: Int) -> String? { count(value, in: 1...4096) }
     public static func folds(_ value: Int) -> String? { count(value, in: 2...1000) }
     public static func iterations(_ value: Int) -> String? { count(value, in: 1...10_000_000) }
