@@ -21,11 +21,11 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
 
     public static func == (a: Shard, b: Shard) -> Bool { a.index == b.index && a.count == b.count }
 
-    /// Parses `I/N` with 0 ≤ I < N; nil for anything else.
+    /// Parses `I/N` with 0 ≤ I < N ≤ `ShardPlan.largestTaskCount`; nil for anything else.
     public static func parse(_ text: String) -> Shard? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]),
-              count >= 1, (0..<count).contains(index) else { return nil }
+              (1...ShardPlan.largestTaskCount).contains(count), (0..<count).contains(index) else { return nil }
         return Shard(index: index, count: count)
     }
 
@@ -36,13 +36,14 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
     public static func fromSlurm(_ environment: [String: String]) throws -> Shard? {
         guard let idText = environment["SLURM_ARRAY_TASK_ID"] else { return nil }
         guard let id = Int(idText) else { throw EngineError("SLURM_ARRAY_TASK_ID '\(idText)' is not a number") }
-        guard let countText = environment["SLURM_ARRAY_TASK_COUNT"], let count = Int(countText), count >= 1 else {
+        guard let countText = environment["SLURM_ARRAY_TASK_COUNT"], let count = Int(countText),
+              (1...ShardPlan.largestTaskCount).contains(count) else {
             throw EngineError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not a task count; pass --shard I/N")
         }
         let minimum = environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0
-        let index = id - minimum
+        let (index, overflow) = id.subtractingReportingOverflow(minimum)
         let origin = "SLURM_ARRAY_TASK_ID=\(id), SLURM_ARRAY_TASK_MIN=\(minimum), SLURM_ARRAY_TASK_COUNT=\(count)"
-        guard (0..<count).contains(index) else {
+        guard !overflow, (0..<count).contains(index) else {
             throw EngineError("\(origin) do not give a task of 0..<\(count) (an array with gaps such as --array=1,5?); submit --array=0-\(count - 1) or pass --shard I/N")
         }
         return Shard(index: index, count: count, origin: origin)
@@ -99,6 +100,9 @@ public struct ShardPlan: Codable, Equatable, Sendable {
     public static let fileName = "plan.json"
     public static let unitsFolder = "units"
     public static let defaultUnitRows = 2048
+    /// More tasks than this are refused (Slurm's own limit on an array is 4 million at most); a
+    /// plan holds a record per task.
+    public static let largestTaskCount = 1_000_000
 
     public var scenes: [PlannedScene]
     /// Scene rows per unit (the last unit of a scene may have fewer).
@@ -116,7 +120,7 @@ public struct ShardPlan: Codable, Equatable, Sendable {
     public static func make(scenes scenePaths: [String], unitRows: Int, tasks: Int) throws -> ShardPlan {
         guard !scenePaths.isEmpty else { throw EngineError("no scenes given") }
         guard unitRows >= 1 else { throw EngineError("rows per unit must be positive, not \(unitRows)") }
-        guard tasks >= 1 else { throw EngineError("the task count must be at least 1, not \(tasks)") }
+        guard (1...largestTaskCount).contains(tasks) else { throw EngineError("the task count must be 1 to \(largestTaskCount), not \(tasks)") }
         // Headers are read on all cores (a province is hundreds of scenes); the order stays the list's.
         let headers = Mutex([Result<PlannedScene, any Error>?](repeating: nil, count: scenePaths.count))
         DispatchQueue.concurrentPerform(iterations: scenePaths.count) { index in
@@ -259,7 +263,9 @@ public struct ShardPlan: Codable, Equatable, Sendable {
     /// What makes a plan read from a file unusable (a unit outside its scene or the task range,
     /// units out of order), or nil: the mosaic indexes scenes and rows by these numbers.
     var inconsistency: String? {
-        guard tasks >= 1, unitRows >= 1 else { return "tasks \(tasks) and unitRows \(unitRows) must be at least 1" }
+        guard (1...Self.largestTaskCount).contains(tasks), unitRows >= 1 else {
+            return "tasks \(tasks) must be 1 to \(Self.largestTaskCount) and unitRows \(unitRows) at least 1"
+        }
         for scene in scenes where scene.width < 1 || scene.height < 1 {
             return "scene \(scene.path) has a size of \(scene.width) × \(scene.height)"
         }

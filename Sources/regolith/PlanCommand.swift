@@ -36,7 +36,7 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard tasks >= 1 else { throw ValidationError("--tasks must be at least 1") }
+        if let problem = SettingRules.tasks(tasks) { throw ValidationError("--tasks: \(problem)") }
         guard unitRows >= 1 else { throw ValidationError("--unit-rows must be positive") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let problem = memory.flatMap(SettingRules.memory) { throw ValidationError("--memory: \(problem)") }

@@ -40,6 +40,11 @@ public enum SettingRules {
     }
 
     public static func tileSize(_ value: Int) -> String? { TilePlanner.tileSizeProblem(value) }
+    public static func tasks(_ value: Int) -> String? { count(value, in: 1...ShardPlan.largestTaskCount) }
+    /// A moving window's side (focal statistics): odd, and its halo smaller than the smallest tile.
+    public static func windowSize(_ value: Int) -> String? {
+        value >= 1 && value <= 1023 && value % 2 == 1 ? nil : "\(value) is not an odd window side from 1 to 1023"
+    }
     public static func threads(_ value: Int) -> String? { count(value, in: 1...4096) }
     public static func folds(_ value: Int) -> String? { count(value, in: 2...1000) }
     public static func iterations(_ value: Int) -> String? { count(value, in: 1...10_000_000) }
