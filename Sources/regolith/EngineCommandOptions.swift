@@ -12,7 +12,7 @@ struct EngineCommandOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Tile edge in pixels, a multiple of 256 (default: the largest that fits --memory).")
+    @Option(help: "Tile edge in pixels, a multiple of 256 up to 16384 (default: the largest that fits --memory).")
     var tileSize: Int?
 
     @Flag(help: "Discard a previous interrupted run of this output instead of resuming it.")
