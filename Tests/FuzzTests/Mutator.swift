@@ -34,8 +34,10 @@ struct Mutator {
         switch edit {
         case .flipBits:
             guard !bytes.isEmpty else { return }
+            // Mostly the low seven bits, so that text stays ASCII and the edit reaches past the UTF-8 check.
             for _ in 0..<Int.random(in: 1...8, using: &generator) {
-                bytes[Int.random(in: 0..<bytes.count, using: &generator)] ^= 1 << UInt8.random(in: 0...7, using: &generator)
+                let bit = Int.random(in: 0..<4, using: &generator) == 0 ? 7 : UInt8.random(in: 0...6, using: &generator)
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] ^= 1 << bit
             }
         case .insertBytes:
             bytes.insert(contentsOf: (0..<Int.random(in: 1...16, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) },

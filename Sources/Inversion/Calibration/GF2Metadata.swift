@@ -83,8 +83,11 @@ extension GF2Metadata {
             throw MetadataError(path: path, message: "is not UTF-8 text (an invalid byte on line \(line))")
         }
         guard !text.contains("\0") else { throw MetadataError(path: path, message: "is not XML text (it holds a NUL byte)") }
-        if let declaration = text.prefix(200).range(of: #"encoding\s*=\s*["']([^"']*)["']"#, options: .regularExpression) {
-            let name = text[declaration].split(whereSeparator: { $0 == "\"" || $0 == "'" }).dropFirst().first.map(String.init) ?? ""
+        // The XML declaration, `<?xml version="1.0" encoding="UTF-8"?>`, is the only place an encoding is named.
+        let declaration = text.drop { $0 == "\u{FEFF}" }.prefix { $0 != ">" }
+        if declaration.hasPrefix("<?xml"),
+           let encoding = declaration.range(of: #"encoding\s*=\s*["'][A-Za-z0-9._-]*["']"#, options: .regularExpression) {
+            let name = declaration[encoding].split(whereSeparator: { $0 == "\"" || $0 == "'" }).dropFirst().first.map(String.init) ?? ""
             guard ["utf-8", "utf8"].contains(name.lowercased()) else {
                 throw MetadataError(path: path, message: "declares the encoding '\(name)'; GF-2 metadata is read as UTF-8")
             }
