@@ -99,6 +99,20 @@ struct InputTrapTests {
                                   "holds more float32 values than the file's 64 data bytes")
     }
 
+    /// A float map holding ±infinity (a division by zero upstream): histograms and statistics bin
+    /// every non-NaN value, and infinity is no bin index.
+    @Test func mapsWithInfiniteValuesAreSummarisedAndThresholded() throws {
+        let dir = try TemporaryDirectory()
+        var values = (0..<(64 * 64)).map { Float($0 % 97) / 10 }
+        (values[200], values[300]) = (.infinity, -.infinity)
+        let map = try TestRasters.writeFloat(dir.file("map.tif"), width: 64, height: 64, values: values)
+        for arguments in [["info", map], ["anomalies", map, "--percentile", "90", "--out", dir.file("a.gpkg")],
+                          ["render", map, "--out", dir.file("map.png")]] {
+            let result = try ChildProcess.regolith(arguments + ["--quiet"])
+            #expect(result.status == 0 || (result.status == 1 && result.stderr.split(separator: "\n").count == 1), "\(arguments): status \(result.status), \(result.stderr)")
+        }
+    }
+
     @Test func aPlanWhoseUnitsLeaveItsScenesIsRefused() throws {
         let dir = try TemporaryDirectory()
         let plan = #"{"kernel":"ndvi","nodata":-9999,"scenes":[{"bytes":1,"height":300,"modified":0,"path":"/data/a.tif","stem":"a","width":100}],"tasks":1,"unitRows":300,"units":[{"endRow":300,"firstRow":0,"index":0,"pixels":30000,"scene":7,"task":0}]}"#

@@ -11,9 +11,10 @@ public struct TensorShape: Sendable, Hashable, Codable, CustomStringConvertible 
         self.width = width
     }
 
-    /// Activations per sample above this are refused when a network is built (8 GiB of float32
-    /// for one pixel: no real model, but far from `Int`'s limits, so counts of them cannot overflow).
-    public static let largestCount = 1 << 31
+    /// Activations per sample above this are refused when a network is built: 64 MiB of float32
+    /// for one pixel, far above any real model (the patch network's largest layer holds under a
+    /// million), and far from `Int`'s limits, so counts of them cannot overflow.
+    public static let largestCount = 1 << 24
 
     public var count: Int { channels * height * width }
 
