@@ -187,7 +187,9 @@ public struct ShardPlan: Codable, Equatable, Sendable {
         var start = 0
         let evenShares = units.map { unit -> Int in
             defer { start += unit.pixels }
-            return min(tasks - 1, (2 * start + unit.pixels) * tasks / (2 * total))
+            // (2·start + pixels)·tasks overflows for large batches; the quotient is below tasks.
+            let numerator = (2 * start + unit.pixels).multipliedFullWidth(by: tasks)
+            return min(tasks - 1, (2 * total).dividingFullWidth(numerator).quotient)
         }
         // Even shares can leave a task idle next to a large unit; then the greedy split is used.
         let evenSharesUseEveryTask = Set(evenShares) == Set(0..<min(tasks, units.count))

@@ -61,8 +61,13 @@ struct PlanCommand: ParsableCommand {
         let plan = try ShardPlan.make(scenes: try SceneBatch.expand(scenes), unitRows: unitRows, tasks: tasks)
         let budget = memory.flatMap(ByteSize.parse) ?? EngineOptions.defaultMemoryBudget
         let memoryRequest = SlurmRequest.memoryMiB(budget: budget)
+        // One pass over the units, not one per task: a plan may have a million of each.
+        let unitsByTask = Dictionary(grouping: plan.units, by: \.task)
         let report = Report(plan: plan,
-                            tasks: (0..<tasks).map { Report.Task(task: $0, units: plan.units(for: $0).count, pixels: plan.pixels(for: $0)) },
+                            tasks: (0..<tasks).map { task in
+                                let units = unitsByTask[task] ?? []
+                                return Report.Task(task: task, units: units.count, pixels: units.reduce(0) { $0 + $1.pixels })
+                            },
                             memoryRequestMiB: memoryRequest, sbatch: sbatchLine(budget: budget, memoryRequest: memoryRequest))
         if json {
             print(try JSONText.encode(report), terminator: "")

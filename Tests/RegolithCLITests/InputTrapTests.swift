@@ -113,6 +113,20 @@ struct InputTrapTests {
         }
     }
 
+    /// A VRT header may claim 2³¹ − 1 pixels a side at no cost; tile lists and histograms of it
+    /// exhausted memory (a trap) in every command that reads it whole.
+    @Test func rastersLargerThanAnyScenesAreRefusedAtOpening() throws {
+        let dir = try TemporaryDirectory()
+        let bands = (1...4).map { #"<VRTRasterBand dataType="Float32" band="\#($0)"><NoDataValue>-9999</NoDataValue></VRTRasterBand>"# }
+        let vrt = dir.file("huge.vrt")
+        try (#"<VRTDataset rasterXSize="2147483647" rasterYSize="2147483647"><SRS>EPSG:32648</SRS><GeoTransform>727000, 4, 0, 2486000, 0, -4</GeoTransform>"#
+            + bands.joined() + "</VRTDataset>").write(toFile: vrt, atomically: true, encoding: .utf8)
+        for arguments in [["info", vrt], ["render", vrt, "--out", dir.file("r.png")], ["compare", vrt, vrt], ["plan", vrt, "--tasks", "3"],
+                          ["anomalies", vrt, "--percentile", "50", "--out", dir.file("a.gpkg")]] {
+            try Self.expectInputError(arguments, file: vrt, "is 2147483647 × 2147483647 pixels; Regolith reads rasters of at most")
+        }
+    }
+
     @Test func aPlanWhoseUnitsLeaveItsScenesIsRefused() throws {
         let dir = try TemporaryDirectory()
         let plan = #"{"kernel":"ndvi","nodata":-9999,"scenes":[{"bytes":1,"height":300,"modified":0,"path":"/data/a.tif","stem":"a","width":100}],"tasks":1,"unitRows":300,"units":[{"endRow":300,"firstRow":0,"index":0,"pixels":30000,"scene":7,"task":0}]}"#
