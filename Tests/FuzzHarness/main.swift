@@ -21,9 +21,10 @@ let parsers: [String: (String) throws -> Void] = [
     "sampleset": { _ = try SampleSet(path: $0, target: "re2o3") },
     "metadata": { _ = try GF2Metadata.read($0) },
     "model": { folder in
-        // A model that loads must also evaluate: invert uses it right away.
+        // A model that loads must also evaluate, and become invert's kernel (its inference plan).
         let model = try Model.load(from: folder)
         _ = model.referencePrediction(sample: [Float](repeating: 0.1, count: model.sampleLength))
+        _ = try ContentMapKernel(model: model, modelSignature: folder, sceneWidth: 64, domain: nil)
     },
     "configuration": { _ = try RunConfiguration.load($0) },
     "scenelist": { _ = try SceneBatch.expand(["@" + $0]) },

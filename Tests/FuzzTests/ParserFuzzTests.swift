@@ -74,7 +74,8 @@ import TestSupport
 
         """
 
-    /// 9 parsers × 500 mutants (+ the seed): about 9 s in all on the debug build (2 shared cores).
+    /// 9 parsers × 500 mutants (+ the seed): about 9 s in all on the debug build on 2 idle cores
+    /// (13 s of CPU), 35 s while other builds load them.
     /// Measured: 8 to 94 of each parser's 501 inputs parse (scene lists 260), the rest are refused;
     /// the test prints the counts. Runs of 3,000 mutants each (about 60 s) found no more traps.
     /// Before the fixes of issue 14 this test killed the metadata parser (mutant 19, an invalid
