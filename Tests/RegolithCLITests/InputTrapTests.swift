@@ -44,6 +44,8 @@ struct InputTrapTests {
         try Self.expectUsageError(["plan", Self.scene, "--tasks", "4294967296"], "--tasks: 4294967296 is not between 1 and 1000000")
         try Self.expectUsageError(["ndvi", Self.scene, "--out", dir.file("d"), "--shard", "0/9223372036854775807"], "--shard '0/9223372036854775807' is not I/N")
         try Self.expectUsageError(["synth", "--samples", "9999999999999", "--out", dir.file("e")], "--samples: 9999999999999 is not between 3 and 100000")
+        // Trained for the whole run, then failed writing an infinite Float into model.json.
+        try Self.expectUsageError(["train", Self.sampleSet, "--out", dir.file("m"), "--learning-rate", "1e300"], "--learning-rate: 1e+300 is not a learning rate in (0, 1]")
         try Self.expectUsageError(["bench", "--inference-pixels", "9223372036854775807"], "--inference-pixels: 9223372036854775807 is not between")
     }
 

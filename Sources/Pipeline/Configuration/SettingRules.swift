@@ -26,6 +26,12 @@ public enum SettingRules {
         value.isFinite && value > 0 && value < 1 ? nil : "\(value) is not between 0 and 1 (exclusive)"
     }
 
+    /// Adam's step size: above zero, and at most 1 (larger steps diverge; the model stores it as a
+    /// Float, where 1e300 is infinite and cannot be written).
+    public static func learningRate(_ value: Double) -> String? {
+        value.isFinite && value > 0 && value <= 1 ? nil : "\(value) is not a learning rate in (0, 1]"
+    }
+
     public static func percentile(_ value: Double) -> String? {
         value.isFinite && value >= 0 && value < 100 ? nil : "\(value) is not a percentile in [0, 100)"
     }
