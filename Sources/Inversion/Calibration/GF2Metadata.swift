@@ -71,12 +71,14 @@ extension GF2Metadata {
     /// Metadata files above this size are refused unread.
     public static let largestFile = 1 << 20
 
+    static func tooLarge(_ size: Int, path: String) -> MetadataError {
+        MetadataError(path: path, message: "is \(size) bytes; a GF-2 metadata file is a few KiB (at most \(largestFile) bytes read)")
+    }
+
     /// Foundation's XML parser traps on some malformed input (an invalid UTF-8 byte in a tag name),
     /// so it only sees UTF-8 text of at most `largestFile` bytes that declares no other encoding.
     static func checkEncoding(_ data: Data, path: String) throws {
-        guard data.count <= largestFile else {
-            throw MetadataError(path: path, message: "is \(data.count) bytes; a GF-2 metadata file is a few KiB (at most \(largestFile) bytes read)")
-        }
+        guard data.count <= largestFile else { throw tooLarge(data.count, path: path) }
         guard let text = String(validating: data, as: UTF8.self) else {
             let valid = String(decoding: data, as: UTF8.self).prefix { $0 != "\u{FFFD}" }
             let line = valid.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
@@ -97,9 +99,8 @@ extension GF2Metadata {
     /// Reads a GF-2 metadata XML file; a missing, empty or non-numeric tag is an error naming it.
     public static func read(_ path: String) throws -> GF2Metadata {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = attributes?[.size] as? Int, size > largestFile {
-            throw MetadataError(path: path, message: "is \(size) bytes; a GF-2 metadata file is a few KiB (at most \(largestFile) bytes read)")
-        }
+        // Checked before reading, so that a huge file is not read into memory to be refused.
+        if let size = attributes?[.size] as? Int, size > largestFile { throw tooLarge(size, path: path) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MetadataError(path: path, message: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
         }
