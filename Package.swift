@@ -69,6 +69,10 @@ let package = Package(
         .testTarget(name: "InversionTests", dependencies: ["Inversion", "TestSupport"], swiftSettings: common),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Inversion", "TestSupport"], swiftSettings: common),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld", "Inversion", "Geostatistics", "RasterIO", "TestSupport"], swiftSettings: common),
+        // Runs each parser over a folder of mutated files in a child process, for FuzzTests.
+        .executableTarget(name: "FuzzHarness", dependencies: ["Inversion", "NeuralNet", "Pipeline", "RasterIO", "TileEngine"],
+                          path: "Tests/FuzzHarness", swiftSettings: common),
+        .testTarget(name: "FuzzTests", dependencies: ["TestSupport"], swiftSettings: common),
         .testTarget(name: "RegolithCLITests", dependencies: ["CPUCheck", "RasterIO", "Geostatistics", "NeuralNet", "TestSupport"], swiftSettings: common),
     ],
     swiftLanguageModes: [.v6]

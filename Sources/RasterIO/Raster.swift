@@ -81,8 +81,19 @@ public final class Raster {
             }
             throw RasterError(path, .notRaster, "not a raster GDAL can read: \(detail)")
         }
+        // A header may claim any size up to 2³¹ × 2³¹ (a VRT costs nothing); tile lists, histograms
+        // and pixel counts of such a raster overflow or exhaust memory.
+        let (width, height) = (Int(GDALGetRasterXSize(handle)), Int(GDALGetRasterYSize(handle)))
+        guard width >= 1, height >= 1, width * height <= largestPixelCount else {
+            GDALClose(handle)
+            throw RasterError(path, .unsupported, "is \(width) × \(height) pixels; Regolith reads rasters of at most \(largestPixelCount) pixels (\(largestPixelCount >> 30) Gpixel), split it into scenes")
+        }
         return handle
     }
+
+    /// The most pixels a raster Regolith reads may have: 2³⁶, e.g. 262,144 × 262,144 (a GF-2 scene
+    /// has 5·10⁷, a province mosaic of 4 m pixels about 10¹⁰).
+    public static let largestPixelCount = 1 << 36
 
     init(path: String, handle: GDALDatasetH) throws {
         self.path = path

@@ -22,8 +22,10 @@ public struct Histogram: Sendable, Equatable, Codable {
         let scale = upper > lower ? Double(bins) / (upper - lower) : 0
         counts.withUnsafeMutableBufferPointer { counts in
             for value in values where !value.isNaN && value != nodata {
-                let bin = Int(((value - lower) * scale).rounded(.down))
-                counts[min(bins - 1, max(0, bin))] += 1
+                // Clamped before the conversion: an infinite value (or range) is no Int.
+                let position = ((value - lower) * scale).rounded(.down)
+                let bin = position >= Double(bins - 1) ? bins - 1 : position > 0 ? Int(position) : 0
+                counts[bin] += 1
             }
         }
     }

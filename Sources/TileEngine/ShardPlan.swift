@@ -21,11 +21,11 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
 
     public static func == (a: Shard, b: Shard) -> Bool { a.index == b.index && a.count == b.count }
 
-    /// Parses `I/N` with 0 ≤ I < N; nil for anything else.
+    /// Parses `I/N` with 0 ≤ I < N ≤ `ShardPlan.largestTaskCount`; nil for anything else.
     public static func parse(_ text: String) -> Shard? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]),
-              count >= 1, (0..<count).contains(index) else { return nil }
+              (1...ShardPlan.largestTaskCount).contains(count), (0..<count).contains(index) else { return nil }
         return Shard(index: index, count: count)
     }
 
@@ -36,13 +36,14 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
     public static func fromSlurm(_ environment: [String: String]) throws -> Shard? {
         guard let idText = environment["SLURM_ARRAY_TASK_ID"] else { return nil }
         guard let id = Int(idText) else { throw EngineError("SLURM_ARRAY_TASK_ID '\(idText)' is not a number") }
-        guard let countText = environment["SLURM_ARRAY_TASK_COUNT"], let count = Int(countText), count >= 1 else {
+        guard let countText = environment["SLURM_ARRAY_TASK_COUNT"], let count = Int(countText),
+              (1...ShardPlan.largestTaskCount).contains(count) else {
             throw EngineError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not a task count; pass --shard I/N")
         }
         let minimum = environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0
-        let index = id - minimum
+        let (index, overflow) = id.subtractingReportingOverflow(minimum)
         let origin = "SLURM_ARRAY_TASK_ID=\(id), SLURM_ARRAY_TASK_MIN=\(minimum), SLURM_ARRAY_TASK_COUNT=\(count)"
-        guard (0..<count).contains(index) else {
+        guard !overflow, (0..<count).contains(index) else {
             throw EngineError("\(origin) do not give a task of 0..<\(count) (an array with gaps such as --array=1,5?); submit --array=0-\(count - 1) or pass --shard I/N")
         }
         return Shard(index: index, count: count, origin: origin)
@@ -99,6 +100,9 @@ public struct ShardPlan: Codable, Equatable, Sendable {
     public static let fileName = "plan.json"
     public static let unitsFolder = "units"
     public static let defaultUnitRows = 2048
+    /// More tasks than this are refused (Slurm's own limit on an array is 4 million at most); a
+    /// plan holds a record per task.
+    public static let largestTaskCount = 1_000_000
 
     public var scenes: [PlannedScene]
     /// Scene rows per unit (the last unit of a scene may have fewer).
@@ -118,7 +122,7 @@ public struct ShardPlan: Codable, Equatable, Sendable {
     public static func make(scenes scenePaths: [String], unitRows: Int, tasks: Int) throws -> ShardPlan {
         guard !scenePaths.isEmpty else { throw EngineError("no scenes given") }
         guard unitRows >= 1 else { throw EngineError("rows per unit must be positive, not \(unitRows)") }
-        guard tasks >= 1 else { throw EngineError("the task count must be at least 1, not \(tasks)") }
+        guard (1...largestTaskCount).contains(tasks) else { throw EngineError("the task count must be 1 to \(largestTaskCount), not \(tasks)") }
         // Headers are read on all cores (a province is hundreds of scenes); the order stays the list's.
         let headers = Mutex([Result<PlannedScene, any Error>?](repeating: nil, count: scenePaths.count))
         DispatchQueue.concurrentPerform(iterations: scenePaths.count) { index in
@@ -185,7 +189,9 @@ public struct ShardPlan: Codable, Equatable, Sendable {
         var start = 0
         let evenShares = units.map { unit -> Int in
             defer { start += unit.pixels }
-            return min(tasks - 1, (2 * start + unit.pixels) * tasks / (2 * total))
+            // (2·start + pixels)·tasks overflows for large batches; the quotient is below tasks.
+            let numerator = (2 * start + unit.pixels).multipliedFullWidth(by: tasks)
+            return min(tasks - 1, (2 * total).dividingFullWidth(numerator).quotient)
         }
         // Even shares can leave a task idle next to a large unit; then the greedy split is used.
         let evenSharesUseEveryTask = Set(evenShares) == Set(0..<min(tasks, units.count))
@@ -251,11 +257,34 @@ public struct ShardPlan: Codable, Equatable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RasterError(path, .notFound, "no plan here; the tasks of a sharded run (--shard or a Slurm array) write it when they start")
         }
+        let plan: ShardPlan
         do {
-            return try JSONDecoder().decode(ShardPlan.self, from: data)
+            plan = try JSONDecoder().decode(ShardPlan.self, from: data)
         } catch {
-            throw RasterError(path, .unreadable, "not a Regolith plan (\(error))")
+            throw RasterError(path, .unreadable, "not a Regolith plan (\(error))".replacingOccurrences(of: "\n", with: " "))
         }
+        if let problem = plan.inconsistency { throw RasterError(path, .unreadable, "not a consistent Regolith plan: \(problem)") }
+        return plan
+    }
+
+    /// What makes a plan read from a file unusable (a unit outside its scene or the task range,
+    /// units out of order), or nil: the mosaic indexes scenes and rows by these numbers.
+    var inconsistency: String? {
+        guard (1...Self.largestTaskCount).contains(tasks), unitRows >= 1 else {
+            return "tasks \(tasks) must be 1 to \(Self.largestTaskCount) and unitRows \(unitRows) at least 1"
+        }
+        for scene in scenes where scene.width < 1 || scene.height < 1 {
+            return "scene \(scene.path) has a size of \(scene.width) × \(scene.height)"
+        }
+        for (position, unit) in units.enumerated() {
+            guard unit.index == position else { return "unit \(position) is numbered \(unit.index)" }
+            guard scenes.indices.contains(unit.scene) else { return "unit \(position) names scene \(unit.scene) of \(scenes.count)" }
+            guard (0..<tasks).contains(unit.task) else { return "unit \(position) names task \(unit.task) of \(tasks)" }
+            guard 0 <= unit.firstRow, unit.firstRow < unit.endRow, unit.endRow <= scenes[unit.scene].height else {
+                return "unit \(position) has rows \(unit.firstRow)..<\(unit.endRow), outside its scene's \(scenes[unit.scene].height)"
+            }
+        }
+        return nil
     }
 
     /// Stores the plan as `<folder>/plan.json`, or checks it against the one an earlier task

@@ -30,6 +30,16 @@ public struct PlanningError: Error, CustomStringConvertible, Equatable {
 public enum TilePlanner {
     public static let tileSizeQuantum = 256
     public static let largestTile = 2048
+    /// The largest tile a user may ask for: 1 GiB of float32 per band, and far from overflowing
+    /// the planner's byte counts.
+    public static let largestRequestedTile = 16384
+
+    /// Why a requested tile edge cannot be used, or nil.
+    public static func tileSizeProblem(_ size: Int) -> String? {
+        guard size > 0, size % tileSizeQuantum == 0 else { return "\(size) is not a positive multiple of \(tileSizeQuantum)" }
+        guard size <= largestRequestedTile else { return "\(size) is larger than the largest tile, \(largestRequestedTile)" }
+        return nil
+    }
     public static let smallestCache = 16 << 20
     /// A compressing thread's codec state (ZSTD context and buffers).
     public static let codecBytesPerThread = 8 << 20
@@ -71,9 +81,7 @@ public enum TilePlanner {
         }
         let tileSize: Int
         if let requested = requestedTileSize {
-            guard requested > 0, requested % tileSizeQuantum == 0 else {
-                throw PlanningError(description: "--tile-size \(requested) is not a multiple of \(tileSizeQuantum)")
-            }
+            if let problem = tileSizeProblem(requested) { throw PlanningError(description: "--tile-size: \(problem)") }
             guard fits(requested) else {
                 throw PlanningError(description: "--tile-size \(requested) does not fit --memory \(ByteSize.format(budget)): \(threads) tile(s) need \(ByteSize.format(threads * cost(requested) + overhead(requested))) besides the \(ByteSize.format(baseline)) the process holds; use a smaller tile, fewer --threads or more --memory")
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Pipeline
 import TileEngine
 
 struct NDVICommand: ParsableCommand {
@@ -62,7 +63,7 @@ struct FocalMeanCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard size >= 1, size % 2 == 1 else { throw ValidationError("--size must be odd and positive") }
+        if let problem = SettingRules.windowSize(size) { throw ValidationError("--size: \(problem)") }
         guard parsedBands != nil else { throw ValidationError("--bands must be band numbers such as 1,2,3") }
     }
 

@@ -40,13 +40,18 @@ struct BenchCommand: ParsableCommand {
     var threadCounts: [Int]? {
         guard let threads else { return [1, ProcessInfo.processInfo.activeProcessorCount].reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
         let list = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        return list.isEmpty || list.contains { $0 < 1 } ? nil : list
+        return list.isEmpty || list.contains { SettingRules.threads($0) != nil } ? nil : list
     }
 
     func validate() throws {
         guard threadCounts != nil else { throw ValidationError("--threads must be counts such as 1,2") }
-        guard width >= 64, height >= 64 else { throw ValidationError("--width and --height must be at least 64") }
-        guard ByteSize.parse(memory) != nil else { throw ValidationError("--memory '\(memory)' is not a size such as 256MiB") }
+        let problems: [(String, String?)] = [
+            ("--width", SettingRules.count(width, in: 64...100_000)),
+            ("--height", SettingRules.count(height, in: 64...100_000)),
+            ("--memory", SettingRules.memory(memory)),
+            ("--inference-pixels", SettingRules.count(inferencePixels, in: 1...100_000_000)),
+        ]
+        if let (option, problem) = problems.first(where: { $0.1 != nil }) { throw ValidationError("\(option): \(problem!)") }
     }
 
     func run() throws {

@@ -12,7 +12,7 @@ struct EngineCommandOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Tile edge in pixels, a multiple of 256 (default: the largest that fits --memory).")
+    @Option(help: "Tile edge in pixels, a multiple of 256 up to 16384 (default: the largest that fits --memory).")
     var tileSize: Int?
 
     @Flag(help: "Discard a previous interrupted run of this output instead of resuming it.")
@@ -38,9 +38,7 @@ struct EngineCommandOptions: ParsableArguments {
             throw ValidationError("--shard '\(shard)' is not I/N with 0 ≤ I < N, e.g. 3/4")
         }
         guard unitRows >= 1 else { throw ValidationError("--unit-rows must be positive") }
-        if let tileSize, tileSize <= 0 || tileSize % TilePlanner.tileSizeQuantum != 0 {
-            throw ValidationError("--tile-size must be a positive multiple of \(TilePlanner.tileSizeQuantum)")
-        }
+        if let problem = tileSize.flatMap(SettingRules.tileSize) { throw ValidationError("--tile-size: \(problem)") }
     }
 
     var engineOptions: EngineOptions {

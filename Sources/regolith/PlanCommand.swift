@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inversion
+import Pipeline
 import TileEngine
 
 /// `regolith plan`: how a batch of scenes splits into work units and Slurm array tasks.
@@ -35,15 +36,11 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard tasks >= 1 else { throw ValidationError("--tasks must be at least 1") }
+        if let problem = SettingRules.tasks(tasks) { throw ValidationError("--tasks: \(problem)") }
         guard unitRows >= 1 else { throw ValidationError("--unit-rows must be positive") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        if let memory, ByteSize.parse(memory) == nil {
-            throw ValidationError("--memory '\(memory)' is not a size such as 256MiB or 2GiB")
-        }
-        if let tileSize, tileSize <= 0 || tileSize % TilePlanner.tileSizeQuantum != 0 {
-            throw ValidationError("--tile-size must be a positive multiple of \(TilePlanner.tileSizeQuantum)")
-        }
+        if let problem = memory.flatMap(SettingRules.memory) { throw ValidationError("--memory: \(problem)") }
+        if let problem = tileSize.flatMap(SettingRules.tileSize) { throw ValidationError("--tile-size: \(problem)") }
     }
 
     /// What `--json` prints.
@@ -64,8 +61,13 @@ struct PlanCommand: ParsableCommand {
         let plan = try ShardPlan.make(scenes: try SceneBatch.expand(scenes), unitRows: unitRows, tasks: tasks)
         let budget = memory.flatMap(ByteSize.parse) ?? EngineOptions.defaultMemoryBudget
         let memoryRequest = SlurmRequest.memoryMiB(budget: budget)
+        // One pass over the units, not one per task: a plan may have a million of each.
+        let unitsByTask = Dictionary(grouping: plan.units, by: \.task)
         let report = Report(plan: plan,
-                            tasks: (0..<tasks).map { Report.Task(task: $0, units: plan.units(for: $0).count, pixels: plan.pixels(for: $0)) },
+                            tasks: (0..<tasks).map { task in
+                                let units = unitsByTask[task] ?? []
+                                return Report.Task(task: task, units: units.count, pixels: units.reduce(0) { $0 + $1.pixels })
+                            },
                             memoryRequestMiB: memoryRequest, sbatch: sbatchLine(budget: budget, memoryRequest: memoryRequest))
         if json {
             print(try JSONText.encode(report), terminator: "")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import RasterIO
 import SyntheticWorld
 import TileEngine
@@ -50,10 +51,15 @@ struct SynthCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard width >= 64, height >= 64 else { throw ValidationError("--width and --height must be at least 64") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard tileSize >= 16 else { throw ValidationError("--tile-size must be at least 16") }
-        guard samples >= 3 else { throw ValidationError("--samples must be at least 3") }
+        // Upper bounds keep sizes far from overflowing and the sample survey's grid search short.
+        let problems: [(String, String?)] = [
+            ("--width", SettingRules.count(width, in: 64...100_000)),
+            ("--height", SettingRules.count(height, in: 64...100_000)),
+            ("--threads", SettingRules.threads(threads)),
+            ("--tile-size", SettingRules.count(tileSize, in: 16...TilePlanner.largestRequestedTile)),
+            ("--samples", SettingRules.count(samples, in: 3...100_000)),
+        ]
+        if let (option, problem) = problems.first(where: { $0.1 != nil }) { throw ValidationError("\(option): \(problem!)") }
     }
 
     func run() throws {

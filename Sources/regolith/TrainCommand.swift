@@ -49,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         let problems: [(String, String?)] = [
             ("--iterations", SettingRules.iterations(iterations)),
-            ("--learning-rate", SettingRules.positive(learningRate)),
+            ("--learning-rate", SettingRules.learningRate(learningRate)),
             ("--train-fraction", SettingRules.openFraction(trainFraction)),
             ("--folds", SettingRules.folds(folds)),
             ("--block-size", blockSize.flatMap(SettingRules.positive)),

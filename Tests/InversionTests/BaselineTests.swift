@@ -82,7 +82,7 @@ struct ValidationSchemeTests {
 
     @Test func blocksNeverStraddleFolds() throws {
         let scheme = SpatialBlockValidation(blockSize: 300, folds: 5, seed: 3)
-        let fold = scheme.foldAssignment(for: Self.set)
+        let fold = try scheme.foldAssignment(for: Self.set)
         let minX = Self.set.rows.map(\.x).min()!, minY = Self.set.rows.map(\.y).min()!
         var foldOfBlock: [SIMD2<Int>: Int] = [:]
         for (i, row) in Self.set.rows.enumerated() {
@@ -97,7 +97,7 @@ struct ValidationSchemeTests {
         // Change the measured contents of one fold's samples wildly: that fold's out-of-fold
         // predictions must not move (its training targets were kriged from the other folds only).
         let scheme = SpatialBlockValidation(blockSize: 400, folds: 4, seed: 1, kriging: KrigingSettings(model: .sph, nmax: 24))
-        let fold = scheme.foldAssignment(for: Self.set)
+        let fold = try scheme.foldAssignment(for: Self.set)
         let before = try scheme.run(LinearRegression(), on: Self.set)
         var changed = Self.set
         for i in changed.rows.indices where fold[i] == 2 { changed.rows[i].measured *= 5 }

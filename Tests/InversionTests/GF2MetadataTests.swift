@@ -45,6 +45,25 @@ struct GF2MetadataTests {
         #expect(throws: MetadataError.self) { try GF2Metadata.read(dir.file("none.xml")) }
     }
 
+    /// Foundation's XML parser traps on an invalid UTF-8 byte in a tag name: such files, files in
+    /// another declared encoding and files far larger than any metadata never reach it.
+    @Test func onlyUTF8TextOfAtMostOneMiBReachesTheXMLParser() throws {
+        let dir = try TemporaryDirectory()
+        let good = Array(try String(contentsOfFile: Self.fixtureXML, encoding: .utf8).utf8)
+        let tag = try #require(good.indices.first { good[$0...].starts(with: Array("<SatelliteID>".utf8)) })
+        let cases: [([UInt8], String)] = [
+            (Array(good[..<(tag + 4)]) + [0xFF] + Array(good[(tag + 4)...]), "is not UTF-8 text (an invalid byte on line 3)"),
+            (Array(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "UTF-8", with: "ISO-8859-1").utf8), "declares the encoding 'ISO-8859-1'"),
+            (good + Array(repeating: UInt8(ascii: " "), count: GF2Metadata.largestFile), "bytes; a GF-2 metadata file is a few KiB"),
+        ]
+        for (index, (bytes, expected)) in cases.enumerated() {
+            let path = dir.file("bad\(index).xml")
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: MetadataError.self) { try GF2Metadata.read(path) }
+            #expect(error?.description.hasPrefix("\(path): ") == true && error?.message.contains(expected) == true, "\(error?.message ?? "no error")")
+        }
+    }
+
     @Test func coefficientsAreLookedUpBySensorAndYear() throws {
         #expect(try CalibrationTable.lookup(satellite: "GF2", sensor: "PMS1", year: 2016).gains == [0.1322, 0.1550, 0.1477, 0.1613])
         let later = try CalibrationTable.lookup(satellite: "gf2", sensor: "pms2", year: 2020)

@@ -31,16 +31,19 @@ public enum ChildProcess {
 
     /// The `regolith` executable that `swift build`/`swift test` built beside the test bundle.
     public static var regolith: String {
-        get throws {
-            let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            var folder = executable.deletingLastPathComponent()
-            for _ in 0..<4 {
-                let candidate = folder.appendingPathComponent("regolith").path
-                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-                folder = folder.deletingLastPathComponent()
-            }
-            throw TestSupportError("the regolith executable was not built next to \(executable.path); run `swift build` first")
+        get throws { try builtExecutable("regolith") }
+    }
+
+    /// An executable product of this package that `swift build`/`swift test` built beside the test bundle.
+    public static func builtExecutable(_ name: String) throws -> String {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent(name).path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
         }
+        throw TestSupportError("the \(name) executable was not built next to \(executable.path); run `swift build` first")
     }
 
     /// Runs the built `regolith` with `arguments`.

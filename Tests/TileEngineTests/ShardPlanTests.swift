@@ -59,6 +59,19 @@ struct ShardPlanTests {
         }
     }
 
+    /// A batch of scenes at the largest size a raster may have, over a million tasks: the even
+    /// shares' (2·start + pixels)·tasks is about 2⁶⁸ and overflowed (a trap in `regolith plan`).
+    @Test func evenSharesOfAHugeBatchDoNotOverflow() {
+        let unit = 1 << 36 / 64
+        var units = (0..<4096).map { WorkUnit(index: $0, scene: $0 / 64, firstRow: 0, endRow: 1, pixels: unit, task: -1) }
+        ShardPlan.assign(&units, tasks: ShardPlan.largestTaskCount)
+        // More tasks than units: one unit each, in order.
+        #expect(units.map(\.task) == Array(0..<4096))
+        var two = (0..<4096).map { WorkUnit(index: $0, scene: $0 / 64, firstRow: 0, endRow: 1, pixels: unit, task: -1) }
+        ShardPlan.assign(&two, tasks: 2)
+        #expect(two.filter { $0.task == 0 }.count == 2048 && two.filter { $0.task == 1 }.count == 2048)
+    }
+
     static func writeScenes(_ dir: TemporaryDirectory) throws -> [String] {
         let origin = TestRasters.studyAreaOrigin
         return try [(600, 530), (400, 700)].enumerated().map { index, size in

@@ -59,18 +59,52 @@ extension GF2Metadata {
     /// Parses "yyyy-MM-dd HH:mm:ss" (UTC), the form GF-2 metadata uses.
     public static func parseTime(_ text: String) -> Date? {
         let parts = text.split(whereSeparator: { "- :T".contains($0) }).compactMap { Int($0) }
-        guard parts.count >= 6 else { return nil }
+        // Ranges first: Foundation's calendar is not asked about a year such as 99999999999.
+        guard parts.count >= 6, (1000...9999).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]),
+              (0...23).contains(parts[3]), (0...59).contains(parts[4]), (0...60).contains(parts[5]) else { return nil }
         let c = DateComponents(calendar: .utc, timeZone: TimeZone(identifier: "UTC"), year: parts[0], month: parts[1],
                                day: parts[2], hour: parts[3], minute: parts[4], second: parts[5])
         guard c.isValidDate else { return nil }
         return c.date
     }
 
+    /// Metadata files above this size are refused unread.
+    public static let largestFile = 1 << 20
+
+    static func tooLarge(_ size: Int, path: String) -> MetadataError {
+        MetadataError(path: path, message: "is \(size) bytes; a GF-2 metadata file is a few KiB (at most \(largestFile) bytes read)")
+    }
+
+    /// Foundation's XML parser traps on some malformed input (an invalid UTF-8 byte in a tag name),
+    /// so it only sees UTF-8 text of at most `largestFile` bytes that declares no other encoding.
+    static func checkEncoding(_ data: Data, path: String) throws {
+        guard data.count <= largestFile else { throw tooLarge(data.count, path: path) }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            let valid = String(decoding: data, as: UTF8.self).prefix { $0 != "\u{FFFD}" }
+            let line = valid.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            throw MetadataError(path: path, message: "is not UTF-8 text (an invalid byte on line \(line))")
+        }
+        guard !text.contains("\0") else { throw MetadataError(path: path, message: "is not XML text (it holds a NUL byte)") }
+        // The XML declaration, `<?xml version="1.0" encoding="UTF-8"?>`, is the only place an encoding is named.
+        let declaration = text.drop { $0 == "\u{FEFF}" }.prefix { $0 != ">" }
+        if declaration.hasPrefix("<?xml"),
+           let encoding = declaration.range(of: #"encoding\s*=\s*["'][A-Za-z0-9._-]*["']"#, options: .regularExpression) {
+            let name = declaration[encoding].split(whereSeparator: { $0 == "\"" || $0 == "'" }).dropFirst().first.map(String.init) ?? ""
+            guard ["utf-8", "utf8"].contains(name.lowercased()) else {
+                throw MetadataError(path: path, message: "declares the encoding '\(name)'; GF-2 metadata is read as UTF-8")
+            }
+        }
+    }
+
     /// Reads a GF-2 metadata XML file; a missing, empty or non-numeric tag is an error naming it.
     public static func read(_ path: String) throws -> GF2Metadata {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        // Checked before reading, so that a huge file is not read into memory to be refused.
+        if let size = attributes?[.size] as? Int, size > largestFile { throw tooLarge(size, path: path) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MetadataError(path: path, message: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
         }
+        try checkEncoding(data, path: path)
         let collector = TagCollector()
         let parser = XMLParser(data: data)
         parser.delegate = collector

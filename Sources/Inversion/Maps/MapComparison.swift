@@ -84,12 +84,19 @@ public struct ZoneAgreement: Sendable, Codable, Equatable {
         try RowStrips(a, bands: [1]).forEach { firstRow, rows, rank in
             let zone = try b.read(Window(x: 0, y: firstRow, width: b.width, height: rows), bands: [1], as: Float.self)
             for i in 0..<rank.count {
-                let r = Int(rank[i]), z = zone[i].isNaN ? 0 : Int(zone[i])
+                let r = try Self.number(rank[i], in: labels), z = try Self.number(zone[i], in: zones)
                 if r > 0 && z > 0 { both += 1; overlaps[z, default: []].insert(r) }
                 if r > 0 || z > 0 { either += 1 }
             }
         }
         return ZoneAgreement(iou: either > 0 ? Double(both) / Double(either) : .nan,
                              ranksByZone: overlaps.mapValues { $0.sorted() })
+    }
+
+    /// A zone or area number as stored (a float raster; NaN for none), refused when it is not one.
+    private static func number(_ value: Float, in path: String) throws -> Int {
+        if value.isNaN { return 0 }
+        guard value.isFinite, abs(value) < 1e9 else { throw InversionError("\(path): holds the value \(value), not a zone or area number") }
+        return Int(value)
     }
 }

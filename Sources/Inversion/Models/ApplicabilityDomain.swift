@@ -84,10 +84,20 @@ public struct ApplicabilityDomain: Codable, Sendable, Equatable {
     public static func load(from folder: String) throws -> ApplicabilityDomain? {
         let path = (folder as NSString).appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let domain: ApplicabilityDomain
         do {
-            return try JSONDecoder().decode(ApplicabilityDomain.self, from: data)
+            domain = try JSONDecoder().decode(ApplicabilityDomain.self, from: data)
         } catch {
-            throw InversionError("\(path): not an applicability domain (\(error))")
+            throw InversionError("\(path): not an applicability domain (\(error))".replacingOccurrences(of: "\n", with: " "))
         }
+        // `distance` reads a p × p whitening for p means.
+        let p = domain.mean.count
+        guard p >= 1, domain.whitening.count == p * p else {
+            throw InversionError("\(path): \(domain.whitening.count) whitening values for \(p) band mean(s); expected \(p * p)")
+        }
+        guard (domain.mean + domain.whitening + [domain.threshold]).allSatisfy(\.isFinite) else {
+            throw InversionError("\(path): holds a value that is not a finite number")
+        }
+        return domain
     }
 }

@@ -97,9 +97,29 @@ public struct SpatialBlockValidation: Sendable {
 
     public var scheme: String { "spatial blocks \(String(format: "%.0f", blockSize)) m, \(folds)-fold (seed \(seed))" }
 
+    /// Columns or rows of blocks above this are refused: far finer than any sample spacing (a
+    /// million blocks across a survey), and block indices stay far from `Int`'s limits.
+    public static let largestBlocksPerSide = 1_000_000.0
+
+    /// Checks that the block grid over `set`'s extent is a grid at all: a positive, finite block
+    /// size giving at most `largestBlocksPerSide` blocks per side. `source` names the sample set.
+    public func checkBlockGrid(for set: SampleSet, source: String) throws {
+        let xs = set.rows.map(\.x), ys = set.rows.map(\.y)
+        let extent = max((xs.max() ?? 0) - (xs.min() ?? 0), (ys.max() ?? 0) - (ys.min() ?? 0))
+        guard blockSize.isFinite, blockSize > 0 else {
+            throw InversionError("\(source): the spatial block size \(blockSize) is not a positive number")
+        }
+        guard extent.isFinite else { throw InversionError("\(source): the samples' coordinates span an infinite extent") }
+        guard extent / blockSize <= Self.largestBlocksPerSide else {
+            throw InversionError("\(source): a spatial block size of \(blockSize) m gives \(String(format: "%.3g", extent / blockSize)) blocks across the samples' \(String(format: "%.0f", extent)) m extent; give at least \(String(format: "%.3g", extent / Self.largestBlocksPerSide)) m (at most \(Int(Self.largestBlocksPerSide)) blocks per side)")
+        }
+    }
+
     /// Fold of each sample: blocks on a grid anchored at the samples' bounding box, shuffled with
-    /// the seed and dealt to the folds so that fold sizes stay balanced.
-    public func foldAssignment(for set: SampleSet) -> [Int] {
+    /// the seed and dealt to the folds so that fold sizes stay balanced. The grid must pass
+    /// `checkBlockGrid` (block indices are computed as `Int`).
+    public func foldAssignment(for set: SampleSet) throws -> [Int] {
+        try checkBlockGrid(for: set, source: "the sample set")
         let minX = set.rows.map(\.x).min() ?? 0, minY = set.rows.map(\.y).min() ?? 0
         var blockOf: [SIMD2<Int>: [Int]] = [:]
         for (i, row) in set.rows.enumerated() {
@@ -120,7 +140,7 @@ public struct SpatialBlockValidation: Sendable {
     }
 
     public func run(_ method: any RegressionMethod, on set: SampleSet) throws -> ValidationResult {
-        let fold = foldAssignment(for: set)
+        let fold = try foldAssignment(for: set)
         // Folds are independent (each re-krigs and trains on its own), so they train in parallel.
         let outcomes = Mutex<[Result<FoldOutcome?, any Error>?]>(Array(repeating: nil, count: folds))
         DispatchQueue.concurrentPerform(iterations: folds) { k in

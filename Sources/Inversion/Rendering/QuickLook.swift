@@ -78,7 +78,8 @@ public struct QuickLook: Sendable {
         let upperLabel = Self.format(upper) + (unit.isEmpty ? "" : " " + unit)
         BitmapFont.draw(upperLabel, x: 8 + barWidth - BitmapFont.measure(upperLabel, scale: text), y: labelY, scale: text, colour: ink, on: &canvas)
         // Scale bar: a round ground distance near a fifth of the image width.
-        if let transform = raster.geoTransform {
+        // A georeferencing without a usable pixel size (0, infinite) gets no scale bar.
+        if let transform = raster.geoTransform, abs(transform.pixelWidth) / scale > 0, (Double(w) * abs(transform.pixelWidth) / scale).isFinite {
             let metresPerPixel = abs(transform.pixelWidth) / scale
             let length = Self.roundDistance(Double(w) / 5 * metresPerPixel)
             let pixels = Int(length / metresPerPixel)

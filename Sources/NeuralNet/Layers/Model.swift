@@ -37,6 +37,9 @@ public struct Model: Sendable {
         guard inputLayout.networkInputShape(bands: bands.count) == network.inputShape else {
             throw .invalidInput("layout \(inputLayout) with \(bands.count) bands gives \(inputLayout.networkInputShape(bands: bands.count)), network takes \(network.inputShape)")
         }
+        guard bands.allSatisfy({ $0.number >= 1 }) else {
+            throw .invalidInput("band numbers \(bands.map(\.number)) must be 1 or more (the scene's first band is 1)")
+        }
         guard standardisation.inputMeans.count == bands.count, standardisation.inputStandardDeviations.count == bands.count else {
             throw .invalidInput("standardisation has \(standardisation.inputMeans.count) means and \(standardisation.inputStandardDeviations.count) deviations for \(bands.count) bands")
         }

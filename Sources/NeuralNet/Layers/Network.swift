@@ -14,19 +14,22 @@ public struct Network: Sendable, Hashable {
 
     /// A network with the given parameters (`weights[i]`/`biases[i]` empty for parameterless layers).
     public init(inputShape: TensorShape, layers: [Layer], weights: [[Float]], biases: [[Float]]) throws(NetworkError) {
+        if let problem = inputShape.problem { throw .invalidLayer("input: \(problem)") }
         var shapes = [inputShape]
         for (index, layer) in layers.enumerated() {
             switch layer.outputShape(for: shapes[index]) {
-            case let .success(shape): shapes.append(shape)
+            case let .success(shape):
+                // Checked before the next layer multiplies its sizes (a model file may hold any).
+                if let problem = shape.problem { throw .invalidLayer("layer \(index): output \(problem)") }
+                shapes.append(shape)
             case let .failure(error): throw .invalidLayer("layer \(index): \(error.description)")
             }
         }
-        guard inputShape.count > 0 else { throw .invalidLayer("empty input shape \(inputShape)") }
         guard weights.count == layers.count, biases.count == layers.count else {
             throw .invalidParameters("\(weights.count) weight and \(biases.count) bias entries for \(layers.count) layers")
         }
         for (index, layer) in layers.enumerated() {
-            let expected = layer.parameterShapes.map { ($0.weight.reduce(1, *), $0.bias.reduce(1, *)) } ?? (0, 0)
+            let expected = layer.parameterShapes.map { ($0.weight.checkedProduct ?? -1, $0.bias.checkedProduct ?? -1) } ?? (0, 0)
             guard weights[index].count == expected.0, biases[index].count == expected.1 else {
                 throw .invalidParameters("layer \(index) (\(layer.kind)) needs \(expected.0) weights and \(expected.1) biases, has \(weights[index].count) and \(biases[index].count)")
             }

@@ -59,13 +59,19 @@ public enum Safetensors {
         var tensors: [String: Tensor] = [:]
         for (name, value) in header where name != "__metadata__" {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = (entry["shape"] as? [NSNumber])?.map(\.intValue),
-                  let offsets = (entry["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2 else {
+                  let shapeNumbers = entry["shape"] as? [NSNumber],
+                  let offsetNumbers = entry["data_offsets"] as? [NSNumber], offsetNumbers.count == 2 else {
                 throw fail("tensor \"\(name)\" lacks dtype, shape or data_offsets")
             }
             guard dtype == "F32" else { throw fail("tensor \"\(name)\" has dtype \(dtype); Regolith reads F32 only") }
+            guard let shape = wholeNumbers(shapeNumbers), let offsets = wholeNumbers(offsetNumbers) else {
+                throw fail("tensor \"\(name)\" has a shape or data_offsets that are not whole numbers")
+            }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("tensor \"\(name)\" has a negative dimension in \(shape)") }
-            let count = shape.reduce(1, *)
+            // The values must fit in the file, so a shape whose size overflows is corrupt, not big.
+            guard let count = shape.checkedProduct, count <= payload / 4 else {
+                throw fail("tensor \"\(name)\" of shape \(shape) holds more float32 values than the file's \(payload) data bytes")
+            }
             guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == count * 4 else {
                 throw fail("tensor \"\(name)\" data_offsets \(offsets) do not hold \(count) float32 values of shape \(shape)")
             }
@@ -81,6 +87,22 @@ public enum Safetensors {
             tensors[name] = Tensor(shape: shape, values: values)
         }
         return (tensors, metadata)
+    }
+
+    /// The integers of a JSON array, or nil when one is fractional or beyond `Int`.
+    private static func wholeNumbers(_ numbers: [NSNumber]) -> [Int]? {
+        var values: [Int] = []
+        for number in numbers {
+            // An integer keeps all its digits in its text; others are checked as doubles.
+            if let value = Int(number.stringValue) {
+                values.append(value)
+            } else if let value = Int(exactly: number.doubleValue) {
+                values.append(value)
+            } else {
+                return nil
+            }
+        }
+        return values
     }
 
     private static func jsonString(_ text: String) -> String {

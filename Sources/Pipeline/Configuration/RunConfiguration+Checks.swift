@@ -12,7 +12,7 @@ extension RunConfiguration {
             ("out", out.isEmpty ? "must name the output folder" : nil),
             ("model.patch_size", model.arch == .patch ? SettingRules.patchSize(model.patchSize) : nil),
             ("model.iterations", SettingRules.iterations(model.iterations)),
-            ("model.learning_rate", SettingRules.positive(model.learningRate)),
+            ("model.learning_rate", SettingRules.learningRate(model.learningRate)),
             ("model.mc_dropout", SettingRules.monteCarloPasses(model.mcDropout)),
             ("validation.train_fraction", SettingRules.openFraction(validation.trainFraction)),
             ("validation.folds", SettingRules.folds(validation.folds)),

@@ -26,6 +26,12 @@ public enum SettingRules {
         value.isFinite && value > 0 && value < 1 ? nil : "\(value) is not between 0 and 1 (exclusive)"
     }
 
+    /// Adam's step size: above zero, and at most 1 (larger steps diverge; the model stores it as a
+    /// Float, where 1e300 is infinite and cannot be written).
+    public static func learningRate(_ value: Double) -> String? {
+        value.isFinite && value > 0 && value <= 1 ? nil : "\(value) is not a learning rate in (0, 1]"
+    }
+
     public static func percentile(_ value: Double) -> String? {
         value.isFinite && value >= 0 && value < 100 ? nil : "\(value) is not a percentile in [0, 100)"
     }
@@ -39,6 +45,12 @@ public enum SettingRules {
         ByteSize.parse(text) == nil ? "'\(text)' is not a size such as 256MiB or 2GiB" : nil
     }
 
+    public static func tileSize(_ value: Int) -> String? { TilePlanner.tileSizeProblem(value) }
+    public static func tasks(_ value: Int) -> String? { count(value, in: 1...ShardPlan.largestTaskCount) }
+    /// A moving window's side (focal statistics): odd, and its halo smaller than the smallest tile.
+    public static func windowSize(_ value: Int) -> String? {
+        value >= 1 && value <= 1023 && value % 2 == 1 ? nil : "\(value) is not an odd window side from 1 to 1023"
+    }
     public static func threads(_ value: Int) -> String? { count(value, in: 1...4096) }
     public static func folds(_ value: Int) -> String? { count(value, in: 2...1000) }
     public static func iterations(_ value: Int) -> String? { count(value, in: 1...10_000_000) }

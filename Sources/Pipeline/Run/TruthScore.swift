@@ -19,7 +19,10 @@ struct TruthScore {
 
     /// The largest zone number in the zones raster.
     private func zoneCount() throws -> Int {
-        let histogram = try StatisticsPass.histograms(paths: [zones], bands: [1], bins: 256)[0]
-        return Int(histogram.statistics.maximum.rounded())
+        let maximum = try StatisticsPass.histograms(paths: [zones], bands: [1], bins: 256)[0].statistics.maximum
+        guard maximum.isFinite, maximum >= 0, maximum < 1_000_000 else {
+            throw InversionError("\(zones): the zone numbers run to \(maximum); a zones raster numbers its zones 1, 2, …")
+        }
+        return Int(maximum.rounded())
     }
 }

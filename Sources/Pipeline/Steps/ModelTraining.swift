@@ -54,10 +54,13 @@ public struct ModelTraining: Sendable {
         options.learningRate = Float(s.learningRate)
         options.seed = s.seed
         let block = try s.blockSize ?? SpatialBlockValidation.blockSize(for: set, kriging: s.kriging)
+        let spatialBlocks = SpatialBlockValidation(blockSize: block, folds: s.folds, seed: s.seed, kriging: s.kriging)
+        // Before hours of training, not after the random split's.
+        try spatialBlocks.checkBlockGrid(for: set, source: source)
         let comparison = ModelComparison(
             cnn: CNNRegression(preset: s.arch, patchSize: s.patchSize, options: options),
             randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed),
-            spatialBlocks: SpatialBlockValidation(blockSize: block, folds: s.folds, seed: s.seed, kriging: s.kriging))
+            spatialBlocks: spatialBlocks)
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
         let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
         return Result(comparison: result, blockSize: block, domain: domain)
