@@ -65,7 +65,12 @@ enum RegolithMain {
                 exit(ExitStatus.usageError)
             }
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((Regolith.fullMessage(for: error) + "\n").utf8))
+                // One line, like every other error: the problem and where the help is.
+                let problem = Regolith.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+                let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }
+                    .flatMap { name in Regolith.configuration.subcommands.contains { $0.configuration.commandName == name } ? name : nil }
+                let help = command.map { "regolith \($0) --help" } ?? "regolith --help"
+                FileHandle.standardError.write(Data("regolith: \(problem) (see '\(help)')\n".utf8))
                 exit(ExitStatus.usageError)
             }
             // Regolith's own errors (RasterError, EngineError, CSVTable.Failure, …) describe

@@ -9,12 +9,12 @@ struct InputTrapTests {
     static let sampleSet = Fixtures.path("reference/baselines/sampleset.csv")
     static let scene = Fixtures.path("world/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff")
 
-    /// A usage error: exit 2, its first line names the option and the problem (ArgumentParser
-    /// adds the usage lines after it).
+    /// A usage error: exit 2 and one line naming the option, the problem and where the help is.
     static func expectUsageError(_ arguments: [String], _ expected: String, environment: [String: String]? = nil) throws {
         let result = try ChildProcess.regolith(arguments, environment: environment)
-        let first = result.stderr.split(separator: "\n").first.map(String.init) ?? ""
-        #expect(result.status == 2 && first.hasPrefix("Error: ") && first.contains(expected), "\(arguments): status \(result.status), \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(result.status == 2 && lines.count == 1 && result.stderr.hasPrefix("regolith: ") && result.stderr.contains(expected)
+                && result.stderr.contains("--help')"), "\(arguments): status \(result.status), \(result.stderr)")
     }
 
     /// An input error: exit 1 and exactly one line on stderr, starting with the file.
