@@ -141,6 +141,8 @@ struct ModelCommandTests {
             """.write(toFile: dir.file("run.yml"), atomically: true, encoding: .utf8)
         let result = try ChildProcess.regolith(["run", dir.file("run.yml"), "--out", dir.file("out"), "--quiet"])
         guard result.status == 0 else { throw TestSupportError("regolith run failed: \(result.stderr)") }
+        // A static is never deinitialised: remove the folder when the test process ends.
+        atexit { if case .success(let dir) = ModelCommandTests.fixtureRun { try? FileManager.default.removeItem(atPath: dir.path) } }
         return dir
     }
 
