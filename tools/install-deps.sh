@@ -5,7 +5,8 @@
 # unless REGOLITH_SKIP_SLURM=1); the tests themselves never install anything.
 set -euo pipefail
 
-packages=(libgdal-dev libzstd-dev gdal-bin pkg-config time)
+# chromium: the report test renders report.html headless.
+packages=(libgdal-dev libzstd-dev gdal-bin pkg-config time chromium)
 for argument in "$@"; do
     case "$argument" in
         --with-slurm) packages+=(slurm-wlm munge) ;;

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One distance class of an experimental semivariogram.
-public struct VariogramBin: Sendable, Equatable {
+public struct VariogramBin: Sendable, Equatable, Codable {
     /// Number of sample pairs in the class (gstat's `np`).
     public let pairCount: Int
     /// Mean separation distance of those pairs (gstat's `dist`).

@@ -27,7 +27,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "validation.json from `regolith train`: draw its scatter plots instead of a map.") var validation: String?
     @Option(help: "Band to draw.") var band = 1
     @Option(help: "Longest side of the image in pixels.") var maxSize = 1024
-    @Option(help: "Unit printed after the legend's upper value.") var unit = ""
+    @Option(help: "Unit printed under the legend.") var unit = ""
     @Option(help: "A raster of area labels on the same grid (e.g. `anomalies --labels`): draw their outlines in red.") var outlines: String?
     @OptionGroup var global: GlobalOptions
 

@@ -126,8 +126,10 @@ struct ModelCommandTests {
         #expect(!FileManager.default.fileExists(atPath: dir.file("c.tif")))
     }
 
-    @Test func runWritesTheWholeReport() throws {
-        let dir = try TemporaryDirectory()
+    /// One `regolith run` on the fixture world, shared by the tests that read its outputs (it takes
+    /// minutes). The folder lives as long as the test process.
+    static let fixtureRun: Result<TemporaryDirectory, any Error> = Result {
+        let dir = try TemporaryDirectory("regolith-fixture-run")
         let world = Fixtures.path("world")
         try """
             scene: \(world)/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff
@@ -138,16 +140,99 @@ struct ModelCommandTests {
             anomalies: {percentile: 95, min_area: 2000, mask_vegetation: 0.45}
             """.write(toFile: dir.file("run.yml"), atomically: true, encoding: .utf8)
         let result = try ChildProcess.regolith(["run", dir.file("run.yml"), "--out", dir.file("out"), "--quiet"])
-        #expect(result.status == 0, "\(result.stderr)")
+        guard result.status == 0 else { throw TestSupportError("regolith run failed: \(result.stderr)") }
+        // A static is never deinitialised: remove the folder when the test process ends.
+        atexit { if case .success(let dir) = ModelCommandTests.fixtureRun { try? FileManager.default.removeItem(atPath: dir.path) } }
+        return dir
+    }
+
+    @Test func runWritesTheWholeReport() throws {
+        let dir = try Self.fixtureRun.get()
         let html = try String(contentsOfFile: dir.file("out/report.html"), encoding: .utf8)
         for section in ["Band screening", "CNN against the baselines", "spatial blocks", "random split", "Anomaly areas",
-                        "Against the synthetic world", "Timings", "Configuration", "content.png", "<svg"] {
+                        "Against the synthetic world", "Timings", "Configuration", "data:image/png;base64,", "<svg", "Semivariogram",
+                        "Kriging variance", "Which model to trust", "longitude"] {
             #expect(html.contains(section), "report lacks \(section)")
         }
-        for file in ["content.tif", "geochem.tif", "anomalies.gpkg", "content.png", "model/model.safetensors", "report.json", "sampleset.csv"] {
+        for file in ["content.tif", "geochem.tif", "geochem-variance.tif", "anomalies.gpkg", "content.png", "geochem-variance.png",
+                     "model/model.safetensors", "report.json", "sampleset.csv"] {
             #expect(FileManager.default.fileExists(atPath: dir.file("out/\(file)")), "no \(file)")
         }
         try Self.expectTheMethodWorks(report: dir.file("out/report.json"))
+        // Every area is in the table with its place, not only the first 20.
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("out/report.json")))) as? [String: Any])
+        let areas = try #require(report["anomalies"] as? [[String: Any]]), locations = try #require(report["anomalyLocations"] as? [[String: Any]])
+        #expect(locations.count == areas.count && !areas.isEmpty)
+        let lastRank = try #require(areas.compactMap { $0["rank"] as? Int }.max())
+        #expect(html.contains("<tr><td>\(lastRank)</td>"), "the table lacks area \(lastRank)")
+        // The fixture world lies near 107.2° E, 22.5° N (its file name).
+        for location in locations {
+            let longitude = try #require(location["longitude"] as? Double), latitude = try #require(location["latitude"] as? Double)
+            #expect(abs(longitude - 107.2) < 0.5 && abs(latitude - 22.5) < 0.5, "\(location)")
+        }
+        let samples = try #require(report["samples"] as? [String: Any])
+        #expect((samples["experimentalVariogram"] as? [[String: Any]])?.isEmpty == false)
+    }
+
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// `report.html` alone in an empty folder, as a user gets it by mail, in headless Chromium at
+    /// 800 px: every image is a data URI, nothing is requested, the page is drawn and does not
+    /// overflow sideways.
+    @Test(.enabled(if: chromium != nil, "needs chromium (tools/install-deps.sh installs it)"))
+    func reportStandsAloneInABrowser() throws {
+        let run = try Self.fixtureRun.get(), alone = try TemporaryDirectory("regolith-report-alone")
+        let html = try String(contentsOfFile: run.file("out/report.html"), encoding: .utf8)
+        try html.write(toFile: alone.file("report.html"), atomically: true, encoding: .utf8)
+        for pattern in [#"<img[^>]*\ssrc="(?!data:)"#, #"<image[^>]*\shref="(?!data:)"#, #"url\((?!data:)"#] {
+            #expect(html.range(of: pattern, options: .regularExpression) == nil, "the page refers to a file: \(pattern)")
+        }
+        #expect(html.contains(#"<meta name="viewport""#))
+        let browser = try #require(Self.chromium)
+        let common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=800,2000", "--virtual-time-budget=10000"]
+
+        let shot = try ChildProcess.run(browser, common + ["--enable-logging=stderr", "--v=0", "--screenshot=\(alone.file("shot.png"))",
+                                                          "file://\(alone.file("report.html"))"])
+        #expect(shot.status == 0, "\(shot.stderr)")
+        let failures = shot.stderr.split(separator: "\n").filter {
+            $0.contains("Failed to load resource") || $0.contains("net::ERR_") || ($0.contains("CONSOLE") && $0.contains("rror"))
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        // Not blank: text, tables and the verdict box darken 23.5 % of the first 2000 px (measured on the
+        // fixture world); a blank or unstyled-error page stays far below the floor of 5 %.
+        let screenshot = try Raster.open(alone.file("shot.png"))
+        let rgb = try screenshot.read(screenshot.fullWindow, bands: [1, 2, 3], as: UInt8.self)
+        let pixels = screenshot.width * screenshot.height
+        let coloured = (0..<pixels).filter { i in (0..<3).map { Int(rgb[$0 * pixels + i]) }.min()! < 200 }.count
+        #expect(screenshot.width == 800 && Double(coloured) > 0.05 * Double(pixels), "\(coloured) of \(pixels) pixels are not near white")
+
+        // The same page with a probe that writes what the browser measured into the DOM.
+        // (Image events, not promises: --dump-dom does not wait for a promise such as decode().)
+        let probe = """
+            <script>window.addEventListener("load", () => {
+              const hrefs = [...document.querySelectorAll("img")].map(i => i.src).concat([...document.querySelectorAll("image")].map(i => i.getAttribute("href")));
+              const requests = performance.getEntriesByType("resource").filter(r => !r.name.startsWith("data:")).length;
+              const p = document.createElement("pre"); p.id = "probe"; document.body.appendChild(p);
+              let left = hrefs.length, broken = 0;
+              const done = () => { if (--left === 0) p.textContent = `width=${document.documentElement.scrollWidth} body=${document.body.scrollWidth} images=${hrefs.length} broken=${broken} requests=${requests}`; };
+              for (const href of hrefs) {
+                const image = new Image();
+                image.onload = () => { if (image.naturalWidth === 0) broken++; done(); };
+                image.onerror = () => { broken++; done(); };
+                image.src = href;
+              }
+            });</script>
+            """
+        try html.replacingOccurrences(of: "</body>", with: probe + "</body>").write(toFile: alone.file("probe.html"), atomically: true, encoding: .utf8)
+        let dom = try ChildProcess.run(browser, common + ["--dump-dom", "file://\(alone.file("probe.html"))"])
+        let line = try #require(dom.stdout.range(of: #"width=\d+ body=\d+ images=\d+ broken=\d+ requests=\d+"#, options: .regularExpression)
+            .map { String(dom.stdout[$0]) }, "the probe did not run: \(dom.stderr.suffix(2000))")
+        let measured = Dictionary(uniqueKeysWithValues: line.split(separator: " ").map { pair in
+            let parts = pair.split(separator: "=")
+            return (String(parts[0]), Int(parts[1])!)
+        })
+        #expect(measured["width"]! <= 800 && measured["body"]! <= 800, "the page overflows 800 px: \(line)")
+        #expect(measured["images"]! >= 5 && measured["broken"] == 0 && measured["requests"] == 0, "\(line)")
     }
 
     /// The headline claims on the fixture world, as floors a broken method falls below but a

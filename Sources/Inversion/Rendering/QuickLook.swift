@@ -4,7 +4,7 @@ import TileEngine
 
 /// A PNG quick-look of a content map: the map resampled (averaging) to at most `maxSize` pixels on
 /// its long side, coloured with a ramp between two percentiles, nodata transparent, with a colour
-/// legend (values and unit) and a scale bar below it.
+/// legend (ticks at round values, the unit) and a scale bar below it.
 public struct QuickLook: Sendable {
     public var maxSize: Int
     /// Percentiles of the map that the ramp spans (robust against a few extreme pixels).
@@ -20,10 +20,15 @@ public struct QuickLook: Sendable {
     }
 
     public struct Result: Sendable {
+        /// The whole image: the map on top, the legend and scale bar below it.
         public let width: Int
         public let height: Int
         public let lower: Double
         public let upper: Double
+        /// The map's part of the image (from its top-left corner) and the ground it covers.
+        public let mapWidth: Int
+        public let mapHeight: Int
+        public let extent: MapExtent?
     }
 
     /// `outlines`: a raster of area labels on the same grid (0: none, e.g. `anomalies --labels`);
@@ -41,7 +46,7 @@ public struct QuickLook: Sendable {
         let values = try raster.readResampled(band: band, width: w, height: h)
         let nodata = raster.bands[band - 1].nodata.map(Float.init)
         let text = max(1, w / 400 + 1)
-        let footer = 12 * text + BitmapFont.height * text * 2 + 24
+        let footer = 15 * text + BitmapFont.height * text * 2 + 24
         var canvas = RGBACanvas(width: max(w, 200), height: h + footer)
         for y in 0..<h {
             for x in 0..<w {
@@ -73,10 +78,20 @@ public struct QuickLook: Sendable {
             let colour = ramp.colour(lower + (upper - lower) * Double(x) / Double(max(1, barWidth - 1)))
             canvas.fill(x: 8 + x, y: barY, width: 1, height: barHeight, colour: colour)
         }
+        // Ticks at round values with their labels, the unit after the bar.
         let labelY = barY + barHeight + 4
-        BitmapFont.draw(Self.format(lower), x: 8, y: labelY, scale: text, colour: ink, on: &canvas)
-        let upperLabel = Self.format(upper) + (unit.isEmpty ? "" : " " + unit)
-        BitmapFont.draw(upperLabel, x: 8 + barWidth - BitmapFont.measure(upperLabel, scale: text), y: labelY, scale: text, colour: ink, on: &canvas)
+        var nextFree = 0
+        // The ramp's limits: a constant map gets a ramp one unit wide.
+        for tick in ScatterPlot.ticks(ramp.lower, ramp.upper) {
+            let x = 8 + Int(((tick - ramp.lower) / (ramp.upper - ramp.lower) * Double(barWidth - 1)).rounded())
+            canvas.fill(x: x, y: barY + barHeight, width: text, height: 3 * text, colour: ink)
+            let label = PlotFrame.label(tick), labelWidth = BitmapFont.measure(label, scale: text)
+            let left = max(0, x - labelWidth / 2)
+            guard left >= nextFree else { continue }
+            BitmapFont.draw(label, x: left, y: labelY + 3 * text, scale: text, colour: ink, on: &canvas)
+            nextFree = left + labelWidth + 3 * text
+        }
+        if !unit.isEmpty { BitmapFont.draw(unit, x: 8, y: labelY + (6 + BitmapFont.height) * text, scale: text, colour: ink, on: &canvas) }
         // Scale bar: a round ground distance near a fifth of the image width.
         // A georeferencing without a usable pixel size (0, infinite) gets no scale bar.
         if let transform = raster.geoTransform, abs(transform.pixelWidth) / scale > 0, (Double(w) * abs(transform.pixelWidth) / scale).isFinite {
@@ -88,10 +103,11 @@ public struct QuickLook: Sendable {
             canvas.fill(x: x0, y: barY, width: text, height: barHeight, colour: ink)
             canvas.fill(x: x0 + pixels - text, y: barY, width: text, height: barHeight, colour: ink)
             let label = length >= 1000 ? Self.format(length / 1000) + " km" : "\(Int(length)) m"
-            BitmapFont.draw(label, x: x0 + (pixels - BitmapFont.measure(label, scale: text)) / 2, y: labelY, scale: text, colour: ink, on: &canvas)
+            BitmapFont.draw(label, x: x0 + (pixels - BitmapFont.measure(label, scale: text)) / 2, y: labelY + 3 * text, scale: text, colour: ink, on: &canvas)
         }
         try PNGImage.write(rgba: canvas.pixels, width: canvas.width, height: canvas.height, to: output)
-        return Result(width: canvas.width, height: canvas.height, lower: lower, upper: upper)
+        return Result(width: canvas.width, height: canvas.height, lower: lower, upper: upper, mapWidth: w, mapHeight: h,
+                      extent: raster.geoTransform?.extent(width: raster.width, height: raster.height))
     }
 
     static func format(_ value: Double) -> String {

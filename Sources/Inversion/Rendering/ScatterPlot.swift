@@ -31,7 +31,7 @@ public struct ScatterPlot: Sendable {
 
             """
         for tick in Self.ticks(minV, maxV) {
-            let label = String(format: "%g", tick)
+            let label = PlotFrame.label(tick)
             svg += "<line x1=\"\(px(tick))\" y1=\"\(16 + plot)\" x2=\"\(px(tick))\" y2=\"\(16 + plot + 4)\" stroke=\"#444\"/>"
             svg += "<text x=\"\(px(tick))\" y=\"\(16 + plot + 16)\" text-anchor=\"middle\">\(label)</text>"
             svg += "<line x1=\"\(margin - 4)\" y1=\"\(py(tick))\" x2=\"\(margin)\" y2=\"\(py(tick))\" stroke=\"#444\"/>"
@@ -49,7 +49,7 @@ public struct ScatterPlot: Sendable {
     }
 
     /// About five round tick values within [lo, hi].
-    static func ticks(_ lo: Double, _ hi: Double) -> [Double] {
+    public static func ticks(_ lo: Double, _ hi: Double) -> [Double] {
         let raw = (hi - lo) / 5
         let power = pow(10, floor(log10(max(raw, 1e-12))))
         let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= raw } ?? raw

@@ -16,6 +16,8 @@ public struct SampleSetBuilder {
         public let sampleSet: SampleSet
         public let dropped: [Dropped]
         public let fit: VariogramFit
+        /// The experimental variogram the model was fitted to.
+        public let variogram: ExperimentalVariogram
         /// The kriging of the targets, reusable for the geochemical map on the scene's grid.
         public let kriging: OrdinaryKriging
         /// Samples the kriging used (inside the scene, distinct locations).
@@ -73,7 +75,7 @@ public struct SampleSetBuilder {
         }
         let points = try SpatialSamples(x: inside.map { samples.x[$0] }, y: inside.map { samples.y[$0] },
                                         z: inside.map { samples.values[$0] })
-        let (kriging, fit, _) = try settings.kriging(points)
+        let (kriging, fit, variogram) = try settings.kriging(points)
         let nodata = bandList.map { scene.bands[$0 - 1].nodata }
         var rows: [SampleSet.Row] = []
         for (index, column, row) in located {
@@ -95,6 +97,6 @@ public struct SampleSetBuilder {
             throw InversionError("\(samples.path): no sample lies on a valid pixel of \(path)")
         }
         let set = SampleSet(bandNames: bandList.map { "b\($0)" }, target: samples.valueColumn, rows: rows)
-        return Result(sampleSet: set, dropped: dropped, fit: fit, kriging: kriging, krigedFrom: inside.count)
+        return Result(sampleSet: set, dropped: dropped, fit: fit, variogram: variogram, kriging: kriging, krigedFrom: inside.count)
     }
 }

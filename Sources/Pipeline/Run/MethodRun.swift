@@ -95,12 +95,12 @@ public struct MethodRun: Sendable {
         }
 
         // The geochemical map: the sample set's kriging (same samples, same variogram) on the scene's grid.
-        let geochem = folder.file(.geochemicalMap)
+        let geochem = folder.file(.geochemicalMap), geochemVariance = folder.file(.geochemicalVariance)
         try timed("krige geochemical map") {
             let raster = try Raster.open(reflectance)
-            let krigingKernel = KrigingKernel(kriging: sampleSet.built.kriging, geoTransform: raster.geoTransform!, withVariance: false, valueName: c.column,
+            let krigingKernel = KrigingKernel(kriging: sampleSet.built.kriging, geoTransform: raster.geoTransform!, withVariance: true, valueName: c.column,
                                              samplesSource: samples)
-            _ = try TilePipeline.run(krigingKernel, input: reflectance, output: geochem, options: engine)
+            _ = try TilePipeline.run(krigingKernel, input: reflectance, outputs: [geochem, geochemVariance], options: engine)
         }
         let masks = AnomalyDelineation.Masks(scene: (c.anomalies.maskVegetation ?? c.anomalies.maskWater) != nil ? reflectance : nil,
                                              vegetationNDVI: c.anomalies.maskVegetation, waterNDWI: c.anomalies.maskWater)
@@ -114,6 +114,10 @@ public struct MethodRun: Sendable {
         }
         report.anomalyThreshold = anomalies.threshold
         report.anomalies = anomalies.areas
+        let map = try Raster.open(content)
+        report.mapCRS = map.spatialReference?.name
+        report.anomalyLocations = try Self.locate(anomalies.areas, on: map)
+        report.sampleLocations = sampleSet.sampleSet.rows.map { RunReport.MapPoint(x: $0.x, y: $0.y) }
 
         if let truthContent = loaded.resolve(c.truth.content), let zones = loaded.resolve(c.truth.zones) {
             report.truth = try timed("score against the truth") {
@@ -121,14 +125,32 @@ public struct MethodRun: Sendable {
             }
         }
         try timed("render") {
-            let maps = try QuickLooks(folder: folder, unit: kernel.engine.model.target.unit, column: c.column, truth: loaded.resolve(c.truth.content))
-                .render(content: content, geochemicalMap: geochem, labels: labels)
-            report.figures.insert(contentsOf: maps, at: 0)
+            let maps = try QuickLooks(folder: folder, unit: kernel.engine.model.target.unit, column: c.column, truth: loaded.resolve(c.truth.content),
+                                      contentHasDeviation: c.model.mcDropout > 0)
+                .render(content: content, geochemicalMap: geochem, variance: geochemVariance, labels: labels)
+            let plots = report.samples.map { samples in
+                [RunReport.Figure(title: "Semivariogram", svg: VariogramPlot(title: "Semivariogram of \(c.column)").svg(bins: samples.experimentalVariogram, model: samples.variogram.model),
+                                  caption: "Experimental semivariances of the samples (gstat's defaults; dot size: pairs) and the fitted model the sample set and the geochemical map are kriged with."),
+                 RunReport.Figure(title: "Sample contents", svg: HistogramPlot(title: "Histogram of \(c.column)", xLabel: "measured \(c.column) (\(kernel.engine.model.target.unit))").svg(values: samples.measured),
+                                  caption: "Measured contents of the sample set's samples.")]
+            } ?? []
+            report.figures.insert(contentsOf: maps + plots, at: 0)
         }
         report.outputs = folder.outputs
         try AtomicTextFile.writeJSON(report, to: folder.file(.reportData))
-        try AtomicTextFile.write(report.html, to: folder.file(.reportPage))
+        try AtomicTextFile.write(report.html(embeddingFrom: folder.path), to: folder.file(.reportPage))
         return report
+    }
+
+    /// Each area's pixel-box centre in the map CRS and in WGS 84 longitude/latitude.
+    static func locate(_ areas: [AnomalyDelineation.Area], on map: Raster) throws -> [RunReport.AreaLocation] {
+        guard let transform = map.geoTransform else { return [] }
+        let toLonLat = try map.spatialReference.map { try CoordinateTransformer(from: $0, to: .wgs84) }
+        return try areas.map { area in
+            let centre = transform.map(column: Double(area.bounds[0]) + Double(area.bounds[2]) / 2, row: Double(area.bounds[1]) + Double(area.bounds[3]) / 2)
+            let lonLat = try toLonLat?.transform(x: centre.x, y: centre.y)
+            return RunReport.AreaLocation(rank: area.rank, x: centre.x, y: centre.y, longitude: lonLat?.x, latitude: lonLat?.y)
+        }
     }
 
     private func scatterFigure(_ v: ValidationResult, column: String) -> RunReport.Figure {

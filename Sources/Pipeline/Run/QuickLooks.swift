@@ -1,25 +1,58 @@
 import Inversion
 
 /// The run's PNG quick-looks and their report figures: the content map, the anomaly areas over
-/// it, the kriged geochemical map and, on a synthetic world, the true content.
+/// it, the kriged geochemical map, its kriging variance, the MC-dropout standard deviation when
+/// asked and, on a synthetic world, the true content. Each figure records where its map lies in the
+/// image, so the page draws the coordinate frame, north arrow, rank labels and samples over it.
 struct QuickLooks {
     var folder: RunFolder
     var unit: String
     var column: String
     var truth: String?
+    /// The content map's second band is the MC-dropout standard deviation.
+    var contentHasDeviation = false
 
-    func render(content: String, geochemicalMap: String, labels: String) throws -> [RunReport.Figure] {
-        var maps: [(name: String, path: String, title: String, caption: String)] = [
-            ("content.png", content, "Inverted content", "CNN prediction for every pixel (\(column), \(unit)); white: nodata, outside the model's applicability domain."),
-            ("geochem.png", geochemicalMap, "Kriged geochemical map", "Ordinary kriging of the sample contents on the same grid."),
+    private struct Panel {
+        var name: String
+        var path: String
+        var band = 1
+        var outlines: String? = nil
+        var title: String
+        var caption: String
+        var ranks = false
+        var samples = false
+        var unit: String
+    }
+
+    func render(content: String, geochemicalMap: String, variance: String?, labels: String) throws -> [RunReport.Figure] {
+        var panels = [
+            Panel(name: "content.png", path: content, title: "Inverted content",
+                  caption: "CNN prediction for every pixel (\(column), \(unit)); white: nodata, outside the model's applicability domain.", unit: unit),
+            Panel(name: "anomalies.png", path: content, outlines: labels, title: "Anomaly areas",
+                  caption: "The delineated areas (red outlines, numbered by rank) over the inverted content; ranks in the table below.", ranks: true, unit: unit),
+            Panel(name: "geochem.png", path: geochemicalMap, title: "Kriged geochemical map",
+                  caption: "Ordinary kriging of the sample contents on the same grid; dots: the samples.", samples: true, unit: unit),
         ]
-        if let truth {
-            maps.append(("truth.png", truth, "True content (synthetic world)", "What the map should show."))
+        if let variance {
+            panels.append(Panel(name: "geochem-variance.png", path: variance, title: "Kriging variance",
+                                caption: "The kriging variance of the geochemical map (\(unit) squared): low near the samples (dots), the sill far from them.",
+                                samples: true, unit: ""))
         }
-        let quickLook = QuickLook(unit: unit)
-        for map in maps { _ = try quickLook.render(map: map.path, to: folder.file(map.name)) }
-        _ = try quickLook.render(map: content, outlines: labels, to: folder.file("anomalies.png"))
-        maps.insert(("anomalies.png", content, "Anomaly areas", "The delineated areas (red outlines) over the inverted content; ranks in the table below."), at: 1)
-        return maps.map { RunReport.Figure(title: $0.title, file: $0.name, caption: $0.caption) }
+        if contentHasDeviation {
+            panels.append(Panel(name: "content-sd.png", path: content, band: 2, title: "MC-dropout standard deviation",
+                                caption: "Spread of the CNN's Monte-Carlo dropout passes at each pixel (\(column), \(unit)): where the network itself is unsure.",
+                                unit: unit))
+        }
+        if let truth {
+            panels.append(Panel(name: "truth.png", path: truth, title: "True content (synthetic world)", caption: "What the map should show.", unit: unit))
+        }
+        return try panels.map { panel in
+            let drawn = try QuickLook(unit: panel.unit).render(map: panel.path, band: panel.band, outlines: panel.outlines, to: folder.file(panel.name))
+            let frame = drawn.extent.map {
+                RunReport.MapFrame(imageWidth: drawn.width, imageHeight: drawn.height, mapWidth: drawn.mapWidth, mapHeight: drawn.mapHeight,
+                                   extent: $0, showsRanks: panel.ranks, showsSamples: panel.samples)
+            }
+            return RunReport.Figure(title: panel.title, file: panel.name, caption: panel.caption, map: frame)
+        }
     }
 }

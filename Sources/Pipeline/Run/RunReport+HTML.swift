@@ -2,23 +2,29 @@ import Foundation
 import Inversion
 
 extension RunReport {
-    /// A self-contained HTML page (images referenced beside it, plots inline as SVG).
-    public var html: String {
+    /// A self-contained HTML page: the figures' PNG files (read from `folder`) embedded as data
+    /// URIs, plots inline as SVG, so the one file is the report wherever it is sent. Fits an 800 px
+    /// wide window: wide tables and preformatted text scroll inside their own boxes.
+    public func html(embeddingFrom folder: String) -> String {
         var page = """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(e(title))</title>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>\(e(title))</title>
             <style>
-            body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
-            table { border-collapse: collapse; margin: 0.5em 0 1.5em; } th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
+            body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; overflow-wrap: break-word; }
+            table { border-collapse: collapse; margin: 0.5em 0; } th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; white-space: nowrap; }
             th { background: #f2f2f2; } td.l, th.l { text-align: left; } .good { color: #176b2c; } .bad { color: #a11; }
-            figure { display: inline-block; margin: 0.5em 1em 1em 0; vertical-align: top; } figcaption { font-size: 90%; color: #555; max-width: 520px; }
-            img { max-width: 520px; border: 1px solid #ddd; } pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; }
+            .wide { max-width: 100%; overflow-x: auto; margin-bottom: 1.5em; } .rows { max-height: 26em; overflow-y: auto; }
+            .rows th { position: sticky; top: 0; }
+            figure { display: inline-block; margin: 0.5em 1em 1em 0; vertical-align: top; max-width: 100%; } figure.map { width: 560px; }
+            figcaption { font-size: 90%; color: #555; max-width: 520px; }
+            img, svg { max-width: 100%; height: auto; } svg.map { width: 100%; display: block; }
+            pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; } .verdict { background: #f4f7fb; border-left: 4px solid #31688e; padding: 0.6em 1em; }
             </style></head><body>
             <h1>\(e(title))</h1>
             <p>\(e(software)) · started \(e(started))</p>
 
             """
-        page += "<h2>Inputs</h2><table>" + inputs.sorted { $0.key < $1.key }.map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>"
+        page += "<h2>Inputs</h2>" + wide("<table>" + inputs.sorted { $0.key < $1.key }.map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>")
         page += notes.isEmpty ? "" : "<ul>" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
         if let calibration { page += "<h2>Calibration</h2><pre>\(e(calibration.description))</pre>" }
         if let samples {
@@ -30,14 +36,27 @@ extension RunReport {
         }
         page += screeningTable
         page += validationTable
+        if let verdict { page += "<h3>Which model to trust</h3><p class=verdict>\(e(verdict))</p>" }
         if !modelSummaries.isEmpty {
-            page += "<h3>Fitted models (the random split's training part)</h3><table>" + modelSummaries.sorted { $0.key < $1.key }
-                .map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>"
+            page += "<h3>Fitted models (the random split's training part)</h3>" + wide("<table>" + modelSummaries.sorted { $0.key < $1.key }
+                .map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>")
         }
         page += "<h2>Maps and plots</h2>"
+        if let mapCRS, figures.contains(where: { $0.map != nil }) {
+            page += "<p>Map coordinates: \(e(mapCRS)). North is up on every map.</p>"
+        }
         for figure in figures {
-            page += "<figure>"
-            if let file = figure.file { page += "<img src=\"\(e(file))\" alt=\"\(e(figure.title))\">" }
+            page += figure.map == nil ? "<figure>" : "<figure class=map>"
+            if let file = figure.file {
+                let image = dataURI(of: (folder as NSString).appendingPathComponent(file))
+                if let image, let map = figure.map {
+                    page += mapPanel(map, image: image, title: figure.title)
+                } else if let image {
+                    page += "<img src=\"\(image)\" alt=\"\(e(figure.title))\">"
+                } else {
+                    page += "<p class=bad>\(e(file)) could not be read when the report was written.</p>"
+                }
+            }
             if let svg = figure.svg { page += svg }
             page += "<figcaption><b>\(e(figure.title)).</b> \(e(figure.caption))</figcaption></figure>"
         }
@@ -51,10 +70,10 @@ extension RunReport {
             page += ". The top \(truth.topRanks) area(s) " + (truth.hitsAllZones ? "<span class=good>hit every true zone</span>" : "<span class=bad>miss a true zone</span>") + ".</p>"
         }
         page += anomalyTable
-        page += "<h2>Outputs</h2><table>" + outputs.sorted { $0.key < $1.key }.map { "<tr><th class=l>\(e($0.key))</th><td class=l><a href=\"\(e($0.value))\">\(e($0.value))</a></td></tr>" }.joined() + "</table>"
-        page += "<h2>Timings</h2><table><tr><th class=l>step</th><th>seconds</th></tr>"
+        page += "<h2>Outputs</h2><p>Beside this page in the run's folder:</p>" + wide("<table>" + outputs.sorted { $0.key < $1.key }.map { "<tr><th class=l>\(e($0.key))</th><td class=l><a href=\"\(e($0.value))\">\(e($0.value))</a></td></tr>" }.joined() + "</table>")
+        page += "<h2>Timings</h2>" + wide("<table><tr><th class=l>step</th><th>seconds</th></tr>"
             + steps.map { String(format: "<tr><td class=l>%@</td><td>%.2f</td></tr>", e($0.name), $0.seconds) }.joined()
-            + String(format: "<tr><th class=l>total</th><th>%.2f</th></tr></table>", steps.map(\.seconds).reduce(0, +))
+            + String(format: "<tr><th class=l>total</th><th>%.2f</th></tr></table>", steps.map(\.seconds).reduce(0, +)))
         page += "<h2>Configuration</h2><pre>\(e(configuration))</pre>"
         return page + "</body></html>\n"
     }
@@ -86,7 +105,7 @@ extension RunReport {
                            e(row.column), row.n, row.spearmanRho ?? .nan, BandScreening.Row.stars(row.spearmanP), row.spearmanP ?? .nan,
                            row.pearsonR ?? .nan, BandScreening.Row.stars(row.pearsonP), row.pearsonP ?? .nan)
         }
-        return html + "</table><p>** p &lt; 0.01, * p &lt; 0.05 (two-sided, t-approximation with n − 2 df).</p>"
+        return wide(html + "</table>") + "<p>** p &lt; 0.01, * p &lt; 0.05 (two-sided, t-approximation with n − 2 df).</p>"
     }
 
     private var validationTable: String {
@@ -95,7 +114,7 @@ extension RunReport {
             <p>Targets are the kriged contents at the sample pixels; "measured" compares with the contents measured at the samples.
             The random split is the paper's; it leaks, since neighbouring kriged targets are near-copies. Spatial blocks
             re-krige the targets from each fold's training samples only.</p>
-            <table><tr><th class=l>method</th><th class=l>validation</th><th class=l>part</th>
+            <div class=wide><table><tr><th class=l>method</th><th class=l>validation</th><th class=l>part</th>
             <th>n</th><th>R² kriged</th><th>RMSE kriged</th><th>RPD kriged</th><th>R² measured</th><th>RMSE measured</th><th>RPD measured</th></tr>
             """
         for v in validations {
@@ -105,25 +124,41 @@ extension RunReport {
                                metrics.measured.r2, metrics.measured.rmse, metrics.measured.rpd)
             }
         }
-        return html + "</table>"
+        return html + "</table></div>"
     }
 
     private func comparisonTable(_ c: MapComparison) -> String {
-        String(format: "<table><tr><th>pixels</th><th>Pearson r</th><th>R²</th><th>RMSE</th><th>bias</th><th>high-area IoU (P%g)</th><th>recall</th></tr><tr><td>%d</td><td>%.3f</td><td>%.3f</td><td>%.3f</td><td>%+.3f</td><td>%.3f</td><td>%.3f</td></tr></table>",
-               c.highPercentile, c.pixels, c.pearson, c.r2, c.rmse, c.bias, c.highIoU, c.highRecall)
+        wide(String(format: "<table><tr><th>pixels</th><th>Pearson r</th><th>R²</th><th>RMSE</th><th>bias</th><th>high-area IoU (P%g)</th><th>recall</th></tr><tr><td>%d</td><td>%.3f</td><td>%.3f</td><td>%.3f</td><td>%+.3f</td><td>%.3f</td><td>%.3f</td></tr></table>",
+               c.highPercentile, c.pixels, c.pearson, c.r2, c.rmse, c.bias, c.highIoU, c.highRecall))
     }
 
     private var anomalyTable: String {
-        var html = String(format: "<h2>Anomaly areas</h2><p>Threshold %.4g; %d area(s), ranked by excess content Σ(content − threshold) × area.</p>", anomalyThreshold, anomalies.count)
-        html += "<table><tr><th>rank</th><th>area (m²)</th><th>pixels</th><th>mean</th><th>max</th><th class=l>pixel box (col, row, w, h)</th></tr>"
-        for a in anomalies.prefix(20) {
-            html += String(format: "<tr><td>%d</td><td>%.0f</td><td>%d</td><td>%.3f</td><td>%.3f</td><td class=l>%@</td></tr>",
-                           a.rank, a.areaSquareMetres, a.pixels, a.meanContent, a.maxContent, a.bounds.map(String.init).joined(separator: ", "))
+        var html = String(format: "<h2>Anomaly areas</h2><p>Threshold %.4g; %d area(s), ranked by excess content Σ(content − threshold) × area; all listed (the table scrolls). Centre: the middle of the area's pixel box, in the map CRS (%@) and as WGS 84 longitude/latitude.</p>",
+                          anomalyThreshold, anomalies.count, e(mapCRS ?? "unknown"))
+        let located = Dictionary(anomalyLocations.map { ($0.rank, $0) }, uniquingKeysWith: { first, _ in first })
+        html += "<div class=\"wide rows\"><table><tr><th>rank</th><th>area (m²)</th><th>pixels</th><th>mean</th><th>max</th><th>centre x</th><th>centre y</th><th>longitude</th><th>latitude</th><th class=l>pixel box (col, row, w, h)</th></tr>"
+        for a in anomalies {
+            let place = located[a.rank]
+            let coordinates = [place?.x, place?.y].map { $0.map { String(format: "%.1f", $0) } ?? "" }
+                + [place?.longitude, place?.latitude].map { $0.map { String(format: "%.6f", $0) } ?? "" }
+            html += String(format: "<tr><td>%d</td><td>%.0f</td><td>%d</td><td>%.3f</td><td>%.3f</td>", a.rank, a.areaSquareMetres, a.pixels, a.meanContent, a.maxContent)
+                + coordinates.map { "<td>\($0)</td>" }.joined()
+                + "<td class=l>\(a.bounds.map(String.init).joined(separator: ", "))</td></tr>"
         }
-        return html + "</table>"
+        return html + "</table></div>"
     }
 
-    private func e(_ text: String) -> String {
+    /// A table (or anything wide) in a box that scrolls sideways instead of widening the page.
+    private func wide(_ content: String) -> String { "<div class=wide>\(content)</div>" }
+
+    /// The file's bytes as a data URI (nil if it cannot be read).
+    private func dataURI(of path: String) -> String? {
+        guard let bytes = FileManager.default.contents(atPath: path) else { return nil }
+        let type = path.hasSuffix(".svg") ? "image/svg+xml" : "image/png"
+        return "data:\(type);base64,\(bytes.base64EncodedString())"
+    }
+
+    func e(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Inversion
+import RasterIO
 
 /// Everything a `regolith run` found, as numbers (`report.json`) from which its HTML page is made:
 /// inputs, calibration, the sample set, band screening, validation of the CNN against the
@@ -14,16 +15,45 @@ public struct RunReport: Codable, Sendable {
 
     public struct Figure: Codable, Sendable {
         public var title: String
-        /// A file in the report folder (PNG), or inline SVG.
+        /// A file in the report folder (PNG, embedded into the page), or inline SVG.
         public var file: String?
         public var svg: String?
         public var caption: String
-        public init(title: String, file: String? = nil, svg: String? = nil, caption: String) {
+        /// For a map quick-look: where the map lies in the image, so the page can draw its frame.
+        public var map: MapFrame?
+        public init(title: String, file: String? = nil, svg: String? = nil, caption: String, map: MapFrame? = nil) {
             self.title = title
             self.file = file
             self.svg = svg
             self.caption = caption
+            self.map = map
         }
+    }
+
+    /// A map quick-look's geometry: the image's size, the map's part of it (from the top left) and
+    /// the ground that part covers in the map CRS; what to draw over it.
+    public struct MapFrame: Codable, Sendable {
+        public var imageWidth: Int
+        public var imageHeight: Int
+        public var mapWidth: Int
+        public var mapHeight: Int
+        public var extent: MapExtent
+        public var showsRanks: Bool
+        public var showsSamples: Bool
+    }
+
+    /// Where an anomaly area lies: the centre of its pixel box in the map CRS and in WGS 84.
+    public struct AreaLocation: Codable, Sendable {
+        public var rank: Int
+        public var x: Double
+        public var y: Double
+        public var longitude: Double?
+        public var latitude: Double?
+    }
+
+    public struct MapPoint: Codable, Sendable {
+        public var x: Double
+        public var y: Double
     }
 
     /// The content map: how fast it was made and how much of the scene lies outside the model's
@@ -72,6 +102,12 @@ public struct RunReport: Codable, Sendable {
     public var truth: TruthCheck?
     public var anomalyThreshold: Double = .nan
     public var anomalies: [AnomalyDelineation.Area] = []
+    /// One per area of `anomalies`, by rank.
+    public var anomalyLocations: [AreaLocation] = []
+    /// The map CRS's name, for the coordinates of maps and tables.
+    public var mapCRS: String?
+    /// The sample set's sample locations in the map CRS.
+    public var sampleLocations: [MapPoint] = []
     public var outputs: [String: String] = [:]
     public var steps: [Step] = []
 

@@ -28,6 +28,10 @@ public struct SampleSetConstruction: Sendable {
         public var inSampleSet: Int
         public var krigedFrom: Int
         public var variogram: FittedVariogram
+        /// The experimental semivariances the model was fitted to (gstat's bins).
+        public var experimentalVariogram: [VariogramBin]
+        /// The measured contents of the sample set's samples (its histogram in the report).
+        public var measured: [Double]
         public var dropped: [SampleSetBuilder.Dropped]
 
         public var description: String {
@@ -60,7 +64,8 @@ public struct SampleSetConstruction: Sendable {
             throw InversionError("\(samples): \(error)")
         }
         let summary = Summary(source: samples, samplesRead: table.count, inSampleSet: built.sampleSet.count, krigedFrom: built.krigedFrom,
-                              variogram: FittedVariogram(built.fit.model), dropped: built.dropped)
+                              variogram: FittedVariogram(built.fit.model),
+                              experimentalVariogram: built.variogram.bins, measured: built.sampleSet.rows.map(\.measured), dropped: built.dropped)
         return Result(built: built, summary: summary)
     }
 }
@@ -79,6 +84,11 @@ public struct FittedVariogram: Codable, Sendable, Equatable {
         range = model.range
         nugget = model.nugget
         practicalRange = model.practicalRange
+    }
+
+    /// The model itself, to evaluate γ(h) (nil if the numbers do not make one).
+    public var model: VariogramModel? {
+        VariogramModel.Kind(rawValue: kind).flatMap { try? VariogramModel(kind: $0, partialSill: partialSill, range: range, nugget: nugget) }
     }
 
     public var summary: String {
