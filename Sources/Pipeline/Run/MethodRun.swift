@@ -28,6 +28,7 @@ public struct MethodRun: Sendable {
         var options = EngineOptions()
         if let memory = configuration.memory, let bytes = ByteSize.parse(memory) { options.memoryBudget = bytes }
         if let threads = configuration.threads { options.threads = threads }
+        options.compression = configuration.compress
         return options
     }
 
@@ -125,10 +126,25 @@ public struct MethodRun: Sendable {
                 .render(content: content, geochemicalMap: geochem, labels: labels)
             report.figures.insert(contentsOf: maps, at: 0)
         }
+        if c.cog {
+            try timed("cloud-optimise the rasters (overviews)") { try cloudOptimise(folder) }
+        }
         report.outputs = folder.outputs
         try AtomicTextFile.writeJSON(report, to: folder.file(.reportData))
         try AtomicTextFile.write(report.html, to: folder.file(.reportPage))
         return report
+    }
+
+    /// Rewrites each raster output as a COG in place: same pixels, bands and labels, plus overviews
+    /// (averaged for values, nearest for ranks, so no rank is invented).
+    private func cloudOptimise(_ folder: RunFolder) throws {
+        let rasters: [(RunFolder.Entry, String)] = [(.reflectance, "AVERAGE"), (.content, "AVERAGE"), (.geochemicalMap, "AVERAGE"),
+                                                    (.anomalyRanks, "NEAREST")]
+        for (entry, resampling) in rasters {
+            var options = COGOptions()
+            (options.compression, options.overviewResampling, options.threads) = (engine.compression, resampling, engine.threads)
+            try RasterCopies.writeCOG(from: folder.file(entry), to: folder.file(entry), options: options)
+        }
     }
 
     private func scatterFigure(_ v: ValidationResult, column: String) -> RunReport.Figure {

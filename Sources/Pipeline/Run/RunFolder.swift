@@ -12,6 +12,9 @@ public struct RunFolder: Sendable {
         case geochemicalMap = "geochem.tif"
         case anomalyAreas = "anomalies.gpkg"
         case anomalyRanks = "anomaly-ranks.tif"
+        case contentStyle = "content.qml"
+        case geochemicalMapStyle = "geochem.qml"
+        case anomalyAreasStyle = "anomalies.qml"
         case reportData = "report.json"
         case reportPage = "report.html"
 
@@ -25,6 +28,9 @@ public struct RunFolder: Sendable {
             case .geochemicalMap: "geochemical map"
             case .anomalyAreas: "anomaly areas"
             case .anomalyRanks: "anomaly ranks"
+            case .contentStyle: "content map style (QGIS)"
+            case .geochemicalMapStyle: "geochemical map style (QGIS)"
+            case .anomalyAreasStyle: "anomaly areas style (QGIS)"
             case .reportData: "report data"
             case .reportPage: nil
             }
