@@ -18,6 +18,9 @@ struct EngineCommandOptions: ParsableArguments {
     @Flag(help: "Discard a previous interrupted run of this output instead of resuming it.")
     var restart = false
 
+    @Option(help: "GeoTIFF compression of the outputs: zstd, or deflate or lzw for readers built without ZSTD (older GDAL, ArcGIS). Floating-point outputs get predictor 3 with each.")
+    var compress: GeoTIFFOptions.Compression = .zstd
+
     @Option(help: "Progress and log lines on stderr: text or json.")
     var logFormat: ProgressReporter.Format = .text
 
@@ -50,6 +53,7 @@ struct EngineCommandOptions: ParsableArguments {
         options.tileSize = tileSize
         options.restart = restart
         options.checkpointInterval = checkpointSeconds
+        options.compression = compress
         if let delay = ProcessInfo.processInfo.environment[Self.tileDelayVariable].flatMap(Double.init), delay > 0 {
             options.tileDelay = delay
         }
@@ -84,3 +88,9 @@ struct EngineCommandOptions: ParsableArguments {
 }
 
 extension ProgressReporter.Format: ExpressibleByArgument {}
+
+extension GeoTIFFOptions.Compression: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { userChoices.map(\.name) }
+    public var defaultValueDescription: String { name }
+}

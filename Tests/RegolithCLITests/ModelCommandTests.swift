@@ -148,6 +148,7 @@ struct ModelCommandTests {
             #expect(FileManager.default.fileExists(atPath: dir.file("out/\(file)")), "no \(file)")
         }
         try Self.expectTheMethodWorks(report: dir.file("out/report.json"))
+        try RunOutputConventions.expectAll(folder: dir.file("out"))
     }
 
     /// The headline claims on the fixture world, as floors a broken method falls below but a
