@@ -48,7 +48,7 @@ public struct RasterSpec: Sendable {
 public struct GeoTIFFOptions: Sendable {
     /// ZSTD by default; DEFLATE and LZW for readers built without ZSTD (older GDAL, ArcGIS, some
     /// viewers). Every one takes a predictor (3 for floating point).
-    public enum Compression: String, Sendable, CaseIterable { case zstd = "ZSTD", deflate = "DEFLATE", lzw = "LZW", none = "NONE" }
+    public enum Compression: String, Sendable { case zstd = "ZSTD", deflate = "DEFLATE", lzw = "LZW", none = "NONE" }
 
     public var tileSize: Int = 512
     public var compression: Compression = .zstd

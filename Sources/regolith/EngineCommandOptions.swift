@@ -9,8 +9,10 @@ struct EngineCommandOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Peak memory budget, e.g. 256MiB, 2GiB (default: a quarter of RAM, at most 2 GiB). Peak RSS stays under it plus 64 MiB.", valueName: "size"))
     var memory: String?
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    // Optional, so the help shows the hand-written default rather than this machine's core count.
+    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    var threadCount: Int?
+    var threads: Int { threadCount ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: "Tile edge in pixels, a multiple of 256 (default: the largest that fits --memory).")
     var tileSize: Int?

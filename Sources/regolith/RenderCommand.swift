@@ -8,11 +8,7 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Quick-looks: a map as PNG (colour ramp, legend, scale bar, nodata transparent), or validation scatter plots as SVG.",
         discussion: """
-            A map is averaged down to --max-size pixels on its long side (GDAL's overviews when the
-            file has them) and coloured with the viridis ramp between its 2nd and 98th percentiles.
-            With --validation (the validation.json `train` writes beside a model), --out is a folder
-            that receives one SVG per method and validation: predicted against measured content at
-            the test samples, with the 1 : 1 line, R² and RMSE (the paper's Figure 9).
+            A map is averaged down to --max-size pixels on its long side (GDAL's overviews when the file has them) and coloured with the viridis ramp between its 2nd and 98th percentiles. With --validation (the validation.json `train` writes beside a model), --out is a folder that receives one SVG per method and validation: predicted against measured content at the test samples, with the 1 : 1 line, R² and RMSE (the paper's Figure 9).
 
             Examples:
               regolith render content.tif --out content.png
