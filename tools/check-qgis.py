@@ -1,10 +1,10 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Opens every output of a `regolith run` folder in QGIS itself, with the styles the run wrote.
 
 Run by hand (not part of `make test`); QGIS comes from Debian:
     apt-get install -y --no-install-recommends qgis python3-qgis
     .build/debug/regolith run --out /tmp/run
-    QT_QPA_PLATFORM=offscreen python3 tools/check-qgis.py /tmp/run [--image map.png]
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 tools/check-qgis.py /tmp/run [--image map.png]
 
 For each raster (reflectance, content, geochem, anomaly ranks) it prints what QGIS sees: validity,
 size, CRS, per-band nodata, unit and description, overview count, and the renderer a `.qml`
