@@ -28,6 +28,8 @@ struct MosaicCommand: ParsableCommand {
     @Option(name: .customLong("threads"), help: "Threads for the COG's compression (default: all cores).")
     var threadCount: Int?
     var threads: Int { threadCount ?? ProcessInfo.processInfo.activeProcessorCount }
+    @Option(help: "The COG's compression: zstd, or deflate or lzw for readers built without ZSTD.")
+    var compress: GeoTIFFOptions.Compression = .zstd
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -61,6 +63,7 @@ struct MosaicCommand: ParsableCommand {
             let path = ext == "vrt" ? stem + ".tif" : out
             var options = COGOptions()
             options.threads = threads
+            options.compression = compress
             try RasterCopies.writeCOG(from: vrt, to: path, options: options)
             print("wrote \(path)")
         }
