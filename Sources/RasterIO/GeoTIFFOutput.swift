@@ -12,6 +12,12 @@ public struct RasterSpec: Sendable {
     public var nodata: Double?
     /// Band descriptions, as `gdalinfo` prints them and QGIS shows them (e.g. "RE2O3 content").
     public var bandDescriptions: [String]
+    /// Band unit types (`GDALSetRasterUnitType`, e.g. "ppm"), one per band; empty strings and
+    /// missing entries leave a band without one.
+    public var unitTypes: [String] = []
+    /// Band colour interpretations (e.g. blue, green, red for reflectance, so GIS programs draw a
+    /// scene in true colour); missing entries leave GDAL's default.
+    public var colorInterpretations: [ColorInterpretation] = []
     /// Default-domain dataset metadata.
     public var metadata: [(key: String, value: String)]
 
@@ -40,6 +46,8 @@ public struct RasterSpec: Sendable {
 
 /// GeoTIFF creation options; the defaults are what Regolith writes everywhere.
 public struct GeoTIFFOptions: Sendable {
+    /// ZSTD by default; DEFLATE and LZW for readers built without ZSTD (older GDAL, ArcGIS, some
+    /// viewers). Every one takes a predictor (3 for floating point).
     public enum Compression: String, Sendable { case zstd = "ZSTD", deflate = "DEFLATE", lzw = "LZW", none = "NONE" }
 
     public var tileSize: Int = 512
@@ -65,6 +73,17 @@ public struct GeoTIFFOptions: Sendable {
         if compression == .zstd, let zstdLevel { options.append(("ZSTD_LEVEL", "\(zstdLevel)")) }
         if let compressionThreads { options.append(("NUM_THREADS", "\(compressionThreads)")) }
         return options
+    }
+}
+
+extension GeoTIFFOptions.Compression {
+    /// The compressions a user may choose (`--compress`, `compress:`), by lower-case name.
+    public static let userChoices: [Self] = [.zstd, .deflate, .lzw]
+    public static var choices: String { userChoices.map(\.name).joined(separator: ", ") }
+    public var name: String { rawValue.lowercased() }
+    public init?(name: String) {
+        guard let match = Self.userChoices.first(where: { $0.name == name.lowercased() }) else { return nil }
+        self = match
     }
 }
 
@@ -163,6 +182,14 @@ public final class GeoTIFFOutput {
             }
             if number <= spec.bandDescriptions.count {
                 GDALSetDescription(band, spec.bandDescriptions[number - 1])
+            }
+            if number <= spec.unitTypes.count, !spec.unitTypes[number - 1].isEmpty,
+               GDALSetRasterUnitType(band, spec.unitTypes[number - 1]) != CE_None {
+                throw RasterError.gdal(path, .ioFailure, "cannot set unit type '\(spec.unitTypes[number - 1])' on band \(number)")
+            }
+            if number <= spec.colorInterpretations.count,
+               GDALSetRasterColorInterpretation(band, spec.colorInterpretations[number - 1].gdal) != CE_None {
+                throw RasterError.gdal(path, .ioFailure, "cannot set the colour interpretation of band \(number)")
             }
         }
     }

@@ -11,6 +11,9 @@ public struct BandInfo: Hashable, Sendable {
     public let blockHeight: Int
     public let description: String
     public let overviewCount: Int
+    /// The unit of the values (`GDALGetRasterUnitType`), empty when none is set.
+    public let unitType: String
+    public let colorInterpretation: ColorInterpretation
 }
 
 /// An open GDAL raster dataset.
@@ -131,7 +134,9 @@ public final class Raster {
                 number: number, pixelType: type, nodata: hasNodata != 0 ? nodata : nil,
                 blockWidth: Int(blockWidth), blockHeight: Int(blockHeight),
                 description: GDALGetDescription(band).map { String(cString: $0) } ?? "",
-                overviewCount: Int(GDALGetOverviewCount(band))))
+                overviewCount: Int(GDALGetOverviewCount(band)),
+                unitType: GDALGetRasterUnitType(band).map { String(cString: $0) } ?? "",
+                colorInterpretation: ColorInterpretation(GDALGetRasterColorInterpretation(band))))
         }
         self.bands = bands
     }

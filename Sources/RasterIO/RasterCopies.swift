@@ -75,14 +75,26 @@ public enum RasterCopies {
         defer { GDALBuildVRTOptionsFree(vrtOptions) }
         let names = GDALStringList(sources)
         let constNames = names.pointer.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) }
-        try produce(path, failure: "cannot build the VRT mosaic") { temporaryPath, usageError in
+        // GDAL's builder drops band descriptions and unit types: the mosaic takes the first source's.
+        try produce(path, failure: "cannot build the VRT mosaic", finish: { copyBandLabels(from: reference, to: $0) }) { temporaryPath, usageError in
             GDALBuildVRT(temporaryPath, Int32(sources.count), nil, constNames, vrtOptions, &usageError)
+        }
+    }
+
+    /// Gives `handle`'s bands the description, unit type and colour interpretation of `source`'s.
+    private static func copyBandLabels(from source: Raster, to handle: GDALDatasetH) {
+        for band in source.bands where Int(band.number) <= Int(GDALGetRasterCount(handle)) {
+            let target = GDALGetRasterBand(handle, Int32(band.number))
+            if !band.description.isEmpty { GDALSetDescription(target, band.description) }
+            if !band.unitType.isEmpty { GDALSetRasterUnitType(target, band.unitType) }
+            GDALSetRasterColorInterpretation(target, band.colorInterpretation.gdal)
         }
     }
 
     /// Runs a GDAL utility that writes `path`'s temporary sibling, then closes the result (reporting
     /// write failures) and moves it into place; on any failure nothing is left at either path.
-    private static func produce(_ path: String, failure: String,
+    /// `finish` amends the result before it is closed.
+    private static func produce(_ path: String, failure: String, finish: (GDALDatasetH) -> Void = { _ in },
                                 _ utility: (String, inout Int32) -> GDALDatasetH?) throws {
         let location = try AtomicOutputPath(path)
         location.discard()
@@ -92,6 +104,7 @@ public enum RasterCopies {
             location.discard()
             throw RasterError.gdal(path, .ioFailure, failure)
         }
+        finish(handle)
         GDALFailure.reset()
         GDALClose(handle)
         if let message = GDALFailure.lastMessage {

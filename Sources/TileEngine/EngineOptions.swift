@@ -1,4 +1,5 @@
 import Foundation
+import RasterIO
 
 /// How the engine runs: the memory contract, threads, tiling, resume policy.
 public struct EngineOptions: Sendable {
@@ -14,6 +15,8 @@ public struct EngineOptions: Sendable {
     /// Seconds to pause after each tile: zero, except where a test must catch a run mid-way
     /// (the Slurm test cancels an array task while it works; set by REGOLITH_TEST_TILE_DELAY).
     public var tileDelay: Double = 0
+    /// GeoTIFF compression of the outputs (and their COGs); ZSTD unless a reader needs another.
+    public var compression: GeoTIFFOptions.Compression = .zstd
 
     public init() {}
 

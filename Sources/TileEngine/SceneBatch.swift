@@ -86,6 +86,7 @@ public enum SceneBatch {
             let path = (outputFolder as NSString).appendingPathComponent("mosaic.\(suffix).cog.tif")
             var cogOptions = COGOptions()
             cogOptions.threads = options.threads
+            cogOptions.compression = options.compression
             try RasterCopies.writeCOG(from: mosaic, to: path, options: cogOptions)
             cogPath = path
         }

@@ -70,6 +70,11 @@ public protocol TileKernel: Sendable {
     /// Pixels of context needed on each side: 0 for per-pixel kernels, (k − 1) / 2 for k × k windows.
     var halo: Int { get }
     var outputDescriptions: [String] { get }
+    /// The unit of each output band (GeoTIFF unit type, e.g. "ppm"); empty: none.
+    var outputUnitTypes: [String] { get }
+    /// How GIS programs should draw each output band (e.g. blue, green, red, undefined for a
+    /// reflectance scene); empty: GDAL's default.
+    var outputColorInterpretations: [ColorInterpretation] { get }
     var outputNodata: Float { get }
     /// Extra bytes of scratch memory per tile pixel that `process` allocates (for the planner).
     var scratchBytesPerPixel: Int { get }
@@ -98,4 +103,6 @@ extension TileKernel {
     public var sharedScratchBytes: Int { 0 }
     public var tileAlignment: Int { 1 }
     public var contentInputs: [ContentInput] { [] }
+    public var outputUnitTypes: [String] { [] }
+    public var outputColorInterpretations: [ColorInterpretation] { [] }
 }

@@ -43,8 +43,10 @@ public enum TilePipeline {
             for band in kernel.inputBands where !(1...raster.bandCount).contains(band) {
                 throw RasterError(input, .mismatch, "has \(raster.bandCount) band(s), but \(kernel.signature) needs band \(band)")
             }
-            let spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: .float32,
+            var spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: .float32,
                                   nodata: Double(kernel.outputNodata), bandDescriptions: kernel.outputDescriptions)
+            spec.unitTypes = kernel.outputUnitTypes
+            spec.colorInterpretations = kernel.outputColorInterpretations
             return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata })
         }
         let sceneWindow = Window(width: sceneSpec.width, height: sceneSpec.height)
@@ -57,7 +59,10 @@ public enum TilePipeline {
         let fileSpecs = split.map { count -> RasterSpec in
             var fileSpec = spec
             fileSpec.bandCount = count
-            fileSpec.bandDescriptions = Array(kernel.outputDescriptions[firstBand..<(firstBand + count)])
+            let bands = firstBand..<(firstBand + count)
+            fileSpec.bandDescriptions = Array(kernel.outputDescriptions[bands])
+            fileSpec.unitTypes = Array(kernel.outputUnitTypes.dropFirst(firstBand).prefix(count))
+            fileSpec.colorInterpretations = Array(kernel.outputColorInterpretations.dropFirst(firstBand).prefix(count))
             firstBand += count
             return fileSpec
         }
@@ -83,7 +88,8 @@ public enum TilePipeline {
         let signature = try RunSignature(kernel: kernel.signature + (region.map { " region \($0)" } ?? ""), contentInputs: kernel.contentInputs,
                                          input: input, tileSize: plan.tileSize, blockSize: plan.blockSize)
         let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: fileSpecs, plan: plan,
-                                                     signature: signature, threads: options.threads, progress: progress)
+                                                     signature: signature, threads: options.threads,
+                                                     compression: options.compression, progress: progress)
         let writers = outputFiles.map(ConcurrentRasterWriter.init)
         let allTiles = area.tiles(width: plan.tileSize, height: plan.tileSize)
         let todo = allTiles.indices.filter { !journal.finished.contains($0) }
@@ -155,7 +161,7 @@ public enum TilePipeline {
     /// Resumes the partial outputs when their journal matches; otherwise starts new ones.
     private static func openOutputs(locations: [AtomicOutputPath], journalPath: String, specs: [RasterSpec], plan: TilePlan,
                                      signature: RunSignature, threads: Int,
-                                     progress: ProgressReporter?) throws -> ([GeoTIFFOutput], TileJournal) {
+                                     compression: GeoTIFFOptions.Compression, progress: ProgressReporter?) throws -> ([GeoTIFFOutput], TileJournal) {
         let partialsExist = locations.allSatisfy { FileManager.default.fileExists(atPath: $0.temporaryPath) }
         let journalExists = FileManager.default.fileExists(atPath: journalPath)
         if partialsExist && journalExists {
@@ -174,6 +180,7 @@ public enum TilePipeline {
         locations.forEach { $0.discard() }
         TileJournal.remove(journalPath)
         var options = GeoTIFFOptions()
+        options.compression = compression
         options.tileSize = plan.blockSize
         options.compressionThreads = threads
         let outputs = try zip(locations, specs).map { location, spec in

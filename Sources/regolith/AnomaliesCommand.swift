@@ -9,19 +9,14 @@ struct AnomaliesCommand: ParsableCommand {
         commandName: "anomalies",
         abstract: "Delineate high-anomaly areas of a content map as ranked polygons (GeoPackage).",
         discussion: """
-            Pixels at or above --threshold (or the map's --percentile), outside vegetation and water
-            when masked, are grouped into 8-connected components over the whole scene — across tile
-            borders, streamed in strips, so scenes larger than memory work. Areas smaller than
-            --min-area are dropped; the rest are ranked by their excess content Σ(content − T) × area.
-            Each polygon carries rank, area_m2, pixels, mean_content, max_content and excess.
+            Pixels at or above --threshold (or the map's --percentile), outside vegetation and water when masked, are grouped into 8-connected components over the whole scene — across tile borders, streamed in strips, so scenes larger than memory work. Areas smaller than --min-area are dropped; the rest are ranked by their excess content Σ(content − T) × area. Each polygon carries rank, area_m2, pixels, mean_content, max_content and excess.
 
-            Buildings, bare rock and water can look like ore-bearing soil (the paper's false
-            anomalies): mask vegetation and water with the scene's bands (--scene with
-            --mask-vegetation / --mask-water), and check areas in villages by eye.
+            Buildings, bare rock and water can look like ore-bearing soil (the paper's false anomalies): mask vegetation and water with the scene's bands (--scene with --mask-vegetation / --mask-water), and check areas in villages by eye.
 
             Examples:
               regolith anomalies content.tif --percentile 95 --out areas.gpkg
-              regolith anomalies content.tif --threshold 6.5 --scene refl.tif --mask-vegetation 0.4 --mask-water 0 --min-area 2000 --out areas.gpkg
+              regolith anomalies content.tif --threshold 6.5 --scene refl.tif \\
+                  --mask-vegetation 0.4 --mask-water 0 --min-area 2000 --out areas.gpkg
             """
     )
 

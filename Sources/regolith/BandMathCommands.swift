@@ -7,10 +7,7 @@ struct NDVICommand: ParsableCommand {
         commandName: "ndvi",
         abstract: "Normalized difference vegetation index, (NIR − red) / (NIR + red), streamed over scenes.",
         discussion: """
-            Writes Float32 tiled GeoTIFF (ZSTD, PREDICTOR=3, nodata −9999). Nodata input pixels give
-            nodata. With one scene and --out ending in .tif the output is that file; otherwise --out
-            is a folder with one output per scene and a VRT mosaic. An interrupted run resumes when
-            started again with the same command.
+            Writes Float32 tiled GeoTIFF (ZSTD, PREDICTOR=3, nodata −9999). Nodata input pixels give nodata. With one scene and --out ending in .tif the output is that file; otherwise --out is a folder with one output per scene and a VRT mosaic. An interrupted run resumes when started again with the same command.
 
             Examples:
               regolith ndvi scene.tiff --out ndvi.tif
@@ -41,8 +38,7 @@ struct FocalMeanCommand: ParsableCommand {
         commandName: "focal-mean",
         abstract: "Mean of each band over a k × k window around every pixel (nodata skipped, edges replicated).",
         discussion: """
-            A windowed kernel: each tile is read with a halo of (k − 1) / 2 pixels, so the result is
-            the same as over the whole image at once.
+            A windowed kernel: each tile is read with a halo of (k − 1) / 2 pixels, so the result is the same as over the whole image at once.
 
             Examples:
               regolith focal-mean scene.tiff --size 5 --out mean5.tif
@@ -57,7 +53,7 @@ struct FocalMeanCommand: ParsableCommand {
     var out: String
 
     @Option(help: "Window size k (odd).") var size = 5
-    @Option(help: "Bands to average, comma-separated (default: all four).") var bands = "1,2,3,4"
+    @Option(help: "Bands to average, comma-separated.") var bands = "1,2,3,4"
     @Flag(help: "Also write a Cloud Optimized GeoTIFF of the result or mosaic.") var cog = false
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions

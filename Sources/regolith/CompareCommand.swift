@@ -8,14 +8,12 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two content maps on one grid: correlation, R², RMSE, and agreement of their high-anomaly areas.",
         discussion: """
-            The paper's Figure 10 comparison (inverted map against the kriged geochemical map) as
-            numbers, over the pixels valid in both. High-anomaly areas are each map's pixels at or
-            above its own --percentile; their agreement is the intersection over union and the share
-            of the reference's high pixels the map finds.
+            The paper's Figure 10 comparison (inverted map against the kriged geochemical map) as numbers, over the pixels valid in both. High-anomaly areas are each map's pixels at or above its own --percentile; their agreement is the intersection over union and the share of the reference's high pixels the map finds.
 
             Examples:
               regolith compare content.tif geochem.tif
-              regolith compare content.tif truth/re2o3.tif --percentile 95 --json compare.json
+              regolith compare content.tif truth/re2o3.tif --percentile 95 \\
+                  --json compare.json
             """
     )
 

@@ -9,13 +9,12 @@ struct CorrelateCommand: ParsableCommand {
         commandName: "correlate",
         abstract: "Screen bands by Spearman rank correlation with the target, like the paper's Table 3.",
         discussion: """
-            Spearman rho (average ranks for ties) and Pearson r, each with a two-sided p-value from
-            the t-approximation with n − 2 degrees of freedom (as SPSS, scipy and R's cor.test with
-            exact = FALSE). ** marks p < 0.01, * p < 0.05. A constant column is reported as undefined.
+            Spearman rho (average ranks for ties) and Pearson r, each with a two-sided p-value from the t-approximation with n − 2 degrees of freedom (as SPSS, scipy and R's cor.test with exact = FALSE). ** marks p < 0.01, * p < 0.05. A constant column is reported as undefined.
 
             Examples:
               regolith correlate sampleset.csv
-              regolith correlate sampleset.csv --target re2o3 --bands b1,b2,b3,b4 --json table3.json
+              regolith correlate sampleset.csv --target re2o3 --bands b1,b2,b3,b4 \\
+                  --json table3.json
             """
     )
 

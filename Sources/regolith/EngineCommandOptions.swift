@@ -9,14 +9,19 @@ struct EngineCommandOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Peak memory budget, e.g. 256MiB, 2GiB (default: a quarter of RAM, at most 2 GiB). Peak RSS stays under it plus 64 MiB.", valueName: "size"))
     var memory: String?
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    // Optional, so the help shows the hand-written default rather than this machine's core count.
+    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    var threadCount: Int?
+    var threads: Int { threadCount ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: "Tile edge in pixels, a multiple of 256 up to 16384 (default: the largest that fits --memory).")
     var tileSize: Int?
 
     @Flag(help: "Discard a previous interrupted run of this output instead of resuming it.")
     var restart = false
+
+    @Option(help: "GeoTIFF compression of the outputs: zstd, or deflate or lzw for readers built without ZSTD (older GDAL, ArcGIS). Floating-point outputs get predictor 3 with each.")
+    var compress: GeoTIFFOptions.Compression = .zstd
 
     @Option(help: "Progress and log lines on stderr: text or json.")
     var logFormat: ProgressReporter.Format = .text
@@ -48,6 +53,7 @@ struct EngineCommandOptions: ParsableArguments {
         options.tileSize = tileSize
         options.restart = restart
         options.checkpointInterval = checkpointSeconds
+        options.compression = compress
         if let delay = ProcessInfo.processInfo.environment[Self.tileDelayVariable].flatMap(Double.init), delay > 0 {
             options.tileDelay = delay
         }
@@ -82,3 +88,9 @@ struct EngineCommandOptions: ParsableArguments {
 }
 
 extension ProgressReporter.Format: ExpressibleByArgument {}
+
+extension GeoTIFFOptions.Compression: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { userChoices.map(\.name) }
+    public var defaultValueDescription: String { name }
+}

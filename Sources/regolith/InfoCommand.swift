@@ -10,8 +10,7 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Describe a raster: size, bands, types, CRS, extent, nodata and per-band statistics.",
         discussion: """
-            Statistics (valid-pixel count, min, max, mean, standard deviation, nodata excluded) come \
-            from one streamed pass over the file's blocks, on all cores, in bounded memory.
+            Statistics (valid-pixel count, min, max, mean, standard deviation, nodata excluded) come from one streamed pass over the file's blocks, on all cores, in bounded memory.
 
             Examples:
               regolith info scene.tif
@@ -28,8 +27,10 @@ struct InfoCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    @Option(help: "Threads for the statistics pass (default: all cores).")
-    var threads: Int = StatisticsPass.defaultThreadCount
+    // Optional, so the help shows the hand-written default rather than this machine's core count.
+    @Option(name: .customLong("threads"), help: "Threads for the statistics pass (default: all cores).")
+    var threadCount: Int?
+    var threads: Int { threadCount ?? StatisticsPass.defaultThreadCount }
 
     @OptionGroup var global: GlobalOptions
 

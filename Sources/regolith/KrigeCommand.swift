@@ -8,16 +8,12 @@ struct KrigeCommand: ParsableCommand {
         commandName: "krige",
         abstract: "Krige sample contents onto a scene's pixel grid (the geochemical map), streamed in tiles.",
         discussion: """
-            Fits a variogram to the samples (gstat's defaults: cutoff a third of the diagonal, 15
-            bins, weights N_j/h_j²; --model auto picks spherical, exponential or Gaussian by fit),
-            prints it with a leave-one-out cross-validation, then kriges every pixel centre of the
-            --like scene: ordinary kriging, global or nmax-nearest neighbourhood, point support or the
-            pixel's block (--block 4 for a 4 m GF-2 pixel). Samples in lon/lat are put into the
-            scene's CRS; when none lies in the scene or within one scene side of it, krige refuses and says where the samples and the scene are.
+            Fits a variogram to the samples (gstat's defaults: cutoff a third of the diagonal, 15 bins, weights N_j/h_j²; --model auto picks spherical, exponential or Gaussian by fit), prints it with a leave-one-out cross-validation, then kriges every pixel centre of the --like scene: ordinary kriging, global or nmax-nearest neighbourhood, point support or the pixel's block (--block 4 for a 4 m GF-2 pixel). Samples in lon/lat are put into the scene's CRS; when none lies in the scene or within one scene side of it, krige refuses and says where the samples and the scene are.
 
             Examples:
               regolith krige samples.csv --like scene.tiff --out geochem.tif
-              regolith krige samples.csv --like scene.tiff --out map.tif --variance var.tif --nmax 32 --block 4
+              regolith krige samples.csv --like scene.tiff --out map.tif \\
+                  --variance var.tif --nmax 32 --block 4
             """
     )
 

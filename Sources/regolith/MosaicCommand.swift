@@ -9,11 +9,7 @@ struct MosaicCommand: ParsableCommand {
         commandName: "mosaic",
         abstract: "Checks that every work unit of a sharded run is done, then mosaics them (VRT, optionally a COG).",
         discussion: """
-            DIR is the --out folder of the array tasks; its plan.json says which units to expect. \
-            When units are missing it lists them (with their task, to resubmit) and exits 1. With \
-            --out X.vrt it writes the VRT (and with --cog also X.tif as a Cloud Optimized GeoTIFF); \
-            with --out X.tif it writes the COG (ZSTD, floating-point predictor, overviews) and the \
-            VRT beside it as X.vrt.
+            DIR is the --out folder of the array tasks; its plan.json says which units to expect. When units are missing it lists them (with their task, to resubmit) and exits 1. With --out X.vrt it writes the VRT (and with --cog also X.tif as a Cloud Optimized GeoTIFF); with --out X.tif it writes the COG (ZSTD, floating-point predictor, overviews) and the VRT beside it as X.vrt.
 
             Examples:
               regolith mosaic /scratch/province --out /scratch/province/mosaic.vrt
@@ -28,8 +24,12 @@ struct MosaicCommand: ParsableCommand {
     var out: String
 
     @Flag(help: "With a .vrt --out, also write a COG beside it.") var cog = false
-    @Option(help: "Threads for the COG's compression (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    // Optional, so the help shows the hand-written default rather than this machine's core count.
+    @Option(name: .customLong("threads"), help: "Threads for the COG's compression (default: all cores).")
+    var threadCount: Int?
+    var threads: Int { threadCount ?? ProcessInfo.processInfo.activeProcessorCount }
+    @Option(help: "The COG's compression: zstd, or deflate or lzw for readers built without ZSTD.")
+    var compress: GeoTIFFOptions.Compression = .zstd
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -63,6 +63,7 @@ struct MosaicCommand: ParsableCommand {
             let path = ext == "vrt" ? stem + ".tif" : out
             var options = COGOptions()
             options.threads = threads
+            options.compression = compress
             try RasterCopies.writeCOG(from: vrt, to: path, options: options)
             print("wrote \(path)")
         }

@@ -10,11 +10,7 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Splits scenes into work units and the units over N Slurm array tasks; prints the sbatch line.",
         discussion: """
-            Reads only the scenes' headers. A unit is a band of --unit-rows scene rows; the units are \
-            split, in order, into N runs of about equal pixels. Every task of the array recomputes the \
-            same plan from the same scenes and options (it depends on nothing else), stores it as \
-            plan.json in the output folder, and runs only its own units (--shard I/N, or the Slurm \
-            array variables). `regolith mosaic` then checks that every unit is there.
+            Reads only the scenes' headers. A unit is a band of --unit-rows scene rows; the units are split, in order, into N runs of about equal pixels. Every task of the array recomputes the same plan from the same scenes and options (it depends on nothing else), stores it as plan.json in the output folder, and runs only its own units (--shard I/N, or the Slurm array variables). `regolith mosaic` then checks that every unit is there.
 
             Examples:
               regolith plan @province.txt --tasks 64 --memory 4GiB

@@ -16,11 +16,11 @@ struct Regolith: ParsableCommand {
             commandName: "regolith",
             abstract: "Maps ion-adsorption rare-earth (RE2O3) content from GF-2 scenes, streamed in tiles.",
             discussion: """
-                Exit codes: 0 success, 1 a problem with the input or the run (one line on stderr \
-                naming the file), 2 a usage error.
+                Exit codes: 0 success, 1 a problem with the input or the run (one line on stderr naming the file), 2 a usage error.
 
                 Example:
-                  regolith info fixtures/world/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff
+                  regolith info \\
+                      fixtures/world/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff
                 """,
             version: "regolith \(version) (GDAL \(GDAL.version))",
             subcommands: [InfoCommand.self, SynthCommand.self, CalibrateCommand.self, SamplesCommand.self, CorrelateCommand.self,

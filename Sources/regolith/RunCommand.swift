@@ -16,13 +16,17 @@ struct RunCommand: ParsableCommand {
             Configuration (YAML, every key optional; paths relative to the file):
               scene: GF2_PMS1_…-MSS1.tiff     samples: samples.csv     out: regolith-run
               samples_crs: EPSG:4326          column: re2o3            dos: false
-              delimiter: ";"                  x_column: easting        y_column: northing   (default: detected, recognised by name)
+              delimiter: ";"                  x_column: easting        y_column: northing
+              # delimiter and x/y columns: detected by default, recognised by name
               kriging: {model: auto, nmax: 32, block: 4}
-              model: {arch: paper, patch_size: 5, iterations: 5000, learning_rate: 0.001, seed: 1, mc_dropout: 0}
+              model: {arch: paper, patch_size: 5, iterations: 5000,
+                      learning_rate: 0.001, seed: 1, mc_dropout: 0}
               validation: {train_fraction: 0.6667, folds: 5, block_size: 500, seed: 1}
-              anomalies: {percentile: 95, min_area: 2000, mask_vegetation: 0.4, mask_water: 0.0}
+              anomalies: {percentile: 95, min_area: 2000,
+                          mask_vegetation: 0.4, mask_water: 0.0}
               truth: {content: truth/re2o3.tif, zones: truth/zones.tif}
               memory: 512MiB                  threads: 2
+              cog: true                       compress: zstd   (or deflate, lzw)
 
             Examples:
               regolith run

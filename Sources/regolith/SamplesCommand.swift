@@ -8,17 +8,14 @@ struct SamplesCommand: ParsableCommand {
         commandName: "samples",
         abstract: "Build the surface-to-surface sample set: band values and kriged content at each sample's pixel.",
         discussion: """
-            Puts the samples (lon/lat, or any CRS with --samples-crs) on the reflectance scene's pixels,
-            reads each pixel's bands, krigs the sample contents (all samples inside the scene) and takes
-            the kriged content at each sample's pixel centre as the target the models learn, as the
-            paper does. Samples outside the scene, on nodata, at a duplicate location or on a pixel
-            already taken are dropped and listed with their ids.
+            Puts the samples (lon/lat, or any CRS with --samples-crs) on the reflectance scene's pixels, reads each pixel's bands, krigs the sample contents (all samples inside the scene) and takes the kriged content at each sample's pixel centre as the target the models learn, as the paper does. Samples outside the scene, on nodata, at a duplicate location or on a pixel already taken are dropped and listed with their ids.
 
             Output CSV: id,x,y,column,row,pixel_x,pixel_y,b1..b4,<column>,<column>_sample.
 
             Examples:
               regolith samples refl.tif samples.csv --out sampleset.csv
-              regolith samples refl.tif samples.csv --out sampleset.csv --block 4 --model sph
+              regolith samples refl.tif samples.csv --out sampleset.csv \\
+                  --block 4 --model sph
             """
     )
 

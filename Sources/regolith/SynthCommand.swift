@@ -18,8 +18,7 @@ struct SynthCommand: ParsableCommand {
               truth/landcover.tif                    1 bare crust, 2 vegetation, 3 water, 4 buildings
               truth/zones.tif                        true anomaly zones: 1 = I (known mine), 2 = II
               world.json                             parameters and feature positions
-            Generation streams tile by tile in bounded memory; files are byte-identical for the same
-            seed and size whatever --threads and --tile-size.
+            Generation streams tile by tile in bounded memory; files are byte-identical for the same seed and size whatever --threads and --tile-size.
 
             Examples:
               regolith synth --width 600 --height 600 --seed 1 --out fixtures/world
@@ -45,8 +44,10 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Rendering tile size in pixels (work unit per thread).")
     var tileSize: Int = 512
 
-    @Option(help: "Threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    // Optional, so the help shows the hand-written default rather than this machine's core count.
+    @Option(name: .customLong("threads"), help: "Threads (default: all cores).")
+    var threadCount: Int?
+    var threads: Int { threadCount ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @OptionGroup var global: GlobalOptions
 

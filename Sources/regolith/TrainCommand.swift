@@ -12,22 +12,14 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train the CNN on a sample set and compare it with MLR and PLS under random and spatial validation.",
         discussion: """
-            The paper's CNN (--arch paper: the 4 bands replicated into a 4×4 input) or a k×k patch
-            network (--arch patch, needs --scene for the windows), trained with MSE on the
-            standardised kriged target and Adam (lr 0.001, 5000 iterations). The paper prints a
-            softmax cross-entropy, a classification loss; for one-output regression MSE is right.
-            Baselines: multiple linear regression and PLS (components by inner 5-fold CV).
-            Validation: the paper's random 2:1 split, and spatial block cross-validation with blocks
-            at least the variogram's practical range and targets re-kriged from each fold's training
-            samples. Metrics R², RMSE and RPD at the kriged targets and at the measured contents.
+            The paper's CNN (--arch paper: the 4 bands replicated into a 4×4 input) or a k×k patch network (--arch patch, needs --scene for the windows), trained with MSE on the standardised kriged target and Adam (lr 0.001, 5000 iterations). The paper prints a softmax cross-entropy, a classification loss; for one-output regression MSE is right. Baselines: multiple linear regression and PLS (components by inner 5-fold CV). Validation: the paper's random 2:1 split, and spatial block cross-validation with blocks at least the variogram's practical range and targets re-kriged from each fold's training samples. Metrics R², RMSE and RPD at the kriged targets and at the measured contents.
 
-            MODEL/ receives model.json + model.safetensors (PyTorch nn.Sequential names and layouts)
-            of the CNN trained on the random split's training part, validation.json, and domain.json
-            (the band values it was trained on: `invert` leaves pixels outside them nodata). The folder is written beside MODEL/ and then swapped in, so a `train` that fails or is killed leaves the previous model whole; its files carry one training run id, and `invert` refuses a folder whose files come from two trainings.
+            MODEL/ receives model.json + model.safetensors (PyTorch nn.Sequential names and layouts) of the CNN trained on the random split's training part, validation.json, and domain.json (the band values it was trained on: `invert` leaves pixels outside them nodata). The folder is written beside MODEL/ and then swapped in, so a `train` that fails or is killed leaves the previous model whole; its files carry one training run id, and `invert` refuses a folder whose files come from two trainings.
 
             Examples:
               regolith train sampleset.csv --out model/
-              regolith train sampleset.csv --arch patch --scene refl.tif --patch-size 5 --out model-patch/
+              regolith train sampleset.csv --arch patch --scene refl.tif \\
+                  --patch-size 5 --out model-patch/
             """
     )
 

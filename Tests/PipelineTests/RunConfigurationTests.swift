@@ -17,8 +17,11 @@ import Testing
             truth: {content: t.tif, zones: z.tif}
             memory: 1GiB
             threads: 2
+            cog: false
+            compress: deflate
             """
         let c = try RunConfiguration.decode(text, file: "full.yml")
+        #expect(!c.cog && c.compress == .deflate)
         #expect(c.samplesCrs == "EPSG:32648" && c.column == "treo" && c.out == "results" && c.dos)
         #expect(c.kriging.model == .exp && c.kriging.nmax == 16 && c.kriging.maxdist == 900 && c.kriging.block == 2)
         #expect(c.model.arch == .patch && c.model.patchSize == 7 && c.model.iterations == 1500 && c.model.learningRate == 0.002)
@@ -33,6 +36,7 @@ import Testing
         #expect(c.kriging.model == .sph && c.kriging.nmax == 32 && c.kriging.block == 4)
         #expect(c.model == RunConfiguration.Model())
         #expect(c.validation == RunConfiguration.Validation())
+        #expect(c.cog && c.compress == .zstd, "run writes ZSTD COGs unless told otherwise")
     }
 
     /// Each mistake is refused with one line naming the file and the key (and, for a typo, the key meant).
@@ -57,6 +61,8 @@ import Testing
         ("memory: abc", "c.yml: memory: 'abc' is not a size such as 256MiB or 2GiB"),
         ("memory: 99999999999GiB", "c.yml: memory: '99999999999GiB' is not a size such as 256MiB or 2GiB"),
         ("threads: 0", "c.yml: threads: 0 is not between 1 and 4096"),
+        ("compress: jpeg", "c.yml: compress: 'jpeg' is not a compression: give zstd, deflate, lzw"),
+        ("cogg: true", "c.yml: cogg: unknown key; did you mean 'cog'?"),
     ])
     func mistakesNameTheFileAndKey(line: String, expected: String) {
         #expect {

@@ -93,7 +93,7 @@ struct EngineCommandTests {
         try TestRasters.writeScene(dir.file("east.tif"), width: 300, height: 300, geoTransform: east)
         try "# scenes\nwest.tif\n\neast.tif\n".write(toFile: dir.file("scenes.txt"), atomically: true, encoding: .utf8)
         let result = try ChildProcess.regolith(["ndvi", "@" + dir.file("scenes.txt"), "--out", dir.file("out"), "--cog",
-                                                "--log-format", "json"])
+                                                "--log-format", "json", "--compress", "deflate"])
         #expect(result.status == 0, "\(result.stderr)")
         let outputs = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
         #expect(outputs == ["east.ndvi.tif", "mosaic.ndvi.cog.tif", "mosaic.ndvi.vrt", "west.ndvi.tif"])
@@ -103,6 +103,14 @@ struct EngineCommandTests {
         #expect(westPart == (try Self.pixels(dir.file("out/west.ndvi.tif"))))
         let cog = try Raster.open(dir.file("out/mosaic.ndvi.cog.tif"))
         #expect(cog.metadataItem("LAYOUT", domain: "IMAGE_STRUCTURE") == "COG" && cog.bands[0].overviewCount >= 1)
+        // The scenes' band description survives the VRT and the COG; --compress reaches every file.
+        let description = try Raster.open(dir.file("out/west.ndvi.tif")).bands[0].description
+        #expect(description.hasPrefix("NDVI"), "\(description)")
+        #expect(mosaic.bands[0].description == description && cog.bands[0].description == description,
+                "mosaic: '\(mosaic.bands[0].description)', COG: '\(cog.bands[0].description)'")
+        for file in ["west.ndvi.tif", "east.ndvi.tif", "mosaic.ndvi.cog.tif"] {
+            #expect(try Raster.open(dir.file("out/" + file)).compression == "DEFLATE", "\(file) is not DEFLATE")
+        }
         // --log-format json: every stderr line is a JSON object.
         let lines = result.stderr.split(separator: "\n")
         #expect(!lines.isEmpty)

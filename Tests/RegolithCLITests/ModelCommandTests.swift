@@ -159,6 +159,7 @@ struct ModelCommandTests {
             #expect(FileManager.default.fileExists(atPath: dir.file("out/\(file)")), "no \(file)")
         }
         try Self.expectTheMethodWorks(report: dir.file("out/report.json"))
+        try RunOutputConventions.expectAll(folder: dir.file("out"))
         // Every area is in the table with its place, not only the first 20.
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("out/report.json")))) as? [String: Any])
         let areas = try #require(report["anomalies"] as? [[String: Any]]), locations = try #require(report["anomalyLocations"] as? [[String: Any]])

@@ -125,4 +125,33 @@ struct PipelineStepCommandTests {
         #expect(isRed(20, 15) && isRed(39, 20) && isRed(25, 10) && isRed(30, 29))
         #expect(!isRed(30, 20) && !isRed(5, 5) && !isRed(19, 15))
     }
+
+    /// A scene in colour: red, green, blue from bands 4, 3, 2 (false colour), each stretched between
+    /// its own 2nd and 98th percentiles, so about 2 % of each channel is black and 2 % white
+    /// (measured on the fixture scene: 2.0–2.2 % at each end, the histogram's bins rounding; the
+    /// bounds 1–4 % allow about 10 × that deviation from 2 %), and a channel is ordered like its band.
+    @Test func renderDrawsAFalseColourSceneWithAPerBandStretch() throws {
+        let dir = try TemporaryDirectory()
+        let result = try ChildProcess.regolith(["render", Self.scene, "--bands", "4,3,2", "--out", dir.file("scene.png")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let png = try Raster.open(dir.file("scene.png"))
+        let scene = try Raster.open(Self.scene)
+        #expect(png.bandCount == 4 && png.width == scene.width && png.height == scene.height)
+        let n = png.width * png.height
+        let pixels = try png.read(png.fullWindow, bands: [1, 2, 3, 4], as: UInt8.self)
+        let opaque = (0..<n).filter { pixels[3 * n + $0] == 255 }
+        #expect(Double(opaque.count) > 0.9 * Double(n))
+        for (channel, band) in zip(0..<3, [4, 3, 2]) {
+            let values = opaque.map { pixels[channel * n + $0] }
+            let black = Double(values.filter { $0 == 0 }.count) / Double(values.count)
+            let white = Double(values.filter { $0 == 255 }.count) / Double(values.count)
+            #expect((0.01...0.04).contains(black) && (0.01...0.04).contains(white), "channel \(channel): \(black) black, \(white) white")
+            // Brighter DN, brighter channel: the darkest and brightest pixels of the band land at the ends.
+            let dn = try scene.read(scene.fullWindow, bands: [band], as: Float.self)
+            let darkest = opaque.min { dn[$0] < dn[$1] }!, brightest = opaque.max { dn[$0] < dn[$1] }!
+            #expect(pixels[channel * n + darkest] == 0 && pixels[channel * n + brightest] == 255)
+        }
+        let refused = try ChildProcess.regolith(["render", Self.scene, "--bands", "4,3", "--out", dir.file("two.png")])
+        #expect(refused.status == 2 && refused.stderr.contains("three band numbers"), "\(refused.stderr)")
+    }
 }

@@ -59,8 +59,13 @@ struct ShardCommandTests {
                                                  environment: ["SLURM_ARRAY_TASK_ID": "10", "SLURM_ARRAY_TASK_MIN": "10", "SLURM_ARRAY_TASK_COUNT": "1"])
         #expect(explicit.status == 0 && explicit.stdout.contains("task 0/2 (--shard)"), "\(explicit.stderr)")
 
-        let mosaic = try ChildProcess.regolith(["mosaic", out, "--out", dir.file("m.vrt")])
+        let mosaic = try ChildProcess.regolith(["mosaic", out, "--out", dir.file("m.vrt"), "--cog", "--compress", "lzw"])
         #expect(mosaic.status == 0, "\(mosaic.stderr)")
+        // `regolith mosaic` keeps the units' band description through the VRT and its COG.
+        for file in ["m.vrt", "m.tif"] {
+            #expect(try Raster.open(dir.file(file)).bands[0].description.hasPrefix("NDVI"), "\(file) lost the band description")
+        }
+        #expect(try Raster.open(dir.file("m.tif")).compression == "LZW")
         let whole = try ChildProcess.regolith(["ndvi"] + scenes + ["--out", dir.file("whole"), "--quiet"])
         #expect(whole.status == 0, "\(whole.stderr)")
         #expect(try Self.pixels(dir.file("m.vrt")) == Self.pixels(dir.file("whole/mosaic.ndvi.vrt")))

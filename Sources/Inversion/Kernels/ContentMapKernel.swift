@@ -48,6 +48,9 @@ public struct ContentMapKernel: TileKernel {
         return monteCarloPasses > 1 ? ["\(target) MC-dropout mean of \(monteCarloPasses)", "\(target) MC-dropout standard deviation"] : [target]
     }
 
+    /// The mean and the standard deviation are both in the target's unit.
+    public var outputUnitTypes: [String] { outputDescriptions.map { _ in engine.model.target.unit } }
+
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
         // One workspace per tile: tiles are large, so this is no per-batch allocation.
         let workspace = paperPlan != nil && monteCarloPasses <= 1 ? nil : engine.makeWorkspace()

@@ -1,3 +1,4 @@
+import RasterIO
 import TileEngine
 
 /// DN → top-of-atmosphere reflectance of a GF-2 PMS multispectral scene, per pixel (halo 0):
@@ -27,6 +28,13 @@ public struct ReflectanceKernel: TileKernel {
             let name = b <= Self.bandNames.count ? Self.bandNames[b - 1] : "band \(b)"
             return haze[b - 1] > 0 ? "DOS reflectance b\(b) (\(name))" : "TOA reflectance b\(b) (\(name))"
         }
+    }
+
+    /// Blue, green, red as such (GIS programs then draw the scene in true colour); NIR has no
+    /// colour of its own in GDAL's list, so it stays undefined.
+    public var outputColorInterpretations: [ColorInterpretation] {
+        let colours: [ColorInterpretation] = [.blue, .green, .red]
+        return inputBands.map { $0 <= colours.count ? colours[$0 - 1] : .undefined }
     }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {

@@ -110,7 +110,7 @@ public struct AnomalyDelineation: Sendable {
         }
         guard let labelPath else { return areas }
         // Pass 2: the same deterministic scan again, writing each pixel's final rank.
-        let spec = RasterSpec(like: map, bandCount: 1, pixelType: .uint32, nodata: nil, bandDescriptions: ["anomaly area rank (0: none)"])
+        let spec = RasterSpec(like: map, bandCount: 1, pixelType: .uint32, nodata: 0, bandDescriptions: ["anomaly area rank (0: none, the nodata value)"])
         let output = try GeoTIFFOutput(creating: labelPath, spec: spec)
         var second = ComponentScan(width: map.width)
         var rowBuffer = [UInt32](repeating: 0, count: map.width)

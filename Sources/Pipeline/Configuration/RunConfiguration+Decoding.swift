@@ -1,11 +1,12 @@
 import Inversion
+import RasterIO
 import NeuralNet
 
 // Strict decoding: every section refuses keys it does not know, and a missing key keeps its default.
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, xml, samples, samplesCrs = "samples_crs", column, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, kriging, model, validation, anomalies, truth, memory, threads
+        case scene, xml, samples, samplesCrs = "samples_crs", column, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, kriging, model, validation, anomalies, truth, memory, threads, cog, compress
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,6 +35,13 @@ extension RunConfiguration: Decodable {
         truth = try c.decodeIfPresent(Truth.self, forKey: .truth) ?? truth
         memory = try c.decodeIfPresent(String.self, forKey: .memory)
         threads = try c.decodeIfPresent(Int.self, forKey: .threads)
+        cog = try c.decodeIfPresent(Bool.self, forKey: .cog) ?? cog
+        if let name = try c.decodeIfPresent(String.self, forKey: .compress) {
+            guard let compression = GeoTIFFOptions.Compression(name: name) else {
+                throw ConfigurationError(key: "compress", "'\(name)' is not a compression: give \(GeoTIFFOptions.Compression.choices)")
+            }
+            compress = compression
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Inversion
+import RasterIO
 import NeuralNet
 
 /// What `regolith run` does, as its YAML configuration says. Every field but `scene` and `samples`
@@ -60,6 +61,11 @@ public struct RunConfiguration: Sendable, Equatable {
     public var truth = Truth()
     public var memory: String?
     public var threads: Int?
+    /// Raster outputs as Cloud Optimized GeoTIFFs (with overviews, so GIS programs draw them at any
+    /// zoom without reading every pixel).
+    public var cog: Bool = true
+    /// GeoTIFF compression of the raster outputs: ZSTD, or DEFLATE/LZW for older readers.
+    public var compress: GeoTIFFOptions.Compression = .zstd
 
     public init() {}
 }

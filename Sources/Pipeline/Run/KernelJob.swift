@@ -63,7 +63,11 @@ public struct KernelJob: Sendable {
         if scenes.count == 1 && outIsFile {
             try SceneBatch.validate(scenes, kernel: kernel)
             let result = try TilePipeline.run(kernel, input: scenes[0], output: out, options: engine, progress: progress)
-            if cog { try RasterCopies.writeCOG(from: out, to: cogPath) }
+            if cog {
+                var cogOptions = COGOptions()
+                cogOptions.compression = engine.compression
+                try RasterCopies.writeCOG(from: out, to: cogPath, options: cogOptions)
+            }
             return .file(result, cog: cog ? cogPath : nil)
         }
         return .folder(try SceneBatch.run(kernel, scenes: scenes, outputFolder: out, suffix: suffix, options: engine, cog: cog, progress: progress))

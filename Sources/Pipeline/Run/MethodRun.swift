@@ -28,6 +28,7 @@ public struct MethodRun: Sendable {
         var options = EngineOptions()
         if let memory = configuration.memory, let bytes = ByteSize.parse(memory) { options.memoryBudget = bytes }
         if let threads = configuration.threads { options.threads = threads }
+        options.compression = configuration.compress
         return options
     }
 
@@ -136,6 +137,9 @@ public struct MethodRun: Sendable {
             } ?? []
             report.figures.insert(contentsOf: maps + plots, at: 0)
         }
+        if c.cog {
+            try timed("cloud-optimise the rasters (overviews)") { try cloudOptimise(folder) }
+        }
         report.outputs = folder.outputs
         try AtomicTextFile.writeJSON(report, to: folder.file(.reportData))
         try AtomicTextFile.write(report.html(embeddingFrom: folder.path), to: folder.file(.reportPage))
@@ -150,6 +154,18 @@ public struct MethodRun: Sendable {
             let centre = transform.map(column: Double(area.bounds[0]) + Double(area.bounds[2]) / 2, row: Double(area.bounds[1]) + Double(area.bounds[3]) / 2)
             let lonLat = try toLonLat?.transform(x: centre.x, y: centre.y)
             return RunReport.AreaLocation(rank: area.rank, x: centre.x, y: centre.y, longitude: lonLat?.x, latitude: lonLat?.y)
+        }
+    }
+
+    /// Rewrites each raster output as a COG in place: same pixels, bands and labels, plus overviews
+    /// (averaged for values, nearest for ranks, so no rank is invented).
+    private func cloudOptimise(_ folder: RunFolder) throws {
+        let rasters: [(RunFolder.Entry, String)] = [(.reflectance, "AVERAGE"), (.content, "AVERAGE"), (.geochemicalMap, "AVERAGE"),
+                                                    (.anomalyRanks, "NEAREST")]
+        for (entry, resampling) in rasters {
+            var options = COGOptions()
+            (options.compression, options.overviewResampling, options.threads) = (engine.compression, resampling, engine.threads)
+            try RasterCopies.writeCOG(from: folder.file(entry), to: folder.file(entry), options: options)
         }
     }
 

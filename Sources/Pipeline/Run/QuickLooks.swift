@@ -1,4 +1,5 @@
 import Inversion
+import RasterIO
 
 /// The run's PNG quick-looks and their report figures: the content map, the anomaly areas over
 /// it, the kriged geochemical map, its kriging variance, the MC-dropout standard deviation when
@@ -46,13 +47,35 @@ struct QuickLooks {
         if let truth {
             panels.append(Panel(name: "truth.png", path: truth, title: "True content (synthetic world)", caption: "What the map should show.", unit: unit))
         }
+        try AtomicTextFile.write(QGISStyle.outlinedAreas(), to: folder.file(.anomalyAreasStyle))
         return try panels.map { panel in
             let drawn = try QuickLook(unit: panel.unit).render(map: panel.path, band: panel.band, outlines: panel.outlines, to: folder.file(panel.name))
+            // The styles draw the outputs as their quick-looks do (the plain band-1 panels only).
+            if panel.band == 1, panel.outlines == nil, let style = styleEntry(of: panel.path) {
+                try writeStyle(of: panel.path, limits: drawn, to: folder.file(style))
+            }
             let frame = drawn.extent.map {
                 RunReport.MapFrame(imageWidth: drawn.width, imageHeight: drawn.height, mapWidth: drawn.mapWidth, mapHeight: drawn.mapHeight,
                                    extent: $0, showsRanks: panel.ranks, showsSamples: panel.samples)
             }
             return RunReport.Figure(title: panel.title, file: panel.name, caption: panel.caption, map: frame)
         }
+    }
+
+    /// The style file of a map of the run folder (none for the truth, which is not an output).
+    private func styleEntry(of map: String) -> RunFolder.Entry? {
+        switch map {
+        case folder.file(.content): .contentStyle
+        case folder.file(.geochemicalMap): .geochemicalMapStyle
+        default: nil
+        }
+    }
+
+    /// A QGIS style drawing the map as its quick-look does: the same ramp limits, nodata transparent.
+    private func writeStyle(of map: String, limits: QuickLook.Result, to path: String) throws {
+        let band = try Raster.open(map).bands[0]
+        let style = QGISStyle.pseudocolour(bandName: band.description, unit: unit,
+                                           ramp: ColourRamp(lower: limits.lower, upper: limits.upper), nodata: band.nodata)
+        try AtomicTextFile.write(style, to: path)
     }
 }

@@ -13,6 +13,9 @@ public struct RunFolder: Sendable {
         case geochemicalVariance = "geochem-variance.tif"
         case anomalyAreas = "anomalies.gpkg"
         case anomalyRanks = "anomaly-ranks.tif"
+        case contentStyle = "content.qml"
+        case geochemicalMapStyle = "geochem.qml"
+        case anomalyAreasStyle = "anomalies.qml"
         case reportData = "report.json"
         case reportPage = "report.html"
 
@@ -27,6 +30,9 @@ public struct RunFolder: Sendable {
             case .geochemicalVariance: "kriging variance"
             case .anomalyAreas: "anomaly areas"
             case .anomalyRanks: "anomaly ranks"
+            case .contentStyle: "content map style (QGIS)"
+            case .geochemicalMapStyle: "geochemical map style (QGIS)"
+            case .anomalyAreasStyle: "anomaly areas style (QGIS)"
             case .reportData: "report data"
             case .reportPage: nil
             }
