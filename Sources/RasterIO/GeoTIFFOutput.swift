@@ -12,6 +12,8 @@ public struct RasterSpec: Sendable {
     public var nodata: Double?
     /// Band descriptions, as `gdalinfo` prints them and QGIS shows them (e.g. "RE2O3 content").
     public var bandDescriptions: [String]
+    /// Band units (GDAL's unit type, e.g. "ppm"); "" or missing: none.
+    public var bandUnits: [String] = []
     /// Default-domain dataset metadata.
     public var metadata: [(key: String, value: String)]
 
@@ -163,6 +165,10 @@ public final class GeoTIFFOutput {
             }
             if number <= spec.bandDescriptions.count {
                 GDALSetDescription(band, spec.bandDescriptions[number - 1])
+            }
+            if number <= spec.bandUnits.count, !spec.bandUnits[number - 1].isEmpty,
+               GDALSetRasterUnitType(band, spec.bandUnits[number - 1]) != CE_None {
+                throw RasterError.gdal(path, .ioFailure, "cannot set the unit of band \(number)")
             }
         }
     }

@@ -10,6 +10,8 @@ public struct BandInfo: Hashable, Sendable {
     public let blockWidth: Int
     public let blockHeight: Int
     public let description: String
+    /// GDAL's unit type ("" when unset).
+    public var unitType: String = ""
     public let overviewCount: Int
 }
 
@@ -120,6 +122,7 @@ public final class Raster {
                 number: number, pixelType: type, nodata: hasNodata != 0 ? nodata : nil,
                 blockWidth: Int(blockWidth), blockHeight: Int(blockHeight),
                 description: GDALGetDescription(band).map { String(cString: $0) } ?? "",
+                unitType: GDALGetRasterUnitType(band).map { String(cString: $0) } ?? "",
                 overviewCount: Int(GDALGetOverviewCount(band))))
         }
         self.bands = bands

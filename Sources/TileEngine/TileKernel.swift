@@ -70,6 +70,8 @@ public protocol TileKernel: Sendable {
     /// Pixels of context needed on each side: 0 for per-pixel kernels, (k − 1) / 2 for k × k windows.
     var halo: Int { get }
     var outputDescriptions: [String] { get }
+    /// Unit of each output band, for its GDAL unit type ("" or none: no unit).
+    var outputUnits: [String] { get }
     var outputNodata: Float { get }
     /// Extra bytes of scratch memory per tile pixel that `process` allocates (for the planner).
     var scratchBytesPerPixel: Int { get }
@@ -93,6 +95,7 @@ extension TileKernel {
     /// How the output bands are split over files (e.g. [1, 1]: a map and its variance); by default
     /// all in one file.
     public var outputFileBands: [Int] { [outputBandCount] }
+    public var outputUnits: [String] { [] }
     public var scratchBytesPerPixel: Int { 0 }
     public var scratchBytesPerThread: Int { 0 }
     public var sharedScratchBytes: Int { 0 }

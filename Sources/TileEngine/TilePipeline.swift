@@ -43,8 +43,9 @@ public enum TilePipeline {
             for band in kernel.inputBands where !(1...raster.bandCount).contains(band) {
                 throw RasterError(input, .mismatch, "has \(raster.bandCount) band(s), but \(kernel.signature) needs band \(band)")
             }
-            let spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: .float32,
+            var spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: .float32,
                                   nodata: Double(kernel.outputNodata), bandDescriptions: kernel.outputDescriptions)
+            spec.bandUnits = kernel.outputUnits
             return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata })
         }
         let sceneWindow = Window(width: sceneSpec.width, height: sceneSpec.height)
@@ -58,6 +59,7 @@ public enum TilePipeline {
             var fileSpec = spec
             fileSpec.bandCount = count
             fileSpec.bandDescriptions = Array(kernel.outputDescriptions[firstBand..<(firstBand + count)])
+            fileSpec.bandUnits = Array(spec.bandUnits.dropFirst(firstBand).prefix(count))
             firstBand += count
             return fileSpec
         }

@@ -44,9 +44,10 @@ public struct ContentMapKernel: TileKernel {
     public var inputBands: [Int] { engine.model.bands.map(\.number) }
     public var halo: Int { engine.model.inputLayout.halo }
     public var outputDescriptions: [String] {
-        let target = "\(engine.model.target.name) (\(engine.model.target.unit))"
+        let target = engine.model.target.label
         return monteCarloPasses > 1 ? ["\(target) MC-dropout mean of \(monteCarloPasses)", "\(target) MC-dropout standard deviation"] : [target]
     }
+    public var outputUnits: [String] { Array(repeating: engine.model.target.unit, count: monteCarloPasses > 1 ? 2 : 1) }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
         // One workspace per tile: tiles are large, so this is no per-batch allocation.
