@@ -25,7 +25,7 @@ struct KrigeSupportMaskTests {
         let dir = try TemporaryDirectory()
         try TestRasters.write(dir.file("like.tif"), width: Self.width, height: Self.height, bands: 1)
         // The scene is 2560 × 2080 m; the samples lie in its top-left 1280 × 1040 m, values without a
-        // trend so that the variogram's practical range (measured: about 590 m) ends inside the scene.
+        // trend so that the variogram's practical range (measured: 793 m) ends inside the scene.
         let points = try KrigeCommandTests.writeSamples(dir.file("samples.csv"), count: 60, width: 1280, height: 1040) { x, y in
             3 + sin(x / 70) + cos(y / 90)
         }
