@@ -27,7 +27,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "validation.json from `regolith train`: draw its scatter plots instead of a map.") var validation: String?
     @Option(help: "Band to draw.") var band = 1
     @Option(help: "Longest side of the image in pixels.") var maxSize = 1024
-    @Option(help: "Unit printed after the legend's upper value.") var unit = ""
+    @Option(help: "Unit printed after the legend's upper value (default: the band's unit type, as krige, invert and run record it).") var unit: String?
     @Option(help: "A raster of area labels on the same grid (e.g. `anomalies --labels`): draw their outlines in red.") var outlines: String?
     @OptionGroup var global: GlobalOptions
 
@@ -43,7 +43,7 @@ struct RenderCommand: ParsableCommand {
             try scatterPlots(validation)
             return
         }
-        let result = try QuickLook(maxSize: maxSize, unit: unit).render(map: map!, band: band, outlines: outlines, to: out)
+        let result = try QuickLook(maxSize: maxSize, unit: try unit ?? Raster.open(map!).bands.dropFirst(band - 1).first?.unitType ?? "").render(map: map!, band: band, outlines: outlines, to: out)
         print("wrote \(out) (\(result.width)×\(result.height), ramp \(result.lower)…\(result.upper))")
     }
 
@@ -55,7 +55,8 @@ struct RenderCommand: ParsableCommand {
         for result in results {
             let name = "\(result.method)-\(result.scheme.hasPrefix("spatial") ? "spatial" : "random")"
                 .lowercased().replacingOccurrences(of: " ", with: "-") + ".svg"
-            let svg = ScatterPlot(title: "\(result.method), \(result.scheme)", xLabel: "measured", yLabel: "predicted")
+            let svg = ScatterPlot(title: "\(result.method), \(result.scheme)", xLabel: "measured" + (unit.map { " (\($0))" } ?? ""),
+                                  yLabel: "predicted" + (unit.map { " (\($0))" } ?? ""))
                 .svg(observed: result.testMeasured, predicted: result.testPredicted)
             let file = (out as NSString).appendingPathComponent(name)
             try AtomicTextFile.write(svg, to: file)

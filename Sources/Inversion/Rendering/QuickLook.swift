@@ -24,6 +24,8 @@ public struct QuickLook: Sendable {
         public let height: Int
         public let lower: Double
         public let upper: Double
+        /// The legend's texts, as drawn: the ramp's lower and upper value (with the unit).
+        public let legend: [String]
     }
 
     /// `outlines`: a raster of area labels on the same grid (0: none, e.g. `anomalies --labels`);
@@ -74,7 +76,8 @@ public struct QuickLook: Sendable {
             canvas.fill(x: 8 + x, y: barY, width: 1, height: barHeight, colour: colour)
         }
         let labelY = barY + barHeight + 4
-        BitmapFont.draw(Self.format(lower), x: 8, y: labelY, scale: text, colour: ink, on: &canvas)
+        let lowerLabel = Self.format(lower)
+        BitmapFont.draw(lowerLabel, x: 8, y: labelY, scale: text, colour: ink, on: &canvas)
         let upperLabel = Self.format(upper) + (unit.isEmpty ? "" : " " + unit)
         BitmapFont.draw(upperLabel, x: 8 + barWidth - BitmapFont.measure(upperLabel, scale: text), y: labelY, scale: text, colour: ink, on: &canvas)
         // Scale bar: a round ground distance near a fifth of the image width.
@@ -90,7 +93,7 @@ public struct QuickLook: Sendable {
             BitmapFont.draw(label, x: x0 + (pixels - BitmapFont.measure(label, scale: text)) / 2, y: labelY, scale: text, colour: ink, on: &canvas)
         }
         try PNGImage.write(rgba: canvas.pixels, width: canvas.width, height: canvas.height, to: output)
-        return Result(width: canvas.width, height: canvas.height, lower: lower, upper: upper)
+        return Result(width: canvas.width, height: canvas.height, lower: lower, upper: upper, legend: [lowerLabel, upperLabel])
     }
 
     static func format(_ value: Double) -> String {

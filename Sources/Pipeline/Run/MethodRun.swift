@@ -65,8 +65,10 @@ public struct MethodRun: Sendable {
             try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos).run(out: reflectance, engine: engine)
         }
         let sampleSet = try timed("samples") {
-            try SampleSetConstruction(scene: reflectance, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,
-                                      format: c.samplesFormat).run()
+            var construction = SampleSetConstruction(scene: reflectance, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,
+                                                     format: c.samplesFormat)
+            construction.unit = c.unit
+            return try construction.run()
         }
         report.samples = sampleSet.summary
         try sampleSet.sampleSet.write(to: folder.file(.sampleSet))
