@@ -29,7 +29,7 @@ extension RunConfiguration: Decodable {
         out = try c.decodeIfPresent(String.self, forKey: .out) ?? out
         dos = try c.decodeIfPresent(Bool.self, forKey: .dos) ?? dos
         kriging = try c.decodeIfPresent(KrigingSection.self, forKey: .kriging)?.settings(defaults: kriging) ?? kriging
-        support = try c.decodeIfPresent(SupportSection.self, forKey: .support)?.mask ?? support
+        if let section = try c.decodeIfPresent(SupportSection.self, forKey: .support) { support = section.mask }
         model = try c.decodeIfPresent(Model.self, forKey: .model) ?? model
         validation = try c.decodeIfPresent(Validation.self, forKey: .validation) ?? validation
         anomalies = try c.decodeIfPresent(Anomalies.self, forKey: .anomalies) ?? anomalies
