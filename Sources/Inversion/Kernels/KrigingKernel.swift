@@ -35,7 +35,7 @@ public struct KrigingKernel: TileKernel {
     /// The settings a user chooses; the variogram's parameters, fitted to the samples, are in `samplesContent`.
     public var signature: String {
         "krige \(value.name) \(kriging.model.kind.rawValue) \(kriging.neighbourhood) \(kriging.support) variance=\(withVariance)"
-            + (mask.map { " mask distance=\($0.distanceLimit(kriging.model)) variance=\($0.maxVarianceFraction.map { "\($0)" } ?? "none")" } ?? "")
+            + (mask.map { " mask distance=\($0.maxDistance.map { "\($0)" } ?? "practical-range") variance=\($0.maxVarianceFraction.map { "\($0)" } ?? "none")" } ?? "")
     }
     public var contentInputs: [ContentInput] { [samplesContent] }
     public var inputBands: [Int] { [] }
