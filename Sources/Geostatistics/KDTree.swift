@@ -62,6 +62,26 @@ struct KDTree: Sendable {
         }
     }
 
+    /// The squared distance from (qx, qy) to the nearest sample: exact (the same sums as a brute-force
+    /// scan), so any query order or tiling gives the same answer; infinity for an empty tree.
+    func nearestDistanceSquared(x qx: Double, y qy: Double) -> Double {
+        var best = Double.infinity
+        func descend(_ low: Int, _ high: Int) {
+            guard low < high else { return }
+            let median = (low + high) / 2
+            let p = order[median]
+            let dx = x[p] - qx, dy = y[p] - qy
+            best = min(best, dx * dx + dy * dy)
+            let offset = axis[median] == 0 ? qx - x[p] : qy - y[p]
+            if offset < 0 { descend(low, median) } else { descend(median + 1, high) }
+            if offset * offset <= best {
+                if offset < 0 { descend(median + 1, high) } else { descend(low, median) }
+            }
+        }
+        descend(0, order.count)
+        return best
+    }
+
     private struct Search {
         let x: UnsafePointer<Double>
         let y: UnsafePointer<Double>

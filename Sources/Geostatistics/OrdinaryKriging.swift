@@ -252,3 +252,14 @@ struct FactorizedSystem: Sendable {
         return (norm, mean)
     }
 }
+
+extension OrdinaryKriging {
+    /// Distance from (x, y) to the nearest sample (a KD-tree search, exact).
+    public func nearestSampleDistance(x: Double, y: Double) -> Double {
+        tree.nearestDistanceSquared(x: x, y: y).squareRoot()
+    }
+
+    /// C(x, x) of the prediction support: the variance of a value with no sample to inform it (the
+    /// sill for point support; for a block, the sill less the nugget and the variance within the block).
+    public var priorVariance: Double { supportVariance }
+}

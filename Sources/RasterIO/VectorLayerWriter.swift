@@ -49,8 +49,10 @@ public final class VectorLayerWriter {
     private let fields: [VectorField]
     private var finished = false
 
+    /// `description`: what the layer holds, its units included (a GeoPackage layer's description, as
+    /// QGIS shows it; other formats have none).
     public init(path: String, layerName: String, geometry: GeometryKind, fields: [VectorField],
-                spatialReference: SpatialReference?) throws {
+                spatialReference: SpatialReference?, description: String? = nil) throws {
         GDAL.ensureInitialized()
         self.path = path
         self.fields = fields
@@ -78,7 +80,8 @@ public final class VectorLayerWriter {
         case .polygon: wkbPolygon
         case .multiPolygon: wkbMultiPolygon
         }
-        guard let layer = GDALDatasetCreateLayer(dataset, layerName, srs?.handle, type, nil) else {
+        let layerOptions = GDALStringList(options: driverName == "GPKG" ? description.map { [("DESCRIPTION", $0)] } ?? [] : [])
+        guard let layer = GDALDatasetCreateLayer(dataset, layerName, srs?.handle, type, layerOptions.pointer) else {
             GDALClose(dataset)
             location.discard()
             throw RasterError.gdal(path, .ioFailure, "cannot create layer \(layerName)")

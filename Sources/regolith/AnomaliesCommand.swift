@@ -29,6 +29,7 @@ struct AnomaliesCommand: ParsableCommand {
     @Option(help: "Minimum area in m² (map units squared).") var minArea = 0.0
     @Option(help: "Output polygons (.gpkg or .geojson).") var out: String
     @Option(help: "Also keep the raster of area ranks (UInt32) at this path.") var labels: String?
+    @Option(help: "The map's unit, named in the polygons' layer description (default: the map band's unit type, as invert records it).") var unit: String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -54,6 +55,6 @@ struct AnomaliesCommand: ParsableCommand {
         try OutputPaths.check(outputs: [(out, .file)] + (labels.map { [($0, .file)] } ?? []), inputs: [map] + (scene.map { [$0] } ?? []))
         let masks = AnomalyDelineation.Masks(scene: scene, vegetationNDVI: maskVegetation.flatMap(Self.maskLimit), waterNDWI: maskWater.flatMap(Self.maskLimit))
         let limit: AnomalySearch.Limit = threshold.map { .threshold($0) } ?? .percentile(percentile!)
-        print(try AnomalySearch(limit: limit, masks: masks, minimumArea: minArea).run(map: map, out: out, labels: labels))
+        print(try AnomalySearch(limit: limit, masks: masks, minimumArea: minArea, unit: unit).run(map: map, out: out, labels: labels))
     }
 }

@@ -8,7 +8,7 @@ struct KrigeCommand: ParsableCommand {
         commandName: "krige",
         abstract: "Krige sample contents onto a scene's pixel grid (the geochemical map), streamed in tiles.",
         discussion: """
-            Fits a variogram to the samples (gstat's defaults: cutoff a third of the diagonal, 15 bins, weights N_j/h_j²; --model auto picks spherical, exponential or Gaussian by fit), prints it with a leave-one-out cross-validation, then kriges every pixel centre of the --like scene: ordinary kriging, global or nmax-nearest neighbourhood, point support or the pixel's block (--block 4 for a 4 m GF-2 pixel). Samples in lon/lat are put into the scene's CRS; when none lies in the scene or within one scene side of it, krige refuses and says where the samples and the scene are.
+            Fits a variogram to the samples (gstat's defaults: cutoff a third of the diagonal, 15 bins, weights N_j/h_j²; --model auto picks spherical, exponential or Gaussian by fit), prints it with a leave-one-out cross-validation, then kriges every pixel centre of the --like scene: ordinary kriging, global or nmax-nearest neighbourhood, point support or the pixel's block (--block 4 for a 4 m GF-2 pixel). Pixels beyond the samples' support are nodata: their nearest sample farther than the variogram's practical range (--support-distance), or their kriging variance above 0.9 of the prior variance (--support-variance); --no-support-mask keeps every pixel. Samples in lon/lat are put into the scene's CRS; when none lies in the scene or within one scene side of it, krige refuses and says where the samples and the scene are.
 
             Examples:
               regolith krige samples.csv --like scene.tiff --out geochem.tif
@@ -34,6 +34,7 @@ struct KrigeCommand: ParsableCommand {
 
     @OptionGroup var samplesFile: SamplesFileOptions
     @OptionGroup var kriging: KrigingOptions
+    @OptionGroup var support: ExtrapolationMaskOptions
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
 
@@ -41,7 +42,8 @@ struct KrigeCommand: ParsableCommand {
         global.apply()
         try engine.refuseSharding("krige")
         try OutputPaths.check(outputs: [(out, .file)] + (variance.map { [($0, .file)] } ?? []), inputs: [samples, like])
-        let mapping = GeochemicalMapping(samples: samples, like: like, column: samplesFile.column, samplesCRS: try samplesFile.sourceCRS(),
+        let mapping = GeochemicalMapping(samples: samples, like: like, column: samplesFile.column, unit: samplesFile.unit,
+                                         mask: support.mask, samplesCRS: try samplesFile.sourceCRS(),
                                          kriging: kriging.settings, mergeDuplicates: mergeDuplicates, format: samplesFile.format)
         let result = try mapping.run(out: out, variance: variance, engine: engine.engineOptions, progress: engine.progress(task: "krige", quiet: global.quiet))
         if result.mergedDuplicates > 0 {

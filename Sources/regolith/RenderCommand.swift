@@ -28,7 +28,7 @@ struct RenderCommand: ParsableCommand {
     var bands: String?
     @Flag(help: "Draw a GF-2 scene in true colour: --bands 3,2,1.") var rgb = false
     @Option(help: "Longest side of the image in pixels.") var maxSize = 1024
-    @Option(help: "Unit printed under the legend.") var unit = ""
+    @Option(help: "Unit printed under the legend (default: the band's unit type, as krige, invert and run record it).") var unit: String?
     @Option(help: "A raster of area labels on the same grid (e.g. `anomalies --labels`): draw their outlines in red.") var outlines: String?
     @OptionGroup var global: GlobalOptions
 
@@ -52,7 +52,7 @@ struct RenderCommand: ParsableCommand {
             print("wrote \(out) (\(result.width)×\(result.height), bands \(colourBands.map(String.init).joined(separator: ",")) stretched \(stretches))")
             return
         }
-        let result = try QuickLook(maxSize: maxSize, unit: unit).render(map: map!, band: band, outlines: outlines, to: out)
+        let result = try QuickLook(maxSize: maxSize, unit: try unit ?? Raster.open(map!).bands.dropFirst(band - 1).first?.unitType ?? "").render(map: map!, band: band, outlines: outlines, to: out)
         print("wrote \(out) (\(result.width)×\(result.height), ramp \(result.lower)…\(result.upper))")
     }
 
@@ -72,7 +72,8 @@ struct RenderCommand: ParsableCommand {
         for result in results {
             let name = "\(result.method)-\(result.scheme.hasPrefix("spatial") ? "spatial" : "random")"
                 .lowercased().replacingOccurrences(of: " ", with: "-") + ".svg"
-            let svg = ScatterPlot(title: "\(result.method), \(result.scheme)", xLabel: "measured", yLabel: "predicted")
+            let svg = ScatterPlot(title: "\(result.method), \(result.scheme)", xLabel: "measured" + (unit.map { " (\($0))" } ?? ""),
+                                  yLabel: "predicted" + (unit.map { " (\($0))" } ?? ""))
                 .svg(observed: result.testMeasured, predicted: result.testPredicted)
             let file = (out as NSString).appendingPathComponent(name)
             try AtomicTextFile.write(svg, to: file)

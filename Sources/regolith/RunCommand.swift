@@ -16,9 +16,11 @@ struct RunCommand: ParsableCommand {
             Configuration (YAML, every key optional; paths relative to the file):
               scene: GF2_PMS1_…-MSS1.tiff     samples: samples.csv     out: regolith-run
               samples_crs: EPSG:4326          column: re2o3            dos: false
+              unit: ppm                       # default: none
               delimiter: ";"                  x_column: easting        y_column: northing
               # delimiter and x/y columns: detected by default, recognised by name
               kriging: {model: auto, nmax: 32, block: 4}
+              support: {mask: true, distance: 400, variance: 0.9}
               model: {arch: paper, patch_size: 5, iterations: 5000,
                       learning_rate: 0.001, seed: 1, mc_dropout: 0}
               validation: {train_fraction: 0.6667, folds: 5, block_size: 500, seed: 1}
@@ -27,6 +29,8 @@ struct RunCommand: ParsableCommand {
               truth: {content: truth/re2o3.tif, zones: truth/zones.tif}
               memory: 512MiB                  threads: 2
               cog: true                       compress: zstd   (or deflate, lzw)
+
+            The geochemical map is nodata beyond the samples' support: where the nearest sample is farther than `support.distance` (default: the variogram's practical range) or the kriging variance exceeds `support.variance` (default 0.9) times the prior variance. The comparisons and scores cover the supported pixels only, and the report says how many. Without `unit` the outputs are labelled by the column's name alone.
 
             Examples:
               regolith run
@@ -37,6 +41,7 @@ struct RunCommand: ParsableCommand {
 
     @Argument(help: "YAML configuration (default: the fixture world).") var config: String?
     @Option(help: "Output folder (overrides the configuration's `out`).") var out: String?
+    @Option(help: "Unit of the samples' value column, e.g. ppm (overrides the configuration's `unit`).") var unit: String?
     @Flag(help: "Check the configuration and exit.") var check = false
     @OptionGroup var global: GlobalOptions
 
@@ -44,6 +49,7 @@ struct RunCommand: ParsableCommand {
         global.apply()
         var loaded = try config.map(RunConfiguration.load) ?? RunConfiguration.fixtureWorld()
         if let out { loaded.configuration.out = out }
+        if let unit { loaded.configuration.unit = unit }
         if check {
             print("\(config ?? "the fixture world"): a valid configuration")
             return

@@ -35,8 +35,10 @@ struct SamplesCommand: ParsableCommand {
     func run() throws {
         global.apply()
         try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, samples])
-        let result = try SampleSetConstruction(scene: scene, samples: samples, column: samplesFile.column, samplesCRS: try samplesFile.sourceCRS(),
-                                               kriging: kriging.settings, format: samplesFile.format).run()
+        var construction = SampleSetConstruction(scene: scene, samples: samples, column: samplesFile.column, samplesCRS: try samplesFile.sourceCRS(),
+                                                 kriging: kriging.settings, format: samplesFile.format)
+        construction.unit = samplesFile.unit
+        let result = try construction.run()
         try result.sampleSet.write(to: out)
         print(result.summary)
         print("wrote \(out)")

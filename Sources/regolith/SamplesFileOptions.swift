@@ -6,6 +6,8 @@ import RasterIO
 struct SamplesFileOptions: ParsableArguments {
     @Option(help: "The value column of the samples CSV.")
     var column = "re2o3"
+    @Option(help: "Unit of the value column, e.g. ppm or % (default: none; the column's name alone labels the outputs).")
+    var unit = ""
 
     @Option(help: "CRS of the sample coordinates (default EPSG:4326, lon/lat).")
     var samplesCrs = "EPSG:4326"

@@ -35,6 +35,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Folds of the spatial block cross-validation.") var folds = 5
     @Option(help: "Block side in map units (default: the variogram's practical range).") var blockSize: Double?
     @Option(help: "Target column.") var target = "re2o3"
+    @Option(help: "Unit of the target column, recorded in the model and labelling its maps (default: none).") var unit = ""
     @OptionGroup var kriging: KrigingOptions
     @OptionGroup var global: GlobalOptions
 
@@ -59,6 +60,7 @@ struct TrainCommand: ParsableCommand {
         (settings.arch, settings.patchSize, settings.scene) = (arch, patchSize, scene)
         (settings.iterations, settings.learningRate, settings.seed) = (iterations, learningRate, seed)
         (settings.trainFraction, settings.folds, settings.blockSize, settings.kriging) = (trainFraction, folds, blockSize, kriging.settings)
+        settings.target = TargetDescriptor(name: target, unit: unit)
         let quiet = global.quiet
         let result = try ModelTraining(settings).run(set: set, source: sampleSet) { message in
             if !quiet { FileHandle.standardError.write(Data("regolith: \(message)\n".utf8)) }

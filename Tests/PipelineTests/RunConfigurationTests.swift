@@ -1,3 +1,4 @@
+import Inversion
 import Pipeline
 import Testing
 
@@ -8,6 +9,8 @@ import Testing
         let text = Self.minimal + """
             samples_crs: EPSG:32648
             column: treo
+            unit: ppm
+            support: {distance: 300, variance: 0.8}
             out: results
             dos: true
             kriging: {model: exp, nmax: 16, maxdist: 900, block: 2}
@@ -22,7 +25,8 @@ import Testing
             """
         let c = try RunConfiguration.decode(text, file: "full.yml")
         #expect(!c.cog && c.compress == .deflate)
-        #expect(c.samplesCrs == "EPSG:32648" && c.column == "treo" && c.out == "results" && c.dos)
+        #expect(c.samplesCrs == "EPSG:32648" && c.column == "treo" && c.unit == "ppm" && c.out == "results" && c.dos)
+        #expect(c.support == ExtrapolationMask(maxDistance: 300, maxVarianceFraction: 0.8))
         #expect(c.kriging.model == .exp && c.kriging.nmax == 16 && c.kriging.maxdist == 900 && c.kriging.block == 2)
         #expect(c.model.arch == .patch && c.model.patchSize == 7 && c.model.iterations == 1500 && c.model.learningRate == 0.002)
         #expect(c.model.seed == 9 && c.model.mcDropout == 20)
@@ -37,6 +41,9 @@ import Testing
         #expect(c.model == RunConfiguration.Model())
         #expect(c.validation == RunConfiguration.Validation())
         #expect(c.cog && c.compress == .zstd, "run writes ZSTD COGs unless told otherwise")
+        // The geochemical map stops at the support by default (practical range, 0.9 of the prior variance), and no unit is invented.
+        #expect(c.support == ExtrapolationMask(maxDistance: nil, maxVarianceFraction: 0.9) && c.unit == "")
+        #expect(try RunConfiguration.decode(Self.minimal + "support: {mask: false}\n", file: "c.yml").support == nil)
     }
 
     /// Each mistake is refused with one line naming the file and the key (and, for a typo, the key meant).
@@ -63,6 +70,9 @@ import Testing
         ("threads: 0", "c.yml: threads: 0 is not between 1 and 4096"),
         ("compress: jpeg", "c.yml: compress: 'jpeg' is not a compression: give zstd, deflate, lzw"),
         ("cogg: true", "c.yml: cogg: unknown key; did you mean 'cog'?"),
+        ("support: {distanse: 3}", "c.yml: support.distanse: unknown key; did you mean 'distance'?"),
+        ("support: {distance: 0}", "c.yml: support.distance: 0.0 is not a positive number"),
+        ("support: {variance: -1}", "c.yml: support.variance: -1.0 is not a positive number"),
     ])
     func mistakesNameTheFileAndKey(line: String, expected: String) {
         #expect {

@@ -7,15 +7,15 @@ import TestSupport
 @Suite("regolith krige onto a scene grid")
 struct KrigeCommandTests {
     /// `count` samples in lon/lat over the first `width` × `height` metres of the study area's UTM
-    /// scenes, values from a smooth trend plus a wiggle.
-    static func writeSamples(_ path: String, duplicate: Bool = false, count: Int = 40, width: UInt64 = 300,
-                             height: UInt64 = 220) throws -> [(x: Double, y: Double, z: Double)] {
+    /// scenes, values from a smooth trend plus a wiggle (or from `value`).
+    static func writeSamples(_ path: String, duplicate: Bool = false, count: Int = 40, width: UInt64 = 300, height: UInt64 = 220,
+                             value: (Double, Double) -> Double = { x, y in 3 + 0.01 * (x - 727_000) + sin(y / 40) }) throws -> [(x: Double, y: Double, z: Double)] {
         let toLonLat = try CoordinateTransformer(from: TestRasters.utm48N, to: .wgs84)
         var rng = SeededGenerator(seed: 3)
         var points: [(x: Double, y: Double, z: Double)] = []
         for _ in 0..<count {
             let x = 727_000 + Double(rng.next() % width), y = 2_486_000 - Double(rng.next() % height)
-            points.append((x, y, 3 + 0.01 * (x - 727_000) + sin(y / 40)))
+            points.append((x, y, value(x, y)))
         }
         if duplicate { points.append((points[3].x, points[3].y, 9)) }
         var text = "id,lon,lat,re2o3\n"
@@ -33,7 +33,7 @@ struct KrigeCommandTests {
         _ = try Self.writeSamples(dir.file("samples.csv"))
         let result = try ChildProcess.regolith(["krige", dir.file("samples.csv"), "--like", dir.file("like.tif"),
                                                 "--out", dir.file("map.tif"), "--variance", dir.file("var.tif"),
-                                                "--model", "sph", "--nmax", "12", "--quiet"])
+                                                "--model", "sph", "--nmax", "12", "--no-support-mask", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("variogram    Sph(") && result.stdout.contains("leave-one-out"), "\(result.stdout)")
         let map = try Raster.open(dir.file("map.tif")), variance = try Raster.open(dir.file("var.tif"))
@@ -67,7 +67,7 @@ struct KrigeCommandTests {
         for tileSize in ["256", "512"] {
             let out = dir.file("map-\(tileSize).tif")
             let result = try ChildProcess.regolith(["krige", dir.file("samples.csv"), "--like", dir.file("like.tif"), "--out", out,
-                                                    "--model", "exp", "--tile-size", tileSize, "--quiet"] + support)
+                                                    "--model", "exp", "--tile-size", tileSize, "--no-support-mask", "--quiet"] + support)
             #expect(result.status == 0, "\(result.stderr)")
             let map = try Raster.open(out)
             maps.append(try map.read(map.fullWindow, as: Float.self))

@@ -11,9 +11,10 @@ struct ModelCommandTests {
     static let scene = Fixtures.path("world/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff")
 
     /// A model trained briefly on the fixture sample set, and the fixture scene calibrated as that
-    /// sample set was (with dark-object subtraction).
+    /// sample set was (with dark-object subtraction). The model records the target's unit, per cent.
     static func trained(_ dir: TemporaryDirectory) throws -> (model: String, reflectance: String) {
-        let train = try ChildProcess.regolith(["train", sampleSet, "--out", dir.file("model"), "--iterations", "300", "--folds", "3", "--quiet"])
+        let train = try ChildProcess.regolith(["train", sampleSet, "--out", dir.file("model"), "--iterations", "300", "--folds", "3",
+                                               "--unit", "%", "--quiet"])
         #expect(train.status == 0, "\(train.stderr)")
         let calibrate = try ChildProcess.regolith(["calibrate", scene, "--out", dir.file("refl.tif"), "--dos", "--quiet"])
         #expect(calibrate.status == 0, "\(calibrate.stderr)")
@@ -66,7 +67,8 @@ struct ModelCommandTests {
         let a = try Raster.open(dir.file("a.tif")), b = try Raster.open(dir.file("b.tif"))
         let va = try a.read(a.fullWindow, as: Float.self), vb = try b.read(b.fullWindow, as: Float.self)
         #expect(va == vb)
-        #expect(a.bands[0].nodata == -9999 && a.bands[0].description.contains("RE2O3"))
+        // The target and the unit the model recorded at training.
+        #expect(a.bands[0].nodata == -9999 && a.bands[0].description == "re2o3 (%)" && a.bands[0].unitType == "%", "\(a.bands[0])")
         // Pixels outside the applicability domain are nodata: nearly all the forest, little bare ground.
         let cover = try Raster.open(Fixtures.path("world/truth/landcover.tif")).read(a.fullWindow, as: UInt8.self)
         let forest = cover.indices.filter { cover[$0] == 2 }, bare = cover.indices.filter { cover[$0] == 1 }

@@ -44,7 +44,7 @@ public struct ContentMapKernel: TileKernel {
     public var inputBands: [Int] { engine.model.bands.map(\.number) }
     public var halo: Int { engine.model.inputLayout.halo }
     public var outputDescriptions: [String] {
-        let target = "\(engine.model.target.name) (\(engine.model.target.unit))"
+        let target = engine.model.target.label
         return monteCarloPasses > 1 ? ["\(target) MC-dropout mean of \(monteCarloPasses)", "\(target) MC-dropout standard deviation"] : [target]
     }
 

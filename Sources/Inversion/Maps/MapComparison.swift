@@ -22,16 +22,20 @@ public struct MapComparison: Sendable, Codable, Equatable {
     /// Share of the reference's high pixels that the map also calls high.
     public let highRecall: Double
 
-    /// Pixels the `mask` excludes (vegetation, water: where the map's model does not apply) are left
-    /// out of every figure, the percentile thresholds included.
+    /// Pixels the `mask` excludes (vegetation, water: where the map's model does not apply), and
+    /// pixels that are nodata in `support` (a map masked beyond the samples' support, such as the
+    /// kriged map), are left out of every figure, the percentile thresholds included.
     public static func compare(map: String, reference: String, highPercentile: Double = 90,
-                               mask: AnomalyDelineation.Masks = .init()) throws -> MapComparison {
+                               mask: AnomalyDelineation.Masks = .init(), support: String? = nil) throws -> MapComparison {
         let a = try Raster.open(map), b = try Raster.open(reference)
         try SameGrid.check(a, b)
         let maskScene = try mask.isActive ? mask.scene.map { try Raster.open($0) } : nil
         if let maskScene { try SameGrid.check(a, maskScene) }
-        guard let mapThreshold = try AnomalyDelineation.percentile(highPercentile, of: map, masks: mask),
-              let referenceThreshold = try AnomalyDelineation.percentile(highPercentile, of: reference, masks: mask) else {
+        let supportMap = try support.map { try Raster.open($0) }
+        if let supportMap { try SameGrid.check(a, supportMap) }
+        let supportNodata = supportMap?.bands[0].nodata.map(Float.init)
+        guard let mapThreshold = try AnomalyDelineation.percentile(highPercentile, of: map, masks: mask, support: support),
+              let referenceThreshold = try AnomalyDelineation.percentile(highPercentile, of: reference, masks: mask, support: support) else {
             throw InversionError("\(map): no valid pixels to compare")
         }
         let nodataA = a.bands[0].nodata.map(Float.init), nodataB = b.bands[0].nodata.map(Float.init)
@@ -41,10 +45,12 @@ public struct MapComparison: Sendable, Codable, Equatable {
         try stripsA.forEach { firstRow, rows, valuesA in
             let valuesB = try b.read(Window(x: 0, y: firstRow, width: b.width, height: rows), bands: [1], as: Float.self)
             let scene = try maskScene?.read(Window(x: 0, y: firstRow, width: a.width, height: rows), bands: mask.bands, as: Float.self)
+            let supported = try supportMap?.read(Window(x: 0, y: firstRow, width: a.width, height: rows), bands: [1], as: Float.self)
             let plane = valuesA.count
             for i in 0..<valuesA.count {
                 let u = valuesA[i], v = valuesB[i]
                 guard !u.isNaN, !v.isNaN, u != nodataA, v != nodataB else { continue }
+                if let supported, supported[i].isNaN || supported[i] == supportNodata { continue }
                 if let scene, mask.excludes(green: scene[i], red: scene[plane + i], nir: scene[2 * plane + i]) { continue }
                 let x = Double(u), y = Double(v)
                 n += 1; sumA += x; sumB += y; sumAA += x * x; sumBB += y * y; sumAB += x * y

@@ -12,7 +12,7 @@ public struct CNNRegression: RegressionMethod {
     public var target: TargetDescriptor
 
     public init(preset: NetworkPreset = .paper, patchSize: Int = 5, options: TrainingOptions = TrainingOptions(),
-                bands: [BandDescriptor] = BandDescriptor.gf2, target: TargetDescriptor = .re2o3) {
+                bands: [BandDescriptor] = BandDescriptor.gf2, target: TargetDescriptor = TargetDescriptor(name: "re2o3")) {
         self.preset = preset
         self.patchSize = patchSize
         self.options = options

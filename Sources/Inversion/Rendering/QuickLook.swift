@@ -29,6 +29,8 @@ public struct QuickLook: Sendable {
         public let mapWidth: Int
         public let mapHeight: Int
         public let extent: MapExtent?
+        /// The legend's texts, as drawn: its tick labels, then the unit (when there is one).
+        public let legend: [String]
     }
 
     /// `outlines`: a raster of area labels on the same grid (0: none, e.g. `anomalies --labels`);
@@ -81,6 +83,7 @@ public struct QuickLook: Sendable {
         // Ticks at round values with their labels, the unit after the bar.
         let labelY = barY + barHeight + 4
         var nextFree = 0
+        var legend: [String] = []
         // The ramp's limits: a constant map gets a ramp one unit wide.
         for tick in ScatterPlot.ticks(ramp.lower, ramp.upper) {
             let x = 8 + Int(((tick - ramp.lower) / (ramp.upper - ramp.lower) * Double(barWidth - 1)).rounded())
@@ -89,9 +92,13 @@ public struct QuickLook: Sendable {
             let left = max(0, x - labelWidth / 2)
             guard left >= nextFree else { continue }
             BitmapFont.draw(label, x: left, y: labelY + 3 * text, scale: text, colour: ink, on: &canvas)
+            legend.append(label)
             nextFree = left + labelWidth + 3 * text
         }
-        if !unit.isEmpty { BitmapFont.draw(unit, x: 8, y: labelY + (6 + BitmapFont.height) * text, scale: text, colour: ink, on: &canvas) }
+        if !unit.isEmpty {
+            BitmapFont.draw(unit, x: 8, y: labelY + (6 + BitmapFont.height) * text, scale: text, colour: ink, on: &canvas)
+            legend.append(unit)
+        }
         // Scale bar: a round ground distance near a fifth of the image width.
         // A georeferencing without a usable pixel size (0, infinite) gets no scale bar.
         if let transform = raster.geoTransform, abs(transform.pixelWidth) / scale > 0, (Double(w) * abs(transform.pixelWidth) / scale).isFinite {
@@ -107,7 +114,7 @@ public struct QuickLook: Sendable {
         }
         try PNGImage.write(rgba: canvas.pixels, width: canvas.width, height: canvas.height, to: output)
         return Result(width: canvas.width, height: canvas.height, lower: lower, upper: upper, mapWidth: w, mapHeight: h,
-                      extent: raster.geoTransform?.extent(width: raster.width, height: raster.height))
+                      extent: raster.geoTransform?.extent(width: raster.width, height: raster.height), legend: legend)
     }
 
     static func format(_ value: Double) -> String {

@@ -9,11 +9,21 @@ public struct BandDescriptor: Sendable, Hashable, Codable {
                                                .init(name: "b3", number: 3), .init(name: "b4", number: 4)]
 }
 
-/// What the model predicts.
+/// What the model predicts: the samples' value column and its unit, as the user named them ("" when
+/// no unit is known: none is invented).
 public struct TargetDescriptor: Sendable, Hashable, Codable {
     public var name: String
     public var unit: String
-    public init(name: String, unit: String) { self.name = name; self.unit = unit }
+    public init(name: String, unit: String = "") { self.name = name; self.unit = unit }
+
+    /// "treo_ppm (ppm)", or the bare name without a unit: for band descriptions, legends and tables.
+    public var label: String { unit.isEmpty ? name : "\(name) (\(unit))" }
+    /// The unit of a variance of the values ("ppm²"; "" when there is no unit).
+    public var squaredUnit: String { unit.isEmpty ? "" : unit.allSatisfy(\.isLetter) ? "\(unit)²" : "(\(unit))²" }
+    /// The label of a variance of the values: "treo_ppm (ppm²)".
+    public var squaredLabel: String { unit.isEmpty ? name : "\(name) (\(squaredUnit))" }
+
+    /// The paper's target, RE2O3 in per cent, as PyTorch models exported for the paper record it.
     public static let re2o3 = TargetDescriptor(name: "RE2O3", unit: "%")
 }
 

@@ -50,7 +50,7 @@ public enum NodeBenchmark {
                                               inputStandardDeviations: statistics.map { Float($0.standardDeviation ?? 1) },
                                               targetMean: 3, targetStandardDeviation: 2)
         return try Model(preset: .paper, network: NetworkPreset.paper.network(seed: 7), inputLayout: NetworkPreset.paper.inputLayout(),
-                         bands: BandDescriptor.gf2, standardisation: standardisation, target: .re2o3)
+                         bands: BandDescriptor.gf2, standardisation: standardisation, target: TargetDescriptor(name: "re2o3"))
     }
 
     /// Band-sequential pixels from the top of the scene, for the inference-only measurement.

@@ -9,6 +9,8 @@ extension RunConfiguration {
             ("samples", samples == nil ? "missing: the samples CSV" : nil),
             ("column", column.isEmpty ? "must name the samples' value column" : nil),
             ("x_column", (samplesFormat.xColumn == nil) != (samplesFormat.yColumn == nil) ? "give x_column and y_column together, or neither" : nil),
+            ("support.distance", support?.maxDistance.flatMap(SettingRules.positive)),
+            ("support.variance", support?.maxVarianceFraction.flatMap(SettingRules.positive)),
             ("out", out.isEmpty ? "must name the output folder" : nil),
             ("model.patch_size", model.arch == .patch ? SettingRules.patchSize(model.patchSize) : nil),
             ("model.iterations", SettingRules.iterations(model.iterations)),

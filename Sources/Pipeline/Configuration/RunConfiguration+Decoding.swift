@@ -6,7 +6,7 @@ import NeuralNet
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, xml, samples, samplesCrs = "samples_crs", column, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, kriging, model, validation, anomalies, truth, memory, threads, cog, compress
+        case scene, xml, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress
     }
 
     public init(from decoder: any Decoder) throws {
@@ -18,6 +18,7 @@ extension RunConfiguration: Decodable {
         samples = try c.decodeIfPresent(String.self, forKey: .samples)
         samplesCrs = try c.decodeIfPresent(String.self, forKey: .samplesCrs) ?? samplesCrs
         column = try c.decodeIfPresent(String.self, forKey: .column) ?? column
+        unit = try c.decodeIfPresent(String.self, forKey: .unit) ?? unit
         samplesFormat.xColumn = try c.decodeIfPresent(String.self, forKey: .xColumn)
         samplesFormat.yColumn = try c.decodeIfPresent(String.self, forKey: .yColumn)
         if let name = try c.decodeIfPresent(String.self, forKey: .delimiter) {
@@ -29,6 +30,7 @@ extension RunConfiguration: Decodable {
         out = try c.decodeIfPresent(String.self, forKey: .out) ?? out
         dos = try c.decodeIfPresent(Bool.self, forKey: .dos) ?? dos
         kriging = try c.decodeIfPresent(KrigingSection.self, forKey: .kriging)?.settings(defaults: kriging) ?? kriging
+        if let section = try c.decodeIfPresent(SupportSection.self, forKey: .support) { support = section.mask }
         model = try c.decodeIfPresent(Model.self, forKey: .model) ?? model
         validation = try c.decodeIfPresent(Validation.self, forKey: .validation) ?? validation
         anomalies = try c.decodeIfPresent(Anomalies.self, forKey: .anomalies) ?? anomalies
@@ -65,6 +67,21 @@ struct KrigingSection: Decodable {
     func settings(defaults: KrigingSettings) -> KrigingSettings {
         KrigingSettings(model: model ?? defaults.model, nmax: nmax ?? defaults.nmax, maxdist: maxdist ?? defaults.maxdist,
                         block: block ?? defaults.block)
+    }
+}
+
+/// The `support:` section: `mask: false` krige every pixel; `distance` (map units; default the
+/// variogram's practical range) and `variance` (a fraction of the prior variance, default 0.9).
+struct SupportSection: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case mask, distance, variance }
+    var mask: ExtrapolationMask?
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let distance = try c.decodeIfPresent(Double.self, forKey: .distance)
+        let variance = try c.decodeIfPresent(Double.self, forKey: .variance) ?? ExtrapolationMask.defaultVarianceFraction
+        mask = try c.decodeIfPresent(Bool.self, forKey: .mask) ?? true ? ExtrapolationMask(maxDistance: distance, maxVarianceFraction: variance) : nil
     }
 }
 

@@ -50,11 +50,16 @@ public struct RunConfiguration: Sendable, Equatable {
     public var samples: String?
     public var samplesCrs: String = "EPSG:4326"
     public var column: String = "re2o3"
+    /// The value column's unit ("ppm", "%"); empty: none, the column's name alone labels the outputs.
+    public var unit: String = ""
     /// The samples CSV's delimiter and coordinate columns (keys `delimiter`, `x_column`, `y_column`).
     public var samplesFormat = SampleTableFormat()
     public var out: String = "regolith-run"
     public var dos: Bool = false
     public var kriging = KrigingSettings(model: .auto, nmax: 32, maxdist: nil, block: 4)
+    /// Where the geochemical map stops (the `support:` section: `mask`, `distance`, `variance`); nil:
+    /// `mask: false`, every pixel kriged.
+    public var support: ExtrapolationMask? = ExtrapolationMask()
     public var model = Model()
     public var validation = Validation()
     public var anomalies = Anomalies()

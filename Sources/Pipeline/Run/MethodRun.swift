@@ -66,8 +66,10 @@ public struct MethodRun: Sendable {
             try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos).run(out: reflectance, engine: engine)
         }
         let sampleSet = try timed("samples") {
-            try SampleSetConstruction(scene: reflectance, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,
-                                      format: c.samplesFormat).run()
+            var construction = SampleSetConstruction(scene: reflectance, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,
+                                                     format: c.samplesFormat)
+            construction.unit = c.unit
+            return try construction.run()
         }
         report.samples = sampleSet.summary
         try sampleSet.sampleSet.write(to: folder.file(.sampleSet))
@@ -78,13 +80,16 @@ public struct MethodRun: Sendable {
         (settings.iterations, settings.learningRate, settings.seed) = (c.model.iterations, c.model.learningRate, c.model.seed)
         (settings.trainFraction, settings.folds, settings.blockSize) = (c.validation.trainFraction, c.validation.folds, c.validation.blockSize)
         settings.kriging = c.kriging
+        let value = TargetDescriptor(name: c.column, unit: c.unit)
+        settings.target = value
+        report.value = value.label
         let trained = try timed("train (CNN, MLR, PLSR; random and spatial validation)") {
             try ModelTraining(settings).run(set: sampleSet.sampleSet, source: folder.file(.sampleSet))
         }
         try ModelTraining.save(trained, to: folder.file(.model))
         report.validations = trained.comparison.validations
         report.modelSummaries = trained.comparison.summaries
-        report.figures = trained.comparison.validations.map { scatterFigure($0, column: c.column) }
+        report.figures = trained.comparison.validations.map { scatterFigure($0, value: value) }
 
         let content = folder.file(.content)
         let kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [reflectance], mcDropout: c.model.mcDropout, seed: c.model.seed)
@@ -94,14 +99,19 @@ public struct MethodRun: Sendable {
             let valid = try StatisticsPass.run(path: content, bands: [1])[0].count
             report.inversion?.outsideDomainFraction = 1 - Double(valid) / Double(max(1, inverted.pixels))
         }
+        let trainingTargets = trained.comparison.trainingRows.map { sampleSet.sampleSet.rows[$0].kriged }
+        report.inversion?.outsideTargetRange = try TargetRangeCheck.count(map: content, lower: trainingTargets.min() ?? .nan,
+                                                                          upper: trainingTargets.max() ?? .nan)
 
         // The geochemical map: the sample set's kriging (same samples, same variogram) on the scene's grid.
         let geochem = folder.file(.geochemicalMap), geochemVariance = folder.file(.geochemicalVariance)
         try timed("krige geochemical map") {
             let raster = try Raster.open(reflectance)
-            let krigingKernel = KrigingKernel(kriging: sampleSet.built.kriging, geoTransform: raster.geoTransform!, withVariance: true, valueName: c.column,
-                                             samplesSource: samples)
+            let krigingKernel = KrigingKernel(kriging: sampleSet.built.kriging, geoTransform: raster.geoTransform!, withVariance: true, value: value,
+                                              mask: c.support, samplesSource: samples)
             _ = try TilePipeline.run(krigingKernel, input: reflectance, outputs: [geochem, geochemVariance], options: engine)
+            report.support = .init(mask: c.support?.summary(sampleSet.built.kriging), supportedPixels: try StatisticsPass.run(path: geochem, bands: [1])[0].count,
+                                   scenePixels: raster.width * raster.height)
         }
         let masks = AnomalyDelineation.Masks(scene: (c.anomalies.maskVegetation ?? c.anomalies.maskWater) != nil ? reflectance : nil,
                                              vegetationNDVI: c.anomalies.maskVegetation, waterNDWI: c.anomalies.maskWater)
@@ -122,17 +132,17 @@ public struct MethodRun: Sendable {
 
         if let truthContent = loaded.resolve(c.truth.content), let zones = loaded.resolve(c.truth.zones) {
             report.truth = try timed("score against the truth") {
-                try TruthScore(content: truthContent, zones: zones).score(map: content, labels: labels, masks: masks)
+                try TruthScore(content: truthContent, zones: zones).score(map: content, labels: labels, masks: masks, support: geochem)
             }
         }
         try timed("render") {
-            let maps = try QuickLooks(folder: folder, unit: kernel.engine.model.target.unit, column: c.column, truth: loaded.resolve(c.truth.content),
+            let maps = try QuickLooks(folder: folder, value: kernel.engine.model.target, truth: loaded.resolve(c.truth.content),
                                       contentHasDeviation: c.model.mcDropout > 0)
                 .render(content: content, geochemicalMap: geochem, variance: geochemVariance, labels: labels)
             let plots = report.samples.map { samples in
                 [RunReport.Figure(title: "Semivariogram", svg: VariogramPlot(title: "Semivariogram of \(c.column)").svg(bins: samples.experimentalVariogram, model: samples.variogram.model),
                                   caption: "Experimental semivariances of the samples (gstat's defaults; dot size: pairs) and the fitted model the sample set and the geochemical map are kriged with."),
-                 RunReport.Figure(title: "Sample contents", svg: HistogramPlot(title: "Histogram of \(c.column)", xLabel: "measured \(c.column) (\(kernel.engine.model.target.unit))").svg(values: samples.measured),
+                 RunReport.Figure(title: "Sample contents", svg: HistogramPlot(title: "Histogram of \(c.column)", xLabel: "measured \(value.label)").svg(values: samples.measured),
                                   caption: "Measured contents of the sample set's samples.")]
             } ?? []
             report.figures.insert(contentsOf: maps + plots, at: 0)
@@ -169,8 +179,8 @@ public struct MethodRun: Sendable {
         }
     }
 
-    private func scatterFigure(_ v: ValidationResult, column: String) -> RunReport.Figure {
-        let plot = ScatterPlot(title: "\(v.method), \(v.scheme)", xLabel: "measured \(column)", yLabel: "predicted \(column)")
+    private func scatterFigure(_ v: ValidationResult, value: TargetDescriptor) -> RunReport.Figure {
+        let plot = ScatterPlot(title: "\(v.method), \(v.scheme)", xLabel: "measured \(value.label)", yLabel: "predicted \(value.label)")
         return RunReport.Figure(title: "\(v.method) — \(v.scheme), test part", svg: plot.svg(observed: v.testMeasured, predicted: v.testPredicted),
                                 caption: "Predicted against measured content at the test samples (the paper's Figure 9); dashed: 1 : 1.")
     }

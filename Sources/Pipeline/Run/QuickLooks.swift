@@ -1,4 +1,5 @@
 import Inversion
+import NeuralNet
 import RasterIO
 
 /// The run's PNG quick-looks and their report figures: the content map, the anomaly areas over
@@ -7,8 +8,8 @@ import RasterIO
 /// image, so the page draws the coordinate frame, north arrow, rank labels and samples over it.
 struct QuickLooks {
     var folder: RunFolder
-    var unit: String
-    var column: String
+    /// The mapped column and its unit.
+    var value: TargetDescriptor
     var truth: String?
     /// The content map's second band is the MC-dropout standard deviation.
     var contentHasDeviation = false
@@ -26,22 +27,24 @@ struct QuickLooks {
     }
 
     func render(content: String, geochemicalMap: String, variance: String?, labels: String) throws -> [RunReport.Figure] {
+        let unit = value.unit
         var panels = [
             Panel(name: "content.png", path: content, title: "Inverted content",
-                  caption: "CNN prediction for every pixel (\(column), \(unit)); white: nodata, outside the model's applicability domain.", unit: unit),
+                  caption: "CNN prediction for every pixel (\(value.label)); white: nodata, outside the model's applicability domain.", unit: unit),
             Panel(name: "anomalies.png", path: content, outlines: labels, title: "Anomaly areas",
                   caption: "The delineated areas (red outlines, numbered by rank) over the inverted content; ranks in the table below.", ranks: true, unit: unit),
             Panel(name: "geochem.png", path: geochemicalMap, title: "Kriged geochemical map",
-                  caption: "Ordinary kriging of the sample contents on the same grid; dots: the samples.", samples: true, unit: unit),
+                  caption: "Ordinary kriging of the sample contents (\(value.label)) on the same grid; dots: the samples; white: nodata, beyond the samples' support.",
+                  samples: true, unit: unit),
         ]
         if let variance {
             panels.append(Panel(name: "geochem-variance.png", path: variance, title: "Kriging variance",
-                                caption: "The kriging variance of the geochemical map (\(unit) squared): low near the samples (dots), the sill far from them.",
-                                samples: true, unit: ""))
+                                caption: "The kriging variance of the geochemical map (\(value.squaredLabel)): low near the samples (dots), the sill far from them.",
+                                samples: true, unit: value.squaredUnit))
         }
         if contentHasDeviation {
             panels.append(Panel(name: "content-sd.png", path: content, band: 2, title: "MC-dropout standard deviation",
-                                caption: "Spread of the CNN's Monte-Carlo dropout passes at each pixel (\(column), \(unit)): where the network itself is unsure.",
+                                caption: "Spread of the CNN's Monte-Carlo dropout passes at each pixel (\(value.label)): where the network itself is unsure.",
                                 unit: unit))
         }
         if let truth {
@@ -74,7 +77,7 @@ struct QuickLooks {
     /// A QGIS style drawing the map as its quick-look does: the same ramp limits, nodata transparent.
     private func writeStyle(of map: String, limits: QuickLook.Result, to path: String) throws {
         let band = try Raster.open(map).bands[0]
-        let style = QGISStyle.pseudocolour(bandName: band.description, unit: unit,
+        let style = QGISStyle.pseudocolour(bandName: band.description, unit: value.unit,
                                            ramp: ColourRamp(lower: limits.lower, upper: limits.upper), nodata: band.nodata)
         try AtomicTextFile.write(style, to: path)
     }

@@ -61,10 +61,10 @@ extension RunReport {
             page += "<figcaption><b>\(e(figure.title)).</b> \(e(figure.caption))</figcaption></figure>"
         }
         if let comparison {
-            page += "<h2>Inverted map against the kriged geochemical map</h2>" + comparisonTable(comparison)
+            page += "<h2>Inverted map against the kriged geochemical map</h2>" + supportNote + comparisonTable(comparison)
         }
         if let truth {
-            page += "<h2>Against the synthetic world's truth</h2>" + comparisonTable(truth.map)
+            page += "<h2>Against the synthetic world's truth</h2>" + supportNote + comparisonTable(truth.map)
             page += String(format: "<p>Anomaly areas against the true anomaly zones: IoU %.3f. ", truth.zones.iou)
             page += truth.zones.ranksByZone.sorted { $0.key < $1.key }.map { "zone \($0.key) is hit by area(s) \($0.value.map(String.init).joined(separator: ", "))" }.joined(separator: "; ")
             page += ". The top \(truth.topRanks) area(s) " + (truth.hitsAllZones ? "<span class=good>hit every true zone</span>" : "<span class=bad>miss a true zone</span>") + ".</p>"
@@ -85,6 +85,10 @@ extension RunReport {
             notes.append(String(format: "invert: %d tiles, %.1f Mpixel/s", inversion.tiles, inversion.megapixelsPerSecond))
             if let domain = inversion.domain, let outside = inversion.outsideDomainFraction {
                 notes.append(String(format: "Applicability domain (%@): %.1f %% of the scene's pixels lie outside and are nodata in the map.", domain, 100 * outside))
+            }
+            if let range = inversion.outsideTargetRange {
+                notes.append(String(format: "%d pixels (%.2f per cent of the mapped ones) are predicted outside the training targets' range %.4g to %.4g%@: there the model extrapolates.",
+                                    range.outside, 100 * range.outsideFraction, range.lower, range.upper, value.isEmpty ? "" : " (\(value))"))
             }
         }
         if let masks {
@@ -125,6 +129,14 @@ extension RunReport {
             }
         }
         return html + "</table></div>"
+    }
+
+    /// Which pixels the comparisons cover.
+    private var supportNote: String {
+        guard let support else { return "" }
+        guard let mask = support.mask else { return "<p>The kriged map is not masked: the comparison covers every pixel, extrapolations included.</p>" }
+        return String(format: "<p>Over the samples' support only (%@): %d of %d pixels (%.1f per cent of the scene).</p>",
+                      e(mask), support.supportedPixels, support.scenePixels, 100 * support.supportedFraction)
     }
 
     private func comparisonTable(_ c: MapComparison) -> String {

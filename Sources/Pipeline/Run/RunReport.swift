@@ -63,6 +63,18 @@ public struct RunReport: Codable, Sendable {
         public var megapixelsPerSecond: Double
         public var domain: String?
         public var outsideDomainFraction: Double?
+        /// Pixels whose prediction lies outside the range of the CNN's training targets.
+        public var outsideTargetRange: TargetRangeCheck?
+    }
+
+    /// Where the kriged geochemical map is valid, and so where the comparisons are computed.
+    public struct Support: Codable, Sendable {
+        /// The mask's criteria, or nil when the map is not masked.
+        public var mask: String?
+        /// Pixels of the kriged map within the support (all of them without a mask).
+        public var supportedPixels: Int
+        public var scenePixels: Int
+        public var supportedFraction: Double { scenePixels > 0 ? Double(supportedPixels) / Double(scenePixels) : 0 }
     }
 
     /// The masks that leave pixels out of the comparisons and the anomaly areas.
@@ -85,6 +97,8 @@ public struct RunReport: Codable, Sendable {
         }
     }
 
+    /// The mapped value's column and unit, e.g. "treo_ppm (ppm)".
+    public var value: String = ""
     public var title: String
     public var software: String
     public var started: String
@@ -98,6 +112,8 @@ public struct RunReport: Codable, Sendable {
     public var inversion: Inversion?
     public var masks: Masks?
     public var figures: [Figure] = []
+    /// The comparisons (map against the kriged map, and against the truth) cover these pixels only.
+    public var support: Support?
     public var comparison: MapComparison?
     public var truth: TruthCheck?
     public var anomalyThreshold: Double = .nan

@@ -9,8 +9,9 @@ struct TruthScore {
     /// The areas ranked this high or better must hit every zone.
     var topRanks = 3
 
-    func score(map: String, labels: String, masks: AnomalyDelineation.Masks) throws -> RunReport.TruthCheck {
-        let comparison = try MapComparison.compare(map: map, reference: content, mask: masks)
+    /// `support`: a map nodata beyond the samples' support; the map is scored within it only.
+    func score(map: String, labels: String, masks: AnomalyDelineation.Masks, support: String? = nil) throws -> RunReport.TruthCheck {
+        let comparison = try MapComparison.compare(map: map, reference: content, mask: masks, support: support)
         let agreement = try ZoneAgreement.measure(labels: labels, zones: zones)
         let hits = agreement.ranksByZone.values.allSatisfy { ($0.first ?? .max) <= topRanks }
         let everyZoneHit = try agreement.ranksByZone.count == zoneCount()

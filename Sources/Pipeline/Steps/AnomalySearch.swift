@@ -1,5 +1,6 @@
 import Foundation
 import Inversion
+import RasterIO
 
 /// High-anomaly areas of a content map (`anomalies`, step 7 of `run`): the threshold (given, or a
 /// percentile of the unmasked pixels), the streamed connected components, and their polygons.
@@ -12,8 +13,11 @@ public struct AnomalySearch: Sendable {
     public var limit: Limit
     public var masks: AnomalyDelineation.Masks
     public var minimumArea: Double
+    /// The map's unit, for the polygons' layer description; nil: the map band's unit type.
+    public var unit: String?
 
-    public init(limit: Limit, masks: AnomalyDelineation.Masks, minimumArea: Double) {
+    public init(limit: Limit, masks: AnomalyDelineation.Masks, minimumArea: Double, unit: String? = nil) {
+        self.unit = unit
         self.limit = limit
         self.masks = masks
         self.minimumArea = minimumArea
@@ -57,7 +61,7 @@ public struct AnomalySearch: Sendable {
         let labelPath = labels ?? (out + ".labels.tif")
         defer { if labels == nil { try? FileManager.default.removeItem(atPath: labelPath) } }
         let areas = try AnomalyDelineation(threshold: threshold, minimumArea: minimumArea, masks: masks).run(map: map, labels: labelPath)
-        try AnomalyDelineation.writePolygons(areas, labels: labelPath, to: out)
+        try AnomalyDelineation.writePolygons(areas, labels: labelPath, to: out, unit: try unit ?? Raster.open(map).bands[0].unitType)
         return Result(threshold: threshold, percentile: percentile, minimumArea: minimumArea, areas: areas, output: out)
     }
 }

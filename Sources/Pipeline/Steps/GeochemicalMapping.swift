@@ -1,6 +1,7 @@
 import Foundation
 import Geostatistics
 import Inversion
+import NeuralNet
 import RasterIO
 import TileEngine
 
@@ -10,16 +11,22 @@ public struct GeochemicalMapping: Sendable {
     public var samples: String
     public var like: String
     public var column: String
+    /// The value column's unit ("" when none is known).
+    public var unit: String
+    /// nil: every pixel is kriged, the extrapolation beyond the samples' support included.
+    public var mask: ExtrapolationMask?
     public var samplesCRS: SpatialReference
     public var kriging: KrigingSettings
     public var mergeDuplicates: Bool
     public var format: SampleTableFormat
 
-    public init(samples: String, like: String, column: String, samplesCRS: SpatialReference, kriging: KrigingSettings, mergeDuplicates: Bool,
-                format: SampleTableFormat = SampleTableFormat()) {
+    public init(samples: String, like: String, column: String, unit: String = "", mask: ExtrapolationMask? = ExtrapolationMask(),
+                samplesCRS: SpatialReference, kriging: KrigingSettings, mergeDuplicates: Bool, format: SampleTableFormat = SampleTableFormat()) {
         self.samples = samples
         self.like = like
         self.column = column
+        self.unit = unit
+        self.mask = mask
         self.samplesCRS = samplesCRS
         self.kriging = kriging
         self.mergeDuplicates = mergeDuplicates
@@ -35,12 +42,15 @@ public struct GeochemicalMapping: Sendable {
         public let leaveOneOut: CrossValidation
         public let run: SceneRunResult
         public let outputs: [String]
+        /// Where the map stops (nil: nowhere).
+        public let support: String?
         let source: String
         let column: String
 
         public var description: String {
             """
             samples      \(samples) from \(source) (\(column))
+            support      \(support ?? "not masked: every pixel is kriged")
             variogram    \(fit.model)  (weighted SSE \(String(format: "%.4g", fit.weightedSSE)), \(bins) bins, cutoff \(String(format: "%.1f", cutoff)))
             \(String(format: "leave-one-out  mean error %.4f, RMSE %.4f, mean z %.3f, mean z² %.3f",
                      leaveOneOut.meanError, leaveOneOut.rootMeanSquaredError, leaveOneOut.meanZScore, leaveOneOut.meanSquaredZScore))
@@ -65,12 +75,12 @@ public struct GeochemicalMapping: Sendable {
             let points = try table.spatialSamples(mergeDuplicates: mergeDuplicates)
             let (ordinaryKriging, fit, variogram) = try kriging.kriging(points)
             let validation = try CrossValidation.leaveOneOut(samples: points, model: fit.model, neighbourhood: kriging.neighbourhood)
-            let kernel = KrigingKernel(kriging: ordinaryKriging, geoTransform: transform, withVariance: variance != nil, valueName: column,
-                                       samplesSource: samples)
+            let kernel = KrigingKernel(kriging: ordinaryKriging, geoTransform: transform, withVariance: variance != nil,
+                                       value: TargetDescriptor(name: column, unit: unit), mask: mask, samplesSource: samples)
             let outputs = [out] + (variance.map { [$0] } ?? [])
             let result = try TilePipeline.run(kernel, input: like, outputs: outputs, options: engine, progress: progress)
             return Result(samples: points.count, mergedDuplicates: points.mergedDuplicates.count, fit: fit, bins: variogram.bins.count,
-                          cutoff: variogram.cutoff, leaveOneOut: validation, run: result, outputs: outputs, source: samples, column: column)
+                          cutoff: variogram.cutoff, leaveOneOut: validation, run: result, outputs: outputs, support: mask?.summary(ordinaryKriging), source: samples, column: column)
         } catch let error as GeostatisticsError {
             throw InversionError("\(samples): \(error)")
         }

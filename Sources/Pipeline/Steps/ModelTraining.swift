@@ -19,6 +19,8 @@ public struct ModelTraining: Sendable {
         /// nil: the variogram's practical range.
         public var blockSize: Double?
         public var kriging = KrigingSettings()
+        /// What the model predicts: the sample set's target column and its unit, recorded in the model.
+        public var target = TargetDescriptor(name: "re2o3")
         public init() {}
     }
 
@@ -58,7 +60,7 @@ public struct ModelTraining: Sendable {
         // Before hours of training, not after the random split's.
         try spatialBlocks.checkBlockGrid(for: set, source: source)
         let comparison = ModelComparison(
-            cnn: CNNRegression(preset: s.arch, patchSize: s.patchSize, options: options),
+            cnn: CNNRegression(preset: s.arch, patchSize: s.patchSize, options: options, target: s.target),
             randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed),
             spatialBlocks: spatialBlocks)
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)

@@ -1,5 +1,6 @@
 import Geostatistics
 import Inversion
+import NeuralNet
 import RasterIO
 
 /// The surface-to-surface sample set (`samples`, and step 2 of `run`): the samples put into the
@@ -8,6 +9,8 @@ public struct SampleSetConstruction: Sendable {
     public var scene: String
     public var samples: String
     public var column: String
+    /// The value column's unit ("" when none is known).
+    public var unit: String = ""
     public var samplesCRS: SpatialReference
     public var kriging: KrigingSettings
     public var format: SampleTableFormat
@@ -24,6 +27,8 @@ public struct SampleSetConstruction: Sendable {
 
     public struct Summary: Codable, Sendable, CustomStringConvertible {
         public var source: String
+        /// The value column and its unit, e.g. "treo_ppm (ppm)".
+        public var value: String
         public var samplesRead: Int
         public var inSampleSet: Int
         public var krigedFrom: Int
@@ -38,7 +43,7 @@ public struct SampleSetConstruction: Sendable {
             let reasons = Dictionary(grouping: dropped, by: { $0.reason.components(separatedBy: " as ").first ?? $0.reason })
                 .map { "\($0.value.count) \($0.key)" }.sorted().joined(separator: ", ")
             return """
-                samples      \(samplesRead) in \(source); \(inSampleSet) in the sample set\(dropped.isEmpty ? "" : ", dropped: \(reasons)")
+                samples      \(samplesRead) in \(source) (\(value)); \(inSampleSet) in the sample set\(dropped.isEmpty ? "" : ", dropped: \(reasons)")
                 variogram    \(variogram.summary), from \(krigedFrom) samples
                 """
         }
@@ -63,8 +68,8 @@ public struct SampleSetConstruction: Sendable {
         } catch let error as GeostatisticsError {
             throw InversionError("\(samples): \(error)")
         }
-        let summary = Summary(source: samples, samplesRead: table.count, inSampleSet: built.sampleSet.count, krigedFrom: built.krigedFrom,
-                              variogram: FittedVariogram(built.fit.model),
+        let summary = Summary(source: samples, value: TargetDescriptor(name: column, unit: unit).label, samplesRead: table.count,
+                              inSampleSet: built.sampleSet.count, krigedFrom: built.krigedFrom, variogram: FittedVariogram(built.fit.model),
                               experimentalVariogram: built.variogram.bins, measured: built.sampleSet.rows.map(\.measured), dropped: built.dropped)
         return Result(built: built, summary: summary)
     }
