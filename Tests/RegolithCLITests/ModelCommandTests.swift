@@ -136,6 +136,7 @@ struct ModelCommandTests {
         try """
             scene: \(world)/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff
             samples: \(world)/samples.csv
+            unit: "%"
             truth: {content: \(world)/truth/re2o3.tif, zones: \(world)/truth/zones.tif}
             model: {iterations: 400}
             validation: {folds: 3}
