@@ -38,7 +38,8 @@ public enum VectorGeometry: Sendable, Hashable {
 }
 
 /// Writes one layer of features to a GeoPackage (`.gpkg`) or GeoJSON (`.geojson`/`.json`) file,
-/// atomically: the file appears at its path on `commit()`.
+/// atomically: the file appears at its path on `commit()`. GeoJSON follows RFC 7946: OGR's driver
+/// reprojects the features to WGS 84 longitude/latitude and writes no `crs` member.
 public final class VectorLayerWriter {
     public enum GeometryKind: Sendable { case point, polygon, multiPolygon }
 
@@ -78,7 +79,8 @@ public final class VectorLayerWriter {
         case .polygon: wkbPolygon
         case .multiPolygon: wkbMultiPolygon
         }
-        guard let layer = GDALDatasetCreateLayer(dataset, layerName, srs?.handle, type, nil) else {
+        let layerOptions = GDALStringList(driverName == "GeoJSON" ? ["RFC7946=YES"] : [])
+        guard let layer = GDALDatasetCreateLayer(dataset, layerName, srs?.handle, type, layerOptions.pointer) else {
             GDALClose(dataset)
             location.discard()
             throw RasterError.gdal(path, .ioFailure, "cannot create layer \(layerName)")

@@ -148,6 +148,12 @@ struct ModelCommandTests {
             #expect(FileManager.default.fileExists(atPath: dir.file("out/\(file)")), "no \(file)")
         }
         try Self.expectTheMethodWorks(report: dir.file("out/report.json"))
+        // The areas are valid polygons without holes below run's default min_hole (2000 m²).
+        let polygons = try PolygonLayerCheck(dir.file("out/anomalies.gpkg"), layer: "anomalies")
+        let validity = try polygons.validity()
+        #expect(validity.features > 0 && validity.invalid == 0, "\(validity)")
+        let holes = try polygons.holeAreas()
+        #expect(holes.allSatisfy { $0 >= 2000 }, "holes below 2000 m²: \(holes.filter { $0 < 2000 })")
     }
 
     /// The headline claims on the fixture world, as floors a broken method falls below but a

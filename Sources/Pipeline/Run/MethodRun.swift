@@ -109,8 +109,14 @@ public struct MethodRun: Sendable {
 
         let labels = folder.file(.anomalyRanks)
         let limit: AnomalySearch.Limit = c.anomalies.threshold.map { .threshold($0) } ?? .percentile(c.anomalies.percentile)
+        var search = AnomalySearch(limit: limit, masks: masks, minimumArea: c.anomalies.minArea)
+        (search.minimumHoleArea, search.smoothing, search.simplify) = (c.anomalies.minHole, c.anomalies.smooth, c.anomalies.simplify)
+        search.engine = engine
+        let kriged = sampleSet.built.kriging
+        search.support = SampleSupport(samples: zip(kriged.samples.x, kriged.samples.y).map { VectorGeometry.Point(x: $0, y: $1) },
+                                       range: kriged.model.practicalRange)
         let anomalies = try timed("anomalies") {
-            try AnomalySearch(limit: limit, masks: masks, minimumArea: c.anomalies.minArea).run(map: content, out: folder.file(.anomalyAreas), labels: labels)
+            try search.run(map: content, out: folder.file(.anomalyAreas), labels: labels)
         }
         report.anomalyThreshold = anomalies.threshold
         report.anomalies = anomalies.areas
