@@ -7,7 +7,7 @@ import RasterIO
 struct AnomaliesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anomalies",
-        abstract: "Delineate high-anomaly areas of a content map as ranked polygons (GeoPackage).",
+        abstract: "Delineate high-anomaly areas of a content map as ranked, valid polygons (GeoPackage or GeoJSON).",
         discussion: """
             Pixels at or above --threshold (or the map's --percentile), outside vegetation and water when masked, form the areas. With --smooth K the threshold (and the percentile) applies to the map's K × K focal mean, so areas are regions of the map rather than salt-and-pepper pixels; the statistics stay the map's own values. GDAL's sieve then fills holes smaller than --min-hole (and removes specks of that size, 4-connected). The rest is grouped into 8-connected components over the whole scene — across tile borders, streamed in strips, so scenes larger than memory work. Areas smaller than --min-area are dropped; the rest are ranked by their excess content Σ(content − T) × area.
 
@@ -16,7 +16,7 @@ struct AnomaliesCommand: ParsableCommand {
             Buildings, bare rock and water can look like ore-bearing soil (the paper's false anomalies): mask vegetation and water with the scene's bands (--scene with --mask-vegetation / --mask-water), and check areas in villages by eye.
 
             Examples:
-              regolith anomalies content.tif --percentile 95 --smooth 5 --min-hole 2000 --out areas.gpkg
+              regolith anomalies content.tif --percentile 95 --smooth 3 --min-hole 2000 --out areas.gpkg
               regolith anomalies content.tif --threshold 6.5 --scene refl.tif --mask-vegetation 0.4 --mask-water 0 --min-area 2000 --out areas.gpkg
               regolith anomalies content.tif --percentile 95 --samples samples.csv --samples-crs EPSG:4326 --range 400 --out areas.geojson
             """
@@ -33,7 +33,7 @@ struct AnomaliesCommand: ParsableCommand {
     @Option(help: "Apply the threshold to the map's K × K focal mean (K odd; 1: no smoothing).") var smooth = 1
     @Option(help: "Simplify the polygons to this tolerance in map units, keeping their topology.") var simplify: Double?
     @Option(help: "The samples CSV, for each area's within_support.") var samples: String?
-    @Option(help: "Distance from a sample (map units) still within support, e.g. the variogram's practical range; default 0 (hull only).") var range = 0.0
+    @Option(help: "Distance from a sample (map units) still within support, e.g. the variogram's practical range; 0: the hull only.") var range = 0.0
     @Option(help: "Output polygons (.gpkg or .geojson).") var out: String
     @Option(help: "Also keep the raster of area ranks (UInt32) at this path.") var labels: String?
     @OptionGroup var samplesFile: SamplesFileOptions

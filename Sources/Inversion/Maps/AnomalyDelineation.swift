@@ -193,6 +193,8 @@ public struct AnomalyDelineation: Sendable {
                       everyRow: ((Int) throws -> Void)? = nil,
                       visit: (Int, Int, Int, Double?) throws -> Void) throws {
         let nodata = map.bands[0].nodata.map(Float.init)
+        var decisionNodata: Float?
+        if case let .threshold(decisionMap?, _) = decision { decisionNodata = decisionMap.bands[0].nodata.map(Float.init) }
         let width = map.width
         let maskBands = masks.bands
         let strips = RowStrips(map, bands: [1], stripHeight: stripHeight)
@@ -217,7 +219,7 @@ public struct AnomalyDelineation: Sendable {
                     switch decision {
                     case let .threshold(decisionMap, maskScene):
                         let level = decisionMap == nil ? v : decisionValues[i]
-                        var anomalous = !v.isNaN && v != nodata && !level.isNaN && level >= threshold
+                        var anomalous = !v.isNaN && v != nodata && !level.isNaN && level != decisionNodata && level >= threshold
                         if anomalous, maskScene != nil {
                             anomalous = !masks.excludes(green: maskValues[i], red: maskValues[plane + i], nir: maskValues[2 * plane + i])
                         }
