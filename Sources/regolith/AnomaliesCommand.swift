@@ -31,6 +31,7 @@ struct AnomaliesCommand: ParsableCommand {
     @Option(help: "Minimum area in m² (map units squared).") var minArea = 0.0
     @Option(help: "Fill holes smaller than this, in m² (GDAL's sieve); 0: keep every hole.") var minHole = 0.0
     @Option(help: "Apply the threshold to the map's K × K focal mean (K odd; 1: no smoothing).") var smooth = 1
+    @Option(help: "The focal statistic of --smooth: mean or median (robust to single extreme pixels).") var smoothStatistic = AnomalySearch.Smoothing.mean
     @Option(help: "Simplify the polygons to this tolerance in map units, keeping their topology.") var simplify: Double?
     @Option(help: "The samples CSV, for each area's within_support.") var samples: String?
     @Option(help: "Distance from a sample (map units) still within support, e.g. the variogram's practical range; 0: the hull only.") var range = 0.0
@@ -69,6 +70,7 @@ struct AnomaliesCommand: ParsableCommand {
         let limit: AnomalySearch.Limit = threshold.map { .threshold($0) } ?? .percentile(percentile!)
         var search = AnomalySearch(limit: limit, masks: masks, minimumArea: minArea)
         (search.minimumHoleArea, search.smoothing, search.simplify) = (minHole, smooth, simplify)
+        search.smoothingStatistic = smoothStatistic
         if let samples { search.support = try SampleSupport(samples: samplePoints(samples), range: range) }
         print(try search.run(map: map, out: out, labels: labels))
     }
@@ -81,3 +83,5 @@ struct AnomaliesCommand: ParsableCommand {
         return zip(read.x, read.y).map { VectorGeometry.Point(x: $0, y: $1) }
     }
 }
+
+extension AnomalySearch.Smoothing: ExpressibleByArgument {}

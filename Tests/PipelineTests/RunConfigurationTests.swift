@@ -13,7 +13,7 @@ import Testing
             kriging: {model: exp, nmax: 16, maxdist: 900, block: 2}
             model: {arch: patch, patch_size: 7, iterations: 1500, learning_rate: 0.002, seed: 9, mc_dropout: 20}
             validation: {train_fraction: 0.75, folds: 4, block_size: 500, seed: 3}
-            anomalies: {threshold: 6.5, min_area: 100, min_hole: 400, smooth: 7, simplify: 2, mask_vegetation: 0.4, mask_water: 0}
+            anomalies: {threshold: 6.5, min_area: 100, min_hole: 400, smooth: 7, smooth_statistic: median, simplify: 2, mask_vegetation: 0.4, mask_water: 0}
             truth: {content: t.tif, zones: z.tif}
             memory: 1GiB
             threads: 2
@@ -25,7 +25,7 @@ import Testing
         #expect(c.model.seed == 9 && c.model.mcDropout == 20)
         #expect(c.validation.trainFraction == 0.75 && c.validation.folds == 4 && c.validation.blockSize == 500 && c.validation.seed == 3)
         #expect(c.anomalies.threshold == 6.5 && c.anomalies.minArea == 100 && c.anomalies.maskVegetation == 0.4 && c.anomalies.maskWater == 0)
-        #expect(c.anomalies.minHole == 400 && c.anomalies.smooth == 7 && c.anomalies.simplify == 2)
+        #expect(c.anomalies.minHole == 400 && c.anomalies.smooth == 7 && c.anomalies.smoothStatistic == .median && c.anomalies.simplify == 2)
         #expect(c.truth.content == "t.tif" && c.truth.zones == "z.tif" && c.memory == "1GiB" && c.threads == 2)
     }
 
@@ -51,6 +51,7 @@ import Testing
         ("anomalies: {threshold: .inf}", "c.yml: anomalies.threshold: inf is not a finite number"),
         ("anomalies: {mask_vegetation: 4}", "c.yml: anomalies.mask_vegetation: 4.0 is not an index limit in [-1, 1]"),
         ("anomalies: {smooth: 4}", "c.yml: anomalies.smooth: 4 is not an odd window side from 1 (no smoothing) to 63"),
+        ("anomalies: {smooth_statistic: mode}", "c.yml: anomalies.smooth_statistic:"),
         ("anomalies: {min_hole: -1}", "c.yml: anomalies.min_hole: -1.0"),
         ("anomalies: {simplify: -2}", "c.yml: anomalies.simplify: -2.0"),
         ("model: {mc_dropout: 1}", "c.yml: model.mc_dropout: 1 passes: give 0 (none) or 2 to 10000"),

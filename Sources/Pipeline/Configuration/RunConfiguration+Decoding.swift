@@ -94,7 +94,7 @@ extension RunConfiguration.Validation: Decodable {
 
 extension RunConfiguration.Anomalies: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case threshold, percentile, minArea = "min_area", minHole = "min_hole", smooth, simplify, maskVegetation = "mask_vegetation", maskWater = "mask_water"
+        case threshold, percentile, minArea = "min_area", minHole = "min_hole", smooth, smoothStatistic = "smooth_statistic", simplify, maskVegetation = "mask_vegetation", maskWater = "mask_water"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -106,6 +106,7 @@ extension RunConfiguration.Anomalies: Decodable {
         minArea = try c.decodeIfPresent(Double.self, forKey: .minArea) ?? minArea
         minHole = try c.decodeIfPresent(Double.self, forKey: .minHole) ?? minHole
         smooth = try c.decodeIfPresent(Int.self, forKey: .smooth) ?? smooth
+        smoothStatistic = try c.decodeIfPresent(AnomalySearch.Smoothing.self, forKey: .smoothStatistic) ?? smoothStatistic
         simplify = try c.decodeIfPresent(Double.self, forKey: .simplify)
         maskVegetation = try c.decodeIfPresent(Double.self, forKey: .maskVegetation)
         maskWater = try c.decodeIfPresent(Double.self, forKey: .maskWater)

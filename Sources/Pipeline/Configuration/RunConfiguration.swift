@@ -37,6 +37,9 @@ public struct RunConfiguration: Sendable, Equatable {
         public var minHole: Double = AnomalySearch.runMinimumHoleArea
         /// The focal-mean window (k × k, odd; 1: none) the threshold is applied to.
         public var smooth: Int = AnomalySearch.runSmoothing
+        /// The focal statistic of the smoothing (the median measured no better than the mean:
+        /// fixture world k = 3 IoU 0.349, seed-2 world 0.251 with 73 areas).
+        public var smoothStatistic = AnomalySearch.Smoothing.mean
         /// Topology-preserving simplification tolerance of the polygons, in map units.
         public var simplify: Double?
         public var maskVegetation: Double?

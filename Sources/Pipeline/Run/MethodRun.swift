@@ -111,6 +111,7 @@ public struct MethodRun: Sendable {
         let limit: AnomalySearch.Limit = c.anomalies.threshold.map { .threshold($0) } ?? .percentile(c.anomalies.percentile)
         var search = AnomalySearch(limit: limit, masks: masks, minimumArea: c.anomalies.minArea)
         (search.minimumHoleArea, search.smoothing, search.simplify) = (c.anomalies.minHole, c.anomalies.smooth, c.anomalies.simplify)
+        search.smoothingStatistic = c.anomalies.smoothStatistic
         search.engine = engine
         let kriged = sampleSet.built.kriging
         search.support = SampleSupport(samples: zip(kriged.samples.x, kriged.samples.y).map { VectorGeometry.Point(x: $0, y: $1) },

@@ -7,6 +7,11 @@ import TileEngine
 /// percentile of the unmasked pixels) on the map or its k × k focal mean, GDAL's sieve for small
 /// holes, the streamed connected components, and their valid polygons.
 public struct AnomalySearch: Sendable {
+    /// The focal statistic of the smoothing.
+    public enum Smoothing: String, Sendable, Equatable, CaseIterable, Codable {
+        case mean, median
+    }
+
     public enum Limit: Sendable, Equatable {
         case threshold(Double)
         case percentile(Double)
@@ -19,6 +24,7 @@ public struct AnomalySearch: Sendable {
     public var minimumHoleArea: Double = 0
     /// The side of the focal-mean window the threshold is applied to (odd; 1: the map itself).
     public var smoothing: Int = 1
+    public var smoothingStatistic = Smoothing.mean
     /// Simplification tolerance of the polygons in map units (topology-preserving); nil: none.
     public var simplify: Double?
     /// The samples' support, for each area's `within_support`; nil: left empty.
@@ -69,7 +75,10 @@ public struct AnomalySearch: Sendable {
         defer { try? FileManager.default.removeItem(atPath: smoothedPath) }
         var decisionMap: String?
         if smoothing > 1 {
-            _ = try TilePipeline.run(FocalMeanKernel(bands: [1], size: smoothing), input: map, output: smoothedPath, options: engine)
+            switch smoothingStatistic {
+            case .mean: _ = try TilePipeline.run(FocalMeanKernel(bands: [1], size: smoothing), input: map, output: smoothedPath, options: engine)
+            case .median: _ = try TilePipeline.run(FocalMedianKernel(bands: [1], size: smoothing), input: map, output: smoothedPath, options: engine)
+            }
             decisionMap = smoothedPath
         }
         let threshold: Double
