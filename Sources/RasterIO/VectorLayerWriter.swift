@@ -38,7 +38,8 @@ public enum VectorGeometry: Sendable, Hashable {
 }
 
 /// Writes one layer of features to a GeoPackage (`.gpkg`) or GeoJSON (`.geojson`/`.json`) file,
-/// atomically: the file appears at its path on `commit()`.
+/// atomically: the file appears at its path on `commit()`. GeoJSON follows RFC 7946: OGR's driver
+/// reprojects the features to WGS 84 longitude/latitude and writes no `crs` member.
 public final class VectorLayerWriter {
     public enum GeometryKind: Sendable { case point, polygon, multiPolygon }
 
@@ -80,8 +81,11 @@ public final class VectorLayerWriter {
         case .polygon: wkbPolygon
         case .multiPolygon: wkbMultiPolygon
         }
-        let layerOptions = GDALStringList(options: driverName == "GPKG" ? description.map { [("DESCRIPTION", $0)] } ?? [] : [])
-        guard let layer = GDALDatasetCreateLayer(dataset, layerName, srs?.handle, type, layerOptions.pointer) else {
+        var layerOptions: [(String, String)] = driverName == "GPKG" ? description.map { [("DESCRIPTION", $0)] } ?? [] : []
+        // GeoJSON as RFC 7946 says: WGS 84 longitude/latitude, no `crs` member.
+        if driverName == "GeoJSON" { layerOptions.append(("RFC7946", "YES")) }
+        let layerOptionList = GDALStringList(options: layerOptions)
+        guard let layer = GDALDatasetCreateLayer(dataset, layerName, srs?.handle, type, layerOptionList.pointer) else {
             GDALClose(dataset)
             location.discard()
             throw RasterError.gdal(path, .ioFailure, "cannot create layer \(layerName)")

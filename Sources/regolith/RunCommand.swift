@@ -24,7 +24,8 @@ struct RunCommand: ParsableCommand {
               model: {arch: paper, patch_size: 5, iterations: 5000,
                       learning_rate: 0.001, seed: 1, mc_dropout: 0}
               validation: {train_fraction: 0.6667, folds: 5, block_size: 500, seed: 1}
-              anomalies: {percentile: 95, min_area: 2000,
+              anomalies: {percentile: 95, min_area: 2000, min_hole: 2000, smooth: 3,
+                          smooth_statistic: mean, simplify: 2,
                           mask_vegetation: 0.4, mask_water: 0.0}
               truth: {content: truth/re2o3.tif, zones: truth/zones.tif}
               memory: 512MiB                  threads: 2

@@ -16,7 +16,7 @@ import Testing
             kriging: {model: exp, nmax: 16, maxdist: 900, block: 2}
             model: {arch: patch, patch_size: 7, iterations: 1500, learning_rate: 0.002, seed: 9, mc_dropout: 20}
             validation: {train_fraction: 0.75, folds: 4, block_size: 500, seed: 3}
-            anomalies: {threshold: 6.5, min_area: 100, mask_vegetation: 0.4, mask_water: 0}
+            anomalies: {threshold: 6.5, min_area: 100, min_hole: 400, smooth: 7, smooth_statistic: median, simplify: 2, mask_vegetation: 0.4, mask_water: 0}
             truth: {content: t.tif, zones: z.tif}
             memory: 1GiB
             threads: 2
@@ -32,6 +32,7 @@ import Testing
         #expect(c.model.seed == 9 && c.model.mcDropout == 20)
         #expect(c.validation.trainFraction == 0.75 && c.validation.folds == 4 && c.validation.blockSize == 500 && c.validation.seed == 3)
         #expect(c.anomalies.threshold == 6.5 && c.anomalies.minArea == 100 && c.anomalies.maskVegetation == 0.4 && c.anomalies.maskWater == 0)
+        #expect(c.anomalies.minHole == 400 && c.anomalies.smooth == 7 && c.anomalies.smoothStatistic == .median && c.anomalies.simplify == 2)
         #expect(c.truth.content == "t.tif" && c.truth.zones == "z.tif" && c.memory == "1GiB" && c.threads == 2)
     }
 
@@ -44,6 +45,7 @@ import Testing
         // The geochemical map stops at the support by default (practical range, 0.9 of the prior variance), and no unit is invented.
         #expect(c.support == ExtrapolationMask(maxDistance: nil, maxVarianceFraction: 0.9) && c.unit == "")
         #expect(try RunConfiguration.decode(Self.minimal + "support: {mask: false}\n", file: "c.yml").support == nil)
+        #expect(c.anomalies.smooth == 3 && c.anomalies.minHole == 2000 && c.anomalies.simplify == nil)
     }
 
     /// Each mistake is refused with one line naming the file and the key (and, for a typo, the key meant).
@@ -59,6 +61,10 @@ import Testing
         ("anomalies: {percentile: 150}", "c.yml: anomalies.percentile: 150.0 is not a percentile in [0, 100)"),
         ("anomalies: {threshold: .inf}", "c.yml: anomalies.threshold: inf is not a finite number"),
         ("anomalies: {mask_vegetation: 4}", "c.yml: anomalies.mask_vegetation: 4.0 is not an index limit in [-1, 1]"),
+        ("anomalies: {smooth: 4}", "c.yml: anomalies.smooth: 4 is not an odd window side from 1 (no smoothing) to 63"),
+        ("anomalies: {smooth_statistic: mode}", "c.yml: anomalies.smooth_statistic:"),
+        ("anomalies: {min_hole: -1}", "c.yml: anomalies.min_hole: -1.0"),
+        ("anomalies: {simplify: -2}", "c.yml: anomalies.simplify: -2.0"),
         ("model: {mc_dropout: 1}", "c.yml: model.mc_dropout: 1 passes: give 0 (none) or 2 to 10000"),
         ("model: {arch: patch, patch_size: 4}", "c.yml: model.patch_size: 4 is not an odd window side from 3 to 63"),
         ("model: {learning_rate: -1}", "c.yml: model.learning_rate: -1.0 is not a learning rate in (0, 1]"),

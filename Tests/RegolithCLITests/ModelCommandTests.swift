@@ -176,6 +176,12 @@ struct ModelCommandTests {
         }
         let samples = try #require(report["samples"] as? [String: Any])
         #expect((samples["experimentalVariogram"] as? [[String: Any]])?.isEmpty == false)
+        // The areas are valid polygons without holes below run's default min_hole (2000 m²).
+        let polygons = try PolygonLayerCheck(dir.file("out/anomalies.gpkg"), layer: "anomalies")
+        let validity = try polygons.validity()
+        #expect(validity.features > 0 && validity.invalid == 0, "\(validity)")
+        let holes = try polygons.holeAreas()
+        #expect(holes.allSatisfy { $0 >= 2000 }, "holes below 2000 m²: \(holes.filter { $0 < 2000 })")
     }
 
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -241,9 +247,10 @@ struct ModelCommandTests {
 
     /// The headline claims on the fixture world, as floors a broken method falls below but a
     /// regenerated world or another shuffle order does not. Measured with this test's configuration
-    ///: truth R² 0.676, zone IoU 0.288, every zone hit by the top 3 areas;
+    ///: truth R² 0.673, zone IoU 0.351 (0.288 before run smoothed and sieved its areas), every zone
+    /// hit by the top 3 areas;
     /// CNN test R² 0.733 (measured) and 0.653 (kriged) with the random split, 0.721 and 0.660 with
-    /// spatial blocks. Floors: R² ≥ 0.5 (~0.75 × measured), IoU ≥ 0.17 (~0.6 × measured), and the
+    /// spatial blocks. Floors: R² ≥ 0.5 (~0.75 × measured), IoU ≥ 0.21 (~0.6 × measured), and the
     /// CNN beats the mean predictor (test R² > 0) under every scheme against both references.
     static func expectTheMethodWorks(report path: String) throws {
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
@@ -251,7 +258,7 @@ struct ModelCommandTests {
         let truthR2 = try #require((truth["map"] as? [String: Any])?["r2"] as? Double, "no truth.map.r2")
         let zoneIoU = try #require((truth["zones"] as? [String: Any])?["iou"] as? Double, "no truth.zones.iou")
         #expect(truthR2 >= 0.5, "R² of the content map against the true content: \(truthR2)")
-        #expect(zoneIoU >= 0.17, "IoU of the anomaly areas with the true zones: \(zoneIoU)")
+        #expect(zoneIoU >= 0.21, "IoU of the anomaly areas with the true zones: \(zoneIoU)")
         #expect(truth["hitsAllZones"] as? Bool == true, "the top-ranked areas miss a true zone: \(truth["zones"] ?? "")")
 
         let validations = try #require(report["validations"] as? [[String: Any]], "no validations")

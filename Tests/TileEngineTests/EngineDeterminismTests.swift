@@ -94,4 +94,55 @@ struct EngineDeterminismTests {
             #expect(worst <= 1e-6, "band \(band): worst relative difference \(worst)")
         }
     }
+
+    /// Brute-force k × k median over the whole image with edge replication, skipping nodata (the
+    /// mean of the two middle values for an even count).
+    static func referenceMedian(_ values: [Float], width: Int, height: Int, band: Int, size k: Int) -> [Float] {
+        let n = width * height, h = (k - 1) / 2
+        var out = [Float](repeating: 0, count: n)
+        for y in 0..<height {
+            for x in 0..<width {
+                if values[band * n + y * width + x] == 0 { out[y * width + x] = -9999; continue }
+                var window: [Double] = []
+                for dy in -h...h {
+                    for dx in -h...h {
+                        let sx = min(max(x + dx, 0), width - 1), sy = min(max(y + dy, 0), height - 1)
+                        let v = values[band * n + sy * width + sx]
+                        if v != 0 { window.append(Double(v)) }
+                    }
+                }
+                guard !window.isEmpty else { out[y * width + x] = -9999; continue }
+                window.sort()
+                let m = window.count / 2
+                let median: Double = window.count % 2 == 1 ? window[m] : (window[m - 1] + window[m]) / 2
+                out[y * width + x] = Float(median)
+            }
+        }
+        return out
+    }
+
+    @Test(arguments: [3, 5])
+    func focalMedianEqualsTheWholeImageReference(size: Int) throws {
+        let dir = try TemporaryDirectory()
+        let (width, height) = (600, 530)
+        let scene = try TestRasters.writeScene(dir.file("scene.tif"), width: width, height: height, nodataEvery: 13)
+        let input = try Raster.open(scene)
+        let values = try input.read(input.fullWindow, bands: [2, 4], as: Float.self)
+        let kernel = FocalMedianKernel(bands: [2, 4], size: size)
+        var results: [[Float]] = []
+        for (threads, tile) in [(2, 256), (1, 512)] {
+            let path = dir.file("median-\(tile).tif")
+            try Self.run(kernel, scene, path, threads: threads, tile: tile)
+            results.append(try Self.pixels(path))
+        }
+        #expect(results[0] == results[1], "tile borders leave no trace")
+        let n = width * height
+        for band in 0..<2 {
+            let reference = Self.referenceMedian(values, width: width, height: height, band: band, size: size)
+            // Medians are pixel values, or the mean of two: equal up to Float rounding of that mean.
+            var worst: Float = 0
+            for i in 0..<n { worst = max(worst, abs(results[0][band * n + i] - reference[i]) / max(1, abs(reference[i]))) }
+            #expect(worst <= 1e-6, "band \(band): worst relative difference \(worst)")
+        }
+    }
 }

@@ -119,7 +119,7 @@ extension RunConfiguration.Validation: Decodable {
 
 extension RunConfiguration.Anomalies: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case threshold, percentile, minArea = "min_area", maskVegetation = "mask_vegetation", maskWater = "mask_water"
+        case threshold, percentile, minArea = "min_area", minHole = "min_hole", smooth, smoothStatistic = "smooth_statistic", simplify, maskVegetation = "mask_vegetation", maskWater = "mask_water"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -129,6 +129,10 @@ extension RunConfiguration.Anomalies: Decodable {
         threshold = try c.decodeIfPresent(Double.self, forKey: .threshold)
         percentile = try c.decodeIfPresent(Double.self, forKey: .percentile) ?? percentile
         minArea = try c.decodeIfPresent(Double.self, forKey: .minArea) ?? minArea
+        minHole = try c.decodeIfPresent(Double.self, forKey: .minHole) ?? minHole
+        smooth = try c.decodeIfPresent(Int.self, forKey: .smooth) ?? smooth
+        smoothStatistic = try c.decodeIfPresent(AnomalySearch.Smoothing.self, forKey: .smoothStatistic) ?? smoothStatistic
+        simplify = try c.decodeIfPresent(Double.self, forKey: .simplify)
         maskVegetation = try c.decodeIfPresent(Double.self, forKey: .maskVegetation)
         maskWater = try c.decodeIfPresent(Double.self, forKey: .maskWater)
     }

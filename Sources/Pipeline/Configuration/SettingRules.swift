@@ -61,4 +61,8 @@ public enum SettingRules {
         value >= 3 && value <= 63 && value % 2 == 1 ? nil : "\(value) is not an odd window side from 3 to 63"
     }
     public static func nearestSamples(_ value: Int) -> String? { count(value, in: 1...100_000) }
+    /// The side of a smoothing window: 1 (none) or an odd number up to 63.
+    public static func smoothingWindow(_ value: Int) -> String? {
+        value >= 1 && value <= 63 && value % 2 == 1 ? nil : "\(value) is not an odd window side from 1 (no smoothing) to 63"
+    }
 }

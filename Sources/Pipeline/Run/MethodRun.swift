@@ -120,8 +120,15 @@ public struct MethodRun: Sendable {
 
         let labels = folder.file(.anomalyRanks)
         let limit: AnomalySearch.Limit = c.anomalies.threshold.map { .threshold($0) } ?? .percentile(c.anomalies.percentile)
+        var search = AnomalySearch(limit: limit, masks: masks, minimumArea: c.anomalies.minArea)
+        (search.minimumHoleArea, search.smoothing, search.simplify) = (c.anomalies.minHole, c.anomalies.smooth, c.anomalies.simplify)
+        search.smoothingStatistic = c.anomalies.smoothStatistic
+        search.engine = engine
+        let kriged = sampleSet.built.kriging
+        search.support = SampleSupport(samples: zip(kriged.samples.x, kriged.samples.y).map { VectorGeometry.Point(x: $0, y: $1) },
+                                       range: kriged.model.practicalRange)
         let anomalies = try timed("anomalies") {
-            try AnomalySearch(limit: limit, masks: masks, minimumArea: c.anomalies.minArea).run(map: content, out: folder.file(.anomalyAreas), labels: labels)
+            try search.run(map: content, out: folder.file(.anomalyAreas), labels: labels)
         }
         report.anomalyThreshold = anomalies.threshold
         report.anomalies = anomalies.areas
@@ -156,11 +163,15 @@ public struct MethodRun: Sendable {
         return report
     }
 
-    /// Each area's pixel-box centre in the map CRS and in WGS 84 longitude/latitude.
+    /// Each area's place in the map CRS and in WGS 84 longitude/latitude: its polygon's centroid,
+    /// or its pixel box's centre where the polygons gave none.
     static func locate(_ areas: [AnomalyDelineation.Area], on map: Raster) throws -> [RunReport.AreaLocation] {
         guard let transform = map.geoTransform else { return [] }
         let toLonLat = try map.spatialReference.map { try CoordinateTransformer(from: $0, to: .wgs84) }
         return try areas.map { area in
+            if let x = area.centroidX, let y = area.centroidY {
+                return RunReport.AreaLocation(rank: area.rank, x: x, y: y, longitude: area.longitude, latitude: area.latitude)
+            }
             let centre = transform.map(column: Double(area.bounds[0]) + Double(area.bounds[2]) / 2, row: Double(area.bounds[1]) + Double(area.bounds[3]) / 2)
             let lonLat = try toLonLat?.transform(x: centre.x, y: centre.y)
             return RunReport.AreaLocation(rank: area.rank, x: centre.x, y: centre.y, longitude: lonLat?.x, latitude: lonLat?.y)
