@@ -16,7 +16,8 @@ struct AnomaliesCommand: ParsableCommand {
             Buildings, bare rock and water can look like ore-bearing soil (the paper's false anomalies): mask vegetation and water with the scene's bands (--scene with --mask-vegetation / --mask-water), and check areas in villages by eye.
 
             Examples:
-              regolith anomalies content.tif --percentile 95 --smooth 3 --min-hole 2000 --out areas.gpkg
+              regolith anomalies content.tif --percentile 95 --smooth 3 \\
+                  --min-hole 2000 --out areas.gpkg
               regolith anomalies content.tif --threshold 6.5 --scene refl.tif \\
                   --mask-vegetation 0.4 --mask-water 0 --min-area 2000 --out areas.gpkg
               regolith anomalies content.tif --percentile 95 --samples samples.csv \\
@@ -39,7 +40,6 @@ struct AnomaliesCommand: ParsableCommand {
     @Option(help: "Distance from a sample (map units) still within support, e.g. the variogram's practical range; 0: the hull only.") var range = 0.0
     @Option(help: "Output polygons (.gpkg or .geojson).") var out: String
     @Option(help: "Also keep the raster of area ranks (UInt32) at this path.") var labels: String?
-    @Option(help: "The map's unit, named in the polygons' layer description (default: the map band's unit type, as invert records it).") var unit: String?
     @OptionGroup var samplesFile: SamplesFileOptions
     @OptionGroup var global: GlobalOptions
 
@@ -71,7 +71,8 @@ struct AnomaliesCommand: ParsableCommand {
                               inputs: [map] + (scene.map { [$0] } ?? []) + (samples.map { [$0] } ?? []))
         let masks = AnomalyDelineation.Masks(scene: scene, vegetationNDVI: maskVegetation.flatMap(Self.maskLimit), waterNDWI: maskWater.flatMap(Self.maskLimit))
         let limit: AnomalySearch.Limit = threshold.map { .threshold($0) } ?? .percentile(percentile!)
-        var search = AnomalySearch(limit: limit, masks: masks, minimumArea: minArea, unit: unit)
+        var search = AnomalySearch(limit: limit, masks: masks, minimumArea: minArea,
+                                   unit: samplesFile.unit.isEmpty ? nil : samplesFile.unit)
         (search.minimumHoleArea, search.smoothing, search.simplify) = (minHole, smooth, simplify)
         search.smoothingStatistic = smoothStatistic
         if let samples { search.support = try SampleSupport(samples: samplePoints(samples), range: range) }

@@ -57,7 +57,7 @@ struct ValueUnitTests {
         // The anomaly layer's description (GeoPackage metadata, as QGIS shows it) names the unit.
         let ogrinfo = try #require(ChildProcess.which("ogrinfo"), "ogrinfo (gdal-bin) is installed by tools/install-deps.sh")
         let layer = try ChildProcess.run(ogrinfo, ["-ro", "-q", "-sql", "SELECT description FROM gpkg_contents", dir.file("out/anomalies.gpkg")])
-        #expect(layer.status == 0 && layer.stdout.contains("mean_content and max_content in ppm") && !layer.stdout.contains("%"), "\(layer.stdout)")
+        #expect(layer.status == 0 && layer.stdout.contains("mean and max in ppm") && !layer.stdout.contains("%"), "\(layer.stdout)")
     }
 
     /// Without a unit none is invented: the column's name alone.
