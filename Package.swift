@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "RasterIOTests", dependencies: ["RasterIO", "TestSupport"], swiftSettings: common),
         .testTarget(name: "TileEngineTests", dependencies: ["TileEngine", "RasterIO", "TestSupport"], swiftSettings: common),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], swiftSettings: common),
-        .testTarget(name: "GeostatisticsTests", dependencies: ["Geostatistics", "TestSupport"], swiftSettings: common),
+        .testTarget(name: "GeostatisticsTests", dependencies: ["Geostatistics", "SeededRandom", "TestSupport"], swiftSettings: common),
         .testTarget(name: "InversionTests", dependencies: ["Inversion", "TestSupport"], swiftSettings: common),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Inversion", "TestSupport"], swiftSettings: common),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld", "Inversion", "Geostatistics", "RasterIO", "TestSupport"], swiftSettings: common),
@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(name: "FuzzHarness", dependencies: ["Inversion", "NeuralNet", "Pipeline", "RasterIO", "TileEngine"],
                           path: "Tests/FuzzHarness", swiftSettings: common),
         .testTarget(name: "FuzzTests", dependencies: ["TestSupport"], swiftSettings: common),
-        .testTarget(name: "RegolithCLITests", dependencies: ["CPUCheck", "RasterIO", "Geostatistics", "NeuralNet", "TestSupport"], swiftSettings: common),
+        .testTarget(name: "RegolithCLITests", dependencies: ["CPUCheck", "RasterIO", "Geostatistics", "NeuralNet", "Inversion", "TestSupport"], swiftSettings: common),
     ],
     swiftLanguageModes: [.v6]
 )
