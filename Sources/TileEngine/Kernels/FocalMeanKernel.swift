@@ -4,21 +4,13 @@
 /// Separable: k-wide row sums first, then k-tall sums of those. Each sum adds the same pixels in
 /// the same order wherever the tile boundaries fall (no running sums), so the result does not
 /// depend on the tiling.
-public struct FocalMeanKernel: TileKernel {
-    public let bands: [Int]
-    public let size: Int
-    public let outputNodata: Float = -9999
+public struct FocalMeanKernel: FocalKernel {
+    public let window: FocalWindow
 
     public init(bands: [Int], size: Int) {
-        precondition(size >= 1 && size % 2 == 1, "the window size must be odd")
-        self.bands = bands
-        self.size = size
+        window = FocalWindow(bands: bands, size: size, statistic: "mean")
     }
 
-    public var signature: String { "focal-mean \(size)x\(size) bands \(bands.map(String.init).joined(separator: ","))" }
-    public var inputBands: [Int] { bands }
-    public var halo: Int { (size - 1) / 2 }
-    public var outputDescriptions: [String] { bands.map { "mean of band \($0) over \(size)×\(size) pixels" } }
     /// Row sums (Double) and counts (Int32) over the input rows.
     public var scratchBytesPerPixel: Int { 16 }
 

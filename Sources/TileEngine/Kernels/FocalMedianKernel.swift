@@ -2,21 +2,13 @@
 /// (with an even count of valid pixels, the mean of the two middle values); past the scene edge
 /// the window sees replicated edge pixels. Halo (k − 1) / 2. Robust where a focal mean is not:
 /// one extreme pixel (a roof, a canopy edge) does not move it.
-public struct FocalMedianKernel: TileKernel {
-    public let bands: [Int]
-    public let size: Int
-    public let outputNodata: Float = -9999
+public struct FocalMedianKernel: FocalKernel {
+    public let window: FocalWindow
 
     public init(bands: [Int], size: Int) {
-        precondition(size >= 1 && size % 2 == 1, "the window size must be odd")
-        self.bands = bands
-        self.size = size
+        window = FocalWindow(bands: bands, size: size, statistic: "median")
     }
 
-    public var signature: String { "focal-median \(size)x\(size) bands \(bands.map(String.init).joined(separator: ","))" }
-    public var inputBands: [Int] { bands }
-    public var halo: Int { (size - 1) / 2 }
-    public var outputDescriptions: [String] { bands.map { "median of band \($0) over \(size)×\(size) pixels" } }
     public var scratchBytesPerPixel: Int { 0 }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
