@@ -61,8 +61,8 @@ public struct AtomicFolder: Sendable {
             RasterError(finalPath, .ioFailure, "\(what): \(String(cString: strerror(errno)))")
         }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: temporaryPath)) ?? []
-        for file in files { try Self.synchronise((temporaryPath as NSString).appendingPathComponent(file)) }
-        try Self.synchronise(temporaryPath)
+        for file in files { try DurableFile.synchronise((temporaryPath as NSString).appendingPathComponent(file)) }
+        try DurableFile.synchronise(temporaryPath)
         var replacing = false
         if FileManager.default.fileExists(atPath: finalPath) {
             guard rename(finalPath, asidePath) == 0 else { throw fail("cannot move the old folder aside to \(asidePath)") }
@@ -73,7 +73,7 @@ public struct AtomicFolder: Sendable {
             if replacing { _ = rename(asidePath, finalPath) }
             throw error
         }
-        try Self.synchronise((finalPath as NSString).deletingLastPathComponent)
+        try DurableFile.synchronise((finalPath as NSString).deletingLastPathComponent)
         if replacing { try? FileManager.default.removeItem(atPath: asidePath) }
     }
 
@@ -115,13 +115,4 @@ public struct AtomicFolder: Sendable {
     private static var host: String { ProcessInfo.processInfo.hostName.replacingOccurrences(of: "/", with: "_") }
 
     /// fsync of a file or folder, so that a rename after it never exposes unwritten data.
-    private static func synchronise(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0, fsync(descriptor) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if descriptor >= 0 { close(descriptor) }
-            throw RasterError(path, .ioFailure, "cannot flush it to disk: \(reason)")
-        }
-        close(descriptor)
-    }
 }

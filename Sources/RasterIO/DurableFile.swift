@@ -30,6 +30,19 @@ public enum DurableFile {
             unlink(temporary)
             throw reason
         }
+        // The rename itself is durable only once the folder holding it is.
+        try synchronise((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+    }
+
+    /// Flushes a file or folder to disk.
+    public static func synchronise(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0, fsync(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if descriptor >= 0 { close(descriptor) }
+            throw RasterError(path, .ioFailure, "cannot flush it to disk: \(reason)")
+        }
+        close(descriptor)
     }
 
     /// Removes the file and any leftover of an interrupted write of it.

@@ -12,8 +12,12 @@ public final class OutputLock: @unchecked Sendable {
 
     /// Locks `finalPath`'s output (lock file `<stem>.partial.<ext>.lock` beside it).
     public static func acquire(output finalPath: String) throws -> OutputLock {
-        let location = try AtomicOutputPath(finalPath)
-        return try OutputLock(lockFile: location.temporaryPath + ".lock", owner: finalPath)
+        try acquire(try AtomicOutputPath(finalPath))
+    }
+
+    /// Locks the output `location` stands for (a caller that has it already does not resolve it again).
+    public static func acquire(_ location: AtomicOutputPath) throws -> OutputLock {
+        try OutputLock(lockFile: location.temporaryPath + ".lock", owner: location.finalPath)
     }
 
     /// Locks `lockFile`; errors name `owner` (the output or folder the lock stands for).

@@ -43,10 +43,9 @@ public enum TilePipeline {
             for band in kernel.inputBands where !(1...raster.bandCount).contains(band) {
                 throw RasterError(input, .mismatch, "has \(raster.bandCount) band(s), but \(kernel.signature) needs band \(band)")
             }
-            var spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: .float32,
+            // Descriptions, unit types and colour interpretations are set per output file below.
+            let spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: .float32,
                                   nodata: Double(kernel.outputNodata), bandDescriptions: kernel.outputDescriptions)
-            spec.unitTypes = kernel.outputUnitTypes
-            spec.colorInterpretations = kernel.outputColorInterpretations
             return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata })
         }
         let sceneWindow = Window(width: sceneSpec.width, height: sceneSpec.height)
@@ -68,7 +67,7 @@ public enum TilePipeline {
         }
         let locations = try outputs.map(AtomicOutputPath.init)
         // Held to the end: a second run on these outputs refuses instead of sharing the partial files.
-        let locks = try outputs.map(OutputLock.acquire)
+        let locks = try locations.map { try OutputLock.acquire($0) }
         defer { locks.forEach { $0.release() } }
         let location = locations[0]
         let journalPath = location.temporaryPath + ".journal"

@@ -95,13 +95,13 @@ public struct MethodRun: Sendable {
         let kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [reflectance], mcDropout: c.model.mcDropout, seed: c.model.seed)
         let inverted = try timed("invert") { try TilePipeline.run(kernel, input: reflectance, output: content, options: engine) }
         report.inversion = .init(tiles: inverted.tiles, megapixelsPerSecond: inverted.megapixelsPerSecond, domain: kernel.domain?.description)
-        if kernel.domain != nil {
-            let valid = try StatisticsPass.run(path: content, bands: [1])[0].count
-            report.inversion?.outsideDomainFraction = 1 - Double(valid) / Double(max(1, inverted.pixels))
-        }
+        // One pass over the map counts its valid pixels and those outside the training targets' range.
         let trainingTargets = trained.comparison.trainingRows.map { sampleSet.sampleSet.rows[$0].kriged }
-        report.inversion?.outsideTargetRange = try TargetRangeCheck.count(map: content, lower: trainingTargets.min() ?? .nan,
-                                                                          upper: trainingTargets.max() ?? .nan)
+        let rangeCheck = try TargetRangeCheck.count(map: content, lower: trainingTargets.min() ?? .nan, upper: trainingTargets.max() ?? .nan)
+        report.inversion?.outsideTargetRange = rangeCheck
+        if kernel.domain != nil {
+            report.inversion?.outsideDomainFraction = 1 - Double(rangeCheck.validPixels) / Double(max(1, inverted.pixels))
+        }
 
         // The geochemical map: the sample set's kriging (same samples, same variogram) on the scene's grid.
         let geochem = folder.file(.geochemicalMap), geochemVariance = folder.file(.geochemicalVariance)
@@ -125,8 +125,9 @@ public struct MethodRun: Sendable {
         search.smoothingStatistic = c.anomalies.smoothStatistic
         search.engine = engine
         let kriged = sampleSet.built.kriging
+        // The same distance the geochemical map's support mask uses, so `within_support` agrees with it.
         search.support = SampleSupport(samples: zip(kriged.samples.x, kriged.samples.y).map { VectorGeometry.Point(x: $0, y: $1) },
-                                       range: kriged.model.practicalRange)
+                                       range: c.support?.distanceLimit(kriged.model) ?? kriged.model.practicalRange)
         let anomalies = try timed("anomalies") {
             try search.run(map: content, out: folder.file(.anomalyAreas), labels: labels)
         }
@@ -134,7 +135,7 @@ public struct MethodRun: Sendable {
         report.anomalies = anomalies.areas
         let map = try Raster.open(content)
         report.mapCRS = map.spatialReference?.name
-        report.anomalyLocations = try Self.locate(anomalies.areas, on: map)
+        report.anomalyLocations = Self.locate(anomalies.areas)
         report.sampleLocations = sampleSet.sampleSet.rows.map { RunReport.MapPoint(x: $0.x, y: $0.y) }
 
         if let truthContent = loaded.resolve(c.truth.content), let zones = loaded.resolve(c.truth.zones) {
@@ -163,18 +164,12 @@ public struct MethodRun: Sendable {
         return report
     }
 
-    /// Each area's place in the map CRS and in WGS 84 longitude/latitude: its polygon's centroid,
-    /// or its pixel box's centre where the polygons gave none.
-    static func locate(_ areas: [AnomalyDelineation.Area], on map: Raster) throws -> [RunReport.AreaLocation] {
-        guard let transform = map.geoTransform else { return [] }
-        let toLonLat = try map.spatialReference.map { try CoordinateTransformer(from: $0, to: .wgs84) }
-        return try areas.map { area in
-            if let x = area.centroidX, let y = area.centroidY {
-                return RunReport.AreaLocation(rank: area.rank, x: x, y: y, longitude: area.longitude, latitude: area.latitude)
-            }
-            let centre = transform.map(column: Double(area.bounds[0]) + Double(area.bounds[2]) / 2, row: Double(area.bounds[1]) + Double(area.bounds[3]) / 2)
-            let lonLat = try toLonLat?.transform(x: centre.x, y: centre.y)
-            return RunReport.AreaLocation(rank: area.rank, x: centre.x, y: centre.y, longitude: lonLat?.x, latitude: lonLat?.y)
+    /// Each area's place: its polygon's centroid in the map CRS and in WGS 84 longitude/latitude
+    /// (the polygons give every area one).
+    static func locate(_ areas: [AnomalyDelineation.Area]) -> [RunReport.AreaLocation] {
+        areas.compactMap { area in
+            guard let x = area.centroidX, let y = area.centroidY else { return nil }
+            return RunReport.AreaLocation(rank: area.rank, x: x, y: y, longitude: area.longitude, latitude: area.latitude)
         }
     }
 

@@ -145,7 +145,7 @@ extension RunReport {
     }
 
     private var anomalyTable: String {
-        var html = String(format: "<h2>Anomaly areas</h2><p>Threshold %.4g; %d area(s), ranked by excess content Σ(content − threshold) × area; all listed (the table scrolls). Centre: the middle of the area's pixel box, in the map CRS (%@) and as WGS 84 longitude/latitude.</p>",
+        var html = String(format: "<h2>Anomaly areas</h2><p>Threshold %.4g; %d area(s), ranked by excess content Σ(content − threshold) × area; all listed (the table scrolls). Centre: the centroid of the area's polygon, in the map CRS (%@) and as WGS 84 longitude/latitude.</p>",
                           anomalyThreshold, anomalies.count, e(mapCRS ?? "unknown"))
         let located = Dictionary(anomalyLocations.map { ($0.rank, $0) }, uniquingKeysWith: { first, _ in first })
         html += "<div class=\"wide rows\"><table><tr><th>rank</th><th>area (m²)</th><th>pixels</th><th>mean</th><th>max</th><th>centre x</th><th>centre y</th><th>longitude</th><th>latitude</th><th class=l>pixel box (col, row, w, h)</th></tr>"

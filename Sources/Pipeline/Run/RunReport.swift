@@ -42,7 +42,7 @@ public struct RunReport: Codable, Sendable {
         public var showsSamples: Bool
     }
 
-    /// Where an anomaly area lies: the centre of its pixel box in the map CRS and in WGS 84.
+    /// Where an anomaly area lies: its polygon's centroid in the map CRS and in WGS 84.
     public struct AreaLocation: Codable, Sendable {
         public var rank: Int
         public var x: Double

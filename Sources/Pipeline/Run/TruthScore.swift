@@ -20,7 +20,7 @@ struct TruthScore {
 
     /// The largest zone number in the zones raster.
     private func zoneCount() throws -> Int {
-        let maximum = try StatisticsPass.histograms(paths: [zones], bands: [1], bins: 256)[0].statistics.maximum
+        let maximum = try StatisticsPass.run(path: zones, bands: [1])[0].maximum
         guard maximum.isFinite, maximum >= 0, maximum < 1_000_000 else {
             throw InversionError("\(zones): the zone numbers run to \(maximum); a zones raster numbers its zones 1, 2, …")
         }
