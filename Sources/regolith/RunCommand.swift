@@ -19,7 +19,8 @@ struct RunCommand: ParsableCommand {
               unit: ppm                       # default: none
               delimiter: ";"                  x_column: easting        y_column: northing
               # delimiter and x/y columns: detected by default, recognised by name
-              kriging: {model: auto, nmax: 32, block: 4}
+              kriging: {model: auto, nmax: 32, block: 4, map_nmax: 32}
+              # map_nmax: the geochemical map's neighbourhood; default global
               support: {mask: true, distance: 400, variance: 0.9}
               model: {arch: paper, patch_size: 5, iterations: 5000,
                       learning_rate: 0.001, seed: 1, mc_dropout: 0}
@@ -31,7 +32,7 @@ struct RunCommand: ParsableCommand {
               memory: 512MiB                  threads: 2
               cog: true                       compress: zstd   (or deflate, lzw)
 
-            The geochemical map is nodata beyond the samples' support: where the nearest sample is farther than `support.distance` (default: the variogram's practical range) or the kriging variance exceeds `support.variance` (default 0.9) times the prior variance. The comparisons and scores cover the supported pixels only, and the report says how many. Without `unit` the outputs are labelled by the column's name alone.
+            The geochemical map is nodata beyond the samples' support: where the nearest sample is farther than `support.distance` (default: the variogram's practical range) or the kriging variance exceeds `support.variance` (default 0.9) times the prior variance. Within the support the map is kriged from every sample (the global neighbourhood), so it has no seams where a nearest-N neighbour set switches; `kriging.map_nmax` trades that for speed with many samples. The comparisons and scores cover the supported pixels only, and the report says how many. Without `unit` the outputs are labelled by the column's name alone.
 
             Examples:
               regolith run

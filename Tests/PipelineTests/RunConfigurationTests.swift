@@ -13,7 +13,7 @@ import Testing
             support: {distance: 300, variance: 0.8}
             out: results
             dos: true
-            kriging: {model: exp, nmax: 16, maxdist: 900, block: 2}
+            kriging: {model: exp, nmax: 16, maxdist: 900, block: 2, map_nmax: 24}
             model: {arch: patch, patch_size: 7, iterations: 1500, learning_rate: 0.002, seed: 9, mc_dropout: 20}
             validation: {train_fraction: 0.75, folds: 4, block_size: 500, seed: 3}
             anomalies: {threshold: 6.5, min_area: 100, min_hole: 400, smooth: 7, smooth_statistic: median, simplify: 2, mask_vegetation: 0.4, mask_water: 0}
@@ -27,7 +27,7 @@ import Testing
         #expect(!c.cog && c.compress == .deflate)
         #expect(c.samplesCrs == "EPSG:32648" && c.column == "treo" && c.unit == "ppm" && c.out == "results" && c.dos)
         #expect(c.support == ExtrapolationMask(maxDistance: 300, maxVarianceFraction: 0.8))
-        #expect(c.kriging.model == .exp && c.kriging.nmax == 16 && c.kriging.maxdist == 900 && c.kriging.block == 2)
+        #expect(c.kriging.model == .exp && c.kriging.nmax == 16 && c.kriging.maxdist == 900 && c.kriging.block == 2 && c.mapNearestSamples == 24)
         #expect(c.model.arch == .patch && c.model.patchSize == 7 && c.model.iterations == 1500 && c.model.learningRate == 0.002)
         #expect(c.model.seed == 9 && c.model.mcDropout == 20)
         #expect(c.validation.trainFraction == 0.75 && c.validation.folds == 4 && c.validation.blockSize == 500 && c.validation.seed == 3)
@@ -38,7 +38,7 @@ import Testing
 
     @Test func missingKeysKeepTheirDefaults() throws {
         let c = try RunConfiguration.decode(Self.minimal + "kriging: {model: sph}\n", file: "c.yml")
-        #expect(c.kriging.model == .sph && c.kriging.nmax == 32 && c.kriging.block == 4)
+        #expect(c.kriging.model == .sph && c.kriging.nmax == 32 && c.kriging.block == 4 && c.mapNearestSamples == nil)
         #expect(c.model == RunConfiguration.Model())
         #expect(c.validation == RunConfiguration.Validation())
         #expect(c.cog && c.compress == .zstd, "run writes ZSTD COGs unless told otherwise")
@@ -70,6 +70,7 @@ import Testing
         ("model: {learning_rate: -1}", "c.yml: model.learning_rate: -1.0 is not a learning rate in (0, 1]"),
         ("model: {learning_rate: 1e300}", "c.yml: model.learning_rate: 1e+300 is not a learning rate in (0, 1]"),
         ("kriging: {nmax: 0}", "c.yml: kriging.nmax: 0 is not between 1 and 100000"),
+        ("kriging: {map_nmax: 0}", "c.yml: kriging.map_nmax: 0 is not between 1 and 100000"),
         ("kriging: {block: -4}", "c.yml: kriging.block: -4.0 is not a positive number"),
         ("memory: abc", "c.yml: memory: 'abc' is not a size such as 256MiB or 2GiB"),
         ("memory: 99999999999GiB", "c.yml: memory: '99999999999GiB' is not a size such as 256MiB or 2GiB"),

@@ -11,7 +11,7 @@ import Testing
 enum RunOutputConventions {
     static func expectAll(folder: String) throws {
         func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
-        for name in ["reflectance.tif", "content.tif", "geochem.tif", "anomaly-ranks.tif"] {
+        for name in ["reflectance.tif", "content.tif", "content-range.tif", "geochem.tif", "anomaly-ranks.tif"] {
             let raster = try Raster.open(file(name))
             for band in raster.bands {
                 #expect(band.overviewCount >= 1, "\(name) band \(band.number) has no overviews")
@@ -25,6 +25,10 @@ enum RunOutputConventions {
         #expect(try Raster.open(file("anomaly-ranks.tif")).bands[0].nodata == 0)
         let content = try Raster.open(file("content.tif")).bands[0]
         #expect(!content.unitType.isEmpty, "content.tif has no unit type")
+        try expectRangeFlags(folder: folder)
+        // The run's geochemical map is kriged globally: no neighbour-set seams within its support.
+        let seams = try KrigeSeamTests.largestStepAnomaly(file("geochem.tif")) / KrigeSeamTests.samplesStandardDeviation()
+        #expect(seams <= KrigeSeamTests.tolerance, "geochem.tif: largest step anomaly \(seams) of the samples' SD")
 
         // Each map style names the band, the quick-look's ramp limits (the report's) and the nodata.
         for (style, map) in [("content.qml", "content.tif"), ("geochem.qml", "geochem.tif")] {
@@ -45,6 +49,27 @@ enum RunOutputConventions {
         #expect(try areas.nodes(forXPath: "//labeling//text-style/@fieldName").map { $0.stringValue } == ["rank"],
                 "anomalies.qml labels the areas with their rank")
         #expect(try !areas.nodes(forXPath: "//layer[@class='SimpleFill']").isEmpty, "anomalies.qml outlines the areas")
+    }
+
+    /// `content-range.tif` flags exactly the map's pixels outside the training targets' range that
+    /// report.json states (−1 below, +1 above, 0 within; nodata where the map is), and counts agree.
+    private static func expectRangeFlags(folder: String) throws {
+        func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file("report.json")))) as? [String: Any])
+        let range = try #require((report["inversion"] as? [String: Any])?["outsideTargetRange"] as? [String: Any])
+        let lower = try #require(range["lower"] as? Double), upper = try #require(range["upper"] as? Double)
+        let map = try Raster.open(file("content.tif")), flags = try Raster.open(file("content-range.tif"))
+        let values = try map.read(map.fullWindow, bands: [1], as: Float.self), flagged = try flags.read(flags.fullWindow, bands: [1], as: Float.self)
+        let mapNodata = map.bands[0].nodata.map(Float.init), flagNodata = flags.bands[0].nodata.map(Float.init)
+        var below = 0, above = 0, wrong = 0
+        for (value, flag) in zip(values, flagged) {
+            let expected: Float? = value.isNaN || value == mapNodata ? flagNodata
+                : value < Float(lower) ? -1 : value > Float(upper) ? 1 : 0
+            if flag != expected { wrong += 1 }
+            if flag == -1 { below += 1 } else if flag == 1 { above += 1 }
+        }
+        #expect(wrong == 0, "\(wrong) pixels of content-range.tif disagree with content.tif and the range \(lower)…\(upper)")
+        #expect(range["below"] as? Int == below && range["above"] as? Int == above, "report \(range), flags \(below) below, \(above) above")
     }
 
     /// The style's limits are the quick-look's: the 2nd and 98th percentiles of the map's valid

@@ -17,9 +17,19 @@ struct ValueUnitTests {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    /// "%" may appear as a share ("67 % train"), never as the unit; and no trace of the fixture's column.
-    static func expectNoPerCentUnit(_ text: String, _ what: String) {
-        for unitMark in ["(%)", "% )", "RE2O3", "re2o3"] { #expect(!text.contains(unitMark), "\(what) contains \(unitMark)") }
+    /// No "%" at all (shares are written as fractions, so a reader never meets the sign beside a
+    /// ppm value), and no trace of the fixture's column.
+    static func expectNoPerCent(_ text: String, _ what: String) {
+        for mark in ["%", "RE2O3", "re2o3"] {
+            #expect(!text.contains(mark), "\(what) contains \(mark): …\(text.components(separatedBy: mark).first?.suffix(80) ?? "")")
+        }
+    }
+
+    /// The report's text and markup without its style sheet (CSS lengths like `max-width: 100%` are
+    /// layout, not content).
+    static func withoutStyleSheet(_ html: String) -> String {
+        guard let start = html.range(of: "<style>"), let end = html.range(of: "</style>", range: start.upperBound..<html.endIndex) else { return html }
+        return String(html[..<start.lowerBound] + html[end.upperBound...])
     }
 
     @Test func runLabelsEveryOutputWithTheGivenUnit() throws {
@@ -34,8 +44,9 @@ struct ValueUnitTests {
             model: {iterations: 200}
             validation: {folds: 3}
             """.write(toFile: dir.file("run.yml"), atomically: true, encoding: .utf8)
-        let result = try ChildProcess.regolith(["run", dir.file("run.yml"), "--out", dir.file("out"), "--quiet"])
+        let result = try ChildProcess.regolith(["run", dir.file("run.yml"), "--out", dir.file("out")])
         #expect(result.status == 0, "\(result.stderr)")
+        Self.expectNoPerCent(result.stdout, "run's console summary")
 
         let content = try Raster.open(dir.file("out/content.tif")), geochem = try Raster.open(dir.file("out/geochem.tif"))
         #expect(content.bands[0].description == "treo_ppm (ppm)" && content.bands[0].unitType == "ppm", "\(content.bands[0])")
@@ -52,8 +63,12 @@ struct ValueUnitTests {
         #expect(html.contains("treo_ppm (ppm)") && json.contains("treo_ppm (ppm)"))
         // The scatter plots, inline SVG, name the column and its unit on both axes.
         #expect(html.contains("measured treo_ppm (ppm)") && html.contains("predicted treo_ppm (ppm)"))
-        Self.expectNoPerCentUnit(html, "report.html")
-        Self.expectNoPerCentUnit(json, "report.json")
+        #expect(html.contains("<style>"))
+        Self.expectNoPerCent(Self.withoutStyleSheet(html), "report.html")
+        Self.expectNoPerCent(json, "report.json")
+        for style in try FileManager.default.contentsOfDirectory(atPath: dir.file("out")) where style.hasSuffix(".qml") {
+            Self.expectNoPerCent(try String(contentsOfFile: dir.file("out/\(style)"), encoding: .utf8), style)
+        }
         // The anomaly layer's description (GeoPackage metadata, as QGIS shows it) names the unit.
         let ogrinfo = try #require(ChildProcess.which("ogrinfo"), "ogrinfo (gdal-bin) is installed by tools/install-deps.sh")
         let layer = try ChildProcess.run(ogrinfo, ["-ro", "-q", "-sql", "SELECT description FROM gpkg_contents", dir.file("out/anomalies.gpkg")])

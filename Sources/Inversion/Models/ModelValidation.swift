@@ -38,7 +38,7 @@ public struct RandomSplitValidation: Sendable {
         self.seed = seed
     }
 
-    public var scheme: String { "random split \(Int((trainFraction * 100).rounded())) % train (seed \(seed))" }
+    public var scheme: String { "random split, train fraction \(String(format: "%.2f", trainFraction)) (seed \(seed))" }
 
     /// Training and test indices.
     public func split(count: Int) -> (train: [Int], test: [Int]) {

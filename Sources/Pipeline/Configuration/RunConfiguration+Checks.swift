@@ -29,6 +29,7 @@ extension RunConfiguration {
             ("anomalies.mask_water", anomalies.maskWater.flatMap(SettingRules.indexLimit)),
             ("memory", memory.flatMap(SettingRules.memory)),
             ("threads", threads.flatMap(SettingRules.threads)),
+            ("kriging.map_nmax", mapNearestSamples.flatMap(SettingRules.nearestSamples)),
         ]
         problems += kriging.problems.map { ("kriging.\($0.key)", $0.problem) }
         if let first = problems.first(where: { $0.problem != nil }) {

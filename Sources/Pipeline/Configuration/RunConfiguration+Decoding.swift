@@ -29,7 +29,9 @@ extension RunConfiguration: Decodable {
         }
         out = try c.decodeIfPresent(String.self, forKey: .out) ?? out
         dos = try c.decodeIfPresent(Bool.self, forKey: .dos) ?? dos
-        kriging = try c.decodeIfPresent(KrigingSection.self, forKey: .kriging)?.settings(defaults: kriging) ?? kriging
+        let krigingSection = try c.decodeIfPresent(KrigingSection.self, forKey: .kriging)
+        kriging = krigingSection?.settings(defaults: kriging) ?? kriging
+        mapNearestSamples = krigingSection?.mapNmax ?? mapNearestSamples
         if let section = try c.decodeIfPresent(SupportSection.self, forKey: .support) { support = section.mask }
         model = try c.decodeIfPresent(Model.self, forKey: .model) ?? model
         validation = try c.decodeIfPresent(Validation.self, forKey: .validation) ?? validation
@@ -47,11 +49,13 @@ extension RunConfiguration: Decodable {
     }
 }
 
-/// The `kriging:` section; keys it leaves out keep the run's defaults (nmax 32, block 4).
+/// The `kriging:` section; keys it leaves out keep the run's defaults (nmax 32 for the sample set,
+/// block 4, the geochemical map global).
 struct KrigingSection: Decodable {
-    enum CodingKeys: String, CodingKey, CaseIterable { case model, nmax, maxdist, block }
+    enum CodingKeys: String, CodingKey, CaseIterable { case model, nmax, maxdist, block, mapNmax = "map_nmax" }
     var model: KrigingSettings.ModelChoice?
     var nmax: Int?
+    var mapNmax: Int?
     var maxdist: Double?
     var block: Double?
 
@@ -60,6 +64,7 @@ struct KrigingSection: Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         model = try c.decodeIfPresent(KrigingSettings.ModelChoice.self, forKey: .model)
         nmax = try c.decodeIfPresent(Int.self, forKey: .nmax)
+        mapNmax = try c.decodeIfPresent(Int.self, forKey: .mapNmax)
         maxdist = try c.decodeIfPresent(Double.self, forKey: .maxdist)
         block = try c.decodeIfPresent(Double.self, forKey: .block)
     }

@@ -65,7 +65,14 @@ public struct RunConfiguration: Sendable, Equatable {
     public var samplesFormat = SampleTableFormat()
     public var out: String = "regolith-run"
     public var dos: Bool = false
+    /// The sample set's kriged targets (and each validation fold's): evaluated at sample pixels only,
+    /// where a local neighbourhood leaves no seam.
     public var kriging = KrigingSettings(model: .auto, nmax: 32, maxdist: nil, block: 4)
+    /// The geochemical map's neighbourhood (`kriging.map_nmax`); nil, the default: global, every pixel
+    /// kriged from every sample, so the map has no seams where a nearest-N neighbour set switches
+    /// (with 32 nearest the fixture world's map jumped by up to 2.1 between adjacent pixels inside
+    /// the support; globally by at most 0.26, its gradient).
+    public var mapNearestSamples: Int?
     /// Where the geochemical map stops (the `support:` section: `mask`, `distance`, `variance`); nil:
     /// `mask: false`, every pixel kriged.
     public var support: ExtrapolationMask? = ExtrapolationMask()

@@ -95,9 +95,15 @@ public struct MethodRun: Sendable {
         let kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [reflectance], mcDropout: c.model.mcDropout, seed: c.model.seed)
         let inverted = try timed("invert") { try TilePipeline.run(kernel, input: reflectance, output: content, options: engine) }
         report.inversion = .init(tiles: inverted.tiles, megapixelsPerSecond: inverted.megapixelsPerSecond, domain: kernel.domain?.description)
-        // One pass over the map counts its valid pixels and those outside the training targets' range.
+        // The pixels predicted outside the training targets' range, flagged beside the map and counted
+        // from the flags (which also gives the map's valid pixels).
         let trainingTargets = trained.comparison.trainingRows.map { sampleSet.sampleSet.rows[$0].kriged }
-        let rangeCheck = try TargetRangeCheck.count(map: content, lower: trainingTargets.min() ?? .nan, upper: trainingTargets.max() ?? .nan)
+        let (lowest, highest) = (trainingTargets.min() ?? .nan, trainingTargets.max() ?? .nan)
+        let rangeFlags = folder.file(.contentRange)
+        _ = try timed("flag predictions outside the training range") {
+            try TilePipeline.run(TargetRangeKernel(lower: lowest, upper: highest, value: value.label), input: content, output: rangeFlags, options: engine)
+        }
+        let rangeCheck = try TargetRangeCheck.count(flags: rangeFlags, lower: lowest, upper: highest)
         report.inversion?.outsideTargetRange = rangeCheck
         if kernel.domain != nil {
             report.inversion?.outsideDomainFraction = 1 - Double(rangeCheck.validPixels) / Double(max(1, inverted.pixels))
@@ -107,7 +113,11 @@ public struct MethodRun: Sendable {
         let geochem = folder.file(.geochemicalMap), geochemVariance = folder.file(.geochemicalVariance)
         try timed("krige geochemical map") {
             let raster = try Raster.open(reflectance)
-            let krigingKernel = KrigingKernel(kriging: sampleSet.built.kriging, geoTransform: raster.geoTransform!, withVariance: true, value: value,
+            // The sample set's samples and variogram; the map's own neighbourhood (global by default: no seams).
+            let targets = sampleSet.built.kriging
+            let mapKriging = try OrdinaryKriging(samples: targets.samples, model: targets.model,
+                                                 neighbourhood: c.mapNearestSamples.map { .nearest($0) } ?? .global, support: targets.support)
+            let krigingKernel = KrigingKernel(kriging: mapKriging, geoTransform: raster.geoTransform!, withVariance: true, value: value,
                                               mask: c.support, samplesSource: samples)
             _ = try TilePipeline.run(krigingKernel, input: reflectance, outputs: [geochem, geochemVariance], options: engine)
             report.support = .init(mask: c.support?.summary(sampleSet.built.kriging), supportedPixels: try StatisticsPass.run(path: geochem, bands: [1])[0].count,
@@ -176,8 +186,8 @@ public struct MethodRun: Sendable {
     /// Rewrites each raster output as a COG in place: same pixels, bands and labels, plus overviews
     /// (averaged for values, nearest for ranks, so no rank is invented).
     private func cloudOptimise(_ folder: RunFolder) throws {
-        let rasters: [(RunFolder.Entry, String)] = [(.reflectance, "AVERAGE"), (.content, "AVERAGE"), (.geochemicalMap, "AVERAGE"),
-                                                    (.anomalyRanks, "NEAREST")]
+        let rasters: [(RunFolder.Entry, String)] = [(.reflectance, "AVERAGE"), (.content, "AVERAGE"), (.contentRange, "NEAREST"),
+                                                    (.geochemicalMap, "AVERAGE"), (.anomalyRanks, "NEAREST")]
         for (entry, resampling) in rasters {
             var options = COGOptions()
             (options.compression, options.overviewResampling, options.threads) = (engine.compression, resampling, engine.threads)

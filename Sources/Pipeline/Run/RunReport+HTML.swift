@@ -84,11 +84,12 @@ extension RunReport {
         if let inversion {
             notes.append(String(format: "invert: %d tiles, %.1f Mpixel/s", inversion.tiles, inversion.megapixelsPerSecond))
             if let domain = inversion.domain, let outside = inversion.outsideDomainFraction {
-                notes.append(String(format: "Applicability domain (%@): %.1f %% of the scene's pixels lie outside and are nodata in the map.", domain, 100 * outside))
+                notes.append(String(format: "Applicability domain (%@): a fraction %.3f of the scene's pixels lie outside and are nodata in the map.", domain, outside))
             }
             if let range = inversion.outsideTargetRange {
-                notes.append(String(format: "%d pixels (%.2f per cent of the mapped ones) are predicted outside the training targets' range %.4g to %.4g%@: there the model extrapolates.",
-                                    range.outside, 100 * range.outsideFraction, range.lower, range.upper, value.isEmpty ? "" : " (\(value))"))
+                notes.append(String(format: "%d pixels (a fraction %.4f of the mapped ones) are predicted outside the training targets' range %.4g to %.4g%@, %d below and %d above: there the model extrapolates. They are flagged in %@ (-1 below, +1 above).",
+                                    range.outside, range.outsideFraction, range.lower, range.upper, value.isEmpty ? "" : " (\(value))",
+                                    range.below, range.above, RunFolder.Entry.contentRange.rawValue))
             }
         }
         if let masks {

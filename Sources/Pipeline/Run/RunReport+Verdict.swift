@@ -13,16 +13,16 @@ extension RunReport {
         if let random = validation(best.method, "random") {
             let optimism = 1 - random.test.measured.rmse / best.test.measured.rmse
             text += optimism > 0
-                ? String(format: " The random split puts its RMSE at %.3g, %.0f %% lower: that is the leak of neighbouring kriged targets, not skill, so quote the spatial-block figure.", random.test.measured.rmse, 100 * optimism)
+                ? String(format: " The random split puts its RMSE at %.3g, only %.2f of the spatial-block figure: that is the leak of neighbouring kriged targets, not skill, so quote the spatial-block figure.", random.test.measured.rmse, random.test.measured.rmse / best.test.measured.rmse)
                 : String(format: " The random split gives a similar RMSE (%.3g), so little of the score comes from neighbouring samples.", random.test.measured.rmse)
         }
         if best.method.hasPrefix("CNN") {
             text += String(format: " The content map is made by this CNN; expect errors of about ±%.2g in content at places as far from samples as a spatial block, less near them.", best.test.measured.rmse)
         } else if let cnn = spatial.first(where: { $0.method.hasPrefix("CNN") }) {
             let worse = cnn.test.measured.rmse / best.test.measured.rmse - 1
-            text += String(format: " The content map is made by the CNN, whose spatial-block RMSE is %.3g (R² %.2f), %.0f %% above %@'s", cnn.test.measured.rmse,
-                           cnn.test.measured.r2, 100 * worse, best.method)
-            // Within 10 %, another seed or fold layout could swap the order; beyond it the choice matters.
+            text += String(format: " The content map is made by the CNN, whose spatial-block RMSE is %.3g (R² %.2f), %.2f times %@'s", cnn.test.measured.rmse,
+                           cnn.test.measured.r2, 1 + worse, best.method)
+            // Within a tenth, another seed or fold layout could swap the order; beyond it the choice matters.
             text += worse < 0.1
                 ? String(format: ": about as good away from the samples, so expect errors of about ±%.2g in the map at places as far from samples as a spatial block, less near them.", cnn.test.measured.rmse)
                 : String(format: ": read the map's contrasts rather than its values, and consider mapping with %@ where the difference matters.", best.method)

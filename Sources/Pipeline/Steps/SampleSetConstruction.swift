@@ -97,6 +97,6 @@ public struct FittedVariogram: Codable, Sendable, Equatable {
     }
 
     public var summary: String {
-        String(format: "%@: partial sill %.4g, range %.4g, nugget %.4g (95 %% of the sill at %.4g)", kind, partialSill, range, nugget, practicalRange)
+        String(format: "%@: partial sill %.4g, range %.4g, nugget %.4g (0.95 of the sill at %.4g)", kind, partialSill, range, nugget, practicalRange)
     }
 }
