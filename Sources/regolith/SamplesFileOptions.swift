@@ -9,7 +9,7 @@ struct SamplesFileOptions: ParsableArguments {
     @Option(help: "Unit of the value column, e.g. ppm or % (default: none; the column's name alone labels the outputs).")
     var unit = ""
 
-    @Option(help: "CRS of the sample coordinates (default EPSG:4326, lon/lat).")
+    @Option(help: "CRS of the sample coordinates, any GDAL knows (EPSG:4326 is longitude/latitude; EPSG:32649 UTM 49N).")
     var samplesCrs = "EPSG:4326"
 
     @Option(help: "The samples CSV's x coordinate column (longitude or easting); default: recognised by name, case-insensitively: lon, longitude, 经度, x, east, easting.")

@@ -59,7 +59,7 @@ import TestSupport
         var entry = ""
         for line in lines + [""] {
             if line.hasPrefix("  -") || line.hasPrefix("  <") || line.isEmpty {
-                if entry.components(separatedBy: "(default:").count > 2 { problems.append("default stated twice: \(entry)") }
+                if entry.hasPrefix("  -") || entry.hasPrefix("  <"), entry.components(separatedBy: "(default").count > 2 { problems.append("default stated twice: \(entry)") }
                 entry = line
             } else {
                 entry += " " + line.trimmingCharacters(in: .whitespaces)
@@ -89,6 +89,7 @@ import TestSupport
             """
         #expect(Self.problems(in: twice).count == 1)
         #expect(Self.problems(in: "  --threads <threads>     Worker threads (default: all cores). (default: 2)").count == 1)
+        #expect(Self.problems(in: "  --samples-crs <crs>     CRS of the samples (default EPSG:4326). (default: EPSG:4326)").count == 1)
         #expect(Self.problems(in: "Examples:\n  regolith info\nfixtures/world/scene.tiff").count == 1)
         let natural = """
               -q, --quiet             Print nothing on stderr but errors (no progress, no
