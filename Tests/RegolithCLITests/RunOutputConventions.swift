@@ -11,7 +11,7 @@ import Testing
 enum RunOutputConventions {
     static func expectAll(folder: String) throws {
         func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
-        for name in ["reflectance.tif", "content.tif", "content-range.tif", "geochem.tif", "anomaly-ranks.tif"] {
+        for name in ["reflectance.tif", "content.tif", "content-range.tif", "geochem.tif", "geochem-variance.tif", "anomaly-ranks.tif"] {
             let raster = try Raster.open(file(name))
             for band in raster.bands {
                 #expect(band.overviewCount >= 1, "\(name) band \(band.number) has no overviews")

@@ -1,3 +1,4 @@
+import Foundation
 import TileEngine
 
 /// Flags a content map's pixels against the range of the targets its model was trained on:
@@ -22,7 +23,8 @@ public struct TargetRangeKernel: TileKernel {
     public var inputBands: [Int] { [1] }
     public var halo: Int { 0 }
     public var outputDescriptions: [String] {
-        ["\(value.isEmpty ? "prediction" : value) outside the training targets' range \(lower) to \(upper): -1 below, +1 above, 0 within"]
+        [String(format: "%@ outside the training targets' range %.4g to %.4g: -1 below, +1 above, 0 within", value.isEmpty ? "prediction" : value,
+                Double(lower), Double(upper))]
     }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {

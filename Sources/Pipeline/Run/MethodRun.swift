@@ -187,7 +187,7 @@ public struct MethodRun: Sendable {
     /// (averaged for values, nearest for ranks, so no rank is invented).
     private func cloudOptimise(_ folder: RunFolder) throws {
         let rasters: [(RunFolder.Entry, String)] = [(.reflectance, "AVERAGE"), (.content, "AVERAGE"), (.contentRange, "NEAREST"),
-                                                    (.geochemicalMap, "AVERAGE"), (.anomalyRanks, "NEAREST")]
+                                                    (.geochemicalMap, "AVERAGE"), (.geochemicalVariance, "AVERAGE"), (.anomalyRanks, "NEAREST")]
         for (entry, resampling) in rasters {
             var options = COGOptions()
             (options.compression, options.overviewResampling, options.threads) = (engine.compression, resampling, engine.threads)
