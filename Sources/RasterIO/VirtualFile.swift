@@ -1,0 +1,73 @@
+import CGDAL
+import Foundation
+
+/// Small files and folder listings read through GDAL's virtual file systems as well as on disk:
+/// a product tarball's members are read in place (`/vsitar/PRODUCT.tar.gz/NAME.xml`), never unpacked.
+public enum VirtualFile {
+    /// What is at a path: nothing, a folder, or a file of a size in bytes.
+    public enum Kind: Equatable, Sendable {
+        case missing, folder
+        case file(bytes: Int)
+    }
+
+    public static func kind(_ path: String) -> Kind {
+        GDAL.ensureInitialized()
+        // GDAL's VSIStatBufL is `struct stat64`, opaque to Swift; on 64-bit Linux it is `struct stat`.
+        var status = stat()
+        let flags = Int32(VSI_STAT_EXISTS_FLAG | VSI_STAT_NATURE_FLAG | VSI_STAT_SIZE_FLAG)
+        let found = withUnsafeMutablePointer(to: &status) { VSIStatExL(path, OpaquePointer($0), flags) } == 0
+        guard found else { return .missing }
+        return isFolder(mode: Int(status.st_mode)) ? .folder : .file(bytes: Int(status.st_size))
+    }
+
+    /// Whether a file (not a folder) is at `path`.
+    public static func isFile(_ path: String) -> Bool {
+        if case .file = kind(path) { return true }
+        return false
+    }
+
+    /// The whole file; one that holds more than `limit` bytes is refused unread.
+    public static func contents(_ path: String, limit: Int) throws -> Data {
+        let size: Int
+        switch kind(path) {
+        case .missing: throw RasterError(path, .notFound, "no such file")
+        case .folder: throw RasterError(path, .unreadable, "is a folder, not a file")
+        case .file(let bytes): size = bytes
+        }
+        guard size <= limit else { throw RasterError(path, .unsupported, "is \(size) bytes, more than the \(limit) read") }
+        GDALFailure.reset()
+        guard let file = VSIFOpenL(path, "rb") else { throw RasterError.gdal(path, .unreadable, "cannot read the file") }
+        defer { VSIFCloseL(file) }
+        // One byte more than allowed: a file that grew since it was measured is still refused.
+        var data = Data(count: limit + 1)
+        let read = data.withUnsafeMutableBytes { VSIFReadL($0.baseAddress, 1, limit + 1, file) }
+        guard read <= limit else { throw RasterError(path, .unsupported, "is more than the \(limit) bytes read") }
+        return data.prefix(read)
+    }
+
+    /// The files under `folder` (a folder on disk or in an archive, e.g. `/vsitar/P.tar.gz`), as
+    /// paths relative to it, at most `depth` folders deep. A folder holding more than `limit`
+    /// entries is refused rather than listed in full.
+    public static func files(under folder: String, limit: Int, depth: Int) throws -> [String] {
+        GDAL.ensureInitialized()
+        GDALFailure.reset()
+        guard let listing = VSIOpenDir(folder, Int32(depth), nil) else {
+            throw RasterError.gdal(folder, kind(folder) == .missing ? .notFound : .unreadable, "cannot list the folder")
+        }
+        defer { VSICloseDir(listing) }
+        var files: [String] = []
+        var entries = 0
+        while let entry = VSIGetNextDirEntry(listing) {
+            entries += 1
+            guard entries <= limit else {
+                throw RasterError(folder, .unsupported, "holds more than \(limit) entries; a GF-2 product holds a few dozen")
+            }
+            guard let name = entry.pointee.pszName else { continue }
+            if !isFolder(mode: Int(entry.pointee.nMode)) { files.append(String(cString: name)) }
+        }
+        return files.sorted()
+    }
+
+    /// The file-type bits of a POSIX mode say "directory" (S_IFMT, S_IFDIR).
+    private static func isFolder(mode: Int) -> Bool { mode & 0o170000 == 0o040000 }
+}
