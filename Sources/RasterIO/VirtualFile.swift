@@ -70,4 +70,25 @@ public enum VirtualFile {
 
     /// The file-type bits of a POSIX mode say "directory" (S_IFMT, S_IFDIR).
     private static func isFolder(mode: Int) -> Bool { mode & 0o170000 == 0o040000 }
+
+    // Path arithmetic that keeps a virtual path as GDAL reads it: `/vsitar//data/P.tar.gz/NAME.tiff`
+    // names the archive /data/P.tar.gz by its double slash, which NSString and URL would fold away.
+
+    /// `name` inside `folder`.
+    public static func path(_ name: String, in folder: String) -> String {
+        folder.isEmpty ? name : folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+
+    /// The folder part of `path` ("" for a bare name).
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// `path` without the extension of its last component (`a/b.tiff` → `a/b`).
+    public static func removingExtension(_ path: String) -> String {
+        guard let dot = path.lastIndex(of: "."), dot > (path.lastIndex(of: "/") ?? path.startIndex),
+              path[..<dot].last != "/" else { return path }
+        return String(path[..<dot])
+    }
 }

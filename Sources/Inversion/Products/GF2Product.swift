@@ -54,9 +54,9 @@ public struct GF2Product: Sendable, Equatable {
     /// The product of one image file: its partner (MSS ↔ PAN of the same camera) and sidecars are
     /// looked up by name beside it, so a folder of many products is not listed.
     private static func beside(image path: String, name: CRESDAImageName) throws -> GF2Product {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = VirtualFile.folder(of: path)
         func located(_ other: CRESDAImageName) -> ProductImage? {
-            let stem = folder.isEmpty ? other.stem : (folder as NSString).appendingPathComponent(other.stem)
+            let stem = VirtualFile.path(other.stem, in: folder)
             let candidates = other == name ? [path] : [".tiff", ".tif", ".TIFF", ".TIF"].map { stem + $0 }
             guard let raster = candidates.first(where: VirtualFile.isFile) else { return nil }
             return ProductImage(raster: raster, rpc: [".rpb", ".RPB"].map { stem + $0 }.first(where: VirtualFile.isFile),
@@ -74,8 +74,8 @@ public struct GF2Product: Sendable, Equatable {
     private static func within(_ root: String, members: [String], source: String) throws -> GF2Product {
         let images = members.compactMap { member in CRESDAImageName(member).map { (member, $0) } }
         func sidecar(of member: String, _ extensions: [String]) -> String? {
-            let stem = (member as NSString).deletingPathExtension
-            return extensions.map { stem + $0 }.first(where: members.contains).map { (root as NSString).appendingPathComponent($0) }
+            let stem = VirtualFile.removingExtension(member)
+            return extensions.map { stem + $0 }.first(where: members.contains).map { VirtualFile.path($0, in: root) }
         }
         func image(_ band: CRESDAImageName.Band) throws -> (member: String, name: CRESDAImageName, image: ProductImage)? {
             let found = images.filter { $0.1.band == band }
@@ -84,7 +84,7 @@ public struct GF2Product: Sendable, Equatable {
                 throw InversionError("\(source): holds \(found.count) \(kind) images (\(found.map(\.0).joined(separator: ", "))); a product has one, give the image itself")
             }
             return found.first.map { member, name in
-                (member, name, ProductImage(raster: (root as NSString).appendingPathComponent(member),
+                (member, name, ProductImage(raster: VirtualFile.path(member, in: root),
                                             rpc: sidecar(of: member, [".rpb", ".RPB"]), metadata: sidecar(of: member, [".xml", ".XML"])))
             }
         }
@@ -105,7 +105,7 @@ public struct GF2Product: Sendable, Equatable {
         guard image.rpc == nil else { return }
         let raster = try Raster.open(image.raster)
         guard raster.geoTransform == nil, raster.metadata(domain: "RPC").isEmpty else { return }
-        let expected = (image.raster as NSString).deletingPathExtension + ".rpb"
+        let expected = VirtualFile.removingExtension(image.raster) + ".rpb"
         throw InversionError("\(image.raster): is in sensor geometry (no georeferencing) and has no RPC (\(expected) is missing); an L1A image cannot be mapped without it")
     }
 }

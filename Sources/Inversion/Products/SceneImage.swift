@@ -10,7 +10,7 @@ extension GF2Product {
         if CRESDAImageName(path)?.band == .multispectral || isArchive(path) || VirtualFile.kind(path) == .folder {
             return try locate(path).mss
         }
-        return ProductImage(raster: path, metadata: URL(fileURLWithPath: path).deletingPathExtension().path + ".xml")
+        return ProductImage(raster: path, metadata: VirtualFile.removingExtension(path) + ".xml")
     }
 
     /// The rasters of scene arguments (`@list.txt` expanded, products resolved to their MSS image).
