@@ -11,13 +11,31 @@ public enum VirtualFile {
     }
 
     public static func kind(_ path: String) -> Kind {
+        guard let status = status(path) else { return .missing }
+        return status.isFolder ? .folder : .file(bytes: status.bytes)
+    }
+
+    /// What `stat` says of a path (of the file a symbolic link points to; of an archive member, what
+    /// its archive records), nil when nothing is there.
+    public struct Status: Equatable, Sendable {
+        public let isFolder: Bool
+        public let bytes: Int
+        /// Modification time, seconds since 1970.
+        public let modified: Double
+    }
+
+    public static func status(_ path: String) -> Status? {
         GDAL.ensureInitialized()
         // GDAL's VSIStatBufL is `struct stat64`, opaque to Swift; on 64-bit Linux it is `struct stat`.
         var status = stat()
-        let flags = Int32(VSI_STAT_EXISTS_FLAG | VSI_STAT_NATURE_FLAG | VSI_STAT_SIZE_FLAG)
-        let found = withUnsafeMutablePointer(to: &status) { VSIStatExL(path, OpaquePointer($0), flags) } == 0
-        guard found else { return .missing }
-        return isFolder(mode: Int(status.st_mode)) ? .folder : .file(bytes: Int(status.st_size))
+        guard withUnsafeMutablePointer(to: &status, { VSIStatL(path, OpaquePointer($0)) }) == 0 else { return nil }
+        return Status(isFolder: isFolder(mode: Int(status.st_mode)), bytes: Int(status.st_size),
+                      modified: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9)
+    }
+
+    /// `path` absolute and without `.` or `..` steps; a virtual path (`/vsitar/…`) as it is.
+    public static func standardized(_ path: String) -> String {
+        path.hasPrefix("/vsi") ? path : URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     /// Whether a file (not a folder) is at `path`.

@@ -95,10 +95,11 @@ struct GF2ProductTests {
         let listing = #expect(throws: InversionError.self) { try GF2Product.locate(crowded) }
         #expect(listing?.description.contains("holds more than \(GF2Product.largestListing) entries") == true, "\(listing?.description ?? "")")
 
-        let product = try L1AProduct.build(in: dir.file("product"))
-        let xml = try String(contentsOfFile: product.mssXML, encoding: .utf8)
+        let product = L1AProduct(name: "GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441", folder: dir.file("product"))
+        try FileManager.default.createDirectory(atPath: product.folder, withIntermediateDirectories: true)
+        let xml = try String(contentsOfFile: Fixtures.path("world/\(product.name)-MSS1.xml"), encoding: .utf8)
         try (xml + String(repeating: " ", count: GF2Metadata.largestFile)).write(toFile: product.mssXML, atomically: true, encoding: .utf8)
-        let tarball = try product.pack(to: dir.file("big-xml.tar.gz"))
+        let tarball = try product.pack(to: dir.file("big-xml.tar.gz"), members: ["\(product.name)-MSS1.xml"])
         let member = "/vsitar/\(tarball)/\(product.name)-MSS1.xml"
         let error = #expect(throws: MetadataError.self) { try GF2Metadata.read(member) }
         #expect(error?.description == "\(member): is \(xml.utf8.count + GF2Metadata.largestFile) bytes; a GF-2 metadata file is a few KiB (at most \(GF2Metadata.largestFile) bytes read)")

@@ -6,10 +6,16 @@ import RasterIO
 /// longitude/latitude), the fixture's XML, and a PAN image of the same product (4× the size, the
 /// mean of the MSS bands) with its own `.rpb` and `.xml`. Unpacked in `folder`; `pack` makes the
 /// tarball with the system `tar`.
-public struct L1AProduct {
+public struct L1AProduct: Sendable {
     /// The product's name, as in the fixture: `GF2_PMS1_…_L1A0005218441`.
     public let name: String
     public let folder: String
+
+    /// The product `name` in `folder`, as `build` writes it.
+    public init(name: String, folder: String) {
+        self.name = name
+        self.folder = folder
+    }
 
     public var mss: String { file("MSS1.tiff") }
     public var mssRPC: String { file("MSS1.rpb") }
@@ -25,8 +31,25 @@ public struct L1AProduct {
     /// PAN pixels per MSS pixel along each axis (GF-2: 1 m against 4 m).
     public static let panFactor = 4
 
-    /// Writes the unpacked product into `folder` (created when missing).
+    /// The unpacked product in `folder` (created when missing): a copy of one built once per test
+    /// process (building takes seconds in a debug build, copying milliseconds).
     public static func build(in folder: String) throws -> L1AProduct {
+        let template = try template.get()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for member in template.members {
+            try FileManager.default.copyItem(atPath: VirtualFile.path(member, in: template.folder), toPath: VirtualFile.path(member, in: folder))
+        }
+        return L1AProduct(name: template.name, folder: folder)
+    }
+
+    private static let templateFolder = (NSTemporaryDirectory() as NSString).appendingPathComponent("regolith-l1a-template-\(getpid())")
+    private static let template: Result<L1AProduct, any Error> = {
+        atexit { try? FileManager.default.removeItem(atPath: L1AProduct.templateFolder) }
+        return Result { try write(in: templateFolder) }
+    }()
+
+    /// Writes the product from the fixture into `folder`.
+    private static func write(in folder: String) throws -> L1AProduct {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let world = Fixtures.path("world")
         guard let fixtureName = try FileManager.default.contentsOfDirectory(atPath: world).first(where: { $0.hasSuffix("-MSS1.tiff") }) else {
