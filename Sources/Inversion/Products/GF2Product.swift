@@ -90,7 +90,9 @@ public struct GF2Product: Sendable, Equatable {
         }
         guard let mss = try image(.multispectral) else {
             let shown = members.prefix(8).joined(separator: ", ") + (members.count > 8 ? ", …" : "")
-            throw InversionError("\(source): no multispectral image (…-MSS1.tiff or …-MSS2.tiff) in the product; it holds \(members.isEmpty ? "no files" : shown)")
+            let what = isArchive(source) ? "no multispectral image (…-MSS1.tiff or …-MSS2.tiff) in the product"
+                : "is a directory without a multispectral image (…-MSS1.tiff or …-MSS2.tiff), not a GF-2 product"
+            throw InversionError("\(source): \(what); it holds \(members.isEmpty ? "no files" : shown)")
         }
         let pan = try image(.panchromatic)
         if let pan, pan.name != mss.name.partner {
