@@ -44,23 +44,19 @@ struct InfoCommand: ParsableCommand {
         // One pass reads each block once; a small block cache is enough (GDAL's default, 5 % of
         // RAM, would dominate the peak RSS).
         GDAL.setCacheSize(bytes: 32 << 20)
-        let product = try locateProduct()
-        let path = product?.mss.raster ?? raster
+        // A tarball or folder is a product or an error, described by its MSS image; an image named
+        // like a product's (MSS or PAN) is described itself, with its product when its files make one.
+        let container = GF2Product.isContainer(raster)
+        let product = container ? try ProductSummary(GF2Product.locate(raster))
+            : GF2Product.isImageName(raster) ? try? ProductSummary(GF2Product.locate(raster)) : nil
+        let path = container ? product?.mss.raster ?? raster : raster
         let dataset = try Raster.open(path)
         let statistics = noStats ? nil : try StatisticsPass.run(path: path, threads: threads)
-        let summary = RasterSummary(raster: dataset, statistics: statistics, product: try product.map(ProductSummary.init))
+        let summary = RasterSummary(raster: dataset, statistics: statistics, product: product)
         if json {
             print(try JSONText.encode(summary), terminator: "")
         } else {
             print(summary.text)
         }
-    }
-
-    /// The product `raster` names: a tarball or folder is one or an error; an image named like a
-    /// product's MSS image is shown as a product when its files make one, otherwise as a raster.
-    private func locateProduct() throws -> GF2Product? {
-        if GF2Product.isArchive(raster) || VirtualFile.kind(raster) == .folder { return try GF2Product.locate(raster) }
-        guard raster.uppercased().contains("-MSS") else { return nil }
-        return try? GF2Product.locate(raster)
     }
 }

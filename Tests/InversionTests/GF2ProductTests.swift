@@ -29,6 +29,12 @@ struct GF2ProductTests {
         let plain = try GF2Product.locate(try product.pack(to: dir.file("plain.tar")))
         #expect(plain.mss.raster == "/vsitar/\(dir.file("plain.tar"))/\(product.name)-MSS1.tiff")
         #expect(try GF2Product.locate(located.mss.raster).mss == located.mss)
+        // A tarball that holds the product's folder.
+        let nested = dir.file("nested.tar.gz")
+        #expect(try ChildProcess.run("/bin/tar", ["-czf", nested, "-C", dir.path, "unpacked"]).status == 0)
+        let inFolder = try GF2Product.locate(nested)
+        #expect(inFolder.mss.raster == "/vsitar/\(nested)/unpacked/\(product.name)-MSS1.tiff"
+                && inFolder.pan?.rpc == "/vsitar/\(nested)/unpacked/\(product.name)-PAN1.rpb")
     }
 
     @Test func locatesTheImagesOfAFolderAndOfOneImage() throws {

@@ -51,6 +51,15 @@ public struct GF2Product: Sendable, Equatable {
         return [".tar", ".tar.gz", ".tgz"].contains { name.hasSuffix($0) }
     }
 
+    /// Whether `path` can only be a product, not a raster: a tar archive, or a folder (other than
+    /// a File Geodatabase, which GDAL opens as a raster).
+    public static func isContainer(_ path: String) -> Bool {
+        isArchive(path) || (VirtualFile.kind(path) == .folder && !path.lowercased().hasSuffix(".gdb"))
+    }
+
+    /// Whether `path` is named like a product's image (`…-MSS1.tiff`, `…-PAN2.tif`).
+    public static func isImageName(_ path: String) -> Bool { CRESDAImageName(path) != nil }
+
     /// The product of one image file: its partner (MSS ↔ PAN of the same camera) and sidecars are
     /// looked up by name beside it, so a folder of many products is not listed.
     private static func beside(image path: String, name: CRESDAImageName) throws -> GF2Product {

@@ -7,7 +7,7 @@ extension GF2Product {
     /// the product's MSS image for a tarball, a product folder or a `…-MSS1.tiff`; any other raster
     /// as it is, with the XML of the same name beside it.
     public static func sceneImage(_ path: String) throws -> ProductImage {
-        if CRESDAImageName(path)?.band == .multispectral || isArchive(path) || VirtualFile.kind(path) == .folder {
+        if CRESDAImageName(path)?.band == .multispectral || isContainer(path) {
             return try locate(path).mss
         }
         return ProductImage(raster: path, metadata: VirtualFile.removingExtension(path) + ".xml")
