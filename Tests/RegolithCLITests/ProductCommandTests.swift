@@ -101,7 +101,7 @@ struct ProductCommandTests {
 
     /// A scene orthorectified elsewhere (`gdalwarp -rpc`) with the product XML beside it calibrates:
     /// the XML's WidthInPixels/HeightInPixels describe the L1A raster and are checked only against
-    /// a raster in sensor geometry (before, this failed with "say 600×600, but ortho.tif is 6xx×6xx").
+    /// a raster in sensor geometry (before, this failed: "say 600×600, but …/ortho.tif is 612×612").
     @Test(.enabled(if: hasGDALTools, "gdalinfo and gdalwarp (gdal-bin) are installed by make test"))
     func aSceneOrthorectifiedElsewhereWithItsXMLCalibrates() throws {
         let dir = try TemporaryDirectory()
