@@ -47,6 +47,9 @@ private let warningsSuppressed = Atomic<Bool>(false)
 private let initialization: Void = {
     GDALAllRegister()
     CPLSetErrorHandler(routeGDALMessage)
+    // Reading a .tar.gz product in place, GDAL would otherwise leave a `.properties` file (its seek
+    // index) beside the user's tarball, which may lie on read-only or shared storage.
+    CPLSetConfigOption("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO")
 }()
 
 /// GDAL keeps the last failure per thread (`CPLGetLastErrorMsg`), which `GDALFailure.check` turns into

@@ -20,6 +20,9 @@ public struct RasterSpec: Sendable {
     public var colorInterpretations: [ColorInterpretation] = []
     /// Default-domain dataset metadata.
     public var metadata: [(key: String, value: String)]
+    /// The sensor model of an image in sensor geometry (GDAL's `RPC` domain: LINE_OFF, …), kept so
+    /// that a product derived from an L1A scene can still be orthorectified.
+    public var rpc: [(key: String, value: String)] = []
 
     public init(width: Int, height: Int, bandCount: Int, pixelType: PixelType,
                 geoTransform: GeoTransform? = nil, spatialReference: SpatialReference? = nil,
@@ -41,6 +44,7 @@ public struct RasterSpec: Sendable {
         self.init(width: raster.width, height: raster.height, bandCount: bandCount, pixelType: pixelType,
                   geoTransform: raster.geoTransform, spatialReference: raster.spatialReference,
                   nodata: nodata, bandDescriptions: bandDescriptions)
+        rpc = raster.metadata(domain: "RPC")
     }
 }
 
@@ -175,6 +179,12 @@ public final class GeoTIFFOutput {
             }
         }
         for (key, value) in spec.metadata { GDALSetMetadataItem(handle, key, value, nil) }
+        if !spec.rpc.isEmpty {
+            let rpc = GDALStringList(options: spec.rpc)
+            guard GDALSetMetadata(handle, rpc.pointer, "RPC") == CE_None else {
+                throw RasterError.gdal(path, .ioFailure, "cannot set the RPC metadata")
+            }
+        }
         for number in 1...spec.bandCount {
             let band = GDALGetRasterBand(handle, Int32(number))
             if let nodata = spec.nodata, GDALSetRasterNoDataValue(band, nodata) != CE_None {

@@ -34,6 +34,12 @@ public struct RasterError: Error, CustomStringConvertible, Sendable, Equatable {
         return RasterError(path, .ioFailure, "writing failed: \(detail)")
     }
 
+    /// A raster without a geotransform given to a step that needs map coordinates (`purpose`, e.g.
+    /// "a mosaic"): most often an L1A image in sensor geometry, which orthorectification maps.
+    public static func needsMapCoordinates(_ path: String, for purpose: String) -> RasterError {
+        RasterError(path, .invalidArgument, "has no georeferencing (sensor geometry, e.g. an L1A product); \(purpose) needs map coordinates: orthorectify it first (--dem DEM.tif, or regolith ortho)")
+    }
+
     /// An error for `path` that carries GDAL's last message on this thread after `what` failed.
     static func gdal(_ path: String, _ kind: Kind, _ what: String) -> RasterError {
         if let detail = GDALFailure.lastMessage {

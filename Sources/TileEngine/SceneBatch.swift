@@ -37,13 +37,17 @@ public enum SceneBatch {
         return (folder as NSString).appendingPathComponent("\(stem).\(suffix).tif")
     }
 
-    /// Checks that every scene opens, has the kernel's bands, and shares the first scene's CRS.
-    public static func validate(_ scenes: [String], kernel: some TileKernel) throws {
+    /// Checks that every scene opens, has the kernel's bands, and shares the first scene's CRS; for
+    /// outputs that are mosaicked (`forMosaic`), that every scene has map coordinates.
+    public static func validate(_ scenes: [String], kernel: some TileKernel, forMosaic: Bool = false) throws {
         guard !scenes.isEmpty else { throw EngineError("no scenes given") }
         var firstCRS: (String, SpatialReference?)? = nil
         var stems = Set<String>()
         for scene in scenes {
             let raster = try Raster.open(scene)
+            if forMosaic && raster.geoTransform == nil {
+                throw RasterError.needsMapCoordinates(scene, for: "a mosaic (several scenes, or a sharded run's units)")
+            }
             for band in kernel.inputBands where band > raster.bandCount {
                 throw RasterError(scene, .mismatch, "has \(raster.bandCount) band(s), but \(kernel.signature) needs band \(band)")
             }
@@ -68,7 +72,7 @@ public enum SceneBatch {
 
     public static func run(_ kernel: some TileKernel, scenes: [String], outputFolder: String, suffix: String,
                            options: EngineOptions, cog: Bool, progress: ProgressReporter?) throws -> Result {
-        try validate(scenes, kernel: kernel)
+        try validate(scenes, kernel: kernel, forMosaic: true)
         do {
             try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
         } catch {

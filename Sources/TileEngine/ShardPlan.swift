@@ -64,16 +64,15 @@ public struct PlannedScene: Codable, Equatable, Sendable {
     /// the file itself when `path` is a symbolic link).
     init(header path: String) throws {
         let header = try RasterHeader(path: path)
-        var status = stat()
-        guard stat(path, &status) == 0 else {
+        guard let status = VirtualFile.status(path) else {
             throw RasterError(path, .unreadable, "cannot read its size and date: \(String(cString: strerror(errno)))")
         }
-        self.path = URL(fileURLWithPath: path).standardizedFileURL.path
+        self.path = VirtualFile.standardized(path)
         stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         width = header.width
         height = header.height
-        bytes = Int(status.st_size)
-        modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
+        bytes = status.bytes
+        modified = status.modified
     }
 }
 

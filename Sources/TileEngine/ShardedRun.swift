@@ -23,7 +23,7 @@ extension SceneBatch {
     /// started again redoes at most one checkpoint interval of one unit.
     public static func runShard(_ kernel: some TileKernel, scenes: [String], outputFolder: String, shard: Shard, unitRows: Int,
                                 options: EngineOptions, progress: ProgressReporter?) throws -> ShardRunResult {
-        try validate(scenes, kernel: kernel)
+        try validate(scenes, kernel: kernel, forMosaic: true)
         // A unit starts a new tile grid at its first row, so units must keep the kernel's alignment too.
         guard unitRows % kernel.tileAlignment == 0 else {
             throw EngineError("--unit-rows \(unitRows) is not a multiple of \(kernel.tileAlignment), the tile alignment `\(kernel.signature.split(separator: " ").first ?? "")` needs for reproducible output")

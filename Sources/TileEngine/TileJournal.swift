@@ -16,13 +16,13 @@ public struct RunSignature: Codable, Equatable, Sendable {
     public var blockSize: Int
 
     public init(kernel: String, contentInputs: [ContentInput] = [], input: String, tileSize: Int, blockSize: Int) throws {
-        // attributesOfItem describes a symbolic link itself; the data is the target's.
-        let attributes = try FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: input).resolvingSymlinksInPath().path)
+        // Of the file a symbolic link points to: the data is the target's.
+        guard let status = VirtualFile.status(input) else { throw RasterError(input, .notFound, "no such file") }
         self.kernel = kernel
         self.contentInputs = contentInputs
-        self.input = URL(fileURLWithPath: input).standardizedFileURL.path
-        inputBytes = (attributes[.size] as? Int) ?? 0
-        inputModified = ((attributes[.modificationDate] as? Date) ?? .distantPast).timeIntervalSince1970
+        self.input = VirtualFile.standardized(input)
+        inputBytes = status.bytes
+        inputModified = status.modified
         self.tileSize = tileSize
         self.blockSize = blockSize
     }

@@ -194,7 +194,7 @@ public enum TilePipeline {
 }
 
 extension RasterSpec {
-    /// The spec of `window` of this grid: its size, and the georeferencing moved to its corner.
+    /// The spec of `window` of this grid: its size, and the georeferencing (geotransform or RPC) moved to its corner.
     func cropped(to window: Window) -> RasterSpec {
         var spec = self
         spec.width = window.width
@@ -205,6 +205,12 @@ extension RasterSpec {
             coefficients[0] = x
             coefficients[3] = y
             spec.geoTransform = GeoTransform(coefficients)
+        }
+        // The RPC maps ground to the scene's lines and samples; the window's start at 0, 0.
+        spec.rpc = rpc.map { item in
+            let shift = item.key == "LINE_OFF" ? window.y : item.key == "SAMP_OFF" ? window.x : 0
+            guard shift != 0, let offset = Double(item.value) else { return item }
+            return (item.key, String(offset - Double(shift)))
         }
         return spec
     }

@@ -9,18 +9,19 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "DN → top-of-atmosphere reflectance of a GF-2 PMS scene, streamed in tiles.",
         discussion: """
-            Radiance L = gain · DN + offset with CRESDA's coefficients for the satellite, sensor and year in the product XML; reflectance ρ = π L d² / (ESUN cos θs) with the sun zenith from the XML and the Earth–Sun distance of the acquisition date. --dos subtracts the haze a dark object shows (Chavez's DOS1: the 0.01th percentile DN of the whole scene, less 1 % reflectance). A scene whose pixels are not UInt16 is refused unless --allow-any-type. Writes Float32 tiled GeoTIFF (ZSTD, PREDICTOR=3, nodata −9999).
+            Radiance L = gain · DN + offset with CRESDA's coefficients for the satellite, sensor and year in the product XML; reflectance ρ = π L d² / (ESUN cos θs) with the sun zenith from the XML and the Earth–Sun distance of the acquisition date. --dos subtracts the haze a dark object shows (Chavez's DOS1: the 0.01th percentile DN of the whole scene, less 1 % reflectance). A scene whose pixels are not UInt16 is refused unless --allow-any-type. A GF-2 product is read in place (a tarball is never unpacked); an L1A scene in sensor geometry keeps its RPC in the output, so the reflectance can still be orthorectified. Writes Float32 tiled GeoTIFF (ZSTD, PREDICTOR=3, nodata −9999).
 
             Examples:
               regolith calibrate GF2_PMS1_…-MSS1.tiff --out refl.tif
+              regolith calibrate GF2_PMS1_…_L1A….tar.gz --out refl.tif
               regolith calibrate scene.tiff --xml scene.xml --out refl.tif --dos
             """
     )
 
-    @Argument(help: "The scene (DN, 4 bands).")
+    @Argument(help: "The scene (DN, 4 bands), or a GF-2 product: its .tar.gz/.tar, its folder or its …-MSS1.tiff.")
     var scene: String
 
-    @Option(help: "The product metadata XML (default: the scene's path with .xml).")
+    @Option(help: "The product metadata XML (default: the product's, or the scene's path with .xml).")
     var xml: String?
 
     @Option(help: "Output reflectance .tif.")
@@ -39,7 +40,8 @@ struct CalibrateCommand: ParsableCommand {
         global.apply()
         try engine.refuseSharding("calibrate")
         let calibration = SceneCalibration(scene: scene, metadata: xml, darkObjectSubtraction: dos, allowAnyPixelType: allowAnyType)
-        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, calibration.metadataPath])
+        let (image, metadata) = try calibration.resolvedInputs()
+        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, image.raster, metadata])
         let summary = try calibration.run(out: out, engine: engine.engineOptions, progress: engine.progress(task: "calibrate", quiet: global.quiet))
         print(summary)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inversion
 import Pipeline
 import RasterIO
 import TileEngine
@@ -35,7 +36,7 @@ struct InvertCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let kernel = try ContentMapping.kernel(modelFolder: model, scenes: try SceneBatch.expand(scenes), mcDropout: mcDropout, seed: seed,
+        let kernel = try ContentMapping.kernel(modelFolder: model, scenes: try GF2Product.sceneRasters(scenes), mcDropout: mcDropout, seed: seed,
                                                everywhere: everywhere)
         try KernelRun(scenes: scenes, out: out, suffix: "content", cog: cog, engine: engine, global: global,
                       otherInputs: ContentMapping.modelFiles(in: model)).run(kernel)

@@ -1,4 +1,5 @@
 import Foundation
+import Inversion
 import Pipeline
 import RasterIO
 import TileEngine
@@ -16,7 +17,7 @@ struct KernelRun {
 
     func run(_ kernel: some TileKernel) throws {
         global.apply()
-        let job = KernelJob(scenes: try SceneBatch.expand(scenes), out: out, suffix: suffix, cog: cog, engine: engine.engineOptions,
+        let job = KernelJob(scenes: try GF2Product.sceneRasters(scenes), out: out, suffix: suffix, cog: cog, engine: engine.engineOptions,
                             unitRows: engine.unitRows)
         let shard = try engine.resolvedShard()
         try OutputPaths.check(outputs: job.outputs(sharded: shard != nil), inputs: job.scenes + otherInputs)

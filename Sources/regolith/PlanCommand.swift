@@ -54,7 +54,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let plan = try ShardPlan.make(scenes: try SceneBatch.expand(scenes), unitRows: unitRows, tasks: tasks)
+        let plan = try ShardPlan.make(scenes: try GF2Product.sceneRasters(scenes), unitRows: unitRows, tasks: tasks)
         let budget = memory.flatMap(ByteSize.parse) ?? EngineOptions.defaultMemoryBudget
         let memoryRequest = SlurmRequest.memoryMiB(budget: budget)
         // One pass over the units, not one per task: a plan may have a million of each.

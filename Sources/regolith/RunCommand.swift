@@ -11,6 +11,8 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Steps: calibrate (TOA reflectance, optional DOS) → samples (surface-to-surface sample set) → correlate (band screening) → train (CNN against MLR and PLS, random and spatial validation) → invert (content map) → krige (geochemical map on the same grid) → compare → anomalies → render → report.html. Without a configuration it runs on the bundled fixture world (fixtures/world), where the true content and anomaly zones are known, and the report scores the map against them.
 
+            The scene may be a GF-2 product as delivered: its .tar.gz or .tar (read in place), its folder or its …-MSS1.tiff, with the product's XML; a product in sensor geometry (L1A, RPC only) is refused until orthorectified.
+
             The configuration is checked whole before anything is written: an unknown or misspelt key, a value of the wrong type or out of range stops the run with one line naming the file and the key. --check only checks it.
 
             Configuration (YAML, every key optional; paths relative to the file):

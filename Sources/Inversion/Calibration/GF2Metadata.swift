@@ -1,4 +1,5 @@
 import Foundation
+import RasterIO
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -96,13 +97,17 @@ extension GF2Metadata {
         }
     }
 
-    /// Reads a GF-2 metadata XML file; a missing, empty or non-numeric tag is an error naming it.
+    /// Reads a GF-2 metadata XML file, on disk or inside a product tarball (`/vsitar/…`); a missing,
+    /// empty or non-numeric tag is an error naming it.
     public static func read(_ path: String) throws -> GF2Metadata {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        // Checked before reading, so that a huge file is not read into memory to be refused.
-        if let size = attributes?[.size] as? Int, size > largestFile { throw tooLarge(size, path: path) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MetadataError(path: path, message: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
+        // The size is checked before reading, so that a huge file is not read into memory to be refused.
+        switch VirtualFile.kind(path) {
+        case .missing: throw MetadataError(path: path, message: "no such file")
+        case .file(let size) where size > largestFile: throw tooLarge(size, path: path)
+        default: break
+        }
+        guard let data = try? VirtualFile.contents(path, limit: largestFile) else {
+            throw MetadataError(path: path, message: "cannot read the file")
         }
         try checkEncoding(data, path: path)
         let collector = TagCollector()

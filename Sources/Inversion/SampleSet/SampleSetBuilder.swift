@@ -36,7 +36,7 @@ public struct SampleSetBuilder {
     public func build(scene path: String, samples: GeochemicalSamples) throws -> Result {
         let scene = try Raster.open(path)
         guard let transform = scene.geoTransform else {
-            throw InversionError("\(path): has no georeferencing; samples cannot be put on its pixels")
+            throw RasterError.needsMapCoordinates(path, for: "putting samples on its pixels")
         }
         let bandList = bands ?? Array(1...scene.bandCount)
         for band in bandList where !(1...scene.bandCount).contains(band) {

@@ -3,7 +3,7 @@ import Foundation
 extension RasterSummary {
     /// A readable multi-line summary, like `gdalinfo` but shorter.
     public var text: String {
-        var lines: [String] = []
+        var lines: [String] = product.map { [$0.text, ""] } ?? []
         lines.append(path)
         lines.append("  driver       \(driver)\(compression.map { ", \($0) compressed" } ?? "")")
         lines.append("  size         \(width) × \(height) pixels, \(bandCount) band\(bandCount == 1 ? "" : "s")  (\(format(Double(width * height) / 1e6, 2)) Mpixel)")

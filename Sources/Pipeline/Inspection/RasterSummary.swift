@@ -46,8 +46,11 @@ public struct RasterSummary: Codable {
     public var metadataDomains: [String]
     public var metadata: [String: String]
     public var bands: [Band]
+    /// The GF-2 product the raster is the MSS image of, when it was given as one.
+    public var product: ProductSummary?
 
-    public init(raster: Raster, statistics: [BandStatistics]?) {
+    public init(raster: Raster, statistics: [BandStatistics]?, product: ProductSummary? = nil) {
+        self.product = product
         path = raster.path
         driver = raster.driverName
         width = raster.width

@@ -37,6 +37,12 @@ public struct MethodRun: Sendable {
         guard let scene = loaded.resolve(c.scene), let samples = loaded.resolve(c.samples) else {
             throw ConfigurationError(key: c.scene == nil ? "scene" : "samples", "missing")
         }
+        // Samples, kriging and anomaly areas need map coordinates: a scene in sensor geometry is
+        // refused before anything is written, not after its calibration.
+        let image = try GF2Product.sceneImage(scene)
+        if try Raster.open(image.raster).geoTransform == nil {
+            throw RasterError.needsMapCoordinates(image.raster, for: "regolith run (samples, kriging, anomaly areas)")
+        }
         let samplesCRS: SpatialReference
         do { samplesCRS = try SpatialReference(c.samplesCrs) } catch {
             throw ConfigurationError(key: "samples_crs", "'\(c.samplesCrs)' is not a CRS GDAL knows")

@@ -63,7 +63,7 @@ public struct GeochemicalMapping: Sendable {
     public func run(out: String, variance: String?, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Result {
         let scene = try Raster.open(like)
         guard let transform = scene.geoTransform else {
-            throw RasterError(like, .invalidArgument, "has no georeferencing; kriging needs map coordinates")
+            throw RasterError.needsMapCoordinates(like, for: "kriging")
         }
         do {
             let table = try GeochemicalSamples(path: samples, valueColumn: column, sourceCRS: samplesCRS, targetCRS: scene.spatialReference,

@@ -8,7 +8,7 @@ import TileEngine
 /// whole scene's statistics, then the reflectance kernel through the engine.
 public struct SceneCalibration: Sendable {
     public var scene: String
-    /// The product XML; nil: the scene's path with `.xml`.
+    /// The product XML; nil: the product's, or for another raster its path with `.xml`.
     public var metadata: String?
     public var darkObjectSubtraction: Bool
     /// Calibrate a scene whose pixels are not UInt16 (GF-2's DNs are 10-bit integers in UInt16): a
@@ -46,15 +46,21 @@ public struct SceneCalibration: Sendable {
         }
     }
 
-    public var metadataPath: String {
-        metadata ?? URL(fileURLWithPath: scene).deletingPathExtension().path + ".xml"
+    /// The scene's image (a product's MSS image) and the metadata XML that calibrates it.
+    public func resolvedInputs() throws -> (image: ProductImage, metadata: String) {
+        let image = try GF2Product.sceneImage(scene)
+        guard let metadataPath = metadata ?? image.metadata else {
+            throw InversionError("\(scene): the product holds no metadata XML beside \((image.raster as NSString).lastPathComponent); give it with --xml")
+        }
+        guard VirtualFile.isFile(metadataPath) else {
+            throw InversionError("\(metadataPath): no product metadata XML for \(scene); give it with --xml")
+        }
+        return (image, metadataPath)
     }
 
     public func run(out: String, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
-        let metadataPath = metadataPath
-        guard FileManager.default.fileExists(atPath: metadataPath) else {
-            throw InversionError("\(metadataPath): no product metadata XML for \(scene); give it with --xml")
-        }
+        let (image, metadataPath) = try resolvedInputs()
+        let scene = image.raster
         let metadata = try GF2Metadata.read(metadataPath)
         let model: TOAReflectanceModel
         do { model = try TOAReflectanceModel(metadata: metadata) } catch let error as CalibrationError {
@@ -67,7 +73,9 @@ public struct SceneCalibration: Sendable {
         guard input.bandCount == model.coefficients.bandCount else {
             throw InversionError("\(scene): has \(input.bandCount) band(s), but \(model.coefficients.label) calibrates \(model.coefficients.bandCount)")
         }
-        if input.width != metadata.widthInPixels || input.height != metadata.heightInPixels {
+        // The XML's size is the L1A raster's: it describes a scene in sensor geometry only, not one
+        // orthorectified elsewhere (gdalwarp -rpc), whose grid has another size.
+        if input.geoTransform == nil, input.width != metadata.widthInPixels || input.height != metadata.heightInPixels {
             throw InversionError("\(metadataPath): <WidthInPixels>/<HeightInPixels> say \(metadata.widthInPixels)×\(metadata.heightInPixels), but \(scene) is \(input.width)×\(input.height)")
         }
         let haze = try darkObjectSubtraction ? DarkObjectCorrection.estimate(scene: scene, model: model, threads: engine.threads) : nil
