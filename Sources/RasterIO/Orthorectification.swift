@@ -32,8 +32,10 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
     /// Pixel size in the target CRS's units.
     public let resolution: Double
     public let resampling: Resampling
-    /// gdalwarp's `-et` in pixels; nil: gdalwarp's default (exact with a DEM, 0.125 without).
-    public let errorThreshold: Double?
+    /// gdalwarp's `-et`: how far (in pixels) GDAL may interpolate the transformation instead of
+    /// computing it. 0 by default (exact, as gdalwarp is with a DEM), so that no pixel depends on
+    /// how the warper splits the work.
+    public let errorThreshold: Double
     /// The scene's outline in WGS 84 longitude/latitude at the RPC's height offset.
     public let footprint: MapExtent
     public let width: Int
@@ -47,7 +49,7 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
     ///   - targetCRS: default: the WGS 84 UTM zone of the scene's centre.
     ///   - resolution: in the target CRS's units; default `multispectralResolution` for a CRS in metres.
     public init(source: String, dem: String? = nil, height constantHeight: Double? = nil, targetCRS: SpatialReference? = nil,
-                resolution: Double? = nil, resampling: Resampling = .bilinear, errorThreshold: Double? = nil) throws {
+                resolution: Double? = nil, resampling: Resampling = .bilinear, errorThreshold: Double = 0) throws {
         if dem != nil && constantHeight != nil {
             throw RasterError(source, .invalidArgument, "give a DEM or a constant height, not both")
         }
@@ -139,20 +141,19 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
             ("ORTHO_RESOLUTION", Self.format(resolution)),
             ("ORTHO_RESAMPLING", resampling.rawValue),
         ]
-        if let errorThreshold { items.append(("ORTHO_ERROR_THRESHOLD", Self.format(errorThreshold))) }
+        if errorThreshold != 0 { items.append(("ORTHO_ERROR_THRESHOLD", Self.format(errorThreshold))) }
         return items
     }
 
     private static func arguments(elevation: Elevation, crs: SpatialReference, resolution: Double,
-                                  resampling: Resampling, errorThreshold: Double?) -> [String] {
+                                  resampling: Resampling, errorThreshold: Double) -> [String] {
         var arguments = ["-of", "VRT", "-rpc"]
         switch elevation {
         case .dem(let path): arguments += ["-to", "RPC_DEM=\(path)"]
         case .constant(let metres, _): arguments += ["-to", "RPC_HEIGHT=\(format(metres))"]
         }
         let size = format(resolution)
-        arguments += ["-t_srs", crs.wkt, "-tr", size, size, "-tap", "-r", resampling.gdalName]
-        if let errorThreshold { arguments += ["-et", format(errorThreshold)] }
+        arguments += ["-t_srs", crs.wkt, "-tr", size, size, "-tap", "-r", resampling.gdalName, "-et", format(errorThreshold)]
         return arguments
     }
 

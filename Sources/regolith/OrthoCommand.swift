@@ -9,7 +9,7 @@ struct OrthoCommand: ParsableCommand {
         commandName: "ortho",
         abstract: "Orthorectify an L1A scene through its RPC model (GDAL's warper), streamed in tiles.",
         discussion: """
-            The scene's RPC model (an .rpb beside it, or RPC tags) maps it onto a map grid with GDAL's RPC transformer, as `gdalwarp -rpc -to RPC_DEM=DEM -t_srs SRS -tr RES RES -tap` does, on the same pixels: terrain heights from --dem (any CRS and resolution; it must cover the scene) or one constant height. The grid is aligned to multiples of the resolution, so products orthorectified with the same CRS and resolution share it. Each tile reads only its warped window, within --memory. The output keeps the scene's pixel type, bands and nodata, and records the orthorectification in its metadata (ORTHO_*).
+            The scene's RPC model (an .rpb beside it, or RPC tags) maps it onto a map grid with GDAL's RPC transformer, as `gdalwarp -rpc -to RPC_DEM=DEM -t_srs SRS -tr RES RES -tap` does, on the same pixels: terrain heights from --dem (any CRS and resolution; it must cover the scene) or one constant height. The transformation is computed exactly at every pixel (gdalwarp's -et 0, its default with a DEM). The grid is aligned to multiples of the resolution, so products orthorectified with the same CRS and resolution share it. Each tile reads only its warped window, within --memory. The output keeps the scene's pixel type, bands and nodata, and records the orthorectification in its metadata (ORTHO_*).
 
             Examples:
               regolith ortho GF2_PMS1_…-MSS1.tiff --dem dem.tif --out ortho.tif

@@ -1,0 +1,126 @@
+import Foundation
+import RasterIO
+import Testing
+import TestSupport
+
+private let gdalwarp = ChildProcess.which("gdalwarp")
+
+/// `regolith ortho` on an L1A copy of the fixture scene (its pixels, an `.rpb`, a DEM in EPSG:4326):
+/// the same pixels as gdalwarp with the same options, whatever the tiling and threads.
+@Suite("regolith ortho: RPC orthorectification through GDAL's warper")
+struct OrthoCommandTests {
+    /// One L1A scene and DEM for all the tests of the suite (about 1 s to write).
+    static let world: (folder: TemporaryDirectory, scene: String, dem: String) = {
+        let folder = try! TemporaryDirectory("regolith-ortho")
+        let scene = try! L1AScene.write(into: folder.path)
+        let dem = try! L1AScene.writeDEM(folder.file("dem-4326.tif"))
+        return (folder, scene, dem)
+    }()
+
+    /// gdalwarp's output for the same options (`-et 0` because Regolith transforms exactly, as
+    /// gdalwarp does by default with a DEM).
+    static func gdalwarpReference(_ options: [String], into path: String) throws -> String {
+        let result = try ChildProcess.run(gdalwarp!, ["-q", "-overwrite", "-rpc", "-tap", "-et", "0"] + options + [world.scene, path])
+        guard result.status == 0 else { throw TestSupportError("gdalwarp failed: \(result.stderr)") }
+        return path
+    }
+
+    /// The largest relative difference of two rasters on one grid (throws when the grids differ).
+    static func largestRelativeDifference(_ path: String, _ reference: String) throws -> Double {
+        let ours = try Raster.open(path), theirs = try Raster.open(reference)
+        guard ours.width == theirs.width, ours.height == theirs.height, ours.bandCount == theirs.bandCount,
+              ours.geoTransform == theirs.geoTransform, let crs = ours.spatialReference, let other = theirs.spatialReference,
+              crs.isSame(as: other) else {
+            throw TestSupportError("grids differ: \(ours.width)×\(ours.height) \(String(describing: ours.geoTransform)) vs \(theirs.width)×\(theirs.height) \(String(describing: theirs.geoTransform))")
+        }
+        let a = try ours.read(ours.fullWindow, as: Double.self), b = try theirs.read(theirs.fullWindow, as: Double.self)
+        return zip(a, b).map { abs($0 - $1) / max(abs($1), 1) }.max() ?? 0
+    }
+
+    /// Measured: identical (0) for every case (UInt16 DN, exact transformation on both sides);
+    /// 1e-6 is the bound. Nearest neighbour must be identical.
+    @Test(.enabled(if: gdalwarp != nil, "needs gdalwarp (tools/install-deps.sh installs gdal-bin)"), arguments: [
+        (["--resampling", "bilinear", "--threads", "2"], ["-r", "bilinear", "-t_srs", "EPSG:32648", "-tr", "4", "4"], "dem"),
+        (["--resampling", "bilinear", "--threads", "2", "--tile-size", "256"], ["-r", "bilinear", "-t_srs", "EPSG:32648", "-tr", "4", "4"], "dem"),
+        (["--resampling", "bilinear", "--threads", "1", "--tile-size", "512"], ["-r", "bilinear", "-t_srs", "EPSG:32648", "-tr", "4", "4"], "dem"),
+        (["--resampling", "nearest", "--threads", "2", "--tile-size", "256"], ["-r", "near", "-t_srs", "EPSG:32648", "-tr", "4", "4"], "dem"),
+        (["--resampling", "cubic", "--threads", "2", "--tile-size", "256", "--t-srs", "EPSG:4545", "--res", "3"],
+         ["-r", "cubic", "-t_srs", "EPSG:4545", "-tr", "3", "3"], "dem"),
+        (["--resampling", "bilinear", "--threads", "2", "--tile-size", "256"], ["-r", "bilinear", "-t_srs", "EPSG:32648", "-tr", "4", "4", "-to", "RPC_HEIGHT=300"], "rpc height"),
+        (["--resampling", "bilinear", "--threads", "2", "--height", "520"], ["-r", "bilinear", "-t_srs", "EPSG:32648", "-tr", "4", "4", "-to", "RPC_HEIGHT=520"], "--height"),
+    ])
+    func pixelsEqualGDALWarp(regolithOptions: [String], gdalwarpOptions: [String], elevation: String) throws {
+        let dir = try TemporaryDirectory()
+        let withDEM = elevation == "dem"
+        let reference = try Self.gdalwarpReference(gdalwarpOptions + (withDEM ? ["-to", "RPC_DEM=\(Self.world.dem)"] : []),
+                                                   into: dir.file("gdalwarp.tif"))
+        let out = dir.file("ortho.tif")
+        let result = try ChildProcess.regolith(["ortho", Self.world.scene, "--out", out, "--quiet"]
+                                               + regolithOptions + (withDEM ? ["--dem", Self.world.dem] : []))
+        #expect(result.status == 0, "\(result.stderr)")
+        let difference = try Self.largestRelativeDifference(out, reference)
+        if regolithOptions.contains("nearest") {
+            #expect(difference == 0)
+        } else {
+            #expect(difference <= 1e-6, "largest relative difference \(difference)")
+        }
+        let raster = try Raster.open(out)
+        // The DEM and heights change the pixels: a test of the elevation must be able to fail.
+        #expect(raster.metadataItem("ORTHO_ELEVATION") == (withDEM ? "DEM \(Self.world.dem)" : elevation == "--height" ? "constant height 520 m" : "constant height 300 m (the RPC's HEIGHT_OFF)"))
+        let valid = try raster.read(raster.fullWindow, bands: [1], as: UInt16.self).filter { $0 != 0 }.count
+        #expect(valid > 300_000, "only \(valid) pixels with data")
+    }
+
+    /// The default grid: the scene centre's UTM zone (48N), 4 m, corners on multiples of 4 m (-tap).
+    @Test func defaultGridIsPixelAlignedUTM() throws {
+        let ortho = try Orthorectification(source: Self.world.scene, dem: Self.world.dem)
+        #expect(ortho.targetCRS.epsg == 32648)
+        #expect(ortho.resolution == 4)
+        let grid = ortho.geoTransform
+        #expect(grid.pixelWidth == 4 && grid.pixelHeight == -4 && grid.isNorthUp)
+        #expect(grid.originX.truncatingRemainder(dividingBy: 4) == 0 && grid.originY.truncatingRemainder(dividingBy: 4) == 0, "\(grid)")
+        // The fixture's own grid (the RPC's origin) lies inside, 600 × 600 pixels of 4 m plus terrain displacement.
+        #expect((600...640).contains(ortho.width) && (600...640).contains(ortho.height), "\(ortho.width) × \(ortho.height)")
+    }
+
+    /// With the DEM the hills move pixels by up to 2 samples against the constant RPC height.
+    @Test func theDEMMovesPixels() throws {
+        let withDEM = try Orthorectification(source: Self.world.scene, dem: Self.world.dem).open()
+        let flat = try Orthorectification(source: Self.world.scene).open()
+        let window = Window(x: 100, y: 100, width: 400, height: 400)
+        let a = try withDEM.read(window, bands: [1], as: Double.self), b = try flat.read(window, bands: [1], as: Double.self)
+        let differing = zip(a, b).filter { $0 != $1 }.count
+        #expect(differing > a.count / 2, "only \(differing) of \(a.count) pixels differ")
+    }
+
+    @Test func demNotCoveringTheSceneNamesTheUncoveredExtent() throws {
+        let dir = try TemporaryDirectory()
+        let dem = try L1AScene.writeDEM(dir.file("small-dem.tif"), longitude: 107.24, latitude: 22.46, span: 0.02)
+        let out = dir.file("ortho.tif")
+        let result = try ChildProcess.regolith(["ortho", Self.world.scene, "--dem", dem, "--out", out])
+        #expect(result.status == 1)
+        let line = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!line.contains("\n") && line.contains("small-dem.tif") && line.contains("does not cover") && line.contains("(west)")
+                && !line.contains("(east)"), "\(line)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(dir.contents().sorted() == ["small-dem.tif"])
+    }
+
+    @Test(arguments: [false, true])
+    func sceneWithoutRPCFailsInOneLine(georeferenced: Bool) throws {
+        let dir = try TemporaryDirectory()
+        let scene = georeferenced ? L1AScene.fixture : try L1AScene.write(into: dir.path, name: "L1A-MSS1", rpc: false)
+        let out = dir.file("ortho.tif")
+        let result = try ChildProcess.regolith(["ortho", scene, "--out", out])
+        #expect(result.status == 1)
+        let line = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!line.contains("\n") && line.contains(scene) && line.contains("has no RPC model")
+                && line.contains("already map-projected") == georeferenced, "\(line)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func demAndHeightTogetherIsAUsageError() throws {
+        let result = try ChildProcess.regolith(["ortho", Self.world.scene, "--dem", Self.world.dem, "--height", "100", "--out", "/tmp/never.tif"])
+        #expect(result.status == 2, "\(result.stderr)")
+    }
+}
