@@ -226,13 +226,14 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
         let points = try transformer.transform(corners)
         let needed = MapExtent(minX: points.map(\.x).min()!, minY: points.map(\.y).min()!,
                                maxX: points.map(\.x).max()!, maxY: points.map(\.y).max()!)
+        func text(_ value: Double) -> String { String(format: "%.10g", value) }
         var uncovered: [String] = []
-        if needed.minX < extent.minX { uncovered.append("x \(needed.minX) to \(extent.minX) (west)") }
-        if needed.maxX > extent.maxX { uncovered.append("x \(extent.maxX) to \(needed.maxX) (east)") }
-        if needed.minY < extent.minY { uncovered.append("y \(needed.minY) to \(extent.minY) (south)") }
-        if needed.maxY > extent.maxY { uncovered.append("y \(extent.maxY) to \(needed.maxY) (north)") }
+        if needed.minX < extent.minX { uncovered.append("x \(text(needed.minX)) to \(text(extent.minX)) (west)") }
+        if needed.maxX > extent.maxX { uncovered.append("x \(text(extent.maxX)) to \(text(needed.maxX)) (east)") }
+        if needed.minY < extent.minY { uncovered.append("y \(text(needed.minY)) to \(text(extent.minY)) (south)") }
+        if needed.maxY > extent.maxY { uncovered.append("y \(text(extent.maxY)) to \(text(needed.maxY)) (north)") }
         guard uncovered.isEmpty else {
-            throw RasterError(path, .mismatch, "the DEM does not cover the scene \(scene): uncovered in the DEM's CRS (\(crs.name)) \(uncovered.joined(separator: ", ")); the scene needs x \(needed.minX) to \(needed.maxX), y \(needed.minY) to \(needed.maxY)")
+            throw RasterError(path, .mismatch, "the DEM does not cover the scene \(scene): uncovered in the DEM's CRS (\(crs.name)) \(uncovered.joined(separator: ", ")); the scene needs x \(text(needed.minX)) to \(text(needed.maxX)), y \(text(needed.minY)) to \(text(needed.maxY))")
         }
     }
 }

@@ -99,6 +99,19 @@ public enum L1AScene {
             """
     }
 
+    /// A DEM over `scene` (one `write` made) with a margin: centred on its RPC's offsets, 2.5 RPC
+    /// degree scales wide (the scene spans about 1.2).
+    @discardableResult
+    public static func writeDEM(_ path: String, around scene: String) throws -> String {
+        let raster = try Raster.open(scene)
+        guard let longitude = raster.metadataItem("LONG_OFF", domain: "RPC").flatMap(Double.init),
+              let latitude = raster.metadataItem("LAT_OFF", domain: "RPC").flatMap(Double.init),
+              let scale = raster.metadataItem("LONG_SCALE", domain: "RPC").flatMap(Double.init) else {
+            throw TestSupportError("\(scene): no RPC offsets")
+        }
+        return try writeDEM(path, longitude: longitude, latitude: latitude, span: 2.5 * scale)
+    }
+
     /// A 60 × 60 Float32 DEM in EPSG:4326 centred on (longitude, latitude) and `span` degrees wide,
     /// heights 300 ± 200 m in smooth hills.
     @discardableResult
