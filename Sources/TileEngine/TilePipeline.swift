@@ -90,7 +90,8 @@ public enum TilePipeline {
             inputBands: kernel.inputBands.count, outputBands: kernel.outputBandCount,
             scratchBytesPerPixel: kernel.scratchBytesPerPixel, scratchBytesPerThread: kernel.scratchBytesPerThread,
             sharedScratchBytes: kernel.sharedScratchBytes, tileAlignment: kernel.tileAlignment,
-            sceneWidth: area.width, sceneHeight: area.height, requestedTileSize: options.tileSize ?? journalTileSize)
+            sceneWidth: area.width, sceneHeight: area.height, requestedTileSize: options.tileSize ?? journalTileSize,
+            largestChosenTile: options.largestChosenTile)
         GDAL.setCacheSize(bytes: plan.cacheBytes)
 
         let derivation = source.derivation.isEmpty ? "" : " of \(source.derivation)"

@@ -54,7 +54,7 @@ public enum TilePlanner {
     public static func plan(budget: Int, baseline: Int, threads: Int, halo: Int, inputBands: Int, outputBands: Int,
                             scratchBytesPerPixel: Int = 0, scratchBytesPerThread: Int = 0, sharedScratchBytes: Int = 0,
                             tileAlignment: Int = 1, sceneWidth: Int, sceneHeight: Int,
-                            requestedTileSize: Int? = nil) throws -> TilePlan {
+                            requestedTileSize: Int? = nil, largestChosenTile: Int = largestTile) throws -> TilePlan {
         // Every tile size the planner may choose is a multiple of the quantum; a kernel whose output
         // depends on an alignment the quantum does not keep cannot be tiled reproducibly.
         guard tileAlignment >= 1, tileSizeQuantum % tileAlignment == 0 else {
@@ -90,7 +90,7 @@ public enum TilePlanner {
             // The largest tile that fits, but no larger than the scene needs.
             let sceneEdge = max(sceneWidth, sceneHeight)
             var t = tileSizeQuantum
-            while t * 2 <= largestTile && fits(t * 2) && t < sceneEdge { t *= 2 }
+            while t * 2 <= min(largestTile, largestChosenTile) && fits(t * 2) && t < sceneEdge { t *= 2 }
             tileSize = t
         }
         let cache = cacheNeed(tileSize)
