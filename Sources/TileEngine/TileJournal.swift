@@ -17,7 +17,7 @@ public struct RunSignature: Codable, Equatable, Sendable {
 
     public init(kernel: String, contentInputs: [ContentInput] = [], input: String, tileSize: Int, blockSize: Int) throws {
         // attributesOfItem describes a symbolic link itself; the data is the target's.
-        let attributes = try FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: input).resolvingSymlinksInPath().path)
+        let attributes = try FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: Self.fileOnDisk(input)).resolvingSymlinksInPath().path)
         self.kernel = kernel
         self.contentInputs = contentInputs
         self.input = URL(fileURLWithPath: input).standardizedFileURL.path
@@ -25,6 +25,19 @@ public struct RunSignature: Codable, Equatable, Sendable {
         inputModified = ((attributes[.modificationDate] as? Date) ?? .distantPast).timeIntervalSince1970
         self.tileSize = tileSize
         self.blockSize = blockSize
+    }
+
+    /// The file that holds `input`: itself, or for a GDAL virtual path into an archive
+    /// (`/vsitar//data/product.tar.gz/scene.tiff`) the archive, whose size and date then stand for it.
+    static func fileOnDisk(_ input: String) -> String {
+        guard input.hasPrefix("/vsi"), let slash = input.dropFirst(1).firstIndex(of: "/") else { return input }
+        var candidate = String(input[slash...])
+        while candidate.count > 1 {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue { return candidate }
+            candidate = (candidate as NSString).deletingLastPathComponent
+        }
+        return input
     }
 
     /// Says which part of the command differs from `other`'s, for the refusal message.

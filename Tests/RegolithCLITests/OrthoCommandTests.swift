@@ -109,6 +109,20 @@ struct OrthoCommandTests {
         #expect(ortho.width > 2400 && ortho.height > 2400)
     }
 
+    /// A product tarball is read in place through /vsitar/ (the .rpb inside it too): the same pixels.
+    @Test func sceneInsideATarballGivesTheSamePixels() throws {
+        let dir = try TemporaryDirectory()
+        let name = (Self.world.scene as NSString).lastPathComponent
+        let stem = (name as NSString).deletingPathExtension
+        let tar = try ChildProcess.run("/usr/bin/tar", ["czf", dir.file("product.tar.gz"), "-C", Self.world.folder.path, name, stem + ".rpb"])
+        #expect(tar.status == 0, "\(tar.stderr)")
+        for (input, out) in [(Self.world.scene, "direct.tif"), ("/vsitar/" + dir.file("product.tar.gz") + "/" + name, "tarball.tif")] {
+            let result = try ChildProcess.regolith(["ortho", input, "--dem", Self.world.dem, "--out", dir.file(out), "--quiet", "--tile-size", "256"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        #expect(try Self.largestRelativeDifference(dir.file("tarball.tif"), dir.file("direct.tif")) == 0)
+    }
+
     @Test func demNotCoveringTheSceneNamesTheUncoveredExtent() throws {
         let dir = try TemporaryDirectory()
         let dem = try L1AScene.writeDEM(dir.file("small-dem.tif"), longitude: 107.24, latitude: 22.46, span: 0.02)
