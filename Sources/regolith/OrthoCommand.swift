@@ -35,7 +35,7 @@ struct OrthoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Pixel size in the target CRS's units (default: 4, the GF-2 multispectral pixel, for a CRS in metres).", valueName: "size"))
     var res: Double?
 
-    @Option(help: "Resampling: bilinear, nearest or cubic.")
+    @Option(help: "How a map pixel is interpolated from the scene's pixels around it.")
     var resampling: Orthorectification.Resampling = .bilinear
 
     @OptionGroup var engine: EngineCommandOptions
