@@ -114,7 +114,7 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
 
     /// The engine's view of the orthorectified scene.
     public var rasterSource: RasterSource {
-        RasterSource(path: source, derivation: description) { try open() }
+        RasterSource(path: source, derivation: description, metadata: metadata) { try open() }
     }
 
     /// How the heights were chosen, e.g. "DEM dem.tif" or "constant height 300 m (the RPC's HEIGHT_OFF)".

@@ -5,11 +5,15 @@ public struct RasterSource: Sendable {
     public let path: String
     /// What is read besides the file's own pixels (e.g. "orthorectified … with DEM …"); empty for a file read as it is.
     public let derivation: String
+    /// Default-domain metadata every output made from it records (e.g. how it was orthorectified).
+    public let metadata: [(key: String, value: String)]
     private let opener: @Sendable () throws -> Raster
 
-    public init(path: String, derivation: String, open: @escaping @Sendable () throws -> Raster) {
+    public init(path: String, derivation: String, metadata: [(key: String, value: String)] = [],
+                open: @escaping @Sendable () throws -> Raster) {
         self.path = path
         self.derivation = derivation
+        self.metadata = metadata
         self.opener = open
     }
 

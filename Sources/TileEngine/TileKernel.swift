@@ -90,8 +90,6 @@ public protocol TileKernel: Sendable {
     var outputFileBands: [Int] { get }
     /// The outputs' pixel type; the kernel's Float values are converted to it when written.
     var outputPixelType: PixelType { get }
-    /// Default-domain metadata every output file records (e.g. how its input was orthorectified).
-    var outputMetadata: [(key: String, value: String)] { get }
 
     /// Computes `core.pixelCount × outputDescriptions.count` values, band-sequential, into `output`.
     func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws
@@ -110,5 +108,4 @@ extension TileKernel {
     public var outputUnitTypes: [String] { [] }
     public var outputColorInterpretations: [ColorInterpretation] { [] }
     public var outputPixelType: PixelType { .float32 }
-    public var outputMetadata: [(key: String, value: String)] { [] }
 }

@@ -54,7 +54,7 @@ public enum TilePipeline {
             // Descriptions, unit types and colour interpretations are set per output file below.
             var spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: kernel.outputPixelType,
                                   nodata: Double(kernel.outputNodata), bandDescriptions: kernel.outputDescriptions)
-            spec.metadata = kernel.outputMetadata
+            spec.metadata = source.metadata
             return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata })
         }
         let sceneWindow = Window(width: sceneSpec.width, height: sceneSpec.height)

@@ -32,14 +32,17 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Calibrate a scene whose pixels are not UInt16 (GF-2 DNs are UInt16; a Byte scene is usually a stretched quick-look).")
     var allowAnyType = false
 
+    @OptionGroup(title: "Orthorectification (an L1A scene with its RPC model; any of --dem, --height, --t-srs, --res orthorectifies it on the way in)")
+    var ortho: OrthorectificationOptions
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         global.apply()
         try engine.refuseSharding("calibrate")
-        let calibration = SceneCalibration(scene: scene, metadata: xml, darkObjectSubtraction: dos, allowAnyPixelType: allowAnyType)
-        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, calibration.metadataPath])
+        let calibration = SceneCalibration(scene: scene, metadata: xml, darkObjectSubtraction: dos, allowAnyPixelType: allowAnyType,
+                                           orthorectification: ortho.requested ? ortho.settings : nil)
+        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, calibration.metadataPath] + ortho.settings.inputs)
         let summary = try calibration.run(out: out, engine: engine.engineOptions, progress: engine.progress(task: "calibrate", quiet: global.quiet))
         print(summary)
     }

@@ -23,43 +23,17 @@ struct OrthoCommand: ParsableCommand {
     @Option(help: "Output orthorectified .tif.")
     var out: String
 
-    @Option(help: "DEM GeoTIFF (or any raster GDAL reads) with heights in metres, in any CRS.")
-    var dem: String?
-
-    @Option(help: ArgumentHelp("Constant terrain height in metres, without a DEM (default: the RPC's HEIGHT_OFF).", valueName: "metres"))
-    var height: Double?
-
-    @Option(name: .customLong("t-srs"), help: ArgumentHelp("Target CRS, anything GDAL knows, e.g. EPSG:4545 (default: the WGS 84 UTM zone of the scene's centre).", valueName: "srs"))
-    var targetCRS: String?
-
-    @Option(help: ArgumentHelp("Pixel size in the target CRS's units (default: 4, the GF-2 multispectral pixel, for a CRS in metres).", valueName: "size"))
-    var res: Double?
-
-    @Option(help: "How a map pixel is interpolated from the scene's pixels around it.")
-    var resampling: Orthorectification.Resampling = .bilinear
-
+    @OptionGroup var ortho: OrthorectificationOptions
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
-
-    func validate() throws {
-        if dem != nil && height != nil { throw ValidationError("give --dem or --height, not both") }
-        if let res, !(res > 0 && res.isFinite) { throw ValidationError("--res must be a positive number") }
-        if let height, !height.isFinite { throw ValidationError("--height must be a number of metres") }
-    }
 
     func run() throws {
         global.apply()
         try engine.refuseSharding("ortho")
-        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene] + (dem.map { [$0] } ?? []))
-        let crs: SpatialReference?
-        do { crs = try targetCRS.map(SpatialReference.init) } catch {
-            throw ValidationError("--t-srs '\(targetCRS ?? "")' is not a CRS GDAL knows")
-        }
-        let ortho = try Orthorectification(source: scene, dem: dem, height: height, targetCRS: crs, resolution: res, resampling: resampling)
-        let summary = try SceneOrthorectification(ortho).run(out: out, engine: engine.engineOptions,
+        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene] + ortho.settings.inputs)
+        let orthorectification = try ortho.settings.orthorectification(of: scene)
+        let summary = try SceneOrthorectification(orthorectification).run(out: out, engine: engine.engineOptions,
                                                             progress: engine.progress(task: "ortho", quiet: global.quiet))
         print(summary)
     }
 }
-
-extension Orthorectification.Resampling: ExpressibleByArgument {}

@@ -41,7 +41,7 @@ public struct SceneOrthorectification: Sendable {
     public func run(out: String, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
         let ortho = orthorectification
         let source = ortho.rasterSource
-        let kernel = BandCopyKernel(like: try source.open(), metadata: ortho.metadata)
+        let kernel = BandCopyKernel(like: try source.open())
         var engine = engine
         engine.largestChosenTile = Self.largestTile(width: ortho.width, height: ortho.height, threads: engine.threads)
         let result = try TilePipeline.run(kernel, source: source, outputs: [out], options: engine, progress: progress)

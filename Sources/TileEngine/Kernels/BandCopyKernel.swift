@@ -8,20 +8,18 @@ public struct BandCopyKernel: TileKernel {
     public let outputColorInterpretations: [ColorInterpretation]
     public let outputPixelType: PixelType
     public let outputNodata: Float
-    public let outputMetadata: [(key: String, value: String)]
     public var halo: Int { 0 }
 
     /// Copies all bands of `raster` with their descriptions, colours, pixel type and nodata (0 when
     /// it has none: the fill value of a warped view). Pixel types a Float does not hold exactly
     /// (32-bit integers, Float64) become Float32.
-    public init(like raster: Raster, metadata: [(key: String, value: String)] = []) {
+    public init(like raster: Raster) {
         inputBands = raster.bands.map(\.number)
         outputDescriptions = raster.bands.map(\.description)
         outputColorInterpretations = raster.bands.map(\.colorInterpretation)
         let type = raster.bands[0].pixelType
         outputPixelType = [.byte, .uint16, .int16, .float32].contains(type) ? type : .float32
         outputNodata = Float(raster.bands[0].nodata ?? 0)
-        outputMetadata = metadata
     }
 
     public var signature: String {
