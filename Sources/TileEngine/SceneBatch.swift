@@ -67,7 +67,8 @@ public enum SceneBatch {
     }
 
     public static func run(_ kernel: some TileKernel, scenes: [String], outputFolder: String, suffix: String,
-                           options: EngineOptions, cog: Bool, progress: ProgressReporter?) throws -> Result {
+                           options: EngineOptions, cog: Bool, progress: ProgressReporter?,
+                           source: (String) throws -> RasterSource = { .file($0) }) throws -> Result {
         try validate(scenes, kernel: kernel)
         do {
             try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
@@ -76,7 +77,7 @@ public enum SceneBatch {
         }
         var results: [SceneRunResult] = []
         for scene in scenes {
-            results.append(try TilePipeline.run(kernel, input: scene, output: outputPath(for: scene, in: outputFolder, suffix: suffix),
+            results.append(try TilePipeline.run(kernel, source: try source(scene), outputs: [outputPath(for: scene, in: outputFolder, suffix: suffix)],
                                                 options: options, progress: progress))
         }
         let mosaic = (outputFolder as NSString).appendingPathComponent("mosaic.\(suffix).vrt")

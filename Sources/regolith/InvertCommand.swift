@@ -26,6 +26,8 @@ struct InvertCommand: ParsableCommand {
     @Flag(help: "Predict every pixel, also outside the model's applicability domain.")
     var everywhere = false
     @Flag(help: "Also write a Cloud Optimized GeoTIFF of the result or mosaic.") var cog = false
+    @OptionGroup(title: "Orthorectification (scenes in sensor geometry with their RPC model; any of --dem, --height, --t-srs, --res orthorectifies them on the way in)")
+    var ortho: OrthorectificationOptions
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
 
@@ -35,9 +37,11 @@ struct InvertCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        let orthorectification = ortho.requested ? ortho.settings : nil
         let kernel = try ContentMapping.kernel(modelFolder: model, scenes: try SceneBatch.expand(scenes), mcDropout: mcDropout, seed: seed,
-                                               everywhere: everywhere)
+                                               everywhere: everywhere, orthorectification: orthorectification)
         try KernelRun(scenes: scenes, out: out, suffix: "content", cog: cog, engine: engine, global: global,
-                      otherInputs: ContentMapping.modelFiles(in: model)).run(kernel)
+                      otherInputs: ContentMapping.modelFiles(in: model) + ortho.settings.inputs,
+                      orthorectification: orthorectification).run(kernel)
     }
 }
