@@ -9,7 +9,7 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "DN → top-of-atmosphere reflectance of a GF-2 PMS scene, streamed in tiles.",
         discussion: """
-            Radiance L = gain · DN + offset with CRESDA's coefficients for the satellite, sensor and year in the product XML; reflectance ρ = π L d² / (ESUN cos θs) with the sun zenith from the XML and the Earth–Sun distance of the acquisition date. --dos subtracts the haze a dark object shows (Chavez's DOS1: the 0.01th percentile DN of the whole scene, less 1 % reflectance). A scene whose pixels are not UInt16 is refused unless --allow-any-type. Writes Float32 tiled GeoTIFF (ZSTD, PREDICTOR=3, nodata −9999).
+            Radiance L = gain · DN + offset with CRESDA's coefficients for the satellite, sensor and year in the product XML; reflectance ρ = π L d² / (ESUN cos θs) with the sun zenith from the XML and the Earth–Sun distance of the acquisition date. --dos subtracts the haze a dark object shows (Chavez's DOS1: the 0.01th percentile DN of the whole scene, less 1 % reflectance). A scene whose pixels are not UInt16 is refused unless --allow-any-type. An L1A scene (with its RPC model, e.g. an .rpb beside it) is orthorectified on the way in when any of --dem, --height, --t-srs, --res is given, as `regolith ortho` does. Writes Float32 tiled GeoTIFF (ZSTD, PREDICTOR=3, nodata −9999).
 
             Examples:
               regolith calibrate GF2_PMS1_…-MSS1.tiff --out refl.tif
@@ -32,7 +32,7 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Calibrate a scene whose pixels are not UInt16 (GF-2 DNs are UInt16; a Byte scene is usually a stretched quick-look).")
     var allowAnyType = false
 
-    @OptionGroup(title: "Orthorectification (an L1A scene with its RPC model; any of --dem, --height, --t-srs, --res orthorectifies it on the way in)")
+    @OptionGroup(title: "Orthorectification")
     var ortho: OrthorectificationOptions
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
