@@ -8,7 +8,7 @@ import Foundation
 /// The grid is the one gdalwarp chooses for those options, so a product orthorectified here and
 /// by gdalwarp lands on the same pixels, and several products share one pixel-aligned grid.
 public struct Orthorectification: Sendable, CustomStringConvertible {
-    public enum Resampling: String, CaseIterable, Sendable {
+    public enum Resampling: String, CaseIterable, Sendable, Codable {
         case nearest, bilinear, cubic
 
         /// gdalwarp's name for it (`-r`).

@@ -42,7 +42,11 @@ public struct MethodRun: Sendable {
             throw ConfigurationError(key: "samples_crs", "'\(c.samplesCrs)' is not a CRS GDAL knows")
         }
         let folder = RunFolder(path: c.out)
+        // A DEM path in the configuration file is relative to it, like the other inputs.
+        var orthorectification = c.orthorectification
+        orthorectification?.dem = loaded.resolve(c.orthorectification?.dem)
         let inputs = [scene, samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
+            + (orthorectification?.inputs ?? [])
         try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), $0 == .model ? .folder : .file) },
                               inputs: inputs)
         try folder.create()
@@ -63,7 +67,8 @@ public struct MethodRun: Sendable {
 
         let reflectance = folder.file(.reflectance)
         report.calibration = try timed("calibrate") {
-            try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos).run(out: reflectance, engine: engine)
+            try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos,
+                                 orthorectification: orthorectification).run(out: reflectance, engine: engine)
         }
         let sampleSet = try timed("samples") {
             var construction = SampleSetConstruction(scene: reflectance, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,
