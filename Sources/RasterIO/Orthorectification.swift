@@ -23,8 +23,15 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
         case constant(metres: Double, fromRPC: Bool)
     }
 
-    /// The GF-2 PMS multispectral pixel, in metres.
+    /// The grids GF-2 PMS products are orthorectified onto, in metres: 4 for the multispectral
+    /// scene (3.2 m at nadir), 1 for the panchromatic one (0.8 m).
     public static let multispectralResolution = 4.0
+    public static let panchromaticResolution = 1.0
+
+    /// The GF-2 grid for a scene whose pixels cover `groundSampleDistance` metres.
+    public static func defaultResolution(groundSampleDistance: Double) -> Double {
+        groundSampleDistance < 2 ? panchromaticResolution : multispectralResolution
+    }
 
     public let source: String
     public let elevation: Elevation
@@ -47,7 +54,8 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
     ///   - dem: a DEM GDAL can read, in any CRS; nil: a constant height.
     ///   - height: the constant height without a DEM (default: the RPC's HEIGHT_OFF).
     ///   - targetCRS: default: the WGS 84 UTM zone of the scene's centre.
-    ///   - resolution: in the target CRS's units; default `multispectralResolution` for a CRS in metres.
+    ///   - resolution: in the target CRS's units; default for a CRS in metres: 4, or 1 for a scene
+    ///     whose pixels are under 2 m (a panchromatic one), `defaultResolution(groundSampleDistance:)`.
     public init(source: String, dem: String? = nil, height constantHeight: Double? = nil, targetCRS: SpatialReference? = nil,
                 resolution: Double? = nil, resampling: Resampling = .bilinear, errorThreshold: Double = 0) throws {
         if dem != nil && constantHeight != nil {
@@ -77,7 +85,7 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
         guard resolution != nil || !crs.isGeographic else {
             throw RasterError(source, .invalidArgument, "the target CRS \(crs.name) is in \(crs.unitName)s; give the resolution in them")
         }
-        let resolution = resolution ?? Self.multispectralResolution
+        let resolution = resolution ?? Self.defaultResolution(groundSampleDistance: Self.groundSampleDistance(footprint: footprint, scene: scene))
         guard resolution > 0, resolution.isFinite else {
             throw RasterError(source, .invalidArgument, "the resolution must be positive, not \(resolution)")
         }
@@ -205,6 +213,16 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
             throw RasterError(scene.path, .unsupported, "its RPC model maps no ground point to the scene's edge")
         }
         return MapExtent(minX: xs.min()!, minY: ys.min()!, maxX: xs.max()!, maxY: ys.max()!)
+    }
+
+    /// The scene's mean pixel size in metres, from its footprint's extent (a spherical Earth is
+    /// close enough to tell 0.8 m pixels from 3.2 m ones).
+    private static func groundSampleDistance(footprint: MapExtent, scene: Raster) -> Double {
+        let metresPerDegree = 111_195.0
+        let latitude = (footprint.minY + footprint.maxY) / 2 * .pi / 180
+        let width = (footprint.maxX - footprint.minX) * metresPerDegree * cos(latitude)
+        let height = (footprint.maxY - footprint.minY) * metresPerDegree
+        return (width * height / Double(scene.width * scene.height)).squareRoot()
     }
 
     /// GDAL's warper fills pixels without a DEM height with nodata and says nothing, so the DEM

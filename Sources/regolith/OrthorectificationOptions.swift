@@ -14,7 +14,7 @@ struct OrthorectificationOptions: ParsableArguments {
     @Option(name: .customLong("t-srs"), help: ArgumentHelp("Orthorectify onto this CRS, anything GDAL knows, e.g. EPSG:4545 (default: the WGS 84 UTM zone of the scene's centre).", valueName: "srs"))
     var targetCRS: String?
 
-    @Option(help: ArgumentHelp("Orthorectified pixel size in the target CRS's units (default: 4, the GF-2 multispectral pixel, for a CRS in metres).", valueName: "size"))
+    @Option(help: ArgumentHelp("Orthorectified pixel size in the target CRS's units (default for a CRS in metres: 4, the GF-2 multispectral grid, or 1 for a panchromatic scene, one with pixels under 2 m).", valueName: "size"))
     var res: Double?
 
     @Option(help: "How an orthorectified pixel is interpolated from the scene's pixels around it.")

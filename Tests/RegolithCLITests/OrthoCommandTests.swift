@@ -197,6 +197,17 @@ struct OrthoCommandTests {
         #expect((600...640).contains(ortho.width) && (600...640).contains(ortho.height), "\(ortho.width) × \(ortho.height)")
     }
 
+    /// A scene of 0.8 m pixels (a panchromatic one) gets the 1 m grid by default.
+    @Test func aPanchromaticSceneGetsTheOneMetreGrid() throws {
+        let dir = try TemporaryDirectory()
+        let fine = try TestRasters.write(dir.file("pan-grid.tif"), width: 600, height: 600, bands: 1, nodata: 0,
+                                         geoTransform: GeoTransform(originX: 727_244, originY: 2_486_636, pixelWidth: 0.8, pixelHeight: 0.8))
+        let scene = try L1AScene.write(into: dir.path, name: "L1A-PAN1", from: fine)
+        let ortho = try Orthorectification(source: scene)
+        #expect(ortho.resolution == 1 && ortho.geoTransform.pixelWidth == 1)
+        #expect((470...490).contains(ortho.width), "\(ortho.width)")
+    }
+
     /// With the DEM the hills move pixels by up to 2 samples against the constant RPC height.
     @Test func theDEMMovesPixels() throws {
         let withDEM = try Orthorectification(source: Self.world.scene, dem: Self.world.dem).open()
