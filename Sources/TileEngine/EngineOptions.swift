@@ -8,9 +8,6 @@ public struct EngineOptions: Sendable {
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// Core tile edge; nil lets the planner choose the largest that fits.
     public var tileSize: Int? = nil
-    /// The largest tile edge the planner may choose (not a limit on `tileSize`): smaller for work
-    /// that runs only as parallel as its tiles, such as warping in the reader.
-    public var largestChosenTile: Int = TilePlanner.largestTile
     /// Discard a previous partial run instead of resuming it.
     public var restart = false
     /// Seconds between checkpoints (flush + journal): at most this much work is redone after a kill.

@@ -85,13 +85,16 @@ public enum TilePipeline {
             TileJournal.remove(journalPath)
         }
         let journalTileSize = options.tileSize == nil ? try previousTileSize(journalPath) : nil
+        // A computed view (an orthorectifying warped VRT) does its work in the reads, which run
+        // only as parallel as the tiles: the planner's tiles are capped so that every thread has some.
         let plan = try TilePlanner.plan(
             budget: options.memoryBudget, baseline: ProcessMemory.resident, threads: options.threads, halo: kernel.halo,
             inputBands: kernel.inputBands.count, outputBands: kernel.outputBandCount,
             scratchBytesPerPixel: kernel.scratchBytesPerPixel, scratchBytesPerThread: kernel.scratchBytesPerThread,
             sharedScratchBytes: kernel.sharedScratchBytes, tileAlignment: kernel.tileAlignment,
             sceneWidth: area.width, sceneHeight: area.height, requestedTileSize: options.tileSize ?? journalTileSize,
-            largestChosenTile: options.largestChosenTile)
+            largestChosenTile: source.derivation.isEmpty ? TilePlanner.largestTile
+                : TilePlanner.largestTile(sharing: area.width, area.height, among: options.threads))
         GDAL.setCacheSize(bytes: plan.cacheBytes)
 
         let derivation = source.derivation.isEmpty ? "" : " of \(source.derivation)"

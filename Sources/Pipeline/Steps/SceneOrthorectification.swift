@@ -29,21 +29,10 @@ public struct SceneOrthorectification: Sendable {
         }
     }
 
-    /// The warper runs in the readers, one tile per thread: the largest tile edge that still gives
-    /// every thread two tiles, so that no thread idles while another warps a large last tile.
-    static func largestTile(width: Int, height: Int, threads: Int) -> Int {
-        var edge = TilePlanner.largestTile
-        func tiles(_ t: Int) -> Int { ((width + t - 1) / t) * ((height + t - 1) / t) }
-        while edge > TilePlanner.tileSizeQuantum && tiles(edge) < 2 * threads { edge /= 2 }
-        return edge
-    }
-
     public func run(out: String, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
         let ortho = orthorectification
         let source = ortho.rasterSource
         let kernel = BandCopyKernel(like: try source.open())
-        var engine = engine
-        engine.largestChosenTile = Self.largestTile(width: ortho.width, height: ortho.height, threads: engine.threads)
         let result = try TilePipeline.run(kernel, source: source, outputs: [out], options: engine, progress: progress)
         return Summary(method: "ortho        \(ortho)", width: ortho.width, height: ortho.height,
                        origin: (ortho.geoTransform.originX, ortho.geoTransform.originY), output: out,
