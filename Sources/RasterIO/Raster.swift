@@ -31,6 +31,8 @@ public final class Raster {
     public let geoTransform: GeoTransform?
     public let spatialReference: SpatialReference?
     private var openHandle: GDALDatasetH?
+    /// Datasets this one reads from and does not own (a warped VRT's source), released after it.
+    private var dependencies: [GDALDatasetH] = []
 
     /// The GDAL handle; using a closed dataset is a programming error.
     var handle: GDALDatasetH {
@@ -141,8 +143,21 @@ public final class Raster {
         self.bands = bands
     }
 
+    /// A dataset GDAL computes from `dependencies` (a warped VRT over its source), which are
+    /// released when it closes.
+    convenience init(path: String, handle: GDALDatasetH, dependencies: [GDALDatasetH]) throws {
+        do {
+            try self.init(path: path, handle: handle)
+        } catch {
+            dependencies.forEach { _ = GDALReleaseDataset($0) }
+            throw error
+        }
+        self.dependencies = dependencies
+    }
+
     deinit {
         if let openHandle { GDALClose(openHandle) }
+        dependencies.forEach { _ = GDALReleaseDataset($0) }
     }
 
     /// Closes the dataset now, flushing pending writes; reports a write failure GDAL met while

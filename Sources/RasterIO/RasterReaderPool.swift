@@ -7,13 +7,20 @@ import Synchronization
 /// borrower, at most one per thread in flight, and keeps them for reuse.
 public final class RasterReaderPool: Sendable {
     public let path: String
+    public let source: RasterSource
     private let idle = Mutex<[UncheckedRaster]>([])
     private let opened = Atomic<Int>(0)
 
-    /// Opens the raster once to check it, and keeps that handle as the first in the pool.
-    public init(path: String) throws {
-        self.path = path
-        let first = try Raster.open(path)
+    /// A pool of handles on a raster file.
+    public convenience init(path: String) throws {
+        try self.init(source: .file(path))
+    }
+
+    /// Opens the source once to check it, and keeps that handle as the first in the pool.
+    public init(source: RasterSource) throws {
+        self.source = source
+        self.path = source.path
+        let first = try source.open()
         idle.withLock { $0.append(UncheckedRaster(raster: first)) }
         opened.store(1, ordering: .relaxed)
     }
@@ -27,7 +34,7 @@ public final class RasterReaderPool: Sendable {
         if let free = idle.withLock({ $0.popLast() }) {
             borrowed = free
         } else {
-            borrowed = UncheckedRaster(raster: try Raster.open(path))
+            borrowed = UncheckedRaster(raster: try source.open())
             opened.add(1, ordering: .relaxed)
         }
         defer { idle.withLock { $0.append(borrowed) } }

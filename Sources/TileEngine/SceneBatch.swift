@@ -39,12 +39,14 @@ public enum SceneBatch {
 
     /// Checks that every scene opens, has the kernel's bands, and shares the first scene's CRS; for
     /// outputs that are mosaicked (`forMosaic`), that every scene has map coordinates.
-    public static func validate(_ scenes: [String], kernel: some TileKernel, forMosaic: Bool = false) throws {
+    /// `source` is what the engine reads for a scene (the scene itself, or e.g. its orthorectified view).
+    public static func validate(_ scenes: [String], kernel: some TileKernel, forMosaic: Bool = false,
+                                source: (String) throws -> RasterSource = { .file($0) }) throws {
         guard !scenes.isEmpty else { throw EngineError("no scenes given") }
         var firstCRS: (String, SpatialReference?)? = nil
         var stems = Set<String>()
         for scene in scenes {
-            let raster = try Raster.open(scene)
+            let raster = try source(scene).open()
             if forMosaic && raster.geoTransform == nil {
                 throw RasterError.needsMapCoordinates(scene, for: "a mosaic (several scenes, or a sharded run's units)")
             }
@@ -71,8 +73,9 @@ public enum SceneBatch {
     }
 
     public static func run(_ kernel: some TileKernel, scenes: [String], outputFolder: String, suffix: String,
-                           options: EngineOptions, cog: Bool, progress: ProgressReporter?) throws -> Result {
-        try validate(scenes, kernel: kernel, forMosaic: true)
+                           options: EngineOptions, cog: Bool, progress: ProgressReporter?,
+                           source: (String) throws -> RasterSource = { .file($0) }) throws -> Result {
+        try validate(scenes, kernel: kernel, forMosaic: true, source: source)
         do {
             try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
         } catch {
@@ -80,7 +83,7 @@ public enum SceneBatch {
         }
         var results: [SceneRunResult] = []
         for scene in scenes {
-            results.append(try TilePipeline.run(kernel, input: scene, output: outputPath(for: scene, in: outputFolder, suffix: suffix),
+            results.append(try TilePipeline.run(kernel, source: try source(scene), outputs: [outputPath(for: scene, in: outputFolder, suffix: suffix)],
                                                 options: options, progress: progress))
         }
         let mosaic = (outputFolder as NSString).appendingPathComponent("mosaic.\(suffix).vrt")

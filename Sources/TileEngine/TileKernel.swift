@@ -88,6 +88,8 @@ public protocol TileKernel: Sendable {
     var tileAlignment: Int { get }
     /// Band counts of the output files, in order, summing to the output band count.
     var outputFileBands: [Int] { get }
+    /// The outputs' pixel type; the kernel's Float values are converted to it when written.
+    var outputPixelType: PixelType { get }
 
     /// Computes `core.pixelCount × outputDescriptions.count` values, band-sequential, into `output`.
     func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws
@@ -105,4 +107,5 @@ extension TileKernel {
     public var contentInputs: [ContentInput] { [] }
     public var outputUnitTypes: [String] { [] }
     public var outputColorInterpretations: [ColorInterpretation] { [] }
+    public var outputPixelType: PixelType { .float32 }
 }

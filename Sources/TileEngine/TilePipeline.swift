@@ -33,19 +33,28 @@ public enum TilePipeline {
     /// kernels still see the scene around it (halo) and scene coordinates.
     public static func run(_ kernel: some TileKernel, input: String, outputs: [String], region: Window? = nil,
                            options: EngineOptions = EngineOptions(), progress: ProgressReporter? = nil) throws -> SceneRunResult {
+        try run(kernel, source: .file(input), outputs: outputs, region: region, options: options, progress: progress)
+    }
+
+    /// Like `run(_:input:outputs:)` for a scene read through a computed view (e.g. orthorectified
+    /// on the fly): each worker opens the view itself, and reads only its tiles' windows of it.
+    public static func run(_ kernel: some TileKernel, source: RasterSource, outputs: [String], region: Window? = nil,
+                           options: EngineOptions = EngineOptions(), progress: ProgressReporter? = nil) throws -> SceneRunResult {
+        let input = source.path
         let split = kernel.outputFileBands
         guard outputs.count == split.count, split.reduce(0, +) == kernel.outputBandCount, let output = outputs.first else {
             throw EngineError("\(kernel.signature) writes \(split.count) file(s), \(outputs.count) given")
         }
         let started = Date()
-        let pool = try RasterReaderPool(path: input)
+        let pool = try RasterReaderPool(source: source)
         let (sceneSpec, nodata) = try pool.withRaster { raster -> (RasterSpec, [Double?]) in
             for band in kernel.inputBands where !(1...raster.bandCount).contains(band) {
                 throw RasterError(input, .mismatch, "has \(raster.bandCount) band(s), but \(kernel.signature) needs band \(band)")
             }
             // Descriptions, unit types and colour interpretations are set per output file below.
-            let spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: .float32,
+            var spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: kernel.outputPixelType,
                                   nodata: Double(kernel.outputNodata), bandDescriptions: kernel.outputDescriptions)
+            spec.metadata = source.metadata
             return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata })
         }
         let sceneWindow = Window(width: sceneSpec.width, height: sceneSpec.height)
@@ -76,15 +85,20 @@ public enum TilePipeline {
             TileJournal.remove(journalPath)
         }
         let journalTileSize = options.tileSize == nil ? try previousTileSize(journalPath) : nil
+        // A computed view (an orthorectifying warped VRT) does its work in the reads, which run
+        // only as parallel as the tiles: the planner's tiles are capped so that every thread has some.
         let plan = try TilePlanner.plan(
             budget: options.memoryBudget, baseline: ProcessMemory.resident, threads: options.threads, halo: kernel.halo,
             inputBands: kernel.inputBands.count, outputBands: kernel.outputBandCount,
             scratchBytesPerPixel: kernel.scratchBytesPerPixel, scratchBytesPerThread: kernel.scratchBytesPerThread,
             sharedScratchBytes: kernel.sharedScratchBytes, tileAlignment: kernel.tileAlignment,
-            sceneWidth: area.width, sceneHeight: area.height, requestedTileSize: options.tileSize ?? journalTileSize)
+            sceneWidth: area.width, sceneHeight: area.height, requestedTileSize: options.tileSize ?? journalTileSize,
+            largestChosenTile: source.derivation.isEmpty ? TilePlanner.largestTile
+                : TilePlanner.largestTile(sharing: area.width, area.height, among: options.threads))
         GDAL.setCacheSize(bytes: plan.cacheBytes)
 
-        let signature = try RunSignature(kernel: kernel.signature + (region.map { " region \($0)" } ?? ""), contentInputs: kernel.contentInputs,
+        let derivation = source.derivation.isEmpty ? "" : " of \(source.derivation)"
+        let signature = try RunSignature(kernel: kernel.signature + derivation + (region.map { " region \($0)" } ?? ""), contentInputs: kernel.contentInputs,
                                          input: input, tileSize: plan.tileSize, blockSize: plan.blockSize)
         let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: fileSpecs, plan: plan,
                                                      signature: signature, threads: options.threads,

@@ -51,10 +51,19 @@ public enum TilePlanner {
         return inputPixels * (4 * inputBands + 1) + t * t * (4 * outputBands * 2 + scratchBytesPerPixel)
     }
 
+    /// The largest tile edge that still gives each of `threads` two tiles of a `width` × `height`
+    /// area (at least the quantum), for work done in the reads, which run only as parallel as the tiles.
+    public static func largestTile(sharing width: Int, _ height: Int, among threads: Int) -> Int {
+        var edge = largestTile
+        func tiles(_ t: Int) -> Int { ((width + t - 1) / t) * ((height + t - 1) / t) }
+        while edge > tileSizeQuantum && tiles(edge) < 2 * threads { edge /= 2 }
+        return edge
+    }
+
     public static func plan(budget: Int, baseline: Int, threads: Int, halo: Int, inputBands: Int, outputBands: Int,
                             scratchBytesPerPixel: Int = 0, scratchBytesPerThread: Int = 0, sharedScratchBytes: Int = 0,
                             tileAlignment: Int = 1, sceneWidth: Int, sceneHeight: Int,
-                            requestedTileSize: Int? = nil) throws -> TilePlan {
+                            requestedTileSize: Int? = nil, largestChosenTile: Int = largestTile) throws -> TilePlan {
         // Every tile size the planner may choose is a multiple of the quantum; a kernel whose output
         // depends on an alignment the quantum does not keep cannot be tiled reproducibly.
         guard tileAlignment >= 1, tileSizeQuantum % tileAlignment == 0 else {
@@ -90,7 +99,7 @@ public enum TilePlanner {
             // The largest tile that fits, but no larger than the scene needs.
             let sceneEdge = max(sceneWidth, sceneHeight)
             var t = tileSizeQuantum
-            while t * 2 <= largestTile && fits(t * 2) && t < sceneEdge { t *= 2 }
+            while t * 2 <= min(largestTile, largestChosenTile) && fits(t * 2) && t < sceneEdge { t *= 2 }
             tileSize = t
         }
         let cache = cacheNeed(tileSize)

@@ -10,7 +10,7 @@ struct InvertCommand: ParsableCommand {
         commandName: "invert",
         abstract: "Apply a trained model to every pixel of one or more scenes: the content map.",
         discussion: """
-            Streams the scenes in tiles through the model (the reflectance bands the model names, standardised with its stored statistics) and writes Float32 tiled GeoTIFF (ZSTD, PREDICTOR=3, nodata −9999); with several scenes, one map per scene and a VRT mosaic. --mc-dropout N adds Monte-Carlo dropout: band 1 is the mean of N stochastic passes, band 2 their standard deviation. Pixels outside the model's applicability domain get nodata: band values farther (Mahalanobis distance) from the training samples than any of them (domain.json, written by `train`; without it, 5 standard deviations per band) — canopy, canopy edges, water, roofs, where the network would extrapolate. --everywhere predicts them too. An interrupted run resumes.
+            Streams the scenes in tiles through the model (the reflectance bands the model names, standardised with its stored statistics) and writes Float32 tiled GeoTIFF (ZSTD, PREDICTOR=3, nodata −9999); with several scenes, one map per scene and a VRT mosaic. --mc-dropout N adds Monte-Carlo dropout: band 1 is the mean of N stochastic passes, band 2 their standard deviation. Pixels outside the model's applicability domain get nodata: band values farther (Mahalanobis distance) from the training samples than any of them (domain.json, written by `train`; without it, 5 standard deviations per band) — canopy, canopy edges, water, roofs, where the network would extrapolate. --everywhere predicts them too. Scenes in sensor geometry (with their RPC model, e.g. an .rpb beside them) are orthorectified on the way in when any of --dem, --height, --t-srs, --res is given, as `regolith ortho` does. An interrupted run resumes.
 
             Examples:
               regolith invert model/ refl.tif --out content.tif
@@ -27,6 +27,8 @@ struct InvertCommand: ParsableCommand {
     @Flag(help: "Predict every pixel, also outside the model's applicability domain.")
     var everywhere = false
     @Flag(help: "Also write a Cloud Optimized GeoTIFF of the result or mosaic.") var cog = false
+    @OptionGroup(title: "Orthorectification")
+    var ortho: OrthorectificationOptions
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
 
@@ -36,9 +38,11 @@ struct InvertCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        let orthorectification = ortho.requested ? ortho.settings : nil
         let kernel = try ContentMapping.kernel(modelFolder: model, scenes: try GF2Product.sceneRasters(scenes), mcDropout: mcDropout, seed: seed,
-                                               everywhere: everywhere)
+                                               everywhere: everywhere, orthorectification: orthorectification)
         try KernelRun(scenes: scenes, out: out, suffix: "content", cog: cog, engine: engine, global: global,
-                      otherInputs: ContentMapping.modelFiles(in: model)).run(kernel)
+                      otherInputs: ContentMapping.modelFiles(in: model) + ortho.settings.inputs,
+                      orthorectification: orthorectification).run(kernel)
     }
 }

@@ -14,11 +14,14 @@ struct KernelRun {
     let global: GlobalOptions
     /// Inputs besides the scenes (a model's files), which no output may overwrite.
     var otherInputs: [String] = []
+    /// Orthorectify the scenes on the way in (`invert --dem …`); nil: read them as they are.
+    var orthorectification: OrthorectificationSettings? = nil
 
     func run(_ kernel: some TileKernel) throws {
         global.apply()
-        let job = KernelJob(scenes: try GF2Product.sceneRasters(scenes), out: out, suffix: suffix, cog: cog, engine: engine.engineOptions,
+        var job = KernelJob(scenes: try GF2Product.sceneRasters(scenes), out: out, suffix: suffix, cog: cog, engine: engine.engineOptions,
                             unitRows: engine.unitRows)
+        job.orthorectification = orthorectification
         let shard = try engine.resolvedShard()
         try OutputPaths.check(outputs: job.outputs(sharded: shard != nil), inputs: job.scenes + otherInputs)
         switch try job.run(kernel, shard: shard, progress: engine.progress(task: suffix, quiet: global.quiet)) {

@@ -1,4 +1,5 @@
 import Inversion
+import RasterIO
 
 extension RunConfiguration {
     /// Every value's range, checked before the run touches its output folder; the first problem
@@ -7,6 +8,10 @@ extension RunConfiguration {
         var problems: [(key: String, problem: String?)] = [
             ("scene", scene == nil ? "missing: the scene to map (a GF-2 DN scene)" : nil),
             ("samples", samples == nil ? "missing: the samples CSV" : nil),
+            ("height", orthorectification?.dem != nil && orthorectification?.height != nil ? "give dem or height, not both" : nil),
+            ("height", orthorectification?.height.flatMap(SettingRules.finite)),
+            ("res", orthorectification?.resolution.flatMap(SettingRules.positive)),
+            ("t_srs", orthorectification?.targetCRS.flatMap { (try? SpatialReference($0)) == nil ? "'\($0)' is not a CRS GDAL knows" : nil }),
             ("column", column.isEmpty ? "must name the samples' value column" : nil),
             ("x_column", (samplesFormat.xColumn == nil) != (samplesFormat.yColumn == nil) ? "give x_column and y_column together, or neither" : nil),
             ("support.distance", support?.maxDistance.flatMap(SettingRules.positive)),

@@ -56,6 +56,9 @@ public struct RunConfiguration: Sendable, Equatable {
 
     public var scene: String?
     public var xml: String?
+    /// Orthorectify the scene (an L1A one, with its RPC model) while calibrating it (keys `dem`,
+    /// `height`, `t_srs`, `res`, `resampling`); nil: the scene is map-projected already.
+    public var orthorectification: OrthorectificationSettings?
     public var samples: String?
     public var samplesCrs: String = "EPSG:4326"
     public var column: String = "re2o3"

@@ -13,6 +13,8 @@ public struct KernelJob: Sendable {
     public var engine: EngineOptions
     /// With sharding: scene rows per work unit.
     public var unitRows: Int
+    /// Orthorectify each scene (sensor geometry with an RPC model) on the way in; nil: read them as they are.
+    public var orthorectification: OrthorectificationSettings?
 
     public init(scenes: [String], out: String, suffix: String, cog: Bool, engine: EngineOptions, unitRows: Int = ShardPlan.defaultUnitRows) {
         self.scenes = scenes
@@ -21,6 +23,7 @@ public struct KernelJob: Sendable {
         self.cog = cog
         self.engine = engine
         self.unitRows = unitRows
+        self.orthorectification = nil
     }
 
     public enum Outcome: Sendable {
@@ -57,12 +60,15 @@ public struct KernelJob: Sendable {
             guard !cog else {
                 throw EngineError("\(out): --cog does not apply to one task of a sharded run (\(shard.origin) \(shard)); pass it to `regolith mosaic`")
             }
+            if orthorectification != nil {
+                throw EngineError("\(out): a sharded run (\(shard.origin) \(shard)) cannot orthorectify on the way in; orthorectify the scenes with `regolith ortho` first")
+            }
             return .shard(try SceneBatch.runShard(kernel, scenes: scenes, outputFolder: out, shard: shard, unitRows: unitRows,
                                                   options: engine, progress: progress))
         }
         if scenes.count == 1 && outIsFile {
-            try SceneBatch.validate(scenes, kernel: kernel)
-            let result = try TilePipeline.run(kernel, input: scenes[0], output: out, options: engine, progress: progress)
+            try SceneBatch.validate(scenes, kernel: kernel, source: source)
+            let result = try TilePipeline.run(kernel, source: try source(scenes[0]), outputs: [out], options: engine, progress: progress)
             if cog {
                 var cogOptions = COGOptions()
                 cogOptions.compression = engine.compression
@@ -70,6 +76,12 @@ public struct KernelJob: Sendable {
             }
             return .file(result, cog: cog ? cogPath : nil)
         }
-        return .folder(try SceneBatch.run(kernel, scenes: scenes, outputFolder: out, suffix: suffix, options: engine, cog: cog, progress: progress))
+        return .folder(try SceneBatch.run(kernel, scenes: scenes, outputFolder: out, suffix: suffix, options: engine, cog: cog, progress: progress,
+                                          source: source))
+    }
+
+    /// How the engine reads `scene`: orthorectified when asked to, else as it is.
+    private func source(_ scene: String) throws -> RasterSource {
+        try orthorectification?.orthorectification(of: scene).rasterSource ?? .file(scene)
     }
 }

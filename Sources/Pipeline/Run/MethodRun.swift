@@ -37,10 +37,16 @@ public struct MethodRun: Sendable {
         guard let scene = loaded.resolve(c.scene), let samples = loaded.resolve(c.samples) else {
             throw ConfigurationError(key: c.scene == nil ? "scene" : "samples", "missing")
         }
-        // Samples, kriging and anomaly areas need map coordinates: a scene in sensor geometry is
-        // refused before anything is written, not after its calibration.
+        // A DEM path in the configuration file is relative to it, like the other inputs.
+        var orthorectification = c.orthorectification
+        orthorectification?.dem = loaded.resolve(c.orthorectification?.dem)
+        // Samples, kriging and anomaly areas need map coordinates: a scene in sensor geometry without
+        // orthorectification (or one that cannot be orthorectified) is refused before anything is
+        // written, not after its calibration.
         let image = try GF2Product.sceneImage(scene)
-        if try Raster.open(image.raster).geoTransform == nil {
+        if let orthorectification {
+            _ = try orthorectification.orthorectification(of: image.raster)
+        } else if try Raster.open(image.raster).geoTransform == nil {
             throw RasterError.needsMapCoordinates(image.raster, for: "regolith run (samples, kriging, anomaly areas)")
         }
         let samplesCRS: SpatialReference
@@ -49,6 +55,7 @@ public struct MethodRun: Sendable {
         }
         let folder = RunFolder(path: c.out)
         let inputs = [scene, samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
+            + (orthorectification?.inputs ?? [])
         try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), $0 == .model ? .folder : .file) },
                               inputs: inputs)
         try folder.create()
@@ -69,7 +76,8 @@ public struct MethodRun: Sendable {
 
         let reflectance = folder.file(.reflectance)
         report.calibration = try timed("calibrate") {
-            try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos).run(out: reflectance, engine: engine)
+            try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos,
+                                 orthorectification: orthorectification).run(out: reflectance, engine: engine)
         }
         let sampleSet = try timed("samples") {
             var construction = SampleSetConstruction(scene: reflectance, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,

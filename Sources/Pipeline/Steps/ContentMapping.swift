@@ -9,7 +9,7 @@ public enum ContentMapping {
     /// Loads the model in `modelFolder` and checks that every scene has the bands it reads, and holds
     /// reflectances when the model was trained on them.
     public static func kernel(modelFolder: String, scenes: [String], mcDropout: Int = 0, seed: UInt64 = 1,
-                              everywhere: Bool = false) throws -> ContentMapKernel {
+                              everywhere: Bool = false, orthorectification: OrthorectificationSettings? = nil) throws -> ContentMapKernel {
         // A `train` killed while swapping the folder in left the previous model aside: put it back.
         try AtomicFolder(modelFolder).recover()
         let model = try Model.load(from: modelFolder)
@@ -20,7 +20,8 @@ public enum ContentMapping {
         }
         var width = 0
         for scene in scenes {
-            let raster = try Raster.open(scene)
+            // Orthorectified scenes are read (and their map's width counted) on the map grid.
+            let raster = try orthorectification?.orthorectification(of: scene).open() ?? Raster.open(scene)
             width = max(width, raster.width)
             let needed = model.bands.map(\.number).max() ?? 0
             guard raster.bandCount >= needed else {

@@ -14,12 +14,16 @@ public struct SceneCalibration: Sendable {
     /// Calibrate a scene whose pixels are not UInt16 (GF-2's DNs are 10-bit integers in UInt16): a
     /// Byte scene is usually a stretched quick-look and a Float32 one already reflectance.
     public var allowAnyPixelType: Bool
+    /// Orthorectify the scene (sensor geometry with an RPC model) on the way in; nil: read it as it is.
+    public var orthorectification: OrthorectificationSettings?
 
-    public init(scene: String, metadata: String? = nil, darkObjectSubtraction: Bool = false, allowAnyPixelType: Bool = false) {
+    public init(scene: String, metadata: String? = nil, darkObjectSubtraction: Bool = false, allowAnyPixelType: Bool = false,
+                orthorectification: OrthorectificationSettings? = nil) {
         self.scene = scene
         self.metadata = metadata
         self.darkObjectSubtraction = darkObjectSubtraction
         self.allowAnyPixelType = allowAnyPixelType
+        self.orthorectification = orthorectification
     }
 
     /// What the calibration used and did: numbers for the report, and a summary for the console.
@@ -30,6 +34,8 @@ public struct SceneCalibration: Sendable {
         public var earthSunDistance: Double
         public var darkDN: [Double]?
         public var haze: [Double]?
+        /// How the scene was orthorectified on the way in (`Orthorectification.description`), if it was.
+        public var orthorectification: String?
         public var output: String
         public var tiles: Int
         public var megapixelsPerSecond: Double
@@ -41,6 +47,7 @@ public struct SceneCalibration: Sendable {
                 lines.append("dark object  DN " + darkDN.map { String(format: "%.1f", $0) }.joined(separator: ", ")
                              + "; haze " + haze.map { String(format: "%.4f", $0) }.joined(separator: ", "))
             }
+            if let orthorectification { lines.append("ortho        \(orthorectification)") }
             lines.append(String(format: "wrote %@ (%d tiles, %.1f Mpixel/s)", output, tiles, megapixelsPerSecond))
             return lines.joined(separator: "\n")
         }
@@ -79,9 +86,12 @@ public struct SceneCalibration: Sendable {
             throw InversionError("\(metadataPath): <WidthInPixels>/<HeightInPixels> say \(metadata.widthInPixels)×\(metadata.heightInPixels), but \(scene) is \(input.width)×\(input.height)")
         }
         let haze = try darkObjectSubtraction ? DarkObjectCorrection.estimate(scene: scene, model: model, threads: engine.threads) : nil
-        let result = try TilePipeline.run(ReflectanceKernel(model: model, haze: haze?.haze), input: scene, output: out, options: engine, progress: progress)
+        let ortho = try orthorectification?.orthorectification(of: scene)
+        let result = try TilePipeline.run(ReflectanceKernel(model: model, haze: haze?.haze), source: ortho?.rasterSource ?? .file(scene),
+                                          outputs: [out], options: engine, progress: progress)
         return Summary(coefficients: model.coefficients.label, table: CalibrationTable.version, solarZenith: model.solarZenith,
-                       earthSunDistance: model.earthSunDistance, darkDN: haze?.darkDN, haze: haze?.haze, output: out,
+                       earthSunDistance: model.earthSunDistance, darkDN: haze?.darkDN, haze: haze?.haze,
+                       orthorectification: ortho?.description, output: out,
                        tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond)
     }
 }

@@ -1,0 +1,35 @@
+import Foundation
+import RasterIO
+
+/// How to orthorectify scenes in sensor geometry (an RPC model, no map grid) on the way into a
+/// step: `regolith ortho`, and `calibrate`/`invert` given `--dem`, `--height`, `--t-srs` or `--res`.
+/// Every nil keeps `Orthorectification`'s default.
+public struct OrthorectificationSettings: Sendable, Equatable {
+    public var dem: String?
+    public var height: Double?
+    /// Anything GDAL knows as a CRS, e.g. "EPSG:4545".
+    public var targetCRS: String?
+    public var resolution: Double?
+    public var resampling: Orthorectification.Resampling
+
+    public init(dem: String? = nil, height: Double? = nil, targetCRS: String? = nil, resolution: Double? = nil,
+                resampling: Orthorectification.Resampling = .bilinear) {
+        self.dem = dem
+        self.height = height
+        self.targetCRS = targetCRS
+        self.resolution = resolution
+        self.resampling = resampling
+    }
+
+    /// `scene` orthorectified with these settings (its RPC and the DEM's coverage checked).
+    public func orthorectification(of scene: String) throws -> Orthorectification {
+        let crs: SpatialReference?
+        do { crs = try targetCRS.map(SpatialReference.init) } catch {
+            throw RasterError(targetCRS ?? "", .invalidArgument, "not a CRS GDAL knows (the target CRS)")
+        }
+        return try Orthorectification(source: scene, dem: dem, height: height, targetCRS: crs, resolution: resolution, resampling: resampling)
+    }
+
+    /// Files these settings read besides the scenes (the DEM), which no output may overwrite.
+    public var inputs: [String] { dem.map { [$0] } ?? [] }
+}
