@@ -49,7 +49,7 @@ let package = Package(
             dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "Inversion", .product(name: "Yams", package: "Yams")],
             exclude: ["README.md"], swiftSettings: common
         ),
-        .target(name: "SyntheticWorld", dependencies: ["RasterIO", "SeededRandom"], exclude: ["README.md"], swiftSettings: common),
+        .target(name: "SyntheticWorld", dependencies: ["RasterIO", "SeededRandom", "Geostatistics"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "CPUBuildFeatures", cSettings: buildFeatureFlags),
         .target(name: "CPUCheck", dependencies: ["CPUBuildFeatures"]),
         .executableTarget(
