@@ -41,37 +41,61 @@ public struct L1AGeometry: Sendable, Codable, Equatable {
     }
 
     /// Image position of the ground point (E, N, h).
-    @inline(__always)
     public func image(east: Double, north: Double, height h: Double) -> (sample: Double, line: Double) {
-        let d = displacementPerMetre, u = sampleAxis, v = lineAxis
-        let x = east + h * d.east - origin[0], y = north + h * d.north - origin[1]
-        let determinant = u.east * v.north - v.east * u.north
-        return ((x * v.north - v.east * y) / determinant, (u.east * y - x * u.north) / determinant)
+        resolved().image(east: east, north: north, height: h)
     }
 
     /// Apparent ground position of an image position (the ground point if it lies at height 0).
-    @inline(__always)
     public func apparent(sample: Double, line: Double) -> (east: Double, north: Double) {
-        let u = sampleAxis, v = lineAxis
-        return (origin[0] + sample * u.east + line * v.east, origin[1] + sample * u.north + line * v.north)
+        resolved().apparent(sample: sample, line: line)
     }
 
-    /// The ground point seen at an image position when the terrain is `terrainHeight(E, N)`: the
-    /// fixed point of E = E′ − h(E, N)·d, which contracts while the slope × tan θv stays below 1.
-    @inline(__always)
-    public func ground(sample: Double, line: Double,
+    /// The ground point seen at an image position on the terrain `terrainHeight(E, N)` (see `Resolved`).
+    public func ground(sample: Double, line: Double, startHeight: Double = 0,
                        terrainHeight: (Double, Double) -> Double) -> (east: Double, north: Double, height: Double) {
-        let a = apparent(sample: sample, line: line), d = displacementPerMetre
-        var east = a.east, north = a.north, h = 0.0
-        for _ in 0..<20 {
-            h = terrainHeight(east, north)
-            let nextEast = a.east - h * d.east, nextNorth = a.north - h * d.north
-            let step = abs(nextEast - east) + abs(nextNorth - north)
-            east = nextEast
-            north = nextNorth
-            if step < 1e-6 { break }
+        resolved().ground(sample: sample, line: line, startHeight: startHeight, terrainHeight: terrainHeight)
+    }
+
+    /// The camera's axes and displacement worked out once, for per-pixel use.
+    public func resolved() -> Resolved {
+        Resolved(origin: (origin[0], origin[1]), u: sampleAxis, v: lineAxis, d: displacementPerMetre)
+    }
+
+    public struct Resolved: Sendable {
+        let origin: (east: Double, north: Double)
+        let u: (east: Double, north: Double)
+        let v: (east: Double, north: Double)
+        let d: (east: Double, north: Double)
+
+        @inline(__always)
+        public func image(east: Double, north: Double, height h: Double) -> (sample: Double, line: Double) {
+            let x = east + h * d.east - origin.east, y = north + h * d.north - origin.north
+            let determinant = u.east * v.north - v.east * u.north
+            return ((x * v.north - v.east * y) / determinant, (u.east * y - x * u.north) / determinant)
         }
-        return (east, north, h)
+
+        @inline(__always)
+        public func apparent(sample: Double, line: Double) -> (east: Double, north: Double) {
+            (origin.east + sample * u.east + line * v.east, origin.north + sample * u.north + line * v.north)
+        }
+
+        /// The ground point seen at an image position when the terrain is `terrainHeight(E, N)`:
+        /// the fixed point of E = E′ − h(E, N)·d, which contracts while the slope × tan θv stays
+        /// below 1. Starting from `startHeight` (a neighbouring pixel's) saves iterations.
+        @inline(__always)
+        public func ground(sample: Double, line: Double, startHeight: Double = 0,
+                           terrainHeight: (Double, Double) -> Double) -> (east: Double, north: Double, height: Double) {
+            let a = apparent(sample: sample, line: line)
+            var h = startHeight
+            for _ in 0..<50 {
+                let next = terrainHeight(a.east - h * d.east, a.north - h * d.north)
+                let step = abs(next - h)
+                h = next
+                // A millionth of a metre of height moves the point less than that on the ground.
+                if step < 1e-6 { break }
+            }
+            return (a.east - h * d.east, a.north - h * d.north, h)
+        }
     }
 
     /// The same camera with pixels `factor` times smaller on the same footprint (the PAN image of an

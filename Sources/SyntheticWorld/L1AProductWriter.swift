@@ -31,6 +31,21 @@ struct L1AProductWriter {
     let scene: SyntheticScene
     let parameters: L1AParameters
     let threads: Int
+    /// Called after each chunk of an L1A image with its pixel count.
+    var progress: (@Sendable (Int) -> Void)? = nil
+
+    /// Image chunks: 1024 × 256 pixels.
+    static let chunkWidth = 1024, chunkHeight = 256
+
+    /// The chunks and pixels of the MSS and PAN images together (for progress).
+    static func work(scene: SyntheticScene, parameters p: L1AParameters) -> (chunks: Int, pixels: Int) {
+        let mss = L1AProductWriter(scene: scene, parameters: p, threads: 1)
+            .mssGeometry(heights: p.terrainBaseHeight...(p.terrainBaseHeight + p.demRelief))
+        return [mss, mss.finer(by: p.panFactor)].reduce((0, 0)) { sum, g in
+            (sum.0 + Window(width: g.width, height: g.height).tiles(width: chunkWidth, height: chunkHeight).count,
+             sum.1 + g.width * g.height)
+        }
+    }
 
     /// The CRESDA product name, e.g. `GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441`.
     var productName: String { String(scene.productName.dropLast("-MSS1".count)) }
@@ -140,8 +155,8 @@ struct L1AProductWriter {
                 pixel: @escaping @Sendable (_ dn: (Int) -> Double, _ out: inout [UInt16], _ index: Int, _ stride: Int) -> Void) throws {
         let sceneWindow = Window(width: scene.width, height: scene.height)
         let heights = terrain.minimum...terrain.maximum
-        let transform = scene.geoTransform, ps = transform.pixelWidth
-        for chunk in Window(width: geometry.width, height: geometry.height).tiles(width: 1024, height: 256) {
+        let transform = scene.geoTransform, ps = transform.pixelWidth, west = transform.originX, north = transform.originY
+        for chunk in Window(width: geometry.width, height: geometry.height).tiles(width: Self.chunkWidth, height: Self.chunkHeight) {
             // The chunk's ground points lie in its footprint at the terrain's heights: read that much.
             var part = geometry
             part.origin = {
@@ -158,31 +173,36 @@ struct L1AProductWriter {
             let source = Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0).intersection(sceneWindow)
             let dn: [UInt16] = source.isEmpty ? [] : try ortho.read(source, as: UInt16.self)
             let rows = chunk.tiles(width: chunk.width, height: 16)
+            let camera = geometry.resolved()
+            let sx = source.x, sy = source.y, sw = source.width, sxEnd = source.maxX, syEnd = source.maxY, n = source.pixelCount
             let parts = concurrentMap(rows, threads: threads) { rows -> [UInt16] in
-                var out = [UInt16](repeating: 0, count: bands * rows.pixelCount)
-                let n = source.pixelCount
+                let count = rows.pixelCount, width = rows.width
+                var out = [UInt16](repeating: 0, count: bands * count)
                 for row in 0..<rows.height {
-                    for column in 0..<rows.width {
-                        let g = geometry.ground(sample: Double(rows.x + column), line: Double(rows.y + row)) {
+                    var height = terrain.minimum
+                    for column in 0..<width {
+                        let g = camera.ground(sample: Double(rows.x + column), line: Double(rows.y + row), startHeight: height) {
                             terrain.height(east: $0, north: $1)
                         }
+                        height = g.height
                         // Ortho pixel coordinates with centres at whole numbers.
-                        let u = (g.east - transform.originX) / ps - 0.5, v = (transform.originY - g.north) / ps - 0.5
+                        let u = (g.east - west) / ps - 0.5, v = (north - g.north) / ps - 0.5
                         let cx = Int(u.rounded(.down)), cy = Int(v.rounded(.down))
-                        guard cx >= source.x, cy >= source.y, cx + 1 < source.maxX, cy + 1 < source.maxY else { continue }
+                        guard cx >= sx, cy >= sy, cx + 1 < sxEnd, cy + 1 < syEnd else { continue }
                         let fx = u - Double(cx), fy = v - Double(cy)
-                        let i = (cy - source.y) * source.width + (cx - source.x)
+                        let i = (cy - sy) * sw + (cx - sx)
                         pixel({ b in
                             let base = b * n + i
                             let top = Double(dn[base]) * (1 - fx) + Double(dn[base + 1]) * fx
-                            let bottom = Double(dn[base + source.width]) * (1 - fx) + Double(dn[base + source.width + 1]) * fx
+                            let bottom = Double(dn[base + sw]) * (1 - fx) + Double(dn[base + sw + 1]) * fx
                             return top * (1 - fy) + bottom * fy
-                        }, &out, row * rows.width + column, rows.pixelCount)
+                        }, &out, row * width + column, count)
                     }
                 }
                 return out
             }
             for (rows, values) in zip(rows, parts) { try output.write(rows, from: values) }
+            progress?(chunk.pixelCount)
         }
     }
 

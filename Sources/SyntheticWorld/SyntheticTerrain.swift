@@ -16,6 +16,8 @@ public struct SyntheticTerrain: Sendable {
     public let heights: [Float]
     public let minimum: Double
     public let maximum: Double
+    /// The grid's north-west corner and cell size, kept apart from `geoTransform` for the per-pixel lookups.
+    private let west: Double, north: Double, cellSize: Double
 
     /// A DEM on `scene`'s grid covering the scene and the map extent `cover`, plus `margin` cells.
     init(scene: SyntheticScene, cover: MapExtent, margin: Int, parameters p: L1AParameters) {
@@ -26,8 +28,10 @@ public struct SyntheticTerrain: Sendable {
         let bottom = max(scene.height, Int(((origin.originY - cover.minY) / ps).rounded(.up))) + margin
         width = right - left
         height = bottom - top
-        geoTransform = GeoTransform(originX: origin.originX + Double(left) * ps, originY: origin.originY - Double(top) * ps,
-                                    pixelWidth: ps, pixelHeight: ps)
+        west = origin.originX + Double(left) * ps
+        north = origin.originY - Double(top) * ps
+        cellSize = ps
+        geoTransform = GeoTransform(originX: west, originY: north, pixelWidth: ps, pixelHeight: ps)
         let field = RandomField(hash: WorldHash(seed: scene.model.seed), stream: .terrain, range: p.terrainRange,
                                 spacing: p.terrainLatticeSpacing)
         let lattice = field.lattice(covering: Window(width: width, height: height), pixelSize: ps)
@@ -51,8 +55,8 @@ public struct SyntheticTerrain: Sendable {
     /// Bilinear height at map position (E, N); cells beyond the edge repeat the edge.
     @inline(__always)
     public func height(east: Double, north: Double) -> Double {
-        let x = (east - geoTransform.originX) / geoTransform.pixelWidth - 0.5
-        let y = (geoTransform.originY - north) / -geoTransform.pixelHeight - 0.5
+        let x = (east - west) / cellSize - 0.5
+        let y = (self.north - north) / cellSize - 0.5
         let cx = min(max(x, 0), Double(width - 1)), cy = min(max(y, 0), Double(height - 1))
         let x0 = min(Int(cx), width - 2), y0 = min(Int(cy), height - 2)
         let fx = cx - Double(x0), fy = cy - Double(y0)

@@ -43,6 +43,15 @@ public struct WorldWriter {
         Window(width: width, height: height).tiles(width: blockSize * chunkBlocks, height: blockSize).count
     }
 
+    /// The chunks and pixels `write` reports through `progress`: the ortho scene's, and the L1A
+    /// images' when `l1a` is set.
+    public func work(for scene: SyntheticScene) -> (chunks: Int, pixels: Int) {
+        let ortho = (Self.chunkCount(width: scene.width, height: scene.height), scene.width * scene.height)
+        guard let l1a else { return ortho }
+        let product = L1AProductWriter.work(scene: scene, parameters: l1a)
+        return (ortho.0 + product.chunks, ortho.1 + product.pixels)
+    }
+
     public init() {}
 
     public static func files(in folder: String, scene: SyntheticScene, l1a: Bool = false) -> Files {
@@ -97,8 +106,9 @@ public struct WorldWriter {
         var product: (archive: TarArchiveWriter, dem: GeoTIFFOutput, summary: L1AProductSummary)? = nil
         if let l1a {
             try dn.flush()
-            product = try L1AProductWriter(scene: scene, parameters: l1a, threads: threads)
-                .write(ortho: dn.raster, folder: folder, demPath: files.dem!)
+            var productWriter = L1AProductWriter(scene: scene, parameters: l1a, threads: threads)
+            productWriter.progress = progress
+            product = try productWriter.write(ortho: dn.raster, folder: folder, demPath: files.dem!)
             files.productSummary = product?.summary
         }
         let samplesTemporary = try AtomicOutputPath(files.samples)

@@ -126,7 +126,8 @@ struct SynthCommand: ParsableCommand {
         writer.tileSize = tileSize
         writer.threads = threads
         writer.l1a = l1a
-        progress.start(units: WorldWriter.chunkCount(width: width, height: height), pixels: width * height)
+        let work = writer.work(for: scene)
+        progress.start(units: work.chunks, pixels: work.pixels)
         writer.progress = { pixels in progress.advance(pixels: pixels) }
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
