@@ -28,7 +28,7 @@ struct SynthCommand: ParsableCommand {
             Examples:
               regolith synth --width 600 --height 600 --seed 1 --out fixtures/world
               regolith synth --width 7300 --height 6900 --seed 7 --out /scratch/scene7
-              regolith synth --width 1500 --height 1500 --level L1A --dem-relief 300 --out /scratch/l1a
+              regolith synth --width 1500 --height 1500 --level L1A --out /scratch/l1a
             """
     )
 
