@@ -237,6 +237,8 @@ struct L1AProductWriter {
             let isPAN = camera.hasPrefix("PAN")
             var options = GeoTIFFOptions()
             options.compression = .none
+            options.pixelInterleavedStrips = true
+            options.tileSize = 16
             let descriptions = isPAN ? ["PAN 450-900 nm (DN)"]
                 : ["B1 blue 450-520 nm (DN)", "B2 green 520-590 nm (DN)", "B3 red 630-690 nm (DN)", "B4 NIR 770-890 nm (DN)"]
             let image = try GeoTIFFOutput(creating: (staging as NSString).appendingPathComponent("\(member).tiff"), spec: RasterSpec(

@@ -50,8 +50,9 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Processing level: ortho (a map-projected scene) or L1A (a product in sensor geometry with RPCs and a DEM).")
     var level: WorldLevel = .ortho
 
-    @Option(help: "L1A only: relief of the synthetic DEM (highest minus lowest cell), metres.")
-    var demRelief: Double = L1AParameters().demRelief
+    // Optional, so that giving it without --level L1A can be refused.
+    @Option(help: "L1A only: relief of the synthetic DEM (highest minus lowest cell), metres (default: \(Int(L1AParameters().demRelief))).")
+    var demRelief: Double?
 
     @Option(help: "Rendering tile size in pixels (work unit per thread).")
     var tileSize: Int = 512
@@ -74,8 +75,11 @@ struct SynthCommand: ParsableCommand {
         ]
         if let (option, problem) = problems.first(where: { $0.1 != nil }) { throw ValidationError("\(option): \(problem!)") }
         // Steeper terrain than this would break the camera's inversion at the largest view zenith.
-        guard demRelief.isFinite, (0...2000).contains(demRelief) else {
-            throw ValidationError("--dem-relief: must be between 0 and 2000 m, got \(demRelief)")
+        if let demRelief {
+            guard level == .l1a else { throw ValidationError("--dem-relief: applies to --level L1A only") }
+            guard demRelief.isFinite, (0...2000).contains(demRelief) else {
+                throw ValidationError("--dem-relief: must be between 0 and 2000 m, got \(demRelief)")
+            }
         }
     }
 
@@ -85,7 +89,7 @@ struct SynthCommand: ParsableCommand {
         var l1a: L1AParameters? = nil
         if level == .l1a {
             l1a = L1AParameters()
-            l1a!.demRelief = demRelief
+            l1a!.demRelief = demRelief ?? l1a!.demRelief
         }
         let (files, sampleCount) = try Self.generate(width: width, height: height, seed: seed, samples: samples, out: out,
                                                      tileSize: tileSize, threads: threads, l1a: l1a, progress: progress)

@@ -80,6 +80,7 @@ struct SynthCommandTests {
     @Test func badArgumentsAreUsageErrors() throws {
         #expect(try ChildProcess.regolith(["synth", "--out", "/tmp/x", "--level", "L2"]).status == 2)
         #expect(try ChildProcess.regolith(["synth", "--out", "/tmp/x", "--level", "L1A", "--dem-relief", "-5"]).status == 2)
+        #expect(try ChildProcess.regolith(["synth", "--out", "/tmp/x", "--dem-relief", "100"]).status == 2, "ortho worlds have no DEM")
         #expect(try ChildProcess.regolith(["synth", "--width", "10", "--out", "/tmp/x"]).status == 2)
         #expect(try ChildProcess.regolith(["synth", "--width", "100"]).status == 2, "--out is required")
         #expect(try ChildProcess.regolith(["synth", "--out", "/tmp/x", "--tile-size", "0"]).status == 2)
