@@ -260,7 +260,7 @@ struct L1AProductWriter {
             let (rpc, fitError) = try fitRPC(to: geometry, heights: heights)
             let xml = try metadata(of: geometry, terrain: terrain, bands: isPAN ? "1" : "1,2,3,4").xml
             try archive.addFile(at: image.path, as: "\(member).tiff")
-            try archive.add(Data(rpc.rpbText.utf8), as: "\(member).rpb")
+            try archive.add(Data(rpc.rpbText(satellite: scene.metadata.satelliteID, band: isPAN ? "P" : "MS").utf8), as: "\(member).rpb")
             try archive.add(Data(xml.utf8), as: "\(member).xml")
             images.append(.init(member: "\(member).tiff", geometry: geometry, rpc: rpc, rpcFitError: fitError))
         }

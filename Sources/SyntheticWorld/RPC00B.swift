@@ -101,13 +101,14 @@ public struct RPC00B: Sendable, Codable, Equatable {
         return FitError(maximum: maximum, rms: (sum / Double(max(observations.count, 1))).squareRoot(), checkPoints: observations.count)
     }
 
-    /// The `.rpb` text (the layout GDAL's `GDALWriteRPBFile` writes and `GDALLoadRPBFile` reads).
-    public var rpbText: String {
+    /// The `.rpb` text (the layout GDAL's `GDALWriteRPBFile` writes and `GDALLoadRPBFile` reads;
+    /// GDAL reads only the IMAGE group's offsets, scales and coefficients).
+    public func rpbText(satellite: String, band: String) -> String {
         func number(_ v: Double) -> String { String(format: "%+.15e", v) }
         func list(_ name: String, _ values: [Double]) -> String {
             "\t\(name) = (\n" + values.map { "\t\t\t\(number($0))" }.joined(separator: ",\n") + ");\n"
         }
-        var text = "satId = \"GF2\";\nbandId = \"P\";\nSpecId = \"RPC00B\";\nBEGIN_GROUP = IMAGE\n\terrBias = 0.0;\n\terrRand = 0.0;\n"
+        var text = "satId = \"\(satellite)\";\nbandId = \"\(band)\";\nSpecId = \"RPC00B\";\nBEGIN_GROUP = IMAGE\n\terrBias = 0.0;\n\terrRand = 0.0;\n"
         for (name, value) in [("lineOffset", lineOffset), ("sampOffset", sampleOffset), ("latOffset", latitudeOffset),
                               ("longOffset", longitudeOffset), ("heightOffset", heightOffset), ("lineScale", lineScale),
                               ("sampScale", sampleScale), ("latScale", latitudeScale), ("longScale", longitudeScale),
