@@ -216,11 +216,9 @@ struct L1AProductWriter {
         let terrain = SyntheticTerrain(scene: scene, cover: Self.footprint(of: mss, heights: nominal), margin: p.demMargin, parameters: p)
         let heights = terrain.minimum...terrain.maximum
 
-        var demOptions = GeoTIFFOptions()
-        demOptions.compressionThreads = nil
         let dem = try GeoTIFFOutput(creating: demPath, spec: RasterSpec(
             width: terrain.width, height: terrain.height, bandCount: 1, pixelType: .float32, geoTransform: terrain.geoTransform,
-            spatialReference: scene.spatialReference, bandDescriptions: ["terrain height above the WGS 84 ellipsoid (m)"]), options: demOptions)
+            spatialReference: scene.spatialReference, bandDescriptions: ["terrain height above the WGS 84 ellipsoid (m)"]))
         try dem.raster.write(Window(width: terrain.width, height: terrain.height), from: terrain.heights)
 
         let staging = (folder as NSString).appendingPathComponent("\(productName).partial")
