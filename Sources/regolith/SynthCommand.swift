@@ -22,8 +22,8 @@ struct SynthCommand: ParsableCommand {
               GF2_PMS1_E…_N…_<date>_L1A….tar.gz       -MSS1.tiff/.rpb/.xml (4 m) and -PAN1.tiff/.rpb/.xml (1 m), no geotransform
               dem.tif                                terrain heights (Float32, UTM, the ortho grid and beyond the image's footprint)
               truth/ortho-dn.tif, truth/ortho-dn.xml  the ortho DN scene and its XML (in place of the top-level scene)
-            The L1A pixels are the ortho scene seen through a known camera (image axes rotated and skewed against north, lines longer than samples, terrain displaced by height × tan(satellite zenith) away from the satellite); the RPCs are fitted to it and their fit error is printed and recorded in world.json. An L1A world also holds its DEM in memory (4 bytes per cell, about 230 MB for a 7300 × 6900 scene).
-            Generation streams tile by tile in bounded memory; files are byte-identical for the same seed and size whatever --threads and --tile-size.
+            The L1A pixels are the ortho scene seen through a known camera (image axes rotated and skewed against north, lines longer than samples, terrain displaced by height × tan(satellite zenith) away from the satellite); the RPCs are fitted to it and their fit error is printed and recorded in world.json.
+            Generation streams tile by tile in bounded memory (an L1A world also holds its DEM, 4 bytes per cell); files are byte-identical for the same seed and size whatever --threads and --tile-size.
 
             Examples:
               regolith synth --width 600 --height 600 --seed 1 --out fixtures/world
