@@ -34,8 +34,8 @@ struct L1AProductWriter {
     /// Called after each chunk of an L1A image with its pixel count.
     var progress: (@Sendable (Int) -> Void)? = nil
 
-    /// Image chunks: 1024 × 256 pixels.
-    static let chunkWidth = 1024, chunkHeight = 256
+    /// Image chunks: 1024 × 256 pixels, rendered in strips of 16 rows (the TIFFs' strips) on all threads.
+    static let chunkWidth = 1024, chunkHeight = 256, stripRows = 16
 
     /// The chunks and pixels of the MSS and PAN images together (for progress).
     static func work(scene: SyntheticScene, parameters p: L1AParameters) -> (chunks: Int, pixels: Int) {
@@ -172,7 +172,7 @@ struct L1AProductWriter {
             let y1 = Int(((transform.originY - footprint.minY) / ps).rounded(.up)) + 2
             let source = Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0).intersection(sceneWindow)
             let dn: [UInt16] = source.isEmpty ? [] : try ortho.read(source, as: UInt16.self)
-            let rows = chunk.tiles(width: chunk.width, height: 16)
+            let rows = chunk.tiles(width: chunk.width, height: Self.stripRows)
             let camera = geometry.resolved()
             let sx = source.x, sy = source.y, sw = source.width, sxEnd = source.maxX, syEnd = source.maxY, n = source.pixelCount
             let parts = concurrentMap(rows, threads: threads) { rows -> [UInt16] in
@@ -236,7 +236,7 @@ struct L1AProductWriter {
             var options = GeoTIFFOptions()
             options.compression = .none
             options.pixelInterleavedStrips = true
-            options.tileSize = 16
+            options.tileSize = Self.stripRows
             let descriptions = isPAN ? ["PAN 450-900 nm (DN)"]
                 : ["B1 blue 450-520 nm (DN)", "B2 green 520-590 nm (DN)", "B3 red 630-690 nm (DN)", "B4 NIR 770-890 nm (DN)"]
             let image = try GeoTIFFOutput(creating: (staging as NSString).appendingPathComponent("\(member).tiff"), spec: RasterSpec(
