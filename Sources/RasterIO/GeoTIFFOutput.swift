@@ -63,14 +63,18 @@ public struct GeoTIFFOptions: Sendable {
     public var bigTIFF: String = "IF_SAFER"
     /// Threads GDAL may use to compress blocks (`NUM_THREADS`); nil leaves GDAL's default.
     public var compressionThreads: Int? = nil
+    /// Strips of `tileSize` rows with the bands of a pixel side by side, as satellite ground
+    /// segments deliver images (read front to back, e.g. from inside a `.tar.gz`), instead of
+    /// band-separate square tiles.
+    public var pixelInterleavedStrips = false
 
     public init() {}
 
     func creationOptions(for type: PixelType) -> [(String, String)] {
-        var options: [(String, String)] = [
-            ("TILED", "YES"), ("BLOCKXSIZE", "\(tileSize)"), ("BLOCKYSIZE", "\(tileSize)"),
-            ("COMPRESS", compression.rawValue), ("BIGTIFF", bigTIFF), ("INTERLEAVE", "BAND"),
-        ]
+        var options: [(String, String)] = pixelInterleavedStrips
+            ? [("TILED", "NO"), ("BLOCKYSIZE", "\(tileSize)"), ("INTERLEAVE", "PIXEL")]
+            : [("TILED", "YES"), ("BLOCKXSIZE", "\(tileSize)"), ("BLOCKYSIZE", "\(tileSize)"), ("INTERLEAVE", "BAND")]
+        options += [("COMPRESS", compression.rawValue), ("BIGTIFF", bigTIFF)]
         if compression != .none {
             options.append(("PREDICTOR", "\(predictor ?? (type.isFloatingPoint ? 3 : 2))"))
         }

@@ -33,5 +33,5 @@ struct WorldHash: Sendable {
 /// Named random streams, so adding one never shifts the others.
 enum Stream: UInt64 {
     case contentField = 1, albedoField, vegetationField, albedoNoise, sensorNoise, vegetationNoise
-    case layout, villageCells, villageHouses, samples, gpsError, labError, rivers, satellite
+    case layout, villageCells, villageHouses, samples, gpsError, labError, rivers, satellite, terrain, rpcCheckPoints
 }

@@ -19,6 +19,11 @@ public struct WorldWriter {
         public var zones: String
         public var samples: String
         public var description: String
+        /// L1A worlds only: the product tarball and the DEM.
+        public var product: String?
+        public var dem: String?
+        /// L1A worlds only: the product's cameras, RPCs and their fit errors (as in `world.json`).
+        public var productSummary: L1AProductSummary?
     }
 
     public static let blockSize = 512
@@ -29,26 +34,41 @@ public struct WorldWriter {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Called after each chunk with the chunk's pixel count.
     public var progress: (@Sendable (Int) -> Void)? = nil
+    /// When set, the world is also delivered as an L1A product (tarball, DEM), and the ortho DN
+    /// scene and its XML go to `truth/` as the reference the product is made from.
+    public var l1a: L1AParameters? = nil
 
     /// How many chunks a scene is written in (for progress).
     public static func chunkCount(width: Int, height: Int) -> Int {
         Window(width: width, height: height).tiles(width: blockSize * chunkBlocks, height: blockSize).count
     }
 
+    /// The chunks and pixels `write` reports through `progress`: the ortho scene's, and the L1A
+    /// images' when `l1a` is set.
+    public func work(for scene: SyntheticScene) -> (chunks: Int, pixels: Int) {
+        let ortho = (Self.chunkCount(width: scene.width, height: scene.height), scene.width * scene.height)
+        guard let l1a else { return ortho }
+        let product = L1AProductWriter.work(scene: scene, parameters: l1a)
+        return (ortho.0 + product.chunks, ortho.1 + product.pixels)
+    }
+
     public init() {}
 
-    public static func files(in folder: String, scene: SyntheticScene) -> Files {
+    public static func files(in folder: String, scene: SyntheticScene, l1a: Bool = false) -> Files {
         func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
-        return Files(scene: path("\(scene.productName).tiff"), metadata: path("\(scene.productName).xml"),
+        let sceneStem = l1a ? "truth/ortho-dn" : scene.productName
+        return Files(scene: path("\(sceneStem)\(l1a ? ".tif" : ".tiff")"), metadata: path("\(sceneStem).xml"),
                      content: path("truth/re2o3.tif"), landCover: path("truth/landcover.tif"), zones: path("truth/zones.tif"),
-                     samples: path("samples.csv"), description: path("world.json"))
+                     samples: path("samples.csv"), description: path("world.json"),
+                     product: l1a ? path("\(scene.productName.dropLast("-MSS1".count)).tar.gz") : nil,
+                     dem: l1a ? path("dem.tif") : nil)
     }
 
     /// Renders and writes everything; nothing appears at a final path unless all succeeded.
     @discardableResult
     public func write(_ scene: SyntheticScene, to folder: String, samples: [Sample]) throws -> Files {
         guard tileSize >= 16 else { throw SynthError("--tile-size must be at least 16, got \(tileSize)") }
-        let files = Self.files(in: folder, scene: scene)
+        var files = Self.files(in: folder, scene: scene, l1a: l1a != nil)
         try FileManager.default.createDirectory(atPath: (files.content as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         var options = GeoTIFFOptions()
@@ -83,14 +103,23 @@ public struct WorldWriter {
             try zones.raster.write(chunk, from: buffers.zones)
             progress?(chunk.pixelCount)
         }
+        var product: (archive: TarArchiveWriter, dem: GeoTIFFOutput, summary: L1AProductSummary)? = nil
+        if let l1a {
+            try dn.flush()
+            var productWriter = L1AProductWriter(scene: scene, parameters: l1a, threads: threads)
+            productWriter.progress = progress
+            product = try productWriter.write(ortho: dn.raster, folder: folder, demPath: files.dem!)
+            files.productSummary = product?.summary
+        }
         let samplesTemporary = try AtomicOutputPath(files.samples)
         let metadataTemporary = try AtomicOutputPath(files.metadata)
         let descriptionTemporary = try AtomicOutputPath(files.description)
         do {
             try Data(SampleSurvey.csv(samples).utf8).write(to: URL(fileURLWithPath: samplesTemporary.temporaryPath))
             try Data(scene.metadata.xml.utf8).write(to: URL(fileURLWithPath: metadataTemporary.temporaryPath))
-            try WorldDescription(scene: scene, files: files).json().write(to: URL(fileURLWithPath: descriptionTemporary.temporaryPath))
-            for output in [dn, content, cover, zones] { try output.commit() }
+            try WorldDescription(scene: scene, files: files, l1a: product?.summary).json().write(to: URL(fileURLWithPath: descriptionTemporary.temporaryPath))
+            for output in [dn, content, cover, zones] + [product?.dem].compactMap({ $0 }) { try output.commit() }
+            try product?.archive.commit()
             for text in [samplesTemporary, metadataTemporary, descriptionTemporary] { try text.commit() }
         } catch {
             for text in [samplesTemporary, metadataTemporary, descriptionTemporary] { text.discard() }
@@ -101,18 +130,24 @@ public struct WorldWriter {
 
     /// Renders tiles on `threads` workers, returned in tile order.
     func render(_ model: WorldModel, _ tiles: [Window]) -> [WorldTile] {
-        let results = Mutex<[Int: WorldTile]>([:])
-        let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, tiles.count))) { _ in
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < tiles.count else { return }
-                let tile = model.render(tiles[index])
-                results.withLock { $0[index] = tile }
-            }
-        }
-        return results.withLock { parts in tiles.indices.map { parts[$0]! } }
+        concurrentMap(tiles, threads: threads) { model.render($0) }
     }
+}
+
+/// `transform` applied to every item on up to `threads` workers; results in item order.
+func concurrentMap<Item: Sendable, Result: Sendable>(_ items: [Item], threads: Int,
+                                                     _ transform: @Sendable (Item) -> Result) -> [Result] {
+    let results = Mutex<[Int: Result]>([:])
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, items.count))) { _ in
+        while true {
+            let index = next.add(1, ordering: .relaxed).oldValue
+            guard index < items.count else { return }
+            let result = transform(items[index])
+            results.withLock { $0[index] = result }
+        }
+    }
+    return results.withLock { parts in items.indices.map { parts[$0]! } }
 }
 
 /// One chunk's outputs, assembled from rendered tiles.
@@ -164,8 +199,10 @@ struct WorldDescription: Codable {
     var parameters: WorldParameters
     var layout: WorldLayout
     var files: [String: String]
+    /// L1A worlds only (absent from an ortho world's file).
+    var l1a: L1AProductSummary?
 
-    init(scene: SyntheticScene, files: WorldWriter.Files) {
+    init(scene: SyntheticScene, files: WorldWriter.Files, l1a: L1AProductSummary? = nil) {
         generator = "regolith synth"
         seed = scene.model.seed
         width = scene.width
@@ -183,6 +220,9 @@ struct WorldDescription: Codable {
         func name(_ path: String) -> String { path.components(separatedBy: "/").suffix(path.contains("truth/") ? 2 : 1).joined(separator: "/") }
         self.files = ["scene": name(files.scene), "metadata": name(files.metadata), "content": name(files.content),
                       "landCover": name(files.landCover), "zones": name(files.zones), "samples": name(files.samples)]
+        if let product = files.product { self.files["product"] = name(product) }
+        if let dem = files.dem { self.files["dem"] = name(dem) }
+        self.l1a = l1a
     }
 
     func json() throws -> Data {

@@ -18,11 +18,17 @@ struct SynthCommand: ParsableCommand {
               truth/landcover.tif                    1 bare crust, 2 vegetation, 3 water, 4 buildings
               truth/zones.tif                        true anomaly zones: 1 = I (known mine), 2 = II
               world.json                             parameters and feature positions
-            Generation streams tile by tile in bounded memory; files are byte-identical for the same seed and size whatever --threads and --tile-size.
+            With --level L1A the world is also delivered as CRESDA ships a GF-2 L1A product, in sensor geometry, and the ortho scene becomes the reference it is made from:
+              GF2_PMS1_E…_N…_<date>_L1A….tar.gz       -MSS1.tiff/.rpb/.xml (4 m) and -PAN1.tiff/.rpb/.xml (1 m), no geotransform
+              dem.tif                                terrain heights (Float32, UTM, the ortho grid and beyond the image's footprint)
+              truth/ortho-dn.tif, truth/ortho-dn.xml  the ortho DN scene and its XML (in place of the top-level scene)
+            The L1A pixels are the ortho scene seen through a known camera (image axes rotated and skewed against north, lines longer than samples, terrain displaced by height × tan(satellite zenith) away from the satellite); the RPCs are fitted to it and their fit error is printed and recorded in world.json.
+            Generation streams tile by tile in bounded memory (an L1A world also holds its DEM, 4 bytes per cell); files are byte-identical for the same seed and size whatever --threads and --tile-size.
 
             Examples:
               regolith synth --width 600 --height 600 --seed 1 --out fixtures/world
               regolith synth --width 7300 --height 6900 --seed 7 --out /scratch/scene7
+              regolith synth --width 1500 --height 1500 --level L1A --out /scratch/l1a
             """
     )
 
@@ -40,6 +46,13 @@ struct SynthCommand: ParsableCommand {
 
     @Option(help: "Output folder (created if missing).")
     var out: String
+
+    @Option(help: "Processing level: ortho (a map-projected scene) or L1A (a product in sensor geometry with RPCs and a DEM).")
+    var level: WorldLevel = .ortho
+
+    // Optional, so that giving it without --level L1A can be refused.
+    @Option(help: "L1A only: relief of the synthetic DEM (highest minus lowest cell), metres (default: \(Int(L1AParameters().demRelief))).")
+    var demRelief: Double?
 
     @Option(help: "Rendering tile size in pixels (work unit per thread).")
     var tileSize: Int = 512
@@ -61,14 +74,37 @@ struct SynthCommand: ParsableCommand {
             ("--samples", SettingRules.count(samples, in: 3...100_000)),
         ]
         if let (option, problem) = problems.first(where: { $0.1 != nil }) { throw ValidationError("\(option): \(problem!)") }
+        // Steeper terrain than this would break the camera's inversion at the largest view zenith.
+        if let demRelief {
+            guard level == .l1a else { throw ValidationError("--dem-relief: applies to --level L1A only") }
+            guard demRelief.isFinite, (0...2000).contains(demRelief) else {
+                throw ValidationError("--dem-relief: must be between 0 and 2000 m, got \(demRelief)")
+            }
+        }
     }
 
     func run() throws {
         global.apply()
         let progress = ProgressReporter(task: "synth", quiet: global.quiet)
+        var l1a: L1AParameters? = nil
+        if level == .l1a {
+            l1a = L1AParameters()
+            l1a!.demRelief = demRelief ?? l1a!.demRelief
+        }
         let (files, sampleCount) = try Self.generate(width: width, height: height, seed: seed, samples: samples, out: out,
-                                                     tileSize: tileSize, threads: threads, progress: progress)
-        print("wrote \(files.scene)")
+                                                     tileSize: tileSize, threads: threads, l1a: l1a, progress: progress)
+        if let product = files.product, let summary = files.productSummary {
+            print("wrote \(product)")
+            for image in [summary.mss, summary.pan] {
+                print(String(format: "      %@ %d × %d, RPC fit error %.2g px max, %.2g px RMS (%d check points)", image.member,
+                             image.geometry.width, image.geometry.height, image.rpcFitError.maximum, image.rpcFitError.rms,
+                             image.rpcFitError.checkPoints))
+            }
+            print(String(format: "      %@ (%.1f–%.1f m)", files.dem!, summary.demHeightRange[0], summary.demHeightRange[1]))
+            print("      \(files.scene)")
+        } else {
+            print("wrote \(files.scene)")
+        }
         print("      \(files.metadata)")
         print("      \(files.samples) (\(sampleCount) samples)")
         print("      \(files.content), \(files.landCover), \(files.zones)")
@@ -77,7 +113,8 @@ struct SynthCommand: ParsableCommand {
 
     /// Writes a synthetic world into `out` (shared by `synth` and `bench`).
     static func generate(width: Int, height: Int, seed: UInt64, samples: Int, out: String, tileSize: Int = 512,
-                         threads: Int, progress: ProgressReporter) throws -> (WorldWriter.Files, Int) {
+                         threads: Int, l1a: L1AParameters? = nil,
+                         progress: ProgressReporter) throws -> (WorldWriter.Files, Int) {
         GDAL.setCacheSize(bytes: 64 << 20)
         var parameters = WorldParameters()
         parameters.sampleCount = samples
@@ -92,7 +129,9 @@ struct SynthCommand: ParsableCommand {
         var writer = WorldWriter()
         writer.tileSize = tileSize
         writer.threads = threads
-        progress.start(units: WorldWriter.chunkCount(width: width, height: height), pixels: width * height)
+        writer.l1a = l1a
+        let work = writer.work(for: scene)
+        progress.start(units: work.chunks, pixels: work.pixels)
         writer.progress = { pixels in progress.advance(pixels: pixels) }
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -103,4 +142,10 @@ struct SynthCommand: ParsableCommand {
         progress.finish()
         return (files, survey.count)
     }
+}
+
+/// `synth --level`: which product the world is delivered as.
+enum WorldLevel: String, ExpressibleByArgument, CaseIterable {
+    case ortho
+    case l1a = "L1A"
 }

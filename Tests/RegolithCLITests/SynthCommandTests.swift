@@ -45,7 +45,42 @@ struct SynthCommandTests {
         }
     }
 
+    /// `--level L1A`: the product tarball (six members, as CRESDA names them), the DEM, the ortho
+    /// reference in truth/, the RPC fit error on the console and in world.json, no staging folder
+    /// left; byte-identical whatever --threads (tarball and DEM included).
+    @Test func l1aLevelWritesTheProductAndIsDeterministic() throws {
+        let dir = try TemporaryDirectory()
+        var outputs: [[String: Data]] = []
+        for threads in ["1", "2"] {
+            let result = try ChildProcess.regolith(["synth", "--width", "128", "--height", "96", "--seed", "3", "--samples", "20",
+                                                    "--level", "L1A", "--dem-relief", "200", "--threads", threads,
+                                                    "--out", dir.file("t\(threads)")])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("-MSS1.tiff") && result.stdout.contains("RPC fit error"), "\(result.stdout)")
+            outputs.append(try filesUnder(dir.file("t\(threads)")))
+        }
+        let names = outputs[0].keys.sorted()
+        let product = try #require(names.first { $0.hasSuffix(".tar.gz") })
+        #expect(product.hasPrefix("GF2_PMS1_E107.2_N22.5_20201112_L1A") && !product.contains("MSS"))
+        #expect(Set(names) == [product, "dem.tif", "samples.csv", "world.json", "truth/ortho-dn.tif", "truth/ortho-dn.xml",
+                               "truth/re2o3.tif", "truth/landcover.tif", "truth/zones.tif"])
+        #expect(outputs[1] == outputs[0], "files differ between --threads 1 and 2")
+        let listing = try ChildProcess.run("/usr/bin/tar", ["-tzf", dir.file("t1/\(product)")])
+        let stem = String(product.dropLast(".tar.gz".count))
+        #expect(listing.stdout.split(separator: "\n").map(String.init).sorted()
+                == ["MSS1.rpb", "MSS1.tiff", "MSS1.xml", "PAN1.rpb", "PAN1.tiff", "PAN1.xml"].map { "\(stem)-\($0)" })
+        let world = try #require(try JSONSerialization.jsonObject(with: outputs[0]["world.json"]!) as? [String: Any])
+        let l1a = try #require(world["l1a"] as? [String: Any])
+        let mss = try #require(l1a["mss"] as? [String: Any])
+        let fit = try #require(mss["rpcFitError"] as? [String: Any])
+        #expect((fit["maximum"] as? Double).map { $0 < 0.05 } == true)
+        #expect(l1a["demHeightRange"] as? [Double] == [150, 350])
+    }
+
     @Test func badArgumentsAreUsageErrors() throws {
+        #expect(try ChildProcess.regolith(["synth", "--out", "/tmp/x", "--level", "L2"]).status == 2)
+        #expect(try ChildProcess.regolith(["synth", "--out", "/tmp/x", "--level", "L1A", "--dem-relief", "-5"]).status == 2)
+        #expect(try ChildProcess.regolith(["synth", "--out", "/tmp/x", "--dem-relief", "100"]).status == 2, "ortho worlds have no DEM")
         #expect(try ChildProcess.regolith(["synth", "--width", "10", "--out", "/tmp/x"]).status == 2)
         #expect(try ChildProcess.regolith(["synth", "--width", "100"]).status == 2, "--out is required")
         #expect(try ChildProcess.regolith(["synth", "--out", "/tmp/x", "--tile-size", "0"]).status == 2)
