@@ -94,6 +94,34 @@ public enum RasterCopies {
     /// Runs a GDAL utility that writes `path`'s temporary sibling, then closes the result (reporting
     /// write failures) and moves it into place; on any failure nothing is left at either path.
     /// `finish` amends the result before it is closed.
+    /// A VRT view of `source` on `grid`'s pixel grid (its extent and pixel size; the same CRS), nearest
+    /// neighbour, `nodata` outside `source` — e.g. a synthetic world's truth on the larger grid of its
+    /// orthorectified L1A product. On the same lattice the pixels are the source's, unresampled.
+    public static func buildVRT(of source: String, onGridOf grid: Raster, to path: String, nodata: Double) throws {
+        let raster = try Raster.open(source)
+        guard let transform = grid.geoTransform, transform.isNorthUp else {
+            throw RasterError(grid.path, .invalidArgument, "has no north-up georeferencing to put \(source) on")
+        }
+        switch (raster.spatialReference, grid.spatialReference) {
+        case let (a?, b?) where a.isSame(as: b): break
+        case let (a, b):
+            throw RasterError(source, .mismatch, "CRS \(a?.description ?? "none") differs from \(grid.path)'s \(b?.description ?? "none")")
+        }
+        let extent = transform.extent(width: grid.width, height: grid.height)
+        let arguments = ["-te", "\(extent.minX)", "\(extent.minY)", "\(extent.maxX)", "\(extent.maxY)",
+                         "-tr", "\(abs(transform.pixelWidth))", "\(abs(transform.pixelHeight))", "-r", "nearest", "-vrtnodata", "\(nodata)"]
+        let parsed = GDALStringList(arguments)
+        guard let vrtOptions = GDALBuildVRTOptionsNew(parsed.pointer, nil) else {
+            throw RasterError.gdal(path, .invalidArgument, "invalid VRT options")
+        }
+        defer { GDALBuildVRTOptionsFree(vrtOptions) }
+        let names = GDALStringList([source])
+        let constNames = names.pointer.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) }
+        try produce(path, failure: "cannot put \(source) on the grid of \(grid.path)", finish: { copyBandLabels(from: raster, to: $0) }) { temporaryPath, usageError in
+            GDALBuildVRT(temporaryPath, 1, nil, constNames, vrtOptions, &usageError)
+        }
+    }
+
     private static func produce(_ path: String, failure: String, finish: (GDALDatasetH) -> Void = { _ in },
                                 _ utility: (String, inout Int32) -> GDALDatasetH?) throws {
         let location = try AtomicOutputPath(path)

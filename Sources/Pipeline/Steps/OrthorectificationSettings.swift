@@ -1,4 +1,5 @@
 import Foundation
+import Inversion
 import RasterIO
 
 /// How to orthorectify scenes in sensor geometry (an RPC model, no map grid) on the way into a
@@ -21,13 +22,15 @@ public struct OrthorectificationSettings: Sendable, Equatable {
         self.resampling = resampling
     }
 
-    /// `scene` orthorectified with these settings (its RPC and the DEM's coverage checked).
+    /// `scene` orthorectified with these settings (its RPC and the DEM's coverage checked); a GF-2
+    /// product (tarball, folder) stands for its MSS image.
     public func orthorectification(of scene: String) throws -> Orthorectification {
+        let image = try GF2Product.sceneImage(scene).raster
         let crs: SpatialReference?
         do { crs = try targetCRS.map(SpatialReference.init) } catch {
             throw RasterError(targetCRS ?? "", .invalidArgument, "not a CRS GDAL knows (the target CRS)")
         }
-        return try Orthorectification(source: scene, dem: dem, height: height, targetCRS: crs, resolution: resolution, resampling: resampling)
+        return try Orthorectification(source: image, dem: dem, height: height, targetCRS: crs, resolution: resolution, resampling: resampling)
     }
 
     /// Files these settings read besides the scenes (the DEM), which no output may overwrite.
