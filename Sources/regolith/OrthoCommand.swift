@@ -14,7 +14,7 @@ struct OrthoCommand: ParsableCommand {
             Examples:
               regolith ortho GF2_PMS1_…-MSS1.tiff --dem dem.tif --out ortho.tif
               regolith ortho GF2_PMS1_…-MSS1.tiff --t-srs EPSG:4545 --res 4 --out ortho.tif
-              regolith ortho GF2_PMS1_…_L1A….tar.gz --pansharpen --dem dem.tif --out pansharpened.tif
+              regolith ortho GF2_PMS1_…_L1A….tar.gz --pansharpen --out ps.tif
             """
     )
 
