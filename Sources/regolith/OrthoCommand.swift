@@ -34,12 +34,11 @@ struct OrthoCommand: ParsableCommand {
     func run() throws {
         global.apply()
         try engine.refuseSharding("ortho")
-        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene] + ortho.settings.inputs)
-        let view = try pansharpen
-            ? SceneOrthorectification(ProductPansharpening(scene: scene, orthorectification: ortho.settings))
-            : SceneOrthorectification(ortho.settings.orthorectification(of: scene))
-        let summary = try view.run(out: out, engine: engine.engineOptions,
-                                                            progress: engine.progress(task: "ortho", quiet: global.quiet))
+        let fused = try pansharpen ? ProductPansharpening(scene: scene, orthorectification: ortho.settings) : nil
+        let images = fused.map { [$0.product.mss.raster] + ($0.product.pan.map { [$0.raster] } ?? []) } ?? []
+        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene] + images + ortho.settings.inputs)
+        let view = try fused.map(SceneOrthorectification.init) ?? SceneOrthorectification(ortho.settings.orthorectification(of: scene))
+        let summary = try view.run(out: out, engine: engine.engineOptions, progress: engine.progress(task: "ortho", quiet: global.quiet))
         print(summary)
     }
 }

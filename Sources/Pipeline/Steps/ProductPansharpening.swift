@@ -21,7 +21,7 @@ public struct ProductPansharpening: Sendable {
     public init(scene: String, orthorectification settings: OrthorectificationSettings = OrthorectificationSettings()) throws {
         product = try GF2Product.sceneProduct(scene)
         guard let pan = product.pan else {
-            throw InversionError("\(scene): pan-sharpening needs the product's panchromatic image (a …-PAN1.tiff beside the …-MSS1.tiff), and \(product.source) has none")
+            throw InversionError("\(scene): pan-sharpening needs the product's panchromatic image (a …-PAN1.tiff beside the …-MSS1.tiff), and the product has none")
         }
         let mss = try Raster.open(product.mss.raster)
         let sources: (multispectral: RasterSource, panchromatic: RasterSource)
