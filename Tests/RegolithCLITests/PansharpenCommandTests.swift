@@ -18,6 +18,9 @@ struct PansharpenCommandTests {
         return (folder, try! L1AProduct.build(in: folder.file("product")))
     }()
 
+    /// GDAL's output, made once for the suite.
+    static let reference: Result<(pansharpened: String, mss: String), any Error> = Result { try gdalReference(into: product.folder) }
+
     /// What a user does with GDAL alone: both images through gdalwarp onto the -tap grids (PAN 1 m,
     /// MSS 4 m; the test product's RPC has no height term, so the default height does not matter),
     /// then gdal_pansharpen.py with the GF-2 weights.
@@ -41,7 +44,7 @@ struct PansharpenCommandTests {
           arguments: [["--tile-size", "256", "--threads", "2"], ["--tile-size", "512", "--threads", "1"]])
     func orthoPansharpenEqualsGDAL(engineOptions: [String]) throws {
         let dir = try TemporaryDirectory()
-        let reference = try Self.gdalReference(into: dir)
+        let reference = try Self.reference.get()
         let out = dir.file("pansharpened.tif")
         let result = try ChildProcess.regolith(["ortho", Self.product.product.folder, "--pansharpen", "--out", out, "--quiet"] + engineOptions)
         #expect(result.status == 0, "\(result.stderr)")
