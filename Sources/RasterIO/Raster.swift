@@ -33,6 +33,8 @@ public final class Raster {
     private var openHandle: GDALDatasetH?
     /// Datasets this one reads from and does not own (a warped VRT's source), released after it.
     private var dependencies: [GDALDatasetH] = []
+    /// Rasters this one reads through their bands (a pan-sharpened view's inputs), kept open while it is.
+    private var sourceRasters: [Raster] = []
 
     /// The GDAL handle; using a closed dataset is a programming error.
     var handle: GDALDatasetH {
@@ -153,6 +155,13 @@ public final class Raster {
             throw error
         }
         self.dependencies = dependencies
+    }
+
+    /// A dataset GDAL computes from the bands of `sources` (a pan-sharpened VRT), which stay open
+    /// until it closes.
+    convenience init(path: String, handle: GDALDatasetH, sources: [Raster]) throws {
+        try self.init(path: path, handle: handle)
+        sourceRasters = sources
     }
 
     deinit {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inversion
 import Pipeline
 import RasterIO
 import TileEngine
@@ -33,6 +34,9 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Calibrate a scene whose pixels are not UInt16 (GF-2 DNs are UInt16; a Byte scene is usually a stretched quick-look).")
     var allowAnyType = false
 
+    @Flag(help: "Pan-sharpen the product's multispectral image with its panchromatic one on the way in (as `regolith ortho --pansharpen` does): the reflectance on the PAN's grid, 1 m by default.")
+    var pansharpen = false
+
     @OptionGroup(title: "Orthorectification")
     var ortho: OrthorectificationOptions
     @OptionGroup var engine: EngineCommandOptions
@@ -42,9 +46,10 @@ struct CalibrateCommand: ParsableCommand {
         global.apply()
         try engine.refuseSharding("calibrate")
         let calibration = SceneCalibration(scene: scene, metadata: xml, darkObjectSubtraction: dos, allowAnyPixelType: allowAnyType,
-                                           orthorectification: ortho.requested ? ortho.settings : nil)
+                                           orthorectification: ortho.requested ? ortho.settings : nil, pansharpen: pansharpen)
         let (image, metadata) = try calibration.resolvedInputs()
-        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, image.raster, metadata] + ortho.settings.inputs)
+        let pan = pansharpen ? try GF2Product.sceneProduct(scene).pan.map { [$0.raster] } ?? [] : []
+        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene, image.raster, metadata] + pan + ortho.settings.inputs)
         let summary = try calibration.run(out: out, engine: engine.engineOptions, progress: engine.progress(task: "calibrate", quiet: global.quiet))
         print(summary)
     }

@@ -14,6 +14,7 @@ struct OrthoCommand: ParsableCommand {
             Examples:
               regolith ortho GF2_PMS1_…-MSS1.tiff --dem dem.tif --out ortho.tif
               regolith ortho GF2_PMS1_…-MSS1.tiff --t-srs EPSG:4545 --res 4 --out ortho.tif
+              regolith ortho GF2_PMS1_…_L1A….tar.gz --pansharpen --out ps.tif
             """
     )
 
@@ -23,6 +24,9 @@ struct OrthoCommand: ParsableCommand {
     @Option(help: "Output orthorectified .tif.")
     var out: String
 
+    @Flag(help: "Pan-sharpen the product's multispectral image with its panchromatic one (GDAL's weighted Brovey, the GF-2 band weights) onto the PAN's grid; an L1A product's images are orthorectified first, the PAN at --res (1 m by default), the MSS at four times it, on nested grids.")
+    var pansharpen = false
+
     @OptionGroup var ortho: OrthorectificationOptions
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
@@ -30,10 +34,11 @@ struct OrthoCommand: ParsableCommand {
     func run() throws {
         global.apply()
         try engine.refuseSharding("ortho")
-        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene] + ortho.settings.inputs)
-        let orthorectification = try ortho.settings.orthorectification(of: scene)
-        let summary = try SceneOrthorectification(orthorectification).run(out: out, engine: engine.engineOptions,
-                                                            progress: engine.progress(task: "ortho", quiet: global.quiet))
+        let fused = try pansharpen ? ProductPansharpening(scene: scene, orthorectification: ortho.settings) : nil
+        let images = fused.map { [$0.product.mss.raster] + ($0.product.pan.map { [$0.raster] } ?? []) } ?? []
+        try OutputPaths.check(outputs: [(out, .file)], inputs: [scene] + images + ortho.settings.inputs)
+        let view = try fused.map(SceneOrthorectification.init) ?? SceneOrthorectification(ortho.settings.orthorectification(of: scene))
+        let summary = try view.run(out: out, engine: engine.engineOptions, progress: engine.progress(task: "ortho", quiet: global.quiet))
         print(summary)
     }
 }

@@ -14,11 +14,17 @@ import Testing
         #expect(try RunConfiguration.decode(Self.minimal, file: "c.yml").orthorectification == nil)
     }
 
+    @Test func pansharpenDecodesAsAFlag() throws {
+        #expect(try RunConfiguration.decode(Self.minimal + "pansharpen: true\n", file: "c.yml").pansharpen)
+        #expect(try !RunConfiguration.decode(Self.minimal, file: "c.yml").pansharpen)
+    }
+
     @Test(arguments: [
         ("dem: d.tif\nheight: 10", "c.yml: height: give dem or height, not both"),
         ("res: 0", "c.yml: res: 0.0 is not a positive number"),
         ("t_srs: EPSG:99999999", "c.yml: t_srs: 'EPSG:99999999' is not a CRS GDAL knows"),
         ("resampling: lanczos", "c.yml: resampling:"),
+        ("pansharpen: 1 m", "c.yml: pansharpen:"),
     ])
     func mistakesNameTheFileAndKey(line: String, expected: String) {
         #expect {

@@ -6,7 +6,7 @@ import NeuralNet
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, xml, dem, height, tSrs = "t_srs", res, resampling, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress
+        case scene, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress
     }
 
     public init(from decoder: any Decoder) throws {
@@ -21,6 +21,7 @@ extension RunConfiguration: Decodable {
                                                resolution: try c.decodeIfPresent(Double.self, forKey: .res),
                                                resampling: try c.decodeIfPresent(Orthorectification.Resampling.self, forKey: .resampling) ?? .bilinear)
         if ortho != OrthorectificationSettings() { orthorectification = ortho }
+        pansharpen = try c.decodeIfPresent(Bool.self, forKey: .pansharpen) ?? pansharpen
         samples = try c.decodeIfPresent(String.self, forKey: .samples)
         samplesCrs = try c.decodeIfPresent(String.self, forKey: .samplesCrs) ?? samplesCrs
         column = try c.decodeIfPresent(String.self, forKey: .column) ?? column

@@ -59,6 +59,9 @@ public struct RunConfiguration: Sendable, Equatable {
     /// Orthorectify the scene (an L1A one, with its RPC model) while calibrating it (keys `dem`,
     /// `height`, `t_srs`, `res`, `resampling`); nil: the scene is map-projected already.
     public var orthorectification: OrthorectificationSettings?
+    /// Pan-sharpen the product's MSS with its PAN while calibrating (`ProductPansharpening`), so
+    /// samples, model and maps live on the PAN's grid (1 m by default).
+    public var pansharpen: Bool = false
     public var samples: String?
     public var samplesCrs: String = "EPSG:4326"
     public var column: String = "re2o3"

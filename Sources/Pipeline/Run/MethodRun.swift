@@ -44,7 +44,15 @@ public struct MethodRun: Sendable {
         // orthorectification (or one that cannot be orthorectified) is refused before anything is
         // written, not after its calibration.
         let image = try GF2Product.sceneImage(scene)
-        if let orthorectification {
+        var panchromatic: [String] = []
+        if c.pansharpen {
+            do {
+                panchromatic = try ProductPansharpening(scene: scene, orthorectification: orthorectification ?? OrthorectificationSettings())
+                    .product.pan.map { [$0.raster] } ?? []
+            } catch let error as InversionError {
+                throw ConfigurationError(key: "pansharpen", error.description)
+            }
+        } else if let orthorectification {
             _ = try orthorectification.orthorectification(of: image.raster)
         } else if try Raster.open(image.raster).geoTransform == nil {
             throw RasterError.needsMapCoordinates(image.raster, for: "regolith run (samples, kriging, anomaly areas)")
@@ -55,7 +63,7 @@ public struct MethodRun: Sendable {
         }
         let folder = RunFolder(path: c.out)
         let inputs = [scene, samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
-            + (orthorectification?.inputs ?? [])
+            + (orthorectification?.inputs ?? []) + panchromatic
         try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), $0 == .model ? .folder : .file) },
                               inputs: inputs)
         try folder.create()
@@ -77,7 +85,7 @@ public struct MethodRun: Sendable {
         let reflectance = folder.file(.reflectance)
         report.calibration = try timed("calibrate") {
             try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos,
-                                 orthorectification: orthorectification).run(out: reflectance, engine: engine)
+                                 orthorectification: orthorectification, pansharpen: c.pansharpen).run(out: reflectance, engine: engine)
         }
         let sampleSet = try timed("samples") {
             var construction = SampleSetConstruction(scene: reflectance, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,

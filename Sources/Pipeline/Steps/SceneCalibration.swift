@@ -16,14 +16,18 @@ public struct SceneCalibration: Sendable {
     public var allowAnyPixelType: Bool
     /// Orthorectify the scene (sensor geometry with an RPC model) on the way in; nil: read it as it is.
     public var orthorectification: OrthorectificationSettings?
+    /// Pan-sharpen the product's MSS image with its PAN image on the way in (`ProductPansharpening`,
+    /// orthorectified with `orthorectification` or its defaults when the product is L1A).
+    public var pansharpen: Bool
 
     public init(scene: String, metadata: String? = nil, darkObjectSubtraction: Bool = false, allowAnyPixelType: Bool = false,
-                orthorectification: OrthorectificationSettings? = nil) {
+                orthorectification: OrthorectificationSettings? = nil, pansharpen: Bool = false) {
         self.scene = scene
         self.metadata = metadata
         self.darkObjectSubtraction = darkObjectSubtraction
         self.allowAnyPixelType = allowAnyPixelType
         self.orthorectification = orthorectification
+        self.pansharpen = pansharpen
     }
 
     /// What the calibration used and did: numbers for the report, and a summary for the console.
@@ -36,6 +40,8 @@ public struct SceneCalibration: Sendable {
         public var haze: [Double]?
         /// How the scene was orthorectified on the way in (`Orthorectification.description`), if it was.
         public var orthorectification: String?
+        /// How the scene was pan-sharpened on the way in (`Pansharpening.description`), if it was.
+        public var pansharpening: String?
         public var output: String
         public var tiles: Int
         public var megapixelsPerSecond: Double
@@ -48,6 +54,7 @@ public struct SceneCalibration: Sendable {
                              + "; haze " + haze.map { String(format: "%.4f", $0) }.joined(separator: ", "))
             }
             if let orthorectification { lines.append("ortho        \(orthorectification)") }
+            if let pansharpening { lines.append("pansharpen   \(pansharpening)") }
             lines.append(String(format: "wrote %@ (%d tiles, %.1f Mpixel/s)", output, tiles, megapixelsPerSecond))
             return lines.joined(separator: "\n")
         }
@@ -86,12 +93,15 @@ public struct SceneCalibration: Sendable {
             throw InversionError("\(metadataPath): <WidthInPixels>/<HeightInPixels> say \(metadata.widthInPixels)×\(metadata.heightInPixels), but \(scene) is \(input.width)×\(input.height)")
         }
         let haze = try darkObjectSubtraction ? DarkObjectCorrection.estimate(scene: scene, model: model, threads: engine.threads) : nil
-        let ortho = try orthorectification?.orthorectification(of: scene)
-        let result = try TilePipeline.run(ReflectanceKernel(model: model, haze: haze?.haze), source: ortho?.rasterSource ?? .file(scene),
+        let fused = try pansharpen ? ProductPansharpening(scene: self.scene, orthorectification: orthorectification ?? OrthorectificationSettings()) : nil
+        let ortho = try fused == nil ? orthorectification?.orthorectification(of: scene) : nil
+        let source = fused?.rasterSource ?? ortho?.rasterSource ?? .file(scene)
+        let result = try TilePipeline.run(ReflectanceKernel(model: model, haze: haze?.haze), source: source,
                                           outputs: [out], options: engine, progress: progress)
         return Summary(coefficients: model.coefficients.label, table: CalibrationTable.version, solarZenith: model.solarZenith,
                        earthSunDistance: model.earthSunDistance, darkDN: haze?.darkDN, haze: haze?.haze,
-                       orthorectification: ortho?.description, output: out,
+                       orthorectification: ortho?.description ?? fused?.orthorectification.map { "MSS: \($0.multispectral); PAN: \($0.panchromatic)" },
+                       pansharpening: fused?.pansharpening.description, output: out,
                        tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond)
     }
 }

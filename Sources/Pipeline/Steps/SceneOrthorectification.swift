@@ -4,12 +4,26 @@ import TileEngine
 
 /// An L1A scene orthorectified through its RPC model onto a map grid (`regolith ortho`): GDAL's
 /// warper as a reader of the engine, each tile reading its window of the warped view, the DN kept
-/// in the scene's own pixel type.
+/// in the scene's own pixel type. With `--pansharpen`, the product's pan-sharpened view instead.
 public struct SceneOrthorectification: Sendable {
-    public let orthorectification: Orthorectification
+    public let source: RasterSource
+    /// What the view does, one line per step, for the console.
+    public let method: String
+    public let width: Int
+    public let height: Int
+    public let geoTransform: GeoTransform
 
     public init(_ orthorectification: Orthorectification) {
-        self.orthorectification = orthorectification
+        source = orthorectification.rasterSource
+        method = "ortho        \(orthorectification)"
+        (width, height, geoTransform) = (orthorectification.width, orthorectification.height, orthorectification.geoTransform)
+    }
+
+    public init(_ pansharpening: ProductPansharpening) {
+        source = pansharpening.rasterSource
+        method = pansharpening.description
+        let fused = pansharpening.pansharpening
+        (width, height, geoTransform) = (fused.width, fused.height, fused.geoTransform)
     }
 
     /// What was written, for the console.
@@ -30,12 +44,10 @@ public struct SceneOrthorectification: Sendable {
     }
 
     public func run(out: String, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
-        let ortho = orthorectification
-        let source = ortho.rasterSource
         let kernel = BandCopyKernel(like: try source.open())
         let result = try TilePipeline.run(kernel, source: source, outputs: [out], options: engine, progress: progress)
-        return Summary(method: "ortho        \(ortho)", width: ortho.width, height: ortho.height,
-                       origin: (ortho.geoTransform.originX, ortho.geoTransform.originY), output: out,
+        return Summary(method: method, width: width, height: height,
+                       origin: (geoTransform.originX, geoTransform.originY), output: out,
                        tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond)
     }
 }
