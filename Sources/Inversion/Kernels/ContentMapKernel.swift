@@ -3,6 +3,8 @@ import TileEngine
 
 /// A trained model applied to every pixel: the content map (target units) and, with Monte-Carlo
 /// dropout, the mean of the passes and their standard deviation as a second band. Halo (k − 1)/2 for a k×k patch model.
+/// With an input affine it reads stored values (GF-2 DNs, reflectance ×10000) and brings each tile to
+/// reflectance first, so no reflectance scene is written.
 public struct ContentMapKernel: TileKernel {
     public let engine: InferenceEngine
     /// The paper preset compiled to its 6,944 multiply-adds per pixel (nil for other networks, which
@@ -18,10 +20,16 @@ public struct ContentMapKernel: TileKernel {
     public let domain: ApplicabilityDomain?
     /// The domain in the kernel's Float arithmetic, converted once rather than per tile.
     private let domainMask: ApplicabilityDomainMask?
+    /// Stored values → the reflectance the model reads, per model band (nil: the scene holds it already).
+    public let inputAffine: BandAffine?
     public let outputNodata: Float = -9999
 
     public init(model: Model, modelContent: ContentInput, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1,
-                domain: ApplicabilityDomain?) throws {
+                domain: ApplicabilityDomain?, inputAffine: BandAffine? = nil) throws {
+        if let inputAffine, inputAffine.bandCount != model.bands.count {
+            throw InversionError("the input calibration has \(inputAffine.bandCount) bands, the model \(model.bands.count)")
+        }
+        self.inputAffine = inputAffine
         if monteCarloPasses > 1 && model.inputLayout.window > 1 {
             throw InversionError("Monte-Carlo dropout runs on per-pixel models; this model reads \(model.inputLayout.window)×\(model.inputLayout.window) windows")
         }
@@ -39,7 +47,10 @@ public struct ContentMapKernel: TileKernel {
     }
 
     /// The model's parameters and its domain's are in `modelContent`.
-    public var signature: String { "invert model=\(engine.model.preset?.rawValue ?? "custom") mc=\(monteCarloPasses) seed=\(seed) domain=\(domain == nil ? "none" : "model's")" }
+    public var signature: String {
+        "invert model=\(engine.model.preset?.rawValue ?? "custom") mc=\(monteCarloPasses) seed=\(seed) domain=\(domain == nil ? "none" : "model's")"
+            + (inputAffine.map { " input=\($0.signature)" } ?? "")
+    }
     public var contentInputs: [ContentInput] { [modelContent] }
     public var inputBands: [Int] { engine.model.bands.map(\.number) }
     public var halo: Int { engine.model.inputLayout.halo }
@@ -51,7 +62,29 @@ public struct ContentMapKernel: TileKernel {
     /// The mean and the standard deviation are both in the target's unit.
     public var outputUnitTypes: [String] { outputDescriptions.map { _ in engine.model.target.unit } }
 
+    /// The tile brought to reflectance (`inputAffine`).
+    public var scratchBytesPerPixel: Int { inputAffine == nil ? 0 : MemoryLayout<Float>.size * engine.model.bands.count }
+
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
+        guard let inputAffine else { return try predict(input, into: output) }
+        var reflectance = [Float](repeating: 0, count: input.samples.count)
+        let n = input.window.pixelCount
+        reflectance.withUnsafeMutableBufferPointer { values in
+            for b in 0..<input.bandCount {
+                inputAffine.apply(band: b, input.samples.baseAddress! + b * n, count: n, into: values.baseAddress! + b * n)
+            }
+            // Nodata as the reflectance scene `calibrate` writes it, so that a patch model's windows see the same numbers there.
+            for i in 0..<n where input.state[i] == PixelState.nodata.rawValue {
+                for b in 0..<input.bandCount { values[b * n + i] = ReflectanceKernel.nodata }
+            }
+        }
+        try reflectance.withUnsafeBufferPointer { values in
+            try predict(TileInput(core: input.core, window: input.window, halo: input.halo, bandCount: input.bandCount, samples: values,
+                                  state: input.state, parallelism: input.parallelism), into: output)
+        }
+    }
+
+    private func predict(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
         // One workspace per tile: tiles are large, so this is no per-batch allocation.
         let workspace = paperPlan != nil && monteCarloPasses <= 1 ? nil : engine.makeWorkspace()
         let values = input.samples.baseAddress!

@@ -3,7 +3,9 @@ import RasterIO
 /// Features of a k × k patch model: for each sample pixel, the window around it (edges replicated,
 /// as the tile engine does), band-sequential: `bands × k × k` values.
 public enum PatchFeatures {
-    public static func extract(scene path: String, rows: [SampleSet.Row], bands: [Int], size: Int) throws -> [[Double]] {
+    /// `affine` (per scene band) brings stored values to reflectance.
+    public static func extract(scene path: String, rows: [SampleSet.Row], bands: [Int], size: Int, affine: BandAffine? = nil) throws -> [[Double]] {
+        let affine = affine?.selecting(bands: bands)
         let scene = try Raster.open(path)
         let half = size / 2
         return try rows.map { row in
@@ -19,7 +21,8 @@ public enum PatchFeatures {
                 for dy in 0..<size {
                     for dx in 0..<size {
                         let x = min(max(row.column - half + dx, x0), x1 - 1) - x0, y = min(max(row.row - half + dy, y0), y1 - 1) - y0
-                        features[(b * size + dy) * size + dx] = values[b * window.pixelCount + y * window.width + x]
+                        let value = values[b * window.pixelCount + y * window.width + x]
+                        features[(b * size + dy) * size + dx] = affine.map { Double($0.apply(band: b, Float(value))) } ?? value
                     }
                 }
             }

@@ -6,7 +6,7 @@ import NeuralNet
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, xml, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress
+        case scene, xml, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress
     }
 
     public init(from decoder: any Decoder) throws {
@@ -29,6 +29,13 @@ extension RunConfiguration: Decodable {
         }
         out = try c.decodeIfPresent(String.self, forKey: .out) ?? out
         dos = try c.decodeIfPresent(Bool.self, forKey: .dos) ?? dos
+        if let name = try c.decodeIfPresent(String.self, forKey: .input) {
+            guard let kind = SceneInput.Kind(rawValue: name) else {
+                throw ConfigurationError(key: "input", "'\(name)' is not an input: give \(SceneInput.Kind.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+            input = kind
+        }
+        scale = try c.decodeIfPresent(Double.self, forKey: .scale)
         kriging = try c.decodeIfPresent(KrigingSection.self, forKey: .kriging)?.settings(defaults: kriging) ?? kriging
         if let section = try c.decodeIfPresent(SupportSection.self, forKey: .support) { support = section.mask }
         model = try c.decodeIfPresent(Model.self, forKey: .model) ?? model

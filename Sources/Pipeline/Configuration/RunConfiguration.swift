@@ -65,6 +65,10 @@ public struct RunConfiguration: Sendable, Equatable {
     public var samplesFormat = SampleTableFormat()
     public var out: String = "regolith-run"
     public var dos: Bool = false
+    /// What the scene's pixels hold: nil (GF-2 DNs, calibrated) or reflectance made elsewhere (no calibrate step).
+    public var input: SceneInput.Kind?
+    /// Reflectance per stored value of a reflectance scene (0.0001 for reflectance × 10000); nil: 1.
+    public var scale: Double?
     public var kriging = KrigingSettings(model: .auto, nmax: 32, maxdist: nil, block: 4)
     /// Where the geochemical map stops (the `support:` section: `mask`, `distance`, `variance`); nil:
     /// `mask: false`, every pixel kriged.

@@ -61,14 +61,19 @@ public struct MethodRun: Sendable {
             return value
         }
 
-        let reflectance = folder.file(.reflectance)
-        report.calibration = try timed("calibrate") {
-            try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos).run(out: reflectance, engine: engine)
+        // Reflectance made elsewhere is read as it is (scaled as it is read); DNs are calibrated first.
+        let input = SceneInput(kind: c.input, scale: c.scale)
+        let reflectance = c.input == .reflectance ? scene : folder.file(.reflectance)
+        if c.input != .reflectance {
+            report.calibration = try timed("calibrate") {
+                try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos).run(out: reflectance, engine: engine)
+            }
         }
         let sampleSet = try timed("samples") {
             var construction = SampleSetConstruction(scene: reflectance, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,
                                                      format: c.samplesFormat)
             construction.unit = c.unit
+            construction.input = input
             return try construction.run()
         }
         report.samples = sampleSet.summary
@@ -80,6 +85,7 @@ public struct MethodRun: Sendable {
         (settings.iterations, settings.learningRate, settings.seed) = (c.model.iterations, c.model.learningRate, c.model.seed)
         (settings.trainFraction, settings.folds, settings.blockSize) = (c.validation.trainFraction, c.validation.folds, c.validation.blockSize)
         settings.kriging = c.kriging
+        (settings.input, settings.radiometry) = (input, input.radiometry(darkObjectSubtraction: c.dos))
         let value = TargetDescriptor(name: c.column, unit: c.unit)
         settings.target = value
         report.value = value.label
@@ -92,7 +98,8 @@ public struct MethodRun: Sendable {
         report.figures = trained.comparison.validations.map { scatterFigure($0, value: value) }
 
         let content = folder.file(.content)
-        let kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [reflectance], mcDropout: c.model.mcDropout, seed: c.model.seed)
+        let kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [reflectance], mcDropout: c.model.mcDropout, seed: c.model.seed,
+                                               input: input, threads: engine.threads)
         let inverted = try timed("invert") { try TilePipeline.run(kernel, input: reflectance, output: content, options: engine) }
         report.inversion = .init(tiles: inverted.tiles, megapixelsPerSecond: inverted.megapixelsPerSecond, domain: kernel.domain?.description)
         // One pass over the map counts its valid pixels and those outside the training targets' range.
@@ -178,7 +185,7 @@ public struct MethodRun: Sendable {
     private func cloudOptimise(_ folder: RunFolder) throws {
         let rasters: [(RunFolder.Entry, String)] = [(.reflectance, "AVERAGE"), (.content, "AVERAGE"), (.geochemicalMap, "AVERAGE"),
                                                     (.anomalyRanks, "NEAREST")]
-        for (entry, resampling) in rasters {
+        for (entry, resampling) in rasters where FileManager.default.fileExists(atPath: folder.file(entry)) {
             var options = COGOptions()
             (options.compression, options.overviewResampling, options.threads) = (engine.compression, resampling, engine.threads)
             try RasterCopies.writeCOG(from: folder.file(entry), to: folder.file(entry), options: options)

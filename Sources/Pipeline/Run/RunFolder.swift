@@ -52,10 +52,11 @@ public struct RunFolder: Sendable {
         }
     }
 
-    /// The report's table of outputs, relative to the folder.
+    /// The report's table of outputs, relative to the folder (no reflectance when the scene was reflectance already).
     var outputs: [String: String] {
         Dictionary(uniqueKeysWithValues: Entry.allCases.compactMap { entry in
-            entry.title.map { ($0, entry == .model ? "model/\(Model.specificationFile)" : entry.rawValue) }
+            guard entry != .reflectance || FileManager.default.fileExists(atPath: file(entry)) else { return nil }
+            return entry.title.map { ($0, entry == .model ? "model/\(Model.specificationFile)" : entry.rawValue) }
         })
     }
 }

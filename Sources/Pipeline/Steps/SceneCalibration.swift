@@ -50,7 +50,9 @@ public struct SceneCalibration: Sendable {
         metadata ?? URL(fileURLWithPath: scene).deletingPathExtension().path + ".xml"
     }
 
-    public func run(out: String, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
+    /// The scene's calibration: the coefficients its product XML implies, checked against the scene,
+    /// and with dark-object subtraction the haze from a statistics pass over its DNs (nothing written).
+    public func calibration(threads: Int) throws -> (model: TOAReflectanceModel, haze: DarkObjectCorrection.Result?) {
         let metadataPath = metadataPath
         guard FileManager.default.fileExists(atPath: metadataPath) else {
             throw InversionError("\(metadataPath): no product metadata XML for \(scene); give it with --xml")
@@ -70,7 +72,12 @@ public struct SceneCalibration: Sendable {
         if input.width != metadata.widthInPixels || input.height != metadata.heightInPixels {
             throw InversionError("\(metadataPath): <WidthInPixels>/<HeightInPixels> say \(metadata.widthInPixels)×\(metadata.heightInPixels), but \(scene) is \(input.width)×\(input.height)")
         }
-        let haze = try darkObjectSubtraction ? DarkObjectCorrection.estimate(scene: scene, model: model, threads: engine.threads) : nil
+        let haze = try darkObjectSubtraction ? DarkObjectCorrection.estimate(scene: scene, model: model, threads: threads) : nil
+        return (model, haze)
+    }
+
+    public func run(out: String, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
+        let (model, haze) = try calibration(threads: engine.threads)
         let result = try TilePipeline.run(ReflectanceKernel(model: model, haze: haze?.haze), input: scene, output: out, options: engine, progress: progress)
         return Summary(coefficients: model.coefficients.label, table: CalibrationTable.version, solarZenith: model.solarZenith,
                        earthSunDistance: model.earthSunDistance, darkDN: haze?.darkDN, haze: haze?.haze, output: out,
