@@ -16,7 +16,7 @@ struct FusedInversionTests {
     /// Window of the fixture scene the tests use: small, and its width not a multiple of the tile sizes.
     static let width = 320, height = 280
 
-    enum Method: String, CaseIterable { case paperCNN, mlr }
+    enum Method: String, CaseIterable { case paperCNN, patchCNN, mlr }
 
     /// A DN scene cut from the fixture world with its XML beside it (`dn.tif`, `dn.xml`), with zero DNs
     /// (its nodata) in a block across a 256-pixel tile edge in every band and in one pixel of band 3 alone.
@@ -64,6 +64,10 @@ struct FusedInversionTests {
         switch method {
         case .paperCNN:
             model = try Model(preset: .paper, network: try NetworkPreset.paper.network(seed: 5), inputLayout: .replicatedRows(rows: 4),
+                              bands: BandDescriptor.gf2, standardisation: standardisation, target: TargetDescriptor(name: "treo", unit: "ppm"))
+        case .patchCNN:
+            // 5 × 5 windows: near nodata and the scene's edge they read the values the reflectance scene holds there.
+            model = try Model(preset: .patch, network: try NetworkPreset.patch.network(size: 5, seed: 6), inputLayout: .patch(size: 5),
                               bands: BandDescriptor.gf2, standardisation: standardisation, target: TargetDescriptor(name: "treo", unit: "ppm"))
         case .mlr:
             // Multiple linear regression as a network: one dense layer over the standardised bands.
