@@ -179,7 +179,24 @@ struct FusedInversionTests {
         try Self.regolith(["invert", dir.file("model"), dir.file("float32.tif"), "--input", "reflectance", "--out", dir.file("float.map.tif")])
         try Self.regolith(["invert", dir.file("model"), dir.file("int16.tif"), "--input", "reflectance", "--scale", "0.0001", "--out", dir.file("int.map.tif")])
         try Self.expectSameMap(dir.file("float.map.tif"), dir.file("int.map.tif"), relative: 1e-5, "Int16 × 0.0001")
-        // A model trained on reflectance made elsewhere does not take DNs.
+        // The sample set of the Int16 scene with --scale holds the Float32 scene's band values (printed to 7 digits).
+        let samples = Fixtures.path("world/samples.csv")
+        try Self.regolith(["samples", dir.file("float32.tif"), samples, "--out", dir.file("float.set.csv")])
+        try Self.regolith(["samples", dir.file("int16.tif"), samples, "--input", "reflectance", "--scale", "0.0001", "--out", dir.file("int.set.csv")])
+        let floatRows = try Fixtures.csvFile(dir.file("float.set.csv")), intRows = try Fixtures.csvFile(dir.file("int.set.csv"))
+        #expect(floatRows.count == intRows.count && floatRows.count > 20)
+        for (a, b) in zip(floatRows, intRows) {
+            for band in ["b1", "b2", "b3", "b4"] {
+                let x = Double(a[band]!)!, y = Double(b[band]!)!
+                #expect(abs(x - y) <= 1e-6 * abs(x), "sample \(a["id"]!) \(band): \(x) and \(y)")
+            }
+        }
+        // A model trained on reflectance made elsewhere records it, and does not take DNs.
+        if method == .mlr {
+            try Self.regolith(["train", dir.file("int.set.csv"), "--input", "reflectance", "--iterations", "20", "--folds", "2", "--out", dir.file("trained")])
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("trained/model.json")))) as! [String: Any]
+            #expect(((json["input"] as? [String: Any])?["radiometry"] as? [String: Any])?["kind"] as? String == "reflectance", "\(json["input"] ?? "")")
+        }
         let refused = try ChildProcess.regolith(["invert", dir.file("model"), scene, "--out", dir.file("dn.map.tif")])
         #expect(refused.status == 1 && refused.stderr.contains("DN scene (UInt16), but the model") && refused.stderr.contains("--input reflectance"),
                 "\(refused.stderr)")
