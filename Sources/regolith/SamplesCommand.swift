@@ -41,7 +41,7 @@ struct SamplesCommand: ParsableCommand {
         var construction = SampleSetConstruction(scene: scene, samples: samples, column: samplesFile.column, samplesCRS: try samplesFile.sourceCRS(),
                                                  kriging: kriging.settings, format: samplesFile.format)
         construction.unit = samplesFile.unit
-        construction.input = sceneInput.sceneInput
+        construction.affine = try sceneInput.sceneInput.storedToReflectance(scene: scene, threads: ProcessInfo.processInfo.activeProcessorCount)
         let result = try construction.run()
         try result.sampleSet.write(to: out)
         print(result.summary)

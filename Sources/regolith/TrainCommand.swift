@@ -63,7 +63,7 @@ struct TrainCommand: ParsableCommand {
         (settings.iterations, settings.learningRate, settings.seed) = (iterations, learningRate, seed)
         (settings.trainFraction, settings.folds, settings.blockSize, settings.kriging) = (trainFraction, folds, blockSize, kriging.settings)
         settings.target = TargetDescriptor(name: target, unit: unit)
-        settings.input = sceneInput.sceneInput
+        settings.sceneAffine = try scene.flatMap { try sceneInput.sceneInput.storedToReflectance(scene: $0, threads: ProcessInfo.processInfo.activeProcessorCount) }
         settings.radiometry = sceneInput.input == .reflectance ? InputRadiometry(kind: .reflectance) : try scene.flatMap(SceneInput.calibratedRadiometry)
         let quiet = global.quiet
         let result = try ModelTraining(settings).run(set: set, source: sampleSet) { message in

@@ -111,6 +111,9 @@ struct FusedInversionTests {
         let dir = try TemporaryDirectory()
         let scene = try Self.dnScene(in: dir)
         try Self.regolith(["calibrate", scene, "--out", dir.file("refl.tif")] + (dos ? ["--dos"] : []))
+        // GIS programs draw `calibrate`'s scene in true colour.
+        let colours = try Raster.open(dir.file("refl.tif")).bands.map(\.colorInterpretation)
+        #expect(colours == [.blue, .green, .red, .undefined], "\(colours)")
         try Self.model(method, reflectance: dir.file("refl.tif"), radiometry: InputRadiometry(kind: .toaReflectance, dos: dos), folder: dir.file("model"))
         try Self.regolith(["invert", dir.file("model"), dir.file("refl.tif"), "--out", dir.file("two-pass.tif")])
         for tileSize in [256, 512] {

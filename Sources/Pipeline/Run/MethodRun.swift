@@ -61,19 +61,25 @@ public struct MethodRun: Sendable {
             return value
         }
 
-        // Reflectance made elsewhere is read as it is (scaled as it is read); DNs are calibrated first.
-        let input = SceneInput(kind: c.input, scale: c.scale)
-        let reflectance = c.input == .reflectance ? scene : folder.file(.reflectance)
-        if c.input != .reflectance {
-            report.calibration = try timed("calibrate") {
-                try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos).run(out: reflectance, engine: engine)
+        // DNs are calibrated as they are read, reflectance made elsewhere scaled as it is read: no
+        // reflectance scene is written, and every step sees the values `calibrate` would have written.
+        let input = c.input == .reflectance ? SceneInput(kind: .reflectance, scale: c.scale)
+                                            : SceneInput(kind: .dn, metadata: loaded.resolve(c.xml), dos: c.dos)
+        let affine: BandAffine?
+        if c.input == .reflectance {
+            affine = try input.storedToReflectance(scene: scene, threads: engine.threads)
+        } else {
+            let (toa, haze) = try timed("calibrate") {
+                try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos).calibration(threads: engine.threads)
             }
+            report.calibration = SceneCalibration.summary(toa, haze)
+            affine = BandAffine(calibration: toa, haze: haze?.haze)
         }
         let sampleSet = try timed("samples") {
-            var construction = SampleSetConstruction(scene: reflectance, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,
+            var construction = SampleSetConstruction(scene: scene, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,
                                                      format: c.samplesFormat)
             construction.unit = c.unit
-            construction.input = input
+            construction.affine = affine
             return try construction.run()
         }
         report.samples = sampleSet.summary
@@ -81,11 +87,11 @@ public struct MethodRun: Sendable {
         report.screening = try timed("correlate") { try BandScreening.screen(sampleSet.sampleSet) }
 
         var settings = ModelTraining.Settings()
-        (settings.arch, settings.patchSize, settings.scene) = (c.model.arch, c.model.patchSize, reflectance)
+        (settings.arch, settings.patchSize, settings.scene, settings.sceneAffine) = (c.model.arch, c.model.patchSize, scene, affine)
         (settings.iterations, settings.learningRate, settings.seed) = (c.model.iterations, c.model.learningRate, c.model.seed)
         (settings.trainFraction, settings.folds, settings.blockSize) = (c.validation.trainFraction, c.validation.folds, c.validation.blockSize)
         settings.kriging = c.kriging
-        (settings.input, settings.radiometry) = (input, input.radiometry(darkObjectSubtraction: c.dos))
+        settings.radiometry = input.radiometry(darkObjectSubtraction: c.dos)
         let value = TargetDescriptor(name: c.column, unit: c.unit)
         settings.target = value
         report.value = value.label
@@ -98,9 +104,9 @@ public struct MethodRun: Sendable {
         report.figures = trained.comparison.validations.map { scatterFigure($0, value: value) }
 
         let content = folder.file(.content)
-        let kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [reflectance], mcDropout: c.model.mcDropout, seed: c.model.seed,
+        let kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [scene], mcDropout: c.model.mcDropout, seed: c.model.seed,
                                                input: input, threads: engine.threads)
-        let inverted = try timed("invert") { try TilePipeline.run(kernel, input: reflectance, output: content, options: engine) }
+        let inverted = try timed("invert") { try TilePipeline.run(kernel, input: scene, output: content, options: engine) }
         report.inversion = .init(tiles: inverted.tiles, megapixelsPerSecond: inverted.megapixelsPerSecond, domain: kernel.domain?.description)
         // One pass over the map counts its valid pixels and those outside the training targets' range.
         let trainingTargets = trained.comparison.trainingRows.map { sampleSet.sampleSet.rows[$0].kriged }
@@ -113,15 +119,16 @@ public struct MethodRun: Sendable {
         // The geochemical map: the sample set's kriging (same samples, same variogram) on the scene's grid.
         let geochem = folder.file(.geochemicalMap), geochemVariance = folder.file(.geochemicalVariance)
         try timed("krige geochemical map") {
-            let raster = try Raster.open(reflectance)
+            let raster = try Raster.open(scene)
             let krigingKernel = KrigingKernel(kriging: sampleSet.built.kriging, geoTransform: raster.geoTransform!, withVariance: true, value: value,
                                               mask: c.support, samplesSource: samples)
-            _ = try TilePipeline.run(krigingKernel, input: reflectance, outputs: [geochem, geochemVariance], options: engine)
+            _ = try TilePipeline.run(krigingKernel, input: scene, outputs: [geochem, geochemVariance], options: engine)
             report.support = .init(mask: c.support?.summary(sampleSet.built.kriging), supportedPixels: try StatisticsPass.run(path: geochem, bands: [1])[0].count,
                                    scenePixels: raster.width * raster.height)
         }
-        let masks = AnomalyDelineation.Masks(scene: (c.anomalies.maskVegetation ?? c.anomalies.maskWater) != nil ? reflectance : nil,
+        var masks = AnomalyDelineation.Masks(scene: (c.anomalies.maskVegetation ?? c.anomalies.maskWater) != nil ? scene : nil,
                                              vegetationNDVI: c.anomalies.maskVegetation, waterNDWI: c.anomalies.maskWater)
+        masks.affine = affine
         if masks.isActive { report.masks = .init(vegetationNDVI: masks.vegetationNDVI, waterNDWI: masks.waterNDWI) }
         report.comparison = try timed("compare") { try MapComparison.compare(map: content, reference: geochem, mask: masks) }
 
@@ -183,9 +190,9 @@ public struct MethodRun: Sendable {
     /// Rewrites each raster output as a COG in place: same pixels, bands and labels, plus overviews
     /// (averaged for values, nearest for ranks, so no rank is invented).
     private func cloudOptimise(_ folder: RunFolder) throws {
-        let rasters: [(RunFolder.Entry, String)] = [(.reflectance, "AVERAGE"), (.content, "AVERAGE"), (.geochemicalMap, "AVERAGE"),
+        let rasters: [(RunFolder.Entry, String)] = [(.content, "AVERAGE"), (.geochemicalMap, "AVERAGE"),
                                                     (.anomalyRanks, "NEAREST")]
-        for (entry, resampling) in rasters where FileManager.default.fileExists(atPath: folder.file(entry)) {
+        for (entry, resampling) in rasters {
             var options = COGOptions()
             (options.compression, options.overviewResampling, options.threads) = (engine.compression, resampling, engine.threads)
             try RasterCopies.writeCOG(from: folder.file(entry), to: folder.file(entry), options: options)

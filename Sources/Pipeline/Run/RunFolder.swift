@@ -5,7 +5,6 @@ import NeuralNet
 /// The output folder of a `regolith run` and the files in it.
 public struct RunFolder: Sendable {
     public enum Entry: String, CaseIterable, Sendable {
-        case reflectance = "reflectance.tif"
         case sampleSet = "sampleset.csv"
         case model = "model"
         case content = "content.tif"
@@ -22,7 +21,6 @@ public struct RunFolder: Sendable {
         /// The name the report's output table gives it (nil: not listed there).
         var title: String? {
             switch self {
-            case .reflectance: "reflectance"
             case .sampleSet: "sample set"
             case .model: "model"
             case .content: "content map"
@@ -52,11 +50,10 @@ public struct RunFolder: Sendable {
         }
     }
 
-    /// The report's table of outputs, relative to the folder (no reflectance when the scene was reflectance already).
+    /// The report's table of outputs, relative to the folder.
     var outputs: [String: String] {
         Dictionary(uniqueKeysWithValues: Entry.allCases.compactMap { entry in
-            guard entry != .reflectance || FileManager.default.fileExists(atPath: file(entry)) else { return nil }
-            return entry.title.map { ($0, entry == .model ? "model/\(Model.specificationFile)" : entry.rawValue) }
+            entry.title.map { ($0, entry == .model ? "model/\(Model.specificationFile)" : entry.rawValue) }
         })
     }
 }

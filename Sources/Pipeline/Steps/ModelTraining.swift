@@ -21,8 +21,8 @@ public struct ModelTraining: Sendable {
         public var kriging = KrigingSettings()
         /// What the model predicts: the sample set's target column and its unit, recorded in the model.
         public var target = TargetDescriptor(name: "re2o3")
-        /// What `scene`'s pixels hold (reflectance × 10000 is scaled as the windows are read).
-        public var input = SceneInput()
+        /// `scene`'s stored values → reflectance, per band (`SceneInput.storedToReflectance`); nil: as stored.
+        public var sceneAffine: BandAffine?
         /// The radiometry of the sample set's band values, recorded in the model (nil: not known).
         public var radiometry: InputRadiometry?
         public init() {}
@@ -54,8 +54,7 @@ public struct ModelTraining: Sendable {
         var features = set
         if s.arch == .patch {
             guard let scene = s.scene else { throw InversionError("\(source): the patch network needs the scene the sample set came from") }
-            let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize,
-                                                    affine: s.input.reflectanceScale(bands: try Raster.open(scene).bandCount))
+            let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize, affine: s.sceneAffine)
             for i in features.rows.indices { features.rows[i].bands = windows[i] }
         }
         var options = TrainingOptions()

@@ -30,9 +30,11 @@ public struct SceneCalibration: Sendable {
         public var earthSunDistance: Double
         public var darkDN: [Double]?
         public var haze: [Double]?
-        public var output: String
-        public var tiles: Int
-        public var megapixelsPerSecond: Double
+        /// The reflectance scene written, its tiles and rate; nil when the calibration was applied on
+        /// the fly (a `run` on DNs writes no reflectance).
+        public var output: String?
+        public var tiles: Int?
+        public var megapixelsPerSecond: Double?
 
         public var description: String {
             var lines = [String(format: "calibration  %@ (table %@), sun zenith %.2f°, Earth–Sun %.5f AU",
@@ -41,7 +43,11 @@ public struct SceneCalibration: Sendable {
                 lines.append("dark object  DN " + darkDN.map { String(format: "%.1f", $0) }.joined(separator: ", ")
                              + "; haze " + haze.map { String(format: "%.4f", $0) }.joined(separator: ", "))
             }
-            lines.append(String(format: "wrote %@ (%d tiles, %.1f Mpixel/s)", output, tiles, megapixelsPerSecond))
+            if let output, let tiles, let megapixelsPerSecond {
+                lines.append(String(format: "wrote %@ (%d tiles, %.1f Mpixel/s)", output, tiles, megapixelsPerSecond))
+            } else {
+                lines.append("applied as the scene is read (no reflectance scene written)")
+            }
             return lines.joined(separator: "\n")
         }
     }
@@ -79,9 +85,15 @@ public struct SceneCalibration: Sendable {
     public func run(out: String, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
         let (model, haze) = try calibration(threads: engine.threads)
         let result = try TilePipeline.run(ReflectanceKernel(model: model, haze: haze?.haze), input: scene, output: out, options: engine, progress: progress)
-        return Summary(coefficients: model.coefficients.label, table: CalibrationTable.version, solarZenith: model.solarZenith,
-                       earthSunDistance: model.earthSunDistance, darkDN: haze?.darkDN, haze: haze?.haze, output: out,
-                       tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond)
+        var summary = Self.summary(model, haze)
+        (summary.output, summary.tiles, summary.megapixelsPerSecond) = (out, result.tiles, result.megapixelsPerSecond)
+        return summary
+    }
+
+    /// What a calibration used, before anything is written.
+    static func summary(_ model: TOAReflectanceModel, _ haze: DarkObjectCorrection.Result?) -> Summary {
+        Summary(coefficients: model.coefficients.label, table: CalibrationTable.version, solarZenith: model.solarZenith,
+                earthSunDistance: model.earthSunDistance, darkDN: haze?.darkDN, haze: haze?.haze)
     }
 }
 

@@ -50,6 +50,19 @@ public struct SceneInput: Sendable, Equatable {
         return BandAffine(scale: scale, bands: bands)
     }
 
+    /// Stored values → reflectance for every band of `scene` as it is given, with no model to match:
+    /// a reflectance scene's scale, a DN scene's calibration (`kind` dn; with dark-object subtraction a
+    /// statistics pass over its DNs), or nil when the values are used as stored.
+    public func storedToReflectance(scene: String, threads: Int) throws -> BandAffine? {
+        switch kind {
+        case .reflectance: return reflectanceScale(bands: try Raster.open(scene).bandCount)
+        case .dn:
+            let (toa, haze) = try SceneCalibration(scene: scene, metadata: metadata, darkObjectSubtraction: dos ?? false).calibration(threads: threads)
+            return BandAffine(calibration: toa, haze: haze?.haze)
+        case nil: return nil
+        }
+    }
+
     /// The per-band affine (one per model band) that brings `scene` to what `model` (in `modelFolder`)
     /// reads, or nil when the scene holds it already; a DN scene calibrated with dark-object
     /// subtraction costs a statistics pass over its DNs.
@@ -78,12 +91,11 @@ public struct SceneInput: Sendable, Equatable {
         case .reflectance:
             throw InversionError("\(scene): DN scene (\(typeName)), but the model in \(modelFolder) was trained on \(expected.description); give that reflectance with --input reflectance")
         case .toaReflectance:
-            let calibration = SceneCalibration(scene: scene, metadata: metadata, darkObjectSubtraction: try darkObjectSubtraction(for: expected, modelFolder: modelFolder))
-            guard FileManager.default.fileExists(atPath: calibration.metadataPath) else {
+            let dn = SceneInput(kind: .dn, metadata: metadata, dos: try darkObjectSubtraction(for: expected, modelFolder: modelFolder))
+            guard FileManager.default.fileExists(atPath: SceneCalibration(scene: scene, metadata: metadata).metadataPath) else {
                 throw InversionError("\(scene): DN scene (\(typeName)) but no product metadata XML; give --xml or calibrate first")
             }
-            let (toa, haze) = try calibration.calibration(threads: threads)
-            return BandAffine(calibration: toa, haze: haze?.haze).selecting(bands: bands)
+            return try dn.storedToReflectance(scene: scene, threads: threads)?.selecting(bands: bands)
         }
     }
 
