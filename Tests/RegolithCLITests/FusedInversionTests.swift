@@ -163,6 +163,18 @@ struct FusedInversionTests {
         }
     }
 
+    /// Options that contradict each other are usage errors (exit 2), before any file is read.
+    @Test(arguments: [
+        (["invert", "model", "x.tif", "--scale", "0.0001", "--out", "y.tif"], "--scale: applies to reflectance inputs only"),
+        (["invert", "model", "x.tif", "--input", "reflectance", "--xml", "x.xml", "--out", "y.tif"], "--xml and --dos calibrate DNs"),
+        (["samples", "x.tif", "s.csv", "--input", "dn", "--out", "y.csv"], "--input dn: samples reads reflectance"),
+        (["train", "s.csv", "--input", "reflectance", "--scale", "0", "--out", "m"], "--scale: 0.0 is not a positive number"),
+    ])
+    func contradictoryInputOptionsAreUsageErrors(arguments: [String], message: String) throws {
+        let result = try ChildProcess.regolith(arguments)
+        #expect(result.status == 2 && result.stderr.contains(message), "\(result.status) \(result.stderr)")
+    }
+
     /// Reflectance × 10000 in Int16 with --scale 0.0001 maps like the same reflectance as Float32 (the
     /// Int16 values × 0.0001, by gdal_translate). Measured: worst 6.0e-7 relative (Float32 rounding of
     /// the scaled values, GDAL's in Double, ours in Float).
