@@ -63,7 +63,7 @@ public struct MethodRun: Sendable {
 
         // DNs are calibrated as they are read, reflectance made elsewhere scaled as it is read: no
         // reflectance scene is written, and every step sees the values `calibrate` would have written.
-        let input = c.input == .reflectance ? SceneInput(kind: .reflectance, scale: c.scale)
+        var input = c.input == .reflectance ? SceneInput(kind: .reflectance, scale: c.scale)
                                             : SceneInput(kind: .dn, metadata: loaded.resolve(c.xml), dos: c.dos)
         let affine: BandAffine?
         if c.input == .reflectance {
@@ -74,6 +74,7 @@ public struct MethodRun: Sendable {
             }
             report.calibration = SceneCalibration.summary(toa, haze)
             affine = BandAffine(calibration: toa, haze: haze?.haze)
+            input.calibration = affine
         }
         let sampleSet = try timed("samples") {
             var construction = SampleSetConstruction(scene: scene, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,

@@ -23,6 +23,9 @@ public struct SceneInput: Sendable, Equatable {
     public var metadata: String?
     /// Dark-object subtraction of a DN scene, for a model that does not record whether it had it.
     public var dos: Bool?
+    /// A DN scene's calibration (with `dos`) when already computed: a `run` computes it, and its
+    /// dark-object statistics pass, once for all its steps.
+    public var calibration: BandAffine?
 
     public init(kind: Kind? = nil, scale: Double? = nil, metadata: String? = nil, dos: Bool? = nil) {
         self.kind = kind
@@ -57,6 +60,7 @@ public struct SceneInput: Sendable, Equatable {
         switch kind {
         case .reflectance: return reflectanceScale(bands: try Raster.open(scene).bandCount)
         case .dn:
+            if let calibration { return calibration }
             let (toa, haze) = try SceneCalibration(scene: scene, metadata: metadata, darkObjectSubtraction: dos ?? false).calibration(threads: threads)
             return BandAffine(calibration: toa, haze: haze?.haze)
         case nil: return nil
@@ -91,7 +95,8 @@ public struct SceneInput: Sendable, Equatable {
         case .reflectance:
             throw InversionError("\(scene): DN scene (\(typeName)), but the model in \(modelFolder) was trained on \(expected.description); give that reflectance with --input reflectance")
         case .toaReflectance:
-            let dn = SceneInput(kind: .dn, metadata: metadata, dos: try darkObjectSubtraction(for: expected, modelFolder: modelFolder))
+            var dn = SceneInput(kind: .dn, metadata: metadata, dos: try darkObjectSubtraction(for: expected, modelFolder: modelFolder))
+            dn.calibration = dn.dos == dos ? calibration : nil
             guard FileManager.default.fileExists(atPath: SceneCalibration(scene: scene, metadata: metadata).metadataPath) else {
                 throw InversionError("\(scene): DN scene (\(typeName)) but no product metadata XML; give --xml or calibrate first")
             }
