@@ -163,6 +163,38 @@ struct FusedInversionTests {
         }
     }
 
+    /// `run` calibrates the DNs as it reads them (samples, masks, map) and writes no reflectance; the
+    /// same configuration on the reflectance `calibrate` writes, given with `input: reflectance`,
+    /// gives the same sample set, map and anomaly ranks (measured: identical bytes and pixels).
+    @Test func runOnDNsEqualsRunOnTheCalibratedReflectance() throws {
+        let dnRun = try ModelCommandTests.fixtureRun.get()
+        let dir = try TemporaryDirectory()
+        try Self.regolith(["calibrate", Self.fixtureScene, "--out", dir.file("refl.tif")])
+        let world = Fixtures.path("world")
+        // ModelCommandTests.fixtureRun's configuration, on the reflectance.
+        try """
+            scene: \(dir.file("refl.tif"))
+            input: reflectance
+            samples: \(world)/samples.csv
+            unit: "%"
+            truth: {content: \(world)/truth/re2o3.tif, zones: \(world)/truth/zones.tif}
+            model: {iterations: 400}
+            validation: {folds: 3}
+            anomalies: {percentile: 95, min_area: 2000, mask_vegetation: 0.45}
+            cog: false
+            """.write(toFile: dir.file("run.yml"), atomically: true, encoding: .utf8)
+        try Self.regolith(["run", dir.file("run.yml"), "--out", dir.file("out")])
+        #expect(!FileManager.default.fileExists(atPath: dnRun.file("out/reflectance.tif")))
+        #expect(try String(contentsOfFile: dnRun.file("out/sampleset.csv"), encoding: .utf8)
+                == String(contentsOfFile: dir.file("out/sampleset.csv"), encoding: .utf8))
+        for map in ["content.tif", "anomaly-ranks.tif"] {
+            let a = try Raster.open(dnRun.file("out/\(map)")), b = try Raster.open(dir.file("out/\(map)"))
+            let differing = zip(try a.read(a.fullWindow, bands: [1], as: Float.self), try b.read(b.fullWindow, bands: [1], as: Float.self))
+                .filter { $0 != $1 }.count
+            #expect(differing == 0, "\(map): \(differing) pixel(s) differ")
+        }
+    }
+
     /// Options that contradict each other are usage errors (exit 2), before any file is read.
     @Test(arguments: [
         (["invert", "model", "x.tif", "--scale", "0.0001", "--out", "y.tif"], "--scale: applies to reflectance inputs only"),
