@@ -1,4 +1,5 @@
 import NeuralNet
+import RasterIO
 import TileEngine
 
 /// A trained model applied to every pixel: the content map (target units) and, with Monte-Carlo
@@ -62,25 +63,54 @@ public struct ContentMapKernel: TileKernel {
     /// The mean and the standard deviation are both in the target's unit.
     public var outputUnitTypes: [String] { outputDescriptions.map { _ in engine.model.target.unit } }
 
-    /// The tile brought to reflectance (`inputAffine`).
-    public var scratchBytesPerPixel: Int { inputAffine == nil ? 0 : MemoryLayout<Float>.size * engine.model.bands.count }
+    /// Pixels a per-pixel model brings to reflectance at a time: a strip of rows that stays in cache.
+    static let stripPixels = 8192
+
+    /// Per-pixel models with one output band read a tile in strips of rows (`stripPixels`); patch
+    /// models and Monte-Carlo dropout need the whole tile at once.
+    private var readsInStrips: Bool { halo == 0 && monteCarloPasses <= 1 }
+
+    /// A patch model's or Monte-Carlo dropout's tile brought to reflectance (`inputAffine`).
+    public var scratchBytesPerPixel: Int {
+        inputAffine == nil || readsInStrips ? 0 : MemoryLayout<Float>.size * engine.model.bands.count
+    }
+
+    /// A strip brought to reflectance: at most `stripPixels`, or one row of the widest tile (16384).
+    public var scratchBytesPerThread: Int {
+        inputAffine == nil || !readsInStrips ? 0 : MemoryLayout<Float>.size * engine.model.bands.count * max(Self.stripPixels, 16384)
+    }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
         guard let inputAffine else { return try predict(input, into: output) }
-        var reflectance = [Float](repeating: 0, count: input.samples.count)
-        let n = input.window.pixelCount
-        reflectance.withUnsafeMutableBufferPointer { values in
-            for b in 0..<input.bandCount {
-                inputAffine.apply(band: b, input.samples.baseAddress! + b * n, count: n, into: values.baseAddress! + b * n)
+        let width = input.window.width
+        let rowsPerStrip = readsInStrips ? max(1, Self.stripPixels / width) : input.window.height
+        var reflectance = [Float](repeating: 0, count: input.bandCount * rowsPerStrip * width)
+        for firstRow in stride(from: 0, to: input.window.height, by: rowsPerStrip) {
+            let rows = min(rowsPerStrip, input.window.height - firstRow)
+            let n = rows * width, offset = firstRow * width
+            let state = UnsafeBufferPointer(rebasing: input.state[offset..<(offset + n)])
+            reflectance.withUnsafeMutableBufferPointer { values in
+                for b in 0..<input.bandCount {
+                    inputAffine.apply(band: b, input.samples.baseAddress! + b * input.window.pixelCount + offset, count: n,
+                                      into: values.baseAddress! + b * n)
+                }
+                // Nodata as the reflectance scene `calibrate` writes it, so that a patch model's windows see the same numbers there.
+                for i in 0..<n where state[i] == PixelState.nodata.rawValue {
+                    for b in 0..<input.bandCount { values[b * n + i] = ReflectanceKernel.nodata }
+                }
             }
-            // Nodata as the reflectance scene `calibrate` writes it, so that a patch model's windows see the same numbers there.
-            for i in 0..<n where input.state[i] == PixelState.nodata.rawValue {
-                for b in 0..<input.bandCount { values[b * n + i] = ReflectanceKernel.nodata }
+            try reflectance.withUnsafeBufferPointer { values in
+                let samples = UnsafeBufferPointer(rebasing: values[0..<(input.bandCount * n)])
+                if readsInStrips {
+                    let strip = Window(x: input.window.x, y: input.window.y + firstRow, width: width, height: rows)
+                    try predict(TileInput(core: strip, window: strip, halo: 0, bandCount: input.bandCount, samples: samples, state: state,
+                                          parallelism: input.parallelism),
+                                into: UnsafeMutableBufferPointer(rebasing: output[offset..<(offset + n)]))
+                } else {
+                    try predict(TileInput(core: input.core, window: input.window, halo: input.halo, bandCount: input.bandCount, samples: samples,
+                                          state: input.state, parallelism: input.parallelism), into: output)
+                }
             }
-        }
-        try reflectance.withUnsafeBufferPointer { values in
-            try predict(TileInput(core: input.core, window: input.window, halo: input.halo, bandCount: input.bandCount, samples: values,
-                                  state: input.state, parallelism: input.parallelism), into: output)
         }
     }
 
