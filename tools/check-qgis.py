@@ -6,7 +6,7 @@ Run by hand (not part of `make test`); QGIS comes from Debian:
     .build/debug/regolith run --out /tmp/run
     QT_QPA_PLATFORM=offscreen /usr/bin/python3 tools/check-qgis.py /tmp/run [--image map.png]
 
-For each raster (reflectance, content, content range flags, geochem, kriging variance, anomaly ranks) it prints what QGIS sees: validity,
+For each raster (content, content range flags, geochem, kriging variance, anomaly ranks) it prints what QGIS sees: validity,
 size, CRS, per-band nodata, unit and description, overview count, and the renderer a `.qml`
 beside it gave (with its ramp limits). For anomalies.gpkg it prints the layer, its fields, the
 renderer and labelling from anomalies.qml, and QGIS's own geometry validity check (the
@@ -26,7 +26,7 @@ from qgis.core import (  # noqa: E402  (after the platform is set)
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 from qgis.PyQt.QtGui import QColor  # noqa: E402
 
-RASTERS = ["reflectance.tif", "content.tif", "content-range.tif", "geochem.tif", "geochem-variance.tif", "anomaly-ranks.tif"]
+RASTERS = ["content.tif", "content-range.tif", "geochem.tif", "geochem-variance.tif", "anomaly-ranks.tif"]
 
 
 def describe_raster(path, problems):

@@ -9,7 +9,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "The whole method, scene and samples to anomaly areas, into one folder with an HTML report.",
         discussion: """
-            Steps: calibrate (TOA reflectance, optional DOS) → samples (surface-to-surface sample set) → correlate (band screening) → train (CNN against MLR and PLS, random and spatial validation) → invert (content map) → krige (geochemical map on the same grid) → compare → anomalies → render → report.html. Without a configuration it runs on the bundled fixture world (fixtures/world), where the true content and anomaly zones are known, and the report scores the map against them.
+            Steps: calibrate (TOA reflectance, optional DOS, applied as the DNs are read: no reflectance scene is written) → samples (surface-to-surface sample set) → correlate (band screening) → train (CNN against MLR and PLS, random and spatial validation) → invert (content map) → krige (geochemical map on the same grid) → compare → anomalies → render → report.html. Without a configuration it runs on the bundled fixture world (fixtures/world), where the true content and anomaly zones are known, and the report scores the map against them.
 
             The scene may be a GF-2 product as delivered: its .tar.gz or .tar (read in place), its folder or its …-MSS1.tiff, with the product's XML; a product in sensor geometry (L1A, RPC only) is refused until orthorectified.
 
@@ -19,6 +19,8 @@ struct RunCommand: ParsableCommand {
               scene: GF2_PMS1_…-MSS1.tiff     samples: samples.csv     out: regolith-run
               samples_crs: EPSG:4326          column: re2o3            dos: false
               unit: ppm                       # default: none
+              input: reflectance              scale: 0.0001
+              # reflectance made elsewhere (FLAASH/QUAC, GeoTIFF or ENVI), no calibrate
               delimiter: ";"                  x_column: easting        y_column: northing
               # delimiter and x/y columns: detected by default, recognised by name
               kriging: {model: auto, nmax: 32, block: 4, map_nmax: 32}

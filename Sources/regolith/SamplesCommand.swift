@@ -19,7 +19,7 @@ struct SamplesCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The reflectance scene (from `regolith calibrate`).")
+    @Argument(help: "The reflectance scene (from `regolith calibrate`, or made elsewhere with --input reflectance).")
     var scene: String
 
     @Argument(help: "Samples CSV (comma, semicolon or tab; any line ends): unique ids, coordinate columns (lon/lat, x/y, …, or --x-column/--y-column) and the content column.")
@@ -29,8 +29,11 @@ struct SamplesCommand: ParsableCommand {
     var out: String
 
     @OptionGroup var samplesFile: SamplesFileOptions
+    @OptionGroup var sceneInput: SceneInputOptions
     @OptionGroup var kriging: KrigingOptions
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws { try sceneInput.refuseDN("samples") }
 
     func run() throws {
         global.apply()
@@ -38,6 +41,7 @@ struct SamplesCommand: ParsableCommand {
         var construction = SampleSetConstruction(scene: scene, samples: samples, column: samplesFile.column, samplesCRS: try samplesFile.sourceCRS(),
                                                  kriging: kriging.settings, format: samplesFile.format)
         construction.unit = samplesFile.unit
+        construction.affine = try sceneInput.sceneInput.storedToReflectance(scene: scene, threads: ProcessInfo.processInfo.activeProcessorCount)
         let result = try construction.run()
         try result.sampleSet.write(to: out)
         print(result.summary)

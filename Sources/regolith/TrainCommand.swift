@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output model folder.") var out: String
     @Option(help: "Architecture: paper or patch.") var arch: NetworkPreset = .paper
     @Option(help: "Window side of the patch network (odd).") var patchSize = 5
-    @Option(help: "Reflectance scene the sample set came from (for --arch patch).") var scene: String?
+    @Option(help: "Reflectance scene the sample set came from: the patch network's windows (--arch patch), and the radiometry recorded in the model (a scene from `calibrate` states whether it had dark-object subtraction, which `invert` then applies to DN scenes).") var scene: String?
     @Option(help: "Adam iterations.") var iterations = 5000
     @Option(help: "Learning rate.") var learningRate: Double = 0.001
     @Option(help: "Seed for initialisation, shuffling and splits.") var seed: UInt64 = 1
@@ -36,6 +36,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Block side in map units (default: the variogram's practical range).") var blockSize: Double?
     @Option(help: "Target column.") var target = "re2o3"
     @Option(help: "Unit of the target column, recorded in the model and labelling its maps (default: none).") var unit = ""
+    @OptionGroup var sceneInput: SceneInputOptions
     @OptionGroup var kriging: KrigingOptions
     @OptionGroup var global: GlobalOptions
 
@@ -50,6 +51,7 @@ struct TrainCommand: ParsableCommand {
         ]
         if let (option, problem) = problems.first(where: { $0.1 != nil }) { throw ValidationError("\(option): \(problem!)") }
         if arch == .patch && scene == nil { throw ValidationError("--arch patch needs --scene for the pixel windows") }
+        try sceneInput.refuseDN("train")
     }
 
     func run() throws {
@@ -61,6 +63,8 @@ struct TrainCommand: ParsableCommand {
         (settings.iterations, settings.learningRate, settings.seed) = (iterations, learningRate, seed)
         (settings.trainFraction, settings.folds, settings.blockSize, settings.kriging) = (trainFraction, folds, blockSize, kriging.settings)
         settings.target = TargetDescriptor(name: target, unit: unit)
+        settings.sceneAffine = try scene.flatMap { try sceneInput.sceneInput.storedToReflectance(scene: $0, threads: ProcessInfo.processInfo.activeProcessorCount) }
+        settings.radiometry = sceneInput.input == .reflectance ? InputRadiometry(kind: .reflectance) : try scene.flatMap(SceneInput.calibratedRadiometry)
         let quiet = global.quiet
         let result = try ModelTraining(settings).run(set: set, source: sampleSet) { message in
             if !quiet { FileHandle.standardError.write(Data("regolith: \(message)\n".utf8)) }

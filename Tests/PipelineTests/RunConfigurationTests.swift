@@ -80,6 +80,10 @@ import Testing
         ("support: {distanse: 3}", "c.yml: support.distanse: unknown key; did you mean 'distance'?"),
         ("support: {distance: 0}", "c.yml: support.distance: 0.0 is not a positive number"),
         ("support: {variance: -1}", "c.yml: support.variance: -1.0 is not a positive number"),
+        ("input: flaash", "c.yml: input: 'flaash' is not an input: give dn or reflectance"),
+        ("scale: 0.0001", "c.yml: scale: applies to reflectance inputs only (input reflectance)"),
+        ("input: reflectance\nscale: 0", "c.yml: scale: 0.0 is not a positive number"),
+        ("input: reflectance\ndos: true", "c.yml: input: reflectance skips calibrate; xml and dos apply to DN scenes only"),
     ])
     func mistakesNameTheFileAndKey(line: String, expected: String) {
         #expect {
@@ -103,6 +107,11 @@ import Testing
             let description = String(describing: error)
             return error is ConfigurationError && description.hasPrefix(expected) && !description.contains("\n")
         }
+    }
+
+    @Test func reflectanceInputsTakeAScale() throws {
+        let configuration = try RunConfiguration.decode(Self.minimal + "input: reflectance\nscale: 0.0001\n", file: "c.yml")
+        #expect(configuration.input == .reflectance && configuration.scale == 0.0001)
     }
 
     @Test func sceneAndSamplesAreRequired() {

@@ -1,8 +1,11 @@
 import NeuralNet
+import RasterIO
 import TileEngine
 
 /// A trained model applied to every pixel: the content map (target units) and, with Monte-Carlo
 /// dropout, the mean of the passes and their standard deviation as a second band. Halo (k − 1)/2 for a k×k patch model.
+/// With an input affine it reads stored values (GF-2 DNs, reflectance ×10000) and brings each tile to
+/// reflectance first, so no reflectance scene is written.
 public struct ContentMapKernel: TileKernel {
     public let engine: InferenceEngine
     /// The paper preset compiled to its 6,944 multiply-adds per pixel (nil for other networks, which
@@ -18,10 +21,16 @@ public struct ContentMapKernel: TileKernel {
     public let domain: ApplicabilityDomain?
     /// The domain in the kernel's Float arithmetic, converted once rather than per tile.
     private let domainMask: ApplicabilityDomainMask?
+    /// Stored values → the reflectance the model reads, per model band (nil: the scene holds it already).
+    public let inputAffine: BandAffine?
     public let outputNodata: Float = -9999
 
     public init(model: Model, modelContent: ContentInput, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1,
-                domain: ApplicabilityDomain?) throws {
+                domain: ApplicabilityDomain?, inputAffine: BandAffine? = nil) throws {
+        if let inputAffine, inputAffine.bandCount != model.bands.count {
+            throw InversionError("the input calibration has \(inputAffine.bandCount) bands, the model \(model.bands.count)")
+        }
+        self.inputAffine = inputAffine
         if monteCarloPasses > 1 && model.inputLayout.window > 1 {
             throw InversionError("Monte-Carlo dropout runs on per-pixel models; this model reads \(model.inputLayout.window)×\(model.inputLayout.window) windows")
         }
@@ -39,7 +48,10 @@ public struct ContentMapKernel: TileKernel {
     }
 
     /// The model's parameters and its domain's are in `modelContent`.
-    public var signature: String { "invert model=\(engine.model.preset?.rawValue ?? "custom") mc=\(monteCarloPasses) seed=\(seed) domain=\(domain == nil ? "none" : "model's")" }
+    public var signature: String {
+        "invert model=\(engine.model.preset?.rawValue ?? "custom") mc=\(monteCarloPasses) seed=\(seed) domain=\(domain == nil ? "none" : "model's")"
+            + (inputAffine.map { " input=\($0.signature)" } ?? "")
+    }
     public var contentInputs: [ContentInput] { [modelContent] }
     public var inputBands: [Int] { engine.model.bands.map(\.number) }
     public var halo: Int { engine.model.inputLayout.halo }
@@ -51,7 +63,58 @@ public struct ContentMapKernel: TileKernel {
     /// The mean and the standard deviation are both in the target's unit.
     public var outputUnitTypes: [String] { outputDescriptions.map { _ in engine.model.target.unit } }
 
+    /// Pixels a per-pixel model brings to reflectance at a time: a strip of rows that stays in cache.
+    static let stripPixels = 8192
+
+    /// Per-pixel models with one output band read a tile in strips of rows (`stripPixels`); patch
+    /// models and Monte-Carlo dropout need the whole tile at once.
+    private var readsInStrips: Bool { halo == 0 && monteCarloPasses <= 1 }
+
+    /// A patch model's or Monte-Carlo dropout's tile brought to reflectance (`inputAffine`).
+    public var scratchBytesPerPixel: Int {
+        inputAffine == nil || readsInStrips ? 0 : MemoryLayout<Float>.size * engine.model.bands.count
+    }
+
+    /// A strip brought to reflectance: at most `stripPixels`, or one row of the widest tile (16384).
+    public var scratchBytesPerThread: Int {
+        inputAffine == nil || !readsInStrips ? 0 : MemoryLayout<Float>.size * engine.model.bands.count * max(Self.stripPixels, 16384)
+    }
+
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
+        guard let inputAffine else { return try predict(input, into: output) }
+        let width = input.window.width
+        let rowsPerStrip = readsInStrips ? max(1, Self.stripPixels / width) : input.window.height
+        var reflectance = [Float](repeating: 0, count: input.bandCount * rowsPerStrip * width)
+        for firstRow in stride(from: 0, to: input.window.height, by: rowsPerStrip) {
+            let rows = min(rowsPerStrip, input.window.height - firstRow)
+            let n = rows * width, offset = firstRow * width
+            let state = UnsafeBufferPointer(rebasing: input.state[offset..<(offset + n)])
+            reflectance.withUnsafeMutableBufferPointer { values in
+                for b in 0..<input.bandCount {
+                    inputAffine.apply(band: b, input.samples.baseAddress! + b * input.window.pixelCount + offset, count: n,
+                                      into: values.baseAddress! + b * n)
+                }
+                // Nodata as the reflectance scene `calibrate` writes it, so that a patch model's windows see the same numbers there.
+                for i in 0..<n where state[i] == PixelState.nodata.rawValue {
+                    for b in 0..<input.bandCount { values[b * n + i] = ReflectanceKernel.nodata }
+                }
+            }
+            try reflectance.withUnsafeBufferPointer { values in
+                let samples = UnsafeBufferPointer(rebasing: values[0..<(input.bandCount * n)])
+                if readsInStrips {
+                    let strip = Window(x: input.window.x, y: input.window.y + firstRow, width: width, height: rows)
+                    try predict(TileInput(core: strip, window: strip, halo: 0, bandCount: input.bandCount, samples: samples, state: state,
+                                          parallelism: input.parallelism),
+                                into: UnsafeMutableBufferPointer(rebasing: output[offset..<(offset + n)]))
+                } else {
+                    try predict(TileInput(core: input.core, window: input.window, halo: input.halo, bandCount: input.bandCount, samples: samples,
+                                          state: input.state, parallelism: input.parallelism), into: output)
+                }
+            }
+        }
+    }
+
+    private func predict(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
         // One workspace per tile: tiles are large, so this is no per-batch allocation.
         let workspace = paperPlan != nil && monteCarloPasses <= 1 ? nil : engine.makeWorkspace()
         let values = input.samples.baseAddress!

@@ -10,11 +10,15 @@ public struct ReflectanceKernel: TileKernel {
     public let model: TOAReflectanceModel
     /// Reflectance subtracted from each band (dark-object subtraction); zeros for plain TOA.
     public let haze: [Double]
-    public let outputNodata: Float = -9999
+    /// The calibration per band, as `ContentMapKernel` applies it to DN tiles.
+    public let affine: BandAffine
+    public static let nodata: Float = -9999
+    public var outputNodata: Float { Self.nodata }
 
     public init(model: TOAReflectanceModel, haze: [Double]? = nil) {
         self.model = model
         self.haze = haze ?? [Double](repeating: 0, count: model.coefficients.bandCount)
+        affine = BandAffine(calibration: model, haze: self.haze)
     }
 
     public var signature: String {
@@ -40,12 +44,7 @@ public struct ReflectanceKernel: TileKernel {
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
         let n = input.window.pixelCount
         for b in 0..<input.bandCount {
-            // ρ = DN · scale + shift, folded once per band so the loop is one FMA per pixel.
-            let scale = Float(model.coefficients.gains[b] * model.reflectancePerRadiance[b])
-            let shift = Float(model.coefficients.offsets[b] * model.reflectancePerRadiance[b] - haze[b])
-            let dn = input.samples.baseAddress! + b * n
-            let out = output.baseAddress! + b * n
-            for i in 0..<n { out[i] = dn[i] * scale + shift }
+            affine.apply(band: b, input.samples.baseAddress! + b * n, count: n, into: output.baseAddress! + b * n)
         }
     }
 }

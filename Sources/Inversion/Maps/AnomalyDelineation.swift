@@ -20,12 +20,20 @@ public struct AnomalyDelineation: Sendable {
             self.vegetationNDVI = vegetationNDVI
             self.waterNDWI = waterNDWI
         }
+        /// `scene`'s stored values → reflectance, per scene band (a DN scene's calibration); nil: as stored.
+        public var affine: BandAffine?
         public var isActive: Bool { vegetationNDVI != nil || waterNDWI != nil }
         var bands: [Int] { [greenBand, redBand, nirBand] }
 
-        /// True when a pixel with these reflectances is vegetation or water by the set limits.
+        /// True when a pixel with these stored values is vegetation or water by the set limits.
         @inline(__always)
         func excludes(green g: Float, red r: Float, nir n: Float) -> Bool {
+            guard let affine else { return excludes(reflectance: g, r, n) }
+            return excludes(reflectance: affine.apply(band: greenBand - 1, g), affine.apply(band: redBand - 1, r), affine.apply(band: nirBand - 1, n))
+        }
+
+        @inline(__always)
+        private func excludes(reflectance g: Float, _ r: Float, _ n: Float) -> Bool {
             if let vegetationNDVI, n + r != 0, Double((n - r) / (n + r)) > vegetationNDVI { return true }
             if let waterNDWI, g + n != 0, Double((g - n) / (g + n)) > waterNDWI { return true }
             return false

@@ -3,8 +3,12 @@ import RasterIO
 /// Features of a k × k patch model: for each sample pixel, the window around it (edges replicated,
 /// as the tile engine does), band-sequential: `bands × k × k` values.
 public enum PatchFeatures {
-    public static func extract(scene path: String, rows: [SampleSet.Row], bands: [Int], size: Int) throws -> [[Double]] {
+    /// `affine` (per scene band) brings stored values to reflectance; nodata then reads as the
+    /// reflectance scene `calibrate` writes holds it, as in `ContentMapKernel`.
+    public static func extract(scene path: String, rows: [SampleSet.Row], bands: [Int], size: Int, affine: BandAffine? = nil) throws -> [[Double]] {
+        let affine = affine?.selecting(bands: bands)
         let scene = try Raster.open(path)
+        let nodata = bands.map { scene.bands[$0 - 1].nodata }
         let half = size / 2
         return try rows.map { row in
             guard row.column >= 0, row.row >= 0, row.column < scene.width, row.row < scene.height else {
@@ -19,7 +23,13 @@ public enum PatchFeatures {
                 for dy in 0..<size {
                     for dx in 0..<size {
                         let x = min(max(row.column - half + dx, x0), x1 - 1) - x0, y = min(max(row.row - half + dy, y0), y1 - 1) - y0
-                        features[(b * size + dy) * size + dx] = values[b * window.pixelCount + y * window.width + x]
+                        let value = values[b * window.pixelCount + y * window.width + x]
+                        if let affine {
+                            let isNodata = value.isNaN || value == nodata[b]
+                            features[(b * size + dy) * size + dx] = Double(isNodata ? ReflectanceKernel.nodata : affine.apply(band: b, Float(value)))
+                        } else {
+                            features[(b * size + dy) * size + dx] = value
+                        }
                     }
                 }
             }

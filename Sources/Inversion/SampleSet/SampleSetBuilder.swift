@@ -27,10 +27,13 @@ public struct SampleSetBuilder {
     public var settings: KrigingSettings
     /// Band numbers to extract (1-based); default all.
     public var bands: [Int]?
+    /// Stored values → reflectance, per scene band (nil: the values as stored).
+    public var affine: BandAffine?
 
-    public init(settings: KrigingSettings = KrigingSettings(), bands: [Int]? = nil) {
+    public init(settings: KrigingSettings = KrigingSettings(), bands: [Int]? = nil, affine: BandAffine? = nil) {
         self.settings = settings
         self.bands = bands
+        self.affine = affine
     }
 
     public func build(scene path: String, samples: GeochemicalSamples) throws -> Result {
@@ -91,7 +94,7 @@ public struct SampleSetBuilder {
             }
             rows.append(SampleSet.Row(id: samples.ids[index], x: samples.x[index], y: samples.y[index], column: column, row: row,
                                       pixelX: centre.x, pixelY: centre.y,
-                                      bands: values, kriged: prediction.value, measured: samples.values[index]))
+                                      bands: affine.map { $0.selecting(bands: bandList).apply(values) } ?? values, kriged: prediction.value, measured: samples.values[index]))
         }
         guard !rows.isEmpty else {
             throw InversionError("\(samples.path): no sample lies on a valid pixel of \(path)")

@@ -41,6 +41,12 @@ public struct Model: Sendable {
     /// The identifier of the `train` run that wrote the model folder, stored in each of its files
     /// so that a folder mixing two trainings is refused; nil for models made elsewhere (PyTorch).
     public var trainingRun: String?
+    /// The radiometry of the band values it was trained on; nil for models that do not record it
+    /// (see `expectedRadiometry`).
+    public var radiometry: InputRadiometry?
+
+    /// What the model reads: its record, or for a model without one, what its standardisation implies.
+    public var expectedRadiometry: InputRadiometry { radiometry ?? .inferred(from: standardisation) }
 
     public init(preset: NetworkPreset?, network: Network, inputLayout: InputLayout, bands: [BandDescriptor],
                 standardisation: Standardisation, target: TargetDescriptor, training: TrainingMetadata? = nil) throws(NetworkError) {

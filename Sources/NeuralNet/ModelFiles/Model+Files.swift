@@ -19,8 +19,8 @@ extension Model {
                                 layers: network.layers.enumerated().map { $0.element.entry(index: $0.offset) }),
             input: { () -> ModelDocument.Input in
                 switch inputLayout {
-                case let .replicatedRows(rows): .init(layout: "replicated-rows", rows: rows, size: nil, bands: bands)
-                case let .patch(size): .init(layout: "patch", rows: nil, size: size, bands: bands)
+                case let .replicatedRows(rows): .init(layout: "replicated-rows", rows: rows, size: nil, bands: bands, radiometry: radiometry)
+                case let .patch(size): .init(layout: "patch", rows: nil, size: size, bands: bands, radiometry: radiometry)
                 }
             }(),
             standardisation: standardisation, target: target, training: training, weights: Self.weightsFile, run: trainingRun)
@@ -97,6 +97,7 @@ extension Model {
             var model = try Model(preset: preset, network: network, inputLayout: layout, bands: document.input.bands,
                                   standardisation: document.standardisation, target: document.target, training: document.training)
             model.trainingRun = document.run
+            model.radiometry = document.input.radiometry
             return model
         } catch { throw fail(error.description) }
     }

@@ -31,6 +31,8 @@ struct ModelDocument: Codable {
         var rows: Int?
         var size: Int?
         var bands: [BandDescriptor]
+        /// Absent in models written before it was recorded, and in models made elsewhere.
+        var radiometry: InputRadiometry?
     }
 
     var format: String

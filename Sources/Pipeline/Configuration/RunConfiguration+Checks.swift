@@ -16,6 +16,8 @@ extension RunConfiguration {
             ("x_column", (samplesFormat.xColumn == nil) != (samplesFormat.yColumn == nil) ? "give x_column and y_column together, or neither" : nil),
             ("support.distance", support?.maxDistance.flatMap(SettingRules.positive)),
             ("support.variance", support?.maxVarianceFraction.flatMap(SettingRules.positive)),
+            ("input", input == .reflectance && (xml != nil || dos) ? "reflectance skips calibrate; xml and dos apply to DN scenes only" : nil),
+            ("scale", scale.flatMap { SettingRules.reflectanceScale($0, input: input) }),
             ("out", out.isEmpty ? "must name the output folder" : nil),
             ("model.patch_size", model.arch == .patch ? SettingRules.patchSize(model.patchSize) : nil),
             ("model.iterations", SettingRules.iterations(model.iterations)),

@@ -6,7 +6,7 @@ import NeuralNet
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress
+        case scene, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress
     }
 
     public init(from decoder: any Decoder) throws {
@@ -36,6 +36,13 @@ extension RunConfiguration: Decodable {
         }
         out = try c.decodeIfPresent(String.self, forKey: .out) ?? out
         dos = try c.decodeIfPresent(Bool.self, forKey: .dos) ?? dos
+        if let name = try c.decodeIfPresent(String.self, forKey: .input) {
+            guard let kind = SceneInput.Kind(rawValue: name) else {
+                throw ConfigurationError(key: "input", "'\(name)' is not an input: give \(SceneInput.Kind.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+            input = kind
+        }
+        scale = try c.decodeIfPresent(Double.self, forKey: .scale)
         let krigingSection = try c.decodeIfPresent(KrigingSection.self, forKey: .kriging)
         kriging = krigingSection?.settings(defaults: kriging) ?? kriging
         mapNearestSamples = krigingSection?.mapNmax ?? mapNearestSamples

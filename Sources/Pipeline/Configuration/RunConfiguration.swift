@@ -71,6 +71,10 @@ public struct RunConfiguration: Sendable, Equatable {
     public var samplesFormat = SampleTableFormat()
     public var out: String = "regolith-run"
     public var dos: Bool = false
+    /// What the scene's pixels hold: nil (GF-2 DNs, calibrated) or reflectance made elsewhere (no calibrate step).
+    public var input: SceneInput.Kind?
+    /// Reflectance per stored value of a reflectance scene (0.0001 for reflectance × 10000); nil: 1.
+    public var scale: Double?
     /// The sample set's kriged targets (and each validation fold's): evaluated at sample pixels only,
     /// where a local neighbourhood leaves no seam.
     public var kriging = KrigingSettings(model: .auto, nmax: 32, maxdist: nil, block: 4)

@@ -17,6 +17,13 @@ public enum SettingRules {
         value.isFinite && value >= 0 ? nil : "\(value) is not a number at or above zero"
     }
 
+    /// Reflectance per stored unit (`--scale`, `scale:`, e.g. 0.0001 for reflectance × 10000): positive,
+    /// and only for reflectance inputs (DNs are calibrated with their product XML).
+    public static func reflectanceScale(_ value: Double, input: SceneInput.Kind?) -> String? {
+        guard input == .reflectance else { return "applies to reflectance inputs only (input reflectance); DNs are calibrated with their product XML" }
+        return positive(value)
+    }
+
     public static func finite(_ value: Double) -> String? {
         value.isFinite ? nil : "\(value) is not a finite number"
     }

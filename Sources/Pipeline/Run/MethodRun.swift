@@ -82,15 +82,41 @@ public struct MethodRun: Sendable {
             return value
         }
 
-        let reflectance = folder.file(.reflectance)
-        report.calibration = try timed("calibrate") {
-            try SceneCalibration(scene: scene, metadata: loaded.resolve(c.xml), darkObjectSubtraction: c.dos,
-                                 orthorectification: orthorectification, pansharpen: c.pansharpen).run(out: reflectance, engine: engine)
+        // What every step reads: the scene's image (a product's MSS image) as it is, or, in sensor
+        // geometry, orthorectified (and pan-sharpened) once into the folder, DNs kept as DNs.
+        var pixels = image.raster
+        var orthorectified: SceneOrthorectification.Summary?
+        if c.pansharpen || orthorectification != nil {
+            orthorectified = try timed(c.pansharpen ? "orthorectify and pan-sharpen" : "orthorectify") {
+                let step = c.pansharpen
+                    ? SceneOrthorectification(try ProductPansharpening(scene: scene, orthorectification: orthorectification ?? OrthorectificationSettings()))
+                    : SceneOrthorectification(try orthorectification!.orthorectification(of: image.raster))
+                return try step.run(out: folder.file(.orthorectifiedScene), engine: engine)
+            }
+            pixels = folder.file(.orthorectifiedScene)
+        }
+        let metadata = loaded.resolve(c.xml) ?? image.metadata
+        // DNs are calibrated as they are read, reflectance made elsewhere scaled as it is read: no
+        // reflectance scene is written, and every step sees the values `calibrate` would have written.
+        var input = c.input == .reflectance ? SceneInput(kind: .reflectance, scale: c.scale)
+                                            : SceneInput(kind: .dn, metadata: metadata, dos: c.dos)
+        let affine: BandAffine?
+        if c.input == .reflectance {
+            affine = try input.storedToReflectance(scene: pixels, threads: engine.threads)
+        } else {
+            let (toa, haze) = try timed("calibrate") {
+                try SceneCalibration(scene: pixels, metadata: metadata, darkObjectSubtraction: c.dos).calibration(threads: engine.threads)
+            }
+            report.calibration = SceneCalibration.summary(toa, haze)
+            report.calibration?.orthorectification = orthorectified.map { "\($0.method); \($0.width) × \($0.height) pixels in \(RunFolder.Entry.orthorectifiedScene.rawValue)" }
+            affine = BandAffine(calibration: toa, haze: haze?.haze)
+            input.calibration = affine
         }
         let sampleSet = try timed("samples") {
-            var construction = SampleSetConstruction(scene: reflectance, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,
+            var construction = SampleSetConstruction(scene: pixels, samples: samples, column: c.column, samplesCRS: samplesCRS, kriging: c.kriging,
                                                      format: c.samplesFormat)
             construction.unit = c.unit
+            construction.affine = affine
             return try construction.run()
         }
         report.samples = sampleSet.summary
@@ -98,10 +124,11 @@ public struct MethodRun: Sendable {
         report.screening = try timed("correlate") { try BandScreening.screen(sampleSet.sampleSet) }
 
         var settings = ModelTraining.Settings()
-        (settings.arch, settings.patchSize, settings.scene) = (c.model.arch, c.model.patchSize, reflectance)
+        (settings.arch, settings.patchSize, settings.scene, settings.sceneAffine) = (c.model.arch, c.model.patchSize, pixels, affine)
         (settings.iterations, settings.learningRate, settings.seed) = (c.model.iterations, c.model.learningRate, c.model.seed)
         (settings.trainFraction, settings.folds, settings.blockSize) = (c.validation.trainFraction, c.validation.folds, c.validation.blockSize)
         settings.kriging = c.kriging
+        settings.radiometry = input.radiometry(darkObjectSubtraction: c.dos)
         let value = TargetDescriptor(name: c.column, unit: c.unit)
         settings.target = value
         report.value = value.label
@@ -114,8 +141,9 @@ public struct MethodRun: Sendable {
         report.figures = trained.comparison.validations.map { scatterFigure($0, value: value) }
 
         let content = folder.file(.content)
-        let kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [reflectance], mcDropout: c.model.mcDropout, seed: c.model.seed)
-        let inverted = try timed("invert") { try TilePipeline.run(kernel, input: reflectance, output: content, options: engine) }
+        let kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [pixels], mcDropout: c.model.mcDropout, seed: c.model.seed,
+                                               input: input, threads: engine.threads)
+        let inverted = try timed("invert") { try TilePipeline.run(kernel, input: pixels, output: content, options: engine) }
         report.inversion = .init(tiles: inverted.tiles, megapixelsPerSecond: inverted.megapixelsPerSecond, domain: kernel.domain?.description)
         // The pixels predicted outside the training targets' range, flagged beside the map and counted
         // from the flags (which also gives the map's valid pixels).
@@ -134,19 +162,20 @@ public struct MethodRun: Sendable {
         // The geochemical map: the sample set's kriging (same samples, same variogram) on the scene's grid.
         let geochem = folder.file(.geochemicalMap), geochemVariance = folder.file(.geochemicalVariance)
         try timed("krige geochemical map") {
-            let raster = try Raster.open(reflectance)
+            let raster = try Raster.open(pixels)
             // The sample set's samples and variogram; the map's own neighbourhood (global by default: no seams).
             let targets = sampleSet.built.kriging
             let mapKriging = try OrdinaryKriging(samples: targets.samples, model: targets.model,
                                                  neighbourhood: c.mapNearestSamples.map { .nearest($0) } ?? .global, support: targets.support)
             let krigingKernel = KrigingKernel(kriging: mapKriging, geoTransform: raster.geoTransform!, withVariance: true, value: value,
                                               mask: c.support, samplesSource: samples)
-            _ = try TilePipeline.run(krigingKernel, input: reflectance, outputs: [geochem, geochemVariance], options: engine)
+            _ = try TilePipeline.run(krigingKernel, input: pixels, outputs: [geochem, geochemVariance], options: engine)
             report.support = .init(mask: c.support?.summary(sampleSet.built.kriging), supportedPixels: try StatisticsPass.run(path: geochem, bands: [1])[0].count,
                                    scenePixels: raster.width * raster.height)
         }
-        let masks = AnomalyDelineation.Masks(scene: (c.anomalies.maskVegetation ?? c.anomalies.maskWater) != nil ? reflectance : nil,
+        var masks = AnomalyDelineation.Masks(scene: (c.anomalies.maskVegetation ?? c.anomalies.maskWater) != nil ? pixels : nil,
                                              vegetationNDVI: c.anomalies.maskVegetation, waterNDWI: c.anomalies.maskWater)
+        masks.affine = affine
         if masks.isActive { report.masks = .init(vegetationNDVI: masks.vegetationNDVI, waterNDWI: masks.waterNDWI) }
         report.comparison = try timed("compare") { try MapComparison.compare(map: content, reference: geochem, mask: masks) }
 
@@ -208,8 +237,8 @@ public struct MethodRun: Sendable {
     /// Rewrites each raster output as a COG in place: same pixels, bands and labels, plus overviews
     /// (averaged for values, nearest for ranks, so no rank is invented).
     private func cloudOptimise(_ folder: RunFolder) throws {
-        let rasters: [(RunFolder.Entry, String)] = [(.reflectance, "AVERAGE"), (.content, "AVERAGE"), (.contentRange, "NEAREST"),
-                                                    (.geochemicalMap, "AVERAGE"), (.geochemicalVariance, "AVERAGE"), (.anomalyRanks, "NEAREST")]
+        let rasters: [(RunFolder.Entry, String)] = [(.content, "AVERAGE"), (.contentRange, "NEAREST"), (.geochemicalMap, "AVERAGE"),
+                                                    (.geochemicalVariance, "AVERAGE"), (.anomalyRanks, "NEAREST")]
         for (entry, resampling) in rasters {
             var options = COGOptions()
             (options.compression, options.overviewResampling, options.threads) = (engine.compression, resampling, engine.threads)

@@ -5,7 +5,9 @@ import NeuralNet
 /// The output folder of a `regolith run` and the files in it.
 public struct RunFolder: Sendable {
     public enum Entry: String, CaseIterable, Sendable {
-        case reflectance = "reflectance.tif"
+        /// The scene orthorectified (and pan-sharpened) from sensor geometry, DNs kept: written only
+        /// when the configuration asks for it (`dem`, `height`, `t_srs`, `res`, `pansharpen`).
+        case orthorectifiedScene = "scene-ortho.tif"
         case sampleSet = "sampleset.csv"
         case model = "model"
         case content = "content.tif"
@@ -23,7 +25,7 @@ public struct RunFolder: Sendable {
         /// The name the report's output table gives it (nil: not listed there).
         var title: String? {
             switch self {
-            case .reflectance: "reflectance"
+            case .orthorectifiedScene: "orthorectified scene (DN)"
             case .sampleSet: "sample set"
             case .model: "model"
             case .content: "content map"
@@ -56,7 +58,7 @@ public struct RunFolder: Sendable {
 
     /// The report's table of outputs, relative to the folder.
     var outputs: [String: String] {
-        Dictionary(uniqueKeysWithValues: Entry.allCases.compactMap { entry in
+        Dictionary(uniqueKeysWithValues: Entry.allCases.filter { FileManager.default.fileExists(atPath: file($0)) }.compactMap { entry in
             entry.title.map { ($0, entry == .model ? "model/\(Model.specificationFile)" : entry.rawValue) }
         })
     }

@@ -6,10 +6,11 @@ import TileEngine
 
 /// A trained model as the tile kernel that maps content (`invert`, step 5 of `run`, `bench`).
 public enum ContentMapping {
-    /// Loads the model in `modelFolder` and checks that every scene has the bands it reads, and holds
-    /// reflectances when the model was trained on them.
+    /// Loads the model in `modelFolder`, checks that every scene has the bands it reads, and brings
+    /// them to the radiometry it was trained on (`input`: a DN scene is calibrated tile by tile).
     public static func kernel(modelFolder: String, scenes: [String], mcDropout: Int = 0, seed: UInt64 = 1,
-                              everywhere: Bool = false, orthorectification: OrthorectificationSettings? = nil) throws -> ContentMapKernel {
+                              everywhere: Bool = false, orthorectification: OrthorectificationSettings? = nil, input: SceneInput = SceneInput(),
+                              threads: Int = EngineOptions().threads) throws -> ContentMapKernel {
         // A `train` killed while swapping the folder in left the previous model aside: put it back.
         try AtomicFolder(modelFolder).recover()
         let model = try Model.load(from: modelFolder)
@@ -27,21 +28,15 @@ public enum ContentMapping {
             guard raster.bandCount >= needed else {
                 throw InversionError("\(scene): has \(raster.bandCount) band(s), but the model in \(modelFolder) reads bands \(model.bands.map { String($0.number) }.joined(separator: ", "))")
             }
-            // Integer pixels are DNs (hundreds); a reflectance model standardises them far outside
-            // anything it saw, and the applicability domain then blanks the whole map.
-            if isReflectanceModel(model), let band = model.bands.map({ raster.bands[$0.number - 1] }).first(where: { !$0.pixelType.isFloatingPoint }) {
-                throw InversionError("\(scene): band \(band.number) is \(band.pixelType.name), raw DNs, but the model in \(modelFolder) was trained on reflectance; calibrate the scene first (regolith calibrate)")
-            }
+        }
+        // One kernel maps every scene, so they must share one calibration (DN scenes each have their own).
+        let affines = try scenes.map { try input.affine(scene: $0, model: model, modelFolder: modelFolder, threads: threads) }
+        if let (scene, _) = zip(scenes, affines).first(where: { $0.1 != affines[0] }) {
+            throw InversionError("\(scene): its calibration differs from \(scenes[0])'s; map DN scenes one at a time, or calibrate them first")
         }
         let content = ContentInput(role: "model", source: modelFolder, digest: try ContentDigest.of(files: modelFiles(in: modelFolder)))
         return try ContentMapKernel(model: model, modelContent: content, sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
-                                    domain: everywhere ? nil : saved ?? fallbackDomain(for: model))
-    }
-
-    /// A model trained on reflectances: every input band's mean is below 1.5 (reflectances lie in
-    /// 0…1, GF-2 DNs in the hundreds).
-    static func isReflectanceModel(_ model: Model) -> Bool {
-        model.standardisation.inputMeans.allSatisfy { $0 < 1.5 }
+                                    domain: everywhere ? nil : saved ?? fallbackDomain(for: model), inputAffine: affines.first ?? nil)
     }
 
     /// The files of a model folder (those present): what a map depends on, and the record of its training.

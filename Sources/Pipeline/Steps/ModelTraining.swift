@@ -21,6 +21,10 @@ public struct ModelTraining: Sendable {
         public var kriging = KrigingSettings()
         /// What the model predicts: the sample set's target column and its unit, recorded in the model.
         public var target = TargetDescriptor(name: "re2o3")
+        /// `scene`'s stored values → reflectance, per band (`SceneInput.storedToReflectance`); nil: as stored.
+        public var sceneAffine: BandAffine?
+        /// The radiometry of the sample set's band values, recorded in the model (nil: not known).
+        public var radiometry: InputRadiometry?
         public init() {}
     }
 
@@ -33,6 +37,8 @@ public struct ModelTraining: Sendable {
         public let blockSize: Double
         /// Where the model applies: the pixel bands of the samples it was trained on.
         public let domain: ApplicabilityDomain
+        /// The radiometry of those band values (`Settings.radiometry`).
+        public var radiometry: InputRadiometry?
     }
 
     /// Trains and validates every method on `set` (read from `source`, named in errors).
@@ -48,7 +54,7 @@ public struct ModelTraining: Sendable {
         var features = set
         if s.arch == .patch {
             guard let scene = s.scene else { throw InversionError("\(source): the patch network needs the scene the sample set came from") }
-            let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize)
+            let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize, affine: s.sceneAffine)
             for i in features.rows.indices { features.rows[i].bands = windows[i] }
         }
         var options = TrainingOptions()
@@ -65,7 +71,7 @@ public struct ModelTraining: Sendable {
             spatialBlocks: spatialBlocks)
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
         let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
-        return Result(comparison: result, blockSize: block, domain: domain)
+        return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry)
     }
 
     /// Writes the model folder: the network (`model.json`, `model.safetensors`), `validation.json`
@@ -76,6 +82,7 @@ public struct ModelTraining: Sendable {
         let run = UUID().uuidString.lowercased()
         var model = result.comparison.model.model
         model.trainingRun = run
+        model.radiometry = result.radiometry
         var domain = result.domain
         domain.run = run
         try AtomicFolder.write(folder) { temporary in

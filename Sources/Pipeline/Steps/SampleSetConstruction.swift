@@ -14,6 +14,8 @@ public struct SampleSetConstruction: Sendable {
     public var samplesCRS: SpatialReference
     public var kriging: KrigingSettings
     public var format: SampleTableFormat
+    /// Stored values → reflectance, per scene band (`SceneInput.storedToReflectance`); nil: as stored.
+    public var affine: BandAffine?
 
     public init(scene: String, samples: String, column: String, samplesCRS: SpatialReference, kriging: KrigingSettings,
                 format: SampleTableFormat = SampleTableFormat()) {
@@ -64,7 +66,7 @@ public struct SampleSetConstruction: Sendable {
         }
         let built: SampleSetBuilder.Result
         do {
-            built = try SampleSetBuilder(settings: kriging).build(scene: scene, samples: table)
+            built = try SampleSetBuilder(settings: kriging, affine: affine).build(scene: scene, samples: table)
         } catch let error as GeostatisticsError {
             throw InversionError("\(samples): \(error)")
         }

@@ -42,9 +42,11 @@ public struct SceneCalibration: Sendable {
         public var orthorectification: String?
         /// How the scene was pan-sharpened on the way in (`Pansharpening.description`), if it was.
         public var pansharpening: String?
-        public var output: String
-        public var tiles: Int
-        public var megapixelsPerSecond: Double
+        /// The reflectance scene written, its tiles and rate; nil when the calibration was applied on
+        /// the fly (a `run` on DNs writes no reflectance).
+        public var output: String?
+        public var tiles: Int?
+        public var megapixelsPerSecond: Double?
 
         public var description: String {
             var lines = [String(format: "calibration  %@ (table %@), sun zenith %.2f°, Earth–Sun %.5f AU",
@@ -55,7 +57,11 @@ public struct SceneCalibration: Sendable {
             }
             if let orthorectification { lines.append("ortho        \(orthorectification)") }
             if let pansharpening { lines.append("pansharpen   \(pansharpening)") }
-            lines.append(String(format: "wrote %@ (%d tiles, %.1f Mpixel/s)", output, tiles, megapixelsPerSecond))
+            if let output, let tiles, let megapixelsPerSecond {
+                lines.append(String(format: "wrote %@ (%d tiles, %.1f Mpixel/s)", output, tiles, megapixelsPerSecond))
+            } else {
+                lines.append("applied as the scene is read (no reflectance scene written)")
+            }
             return lines.joined(separator: "\n")
         }
     }
@@ -72,7 +78,9 @@ public struct SceneCalibration: Sendable {
         return (image, metadataPath)
     }
 
-    public func run(out: String, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
+    /// The scene's calibration: the coefficients its product XML implies, checked against the scene,
+    /// and with dark-object subtraction the haze from a statistics pass over its DNs (nothing written).
+    public func calibration(threads: Int) throws -> (model: TOAReflectanceModel, haze: DarkObjectCorrection.Result?) {
         let (image, metadataPath) = try resolvedInputs()
         let scene = image.raster
         let metadata = try GF2Metadata.read(metadataPath)
@@ -92,17 +100,29 @@ public struct SceneCalibration: Sendable {
         if input.geoTransform == nil, input.width != metadata.widthInPixels || input.height != metadata.heightInPixels {
             throw InversionError("\(metadataPath): <WidthInPixels>/<HeightInPixels> say \(metadata.widthInPixels)×\(metadata.heightInPixels), but \(scene) is \(input.width)×\(input.height)")
         }
-        let haze = try darkObjectSubtraction ? DarkObjectCorrection.estimate(scene: scene, model: model, threads: engine.threads) : nil
+        let haze = try darkObjectSubtraction ? DarkObjectCorrection.estimate(scene: scene, model: model, threads: threads) : nil
+        return (model, haze)
+    }
+
+    public func run(out: String, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
+        let (model, haze) = try calibration(threads: engine.threads)
+        let scene = try resolvedInputs().image.raster
         let fused = try pansharpen ? ProductPansharpening(scene: self.scene, orthorectification: orthorectification ?? OrthorectificationSettings()) : nil
         let ortho = try fused == nil ? orthorectification?.orthorectification(of: scene) : nil
         let source = fused?.rasterSource ?? ortho?.rasterSource ?? .file(scene)
         let result = try TilePipeline.run(ReflectanceKernel(model: model, haze: haze?.haze), source: source,
                                           outputs: [out], options: engine, progress: progress)
-        return Summary(coefficients: model.coefficients.label, table: CalibrationTable.version, solarZenith: model.solarZenith,
-                       earthSunDistance: model.earthSunDistance, darkDN: haze?.darkDN, haze: haze?.haze,
-                       orthorectification: ortho?.description ?? fused?.orthorectification.map { "MSS: \($0.multispectral); PAN: \($0.panchromatic)" },
-                       pansharpening: fused?.pansharpening.description, output: out,
-                       tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond)
+        var summary = Self.summary(model, haze)
+        summary.orthorectification = ortho?.description ?? fused?.orthorectification.map { "MSS: \($0.multispectral); PAN: \($0.panchromatic)" }
+        summary.pansharpening = fused?.pansharpening.description
+        (summary.output, summary.tiles, summary.megapixelsPerSecond) = (out, result.tiles, result.megapixelsPerSecond)
+        return summary
+    }
+
+    /// What a calibration used, before anything is written.
+    static func summary(_ model: TOAReflectanceModel, _ haze: DarkObjectCorrection.Result?) -> Summary {
+        Summary(coefficients: model.coefficients.label, table: CalibrationTable.version, solarZenith: model.solarZenith,
+                earthSunDistance: model.earthSunDistance, darkDN: haze?.darkDN, haze: haze?.haze)
     }
 }
 

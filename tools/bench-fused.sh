@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Side-by-side cost of the fused DN → map path (issue 15, item 5): one ortho DN scene to the content
+# map, calibration included, against the floor a user pays anyway to read the scene once.
+#
+#   tools/bench-fused.sh [WORKDIR] [ROUNDS] [WIDTH] [HEIGHT]
+#
+# Once: a WIDTH × HEIGHT synthetic world (regolith synth; default 7300 × 6900, a full GF-2 PMS scene),
+# its reflectance (calibrate), sample set (samples) and a paper-preset model trained on it (train
+# --scene, 2000 iterations: the weights do not change the cost; the model records TOA reflectance).
+# Then ROUNDS alternating rounds, all on all cores, --memory 256MiB for regolith:
+#   gdal_translate -b 2 -ot Float32 -co TILED=YES -co COMPRESS=ZSTD -co PREDICTOR=3
+#                  --config GDAL_NUM_THREADS ALL_CPUS -co NUM_THREADS=ALL_CPUS   (of the DN scene)
+#   regolith calibrate DN --out refl.tif, then regolith invert MODEL refl.tif   (two passes)
+#   regolith invert MODEL DN --out content.tif                                  (fused: one pass)
+# It prints each round, the medians, the ratios to gdal_translate, the fused run's peak RSS (GNU
+# time) and the CPU's AVX-512 extensions. Shared machines are noisy: read the ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${1:-/tmp/regolith-bench-fused}
+rounds=${2:-3}
+width=${3:-7300}
+height=${4:-6900}
+swift build -c release --product regolith >/dev/null
+regolith=$PWD/.build/release/regolith
+mkdir -p "$work"
+scene=$(ls "$work"/scene/*-MSS1.tiff 2>/dev/null | head -1 || true)
+if [ -z "$scene" ]; then
+    "$regolith" synth --width "$width" --height "$height" --seed 7 --out "$work/scene" --quiet >/dev/null
+    scene=$(ls "$work"/scene/*-MSS1.tiff | head -1)
+fi
+refl=$work/reflectance.tif
+[ -f "$refl" ] || "$regolith" calibrate "$scene" --out "$refl" --quiet >/dev/null
+[ -f "$work/sampleset.csv" ] || "$regolith" samples "$refl" "$work/scene/samples.csv" --out "$work/sampleset.csv" --nmax 32 --quiet >/dev/null
+[ -f "$work/model/model.safetensors" ] || "$regolith" train "$work/sampleset.csv" --scene "$refl" --out "$work/model" --iterations 2000 --quiet >/dev/null
+seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+gdal_times=(); two_pass_times=(); fused_times=()
+for round in $(seq "$rounds"); do
+    rm -f "$work/translate.tif" "$work/refl-round.tif" "$work/two-pass.tif" "$work/fused.tif"
+    g=$(seconds gdal_translate -q -b 2 -ot Float32 -co TILED=YES -co COMPRESS=ZSTD -co PREDICTOR=3 \
+        --config GDAL_NUM_THREADS ALL_CPUS -co NUM_THREADS=ALL_CPUS "$scene" "$work/translate.tif")
+    c=$(seconds "$regolith" calibrate "$scene" --out "$work/refl-round.tif" --memory 256MiB --quiet --restart)
+    i=$(seconds "$regolith" invert "$work/model" "$work/refl-round.tif" --out "$work/two-pass.tif" --memory 256MiB --quiet --restart)
+    f=$(seconds "$regolith" invert "$work/model" "$scene" --out "$work/fused.tif" --memory 256MiB --quiet --restart)
+    t=$(echo "$c + $i" | bc -l)
+    printf 'round %d: gdal_translate %.2f s, calibrate + invert %.2f s (%.2f + %.2f), fused invert %.2f s\n' "$round" "$g" "$t" "$c" "$i" "$f"
+    gdal_times+=("$g"); two_pass_times+=("$t"); fused_times+=("$f")
+done
+rm -f "$work/fused.tif"
+rss=$( { command time -f '%M' "$regolith" invert "$work/model" "$scene" --out "$work/fused.tif" --memory 256MiB --quiet --restart >/dev/null; } 2>&1 | tail -1)
+gm=$(printf '%s\n' "${gdal_times[@]}" | median)
+tm=$(printf '%s\n' "${two_pass_times[@]}" | median)
+fm=$(printf '%s\n' "${fused_times[@]}" | median)
+isa=$(grep -o 'avx512[a-z]*' /proc/cpuinfo | sort -u | tr '\n' ' ')
+printf 'scene %d × %d, %d cores, AVX-512: %s\n' "$width" "$height" "$(nproc)" "${isa:-none}"
+printf 'median: gdal_translate %.2f s, calibrate + invert %.2f s (%.2f ×), fused invert %.2f s (%.2f ×); fused peak RSS %d MiB\n' \
+    "$gm" "$tm" "$(echo "$tm / $gm" | bc -l)" "$fm" "$(echo "$fm / $gm" | bc -l)" "$((rss / 1024))"
