@@ -86,7 +86,7 @@ public enum TilePlanner {
 
         let minimum = threads * cost(tileSizeQuantum) + overhead(tileSizeQuantum) + threads * scratchBytesPerThread + sharedScratchBytes
         guard available > 0, fits(tileSizeQuantum) || requestedTileSize != nil else {
-            throw PlanningError(description: "--memory \(ByteSize.format(budget)) is too small: the process already holds \(ByteSize.format(baseline)) and \(threads) tile(s) of \(tileSizeQuantum) px need \(ByteSize.format(minimum)) more; give at least \(ByteSize.format(baseline + minimum)) or fewer --threads")
+            throw PlanningError(description: "--memory \(ByteSize.format(budget)) is too small: the process already holds \(ByteSize.format(baseline)) and \(threads) tile(s) of \(tileSizeQuantum) px need \(ByteSize.format(minimum)) more; give at least \(ByteSize.format(((baseline + minimum + (1 << 20) - 1) >> 20) << 20)) (rounded up) or fewer --threads")
         }
         let tileSize: Int
         if let requested = requestedTileSize {
