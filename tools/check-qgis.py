@@ -121,6 +121,10 @@ def main():
     if content is not None and areas is not None:
         QgsProject.instance().addMapLayers([content, areas])
         render([areas, content], content, args.image or os.path.join(args.folder, "qgis-check.png"))
+    # Layers must go before QGIS does: freed after exitQgis they crash the interpreter's exit.
+    QgsProject.instance().removeAllMapLayers()
+    layers.clear()
+    del content, areas
     application.exitQgis()
     for problem in problems:
         print(f"PROBLEM: {problem}")
