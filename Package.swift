@@ -62,7 +62,7 @@ let package = Package(
             ],
             swiftSettings: common
         ),
-        .target(name: "TestSupport", dependencies: ["RasterIO", "SeededRandom"], path: "Tests/TestSupport", swiftSettings: common),
+        .target(name: "TestSupport", dependencies: ["RasterIO", "SeededRandom", "SyntheticWorld"], path: "Tests/TestSupport", swiftSettings: common),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"], swiftSettings: common),
         .testTarget(name: "RasterIOTests", dependencies: ["RasterIO", "TestSupport"], swiftSettings: common),
         .testTarget(name: "TileEngineTests", dependencies: ["TileEngine", "RasterIO", "TestSupport"], swiftSettings: common),

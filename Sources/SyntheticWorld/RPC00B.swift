@@ -13,6 +13,23 @@ public struct RPC00B: Sendable, Codable, Equatable {
     public var lineNumerator: [Double], lineDenominator: [Double]
     public var sampleNumerator: [Double], sampleDenominator: [Double]
 
+    /// The denominator of an RPC without a projective term: 1.
+    public static let unitDenominator = [1.0] + [Double](repeating: 0, count: 19)
+
+    /// Coefficient lists shorter than 20 are the leading terms, the rest zero.
+    public init(lineOffset: Double, sampleOffset: Double, latitudeOffset: Double, longitudeOffset: Double, heightOffset: Double,
+                lineScale: Double, sampleScale: Double, latitudeScale: Double, longitudeScale: Double, heightScale: Double,
+                lineNumerator: [Double], lineDenominator: [Double] = RPC00B.unitDenominator,
+                sampleNumerator: [Double], sampleDenominator: [Double] = RPC00B.unitDenominator) {
+        func twenty(_ c: [Double]) -> [Double] { Array((c + [Double](repeating: 0, count: max(0, 20 - c.count))).prefix(20)) }
+        (self.lineOffset, self.sampleOffset) = (lineOffset, sampleOffset)
+        (self.latitudeOffset, self.longitudeOffset, self.heightOffset) = (latitudeOffset, longitudeOffset, heightOffset)
+        (self.lineScale, self.sampleScale) = (lineScale, sampleScale)
+        (self.latitudeScale, self.longitudeScale, self.heightScale) = (latitudeScale, longitudeScale, heightScale)
+        (self.lineNumerator, self.lineDenominator) = (twenty(lineNumerator), twenty(lineDenominator))
+        (self.sampleNumerator, self.sampleDenominator) = (twenty(sampleNumerator), twenty(sampleDenominator))
+    }
+
     /// The 20 RPC00B terms of normalised (L, P, H).
     @inline(__always)
     static func terms(_ l: Double, _ p: Double, _ h: Double) -> [Double] {
@@ -76,7 +93,7 @@ public struct RPC00B: Sendable, Codable, Equatable {
                 sampleRight[i] += t[i] * sample
             }
         }
-        let unit = [1.0] + [Double](repeating: 0, count: 19)
+        let unit = Self.unitDenominator
         return RPC00B(lineOffset: line0, sampleOffset: sample0, latitudeOffset: lat0, longitudeOffset: lon0, heightOffset: h0,
                       lineScale: lineS, sampleScale: sampleS, latitudeScale: latS, longitudeScale: lonS, heightScale: hS,
                       lineNumerator: try DenseLinearSystem.solve(normal, order: 20, rightHandSide: lineRight), lineDenominator: unit,

@@ -20,7 +20,7 @@ struct GF2ProductTests {
         // Read in place: GDAL opens the member and finds the .rpb beside it; the XML reads through VSI.
         let mss = try Raster.open(located.mss.raster)
         #expect(mss.width == 600 && mss.bandCount == 4 && mss.geoTransform == nil)
-        #expect(mss.metadataItem("LINE_OFF", domain: "RPC") == "299.5")
+        #expect(mss.metadataItem("LINE_OFF", domain: "RPC").flatMap(Double.init) == 299.5)
         let metadata = try GF2Metadata.read(try #require(located.mss.metadata))
         #expect(metadata.sensorID == "PMS1" && metadata.widthInPixels == 600)
         #expect(try GF2Metadata.read(try #require(located.pan?.metadata)).widthInPixels == 600 * L1AProduct.panFactor)

@@ -1,5 +1,6 @@
 import Foundation
 import RasterIO
+import SyntheticWorld
 
 /// A GF-2 L1A product as CRESDA ships it, made from the fixture world's scene: the MSS image
 /// without georeferencing, an `.rpb` beside it (an affine RPC00B fitted to the fixture's grid in
@@ -163,35 +164,10 @@ public struct AffineRPC {
 
     /// The `.rpb` text GDAL reads beside an image (DigitalGlobe's format, which CRESDA uses).
     public func rpbText(bandID: String) -> String {
-        func coefficients(_ leading: [Double]) -> String {
-            let all = leading + [Double](repeating: 0, count: 20 - leading.count)
-            return "(\n" + all.map { String(format: "\t\t\t%+.15E", $0) }.joined(separator: ",\n") + ");"
-        }
-        return """
-            satId = "GF2";
-            bandId = "\(bandID)";
-            SpecId = "RPC00B";
-            BEGIN_GROUP = IMAGE
-            \terrBias = 1.0;
-            \terrRand = 0.0;
-            \tlineOffset = \(lineOffset);
-            \tsampOffset = \(sampleOffset);
-            \tlatOffset = \(latitudeOffset);
-            \tlongOffset = \(longitudeOffset);
-            \theightOffset = \(heightOffset);
-            \tlineScale = \(lineScale);
-            \tsampScale = \(sampleScale);
-            \tlatScale = \(latitudeScale);
-            \tlongScale = \(longitudeScale);
-            \theightScale = \(heightScale);
-            \tlineNumCoef = \(coefficients(line))
-            \tlineDenCoef = \(coefficients([1]))
-            \tsampNumCoef = \(coefficients(sample))
-            \tsampDenCoef = \(coefficients([1]))
-            END_GROUP = IMAGE
-            END;
-
-            """
+        RPC00B(lineOffset: lineOffset, sampleOffset: sampleOffset, latitudeOffset: latitudeOffset, longitudeOffset: longitudeOffset,
+               heightOffset: heightOffset, lineScale: lineScale, sampleScale: sampleScale, latitudeScale: latitudeScale,
+               longitudeScale: longitudeScale, heightScale: heightScale, lineNumerator: line, sampleNumerator: sample)
+            .rpbText(satellite: "GF2", band: bandID)
     }
 
     /// Solves the normal equations of a small least-squares fit (Gaussian elimination, pivoting).

@@ -1,5 +1,6 @@
 import Foundation
 import RasterIO
+import SyntheticWorld
 
 /// A scene as CRESDA ships an L1A one: the fixture's pixels without georeferencing, and beside them
 /// an `.rpb` (RPC00B) derived from the fixture's grid, plus a DEM in another CRS (EPSG:4326).
@@ -71,35 +72,10 @@ public enum L1AScene {
         }
         let sample = numerator(0, scale: Double(width) / 2, perMetre: samplesPerMetre)
         let line = numerator(1, scale: Double(height) / 2, perMetre: linesPerMetre)
-        let denominator = [1.0] + [Double](repeating: 0, count: 19)
-        func list(_ values: [Double]) -> String {
-            "(\n\t\t\t" + values.map { String(format: "%+.15E", $0) }.joined(separator: ",\n\t\t\t") + ");"
-        }
-        return """
-            satId = "GF2";
-            bandId = "MS";
-            SpecId = "RPC00B";
-            BEGIN_GROUP = IMAGE
-            \terrBias = 1.0;
-            \terrRand = 0.0;
-            \tlineOffset = \(lineOffset);
-            \tsampOffset = \(sampleOffset);
-            \tlatOffset = \(String(format: "%.10f", latOffset));
-            \tlongOffset = \(String(format: "%.10f", longOffset));
-            \theightOffset = \(heightOffset);
-            \tlineScale = \(Double(height) / 2);
-            \tsampScale = \(Double(width) / 2);
-            \tlatScale = \(degreeScale);
-            \tlongScale = \(degreeScale);
-            \theightScale = \(heightScale);
-            \tlineNumCoef = \(list(line))
-            \tlineDenCoef = \(list(denominator))
-            \tsampNumCoef = \(list(sample))
-            \tsampDenCoef = \(list(denominator))
-            END_GROUP = IMAGE
-            END;
-
-            """
+        return RPC00B(lineOffset: lineOffset, sampleOffset: sampleOffset, latitudeOffset: latOffset, longitudeOffset: longOffset,
+                      heightOffset: heightOffset, lineScale: Double(height) / 2, sampleScale: Double(width) / 2, latitudeScale: degreeScale,
+                      longitudeScale: degreeScale, heightScale: heightScale, lineNumerator: line, sampleNumerator: sample)
+            .rpbText(satellite: "GF2", band: "MS")
     }
 
     /// A DEM over `scene` (one `write` made) with a margin: centred on its RPC's offsets, 2.5 RPC
