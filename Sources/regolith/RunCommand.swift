@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Steps: calibrate (TOA reflectance, optional DOS, applied as the DNs are read: no reflectance scene is written) → samples (surface-to-surface sample set) → correlate (band screening) → train (CNN against MLR and PLS, random and spatial validation) → invert (content map) → krige (geochemical map on the same grid) → compare → anomalies → render → report.html. Without a configuration it runs on the bundled fixture world (fixtures/world), where the true content and anomaly zones are known, and the report scores the map against them.
 
-            The scene may be a GF-2 product as delivered: its .tar.gz or .tar (read in place), its folder or its …-MSS1.tiff, with the product's XML; a product in sensor geometry (L1A, RPC only) is refused until orthorectified.
+            The scene may be a GF-2 product as delivered: its .tar.gz or .tar (read in place), its folder or its …-MSS1.tiff, with the product's XML. A product in sensor geometry (L1A, RPC only) needs `dem` (any CRS; or `height`): it is orthorectified once through GDAL's warper into scene-ortho.tif (DNs kept; `t_srs`, `res` and `resampling` as in `regolith ortho`), and with `pansharpen: true` fused with its PAN on the 1 m grid.
 
             The configuration is checked whole before anything is written: an unknown or misspelt key, a value of the wrong type or out of range stops the run with one line naming the file and the key. --check only checks it.
 
@@ -19,6 +19,9 @@ struct RunCommand: ParsableCommand {
               scene: GF2_PMS1_…-MSS1.tiff     samples: samples.csv     out: regolith-run
               samples_crs: EPSG:4326          column: re2o3            dos: false
               unit: ppm                       # default: none
+              dem: dem.tif                    height: 250      # L1A only
+              t_srs: EPSG:4545                res: 4           resampling: bilinear
+              pansharpen: false               # true: the MSS fused with its PAN, 1 m
               input: reflectance              scale: 0.0001
               # reflectance made elsewhere (FLAASH/QUAC, GeoTIFF or ENVI), no calibrate
               delimiter: ";"                  x_column: easting        y_column: northing
