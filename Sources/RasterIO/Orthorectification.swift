@@ -73,9 +73,10 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
             throw RasterError(source, .unsupported, "its RPC model has no HEIGHT_OFF")
         }
         self.source = source
-        self.footprint = try Self.footprint(of: scene, height: constantHeight ?? heightOffset)
+        let edge = try Self.edge(of: scene, height: constantHeight ?? heightOffset)
+        self.footprint = MapExtent(minX: edge.map(\.x).min()!, minY: edge.map(\.y).min()!, maxX: edge.map(\.x).max()!, maxY: edge.map(\.y).max()!)
         if let dem {
-            try Self.checkCoverage(dem: dem, footprint: footprint, scene: source)
+            try Self.checkCoverage(dem: dem, edge: edge, scene: source)
             elevation = .dem(path: dem)
         } else {
             elevation = .constant(metres: constantHeight ?? heightOffset, fromRPC: constantHeight == nil)
@@ -188,8 +189,8 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
         return try Raster(path: source, handle: warped, dependencies: [sourceHandle])
     }
 
-    /// The scene's edges (nine points each) through its RPC model at one height, as a lon/lat box.
-    private static func footprint(of scene: Raster, height: Double) throws -> MapExtent {
+    /// The scene's edges (nine points each) through its RPC model at one height, in lon/lat.
+    private static func edge(of scene: Raster, height: Double) throws -> [(x: Double, y: Double)] {
         let options = GDALStringList(options: [("METHOD", "RPC"), ("RPC_HEIGHT", "\(height)")])
         GDALFailure.reset()
         guard let transformer = GDALCreateGenImgProjTransformer2(scene.handle, nil, options.pointer) else {
@@ -212,7 +213,7 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
         guard !success.contains(0) else {
             throw RasterError(scene.path, .unsupported, "its RPC model maps no ground point to the scene's edge")
         }
-        return MapExtent(minX: xs.min()!, minY: ys.min()!, maxX: xs.max()!, maxY: ys.max()!)
+        return zip(xs, ys).map { (x: $0, y: $1) }
     }
 
     /// The scene's mean pixel size in metres, from its footprint's extent (a spherical Earth is
@@ -226,22 +227,17 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
     }
 
     /// GDAL's warper fills pixels without a DEM height with nodata and says nothing, so the DEM
-    /// must cover the footprint, compared in the DEM's own CRS.
-    private static func checkCoverage(dem path: String, footprint: MapExtent, scene: String) throws {
+    /// must cover the footprint, compared in the DEM's own CRS. The footprint's edge points are
+    /// transformed themselves, not their lon/lat box: a box's corners, turned by the grid
+    /// convergence of a map projection (0.8° at 107° E in UTM 48N), would ask for hundreds of metres
+    /// more DEM than the scene needs.
+    private static func checkCoverage(dem path: String, edge: [(x: Double, y: Double)], scene: String) throws {
         let dem = try Raster.open(path)
         guard let crs = dem.spatialReference, let extent = dem.extent else {
             throw RasterError(path, .unsupported, "the DEM has no georeferencing (CRS and geotransform)")
         }
         let transformer = try CoordinateTransformer(from: .wgs84, to: crs)
-        let steps = 8
-        var corners: [(x: Double, y: Double)] = []
-        for step in 0...steps {
-            let f = Double(step) / Double(steps)
-            let x = footprint.minX + f * (footprint.maxX - footprint.minX)
-            let y = footprint.minY + f * (footprint.maxY - footprint.minY)
-            corners += [(x, footprint.minY), (x, footprint.maxY), (footprint.minX, y), (footprint.maxX, y)]
-        }
-        let points = try transformer.transform(corners)
+        let points = try transformer.transform(edge)
         let needed = MapExtent(minX: points.map(\.x).min()!, minY: points.map(\.y).min()!,
                                maxX: points.map(\.x).max()!, maxY: points.map(\.y).max()!)
         func text(_ value: Double) -> String { String(format: "%.10g", value) }
