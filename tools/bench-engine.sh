@@ -20,8 +20,7 @@ if [ -z "$scene" ]; then
     "$regolith" synth --width 7300 --height 6900 --seed 7 --out "$work/scene" --quiet >/dev/null
     scene=$(ls "$work"/scene/*-MSS1.tiff | head -1)
 fi
-seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+source tools/bench-timing.sh
 gdal_times=(); ndvi_times=()
 for round in $(seq "$rounds"); do
     rm -f "$work/translate.tif" "$work/ndvi.tif"

@@ -32,8 +32,7 @@ refl=$work/reflectance.tif
 [ -f "$refl" ] || "$regolith" calibrate "$scene" --out "$refl" --quiet >/dev/null
 [ -f "$work/sampleset.csv" ] || "$regolith" samples "$refl" "$work/scene/samples.csv" --out "$work/sampleset.csv" --nmax 32 --quiet >/dev/null
 [ -f "$work/model/model.safetensors" ] || "$regolith" train "$work/sampleset.csv" --scene "$refl" --out "$work/model" --iterations 2000 --quiet >/dev/null
-seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+source tools/bench-timing.sh
 gdal_times=(); two_pass_times=(); fused_times=()
 for round in $(seq "$rounds"); do
     rm -f "$work/translate.tif" "$work/refl-round.tif" "$work/two-pass.tif" "$work/fused.tif"
@@ -51,7 +50,7 @@ rss=$( { command time -f '%M' "$regolith" invert "$work/model" "$scene" --out "$
 gm=$(printf '%s\n' "${gdal_times[@]}" | median)
 tm=$(printf '%s\n' "${two_pass_times[@]}" | median)
 fm=$(printf '%s\n' "${fused_times[@]}" | median)
-isa=$(grep -o 'avx512[a-z]*' /proc/cpuinfo | sort -u | tr '\n' ' ')
+isa=$(avx512_extensions)
 printf 'scene %d × %d, %d cores, AVX-512: %s\n' "$width" "$height" "$(nproc)" "${isa:-none}"
 printf 'median: gdal_translate %.2f s, calibrate + invert %.2f s (%.2f ×), fused invert %.2f s (%.2f ×); fused peak RSS %d MiB\n' \
     "$gm" "$tm" "$(echo "$tm / $gm" | bc -l)" "$fm" "$(echo "$fm / $gm" | bc -l)" "$((rss / 1024))"

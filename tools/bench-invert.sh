@@ -28,8 +28,7 @@ refl=$work/reflectance.tif
 [ -f "$refl" ] || "$regolith" calibrate "$scene" --out "$refl" --quiet >/dev/null
 [ -f "$work/sampleset.csv" ] || "$regolith" samples "$refl" "$work/scene/samples.csv" --out "$work/sampleset.csv" --nmax 32 --quiet >/dev/null
 [ -f "$work/model/model.safetensors" ] || "$regolith" train "$work/sampleset.csv" --out "$work/model" --iterations 2000 --quiet >/dev/null
-seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+source tools/bench-timing.sh
 gdal_times=(); invert_times=()
 for round in $(seq "$rounds"); do
     rm -f "$work/translate.tif" "$work/content.tif"

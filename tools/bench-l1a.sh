@@ -42,8 +42,7 @@ unpacked=$work/product
 if [ ! -d "$unpacked" ]; then mkdir -p "$unpacked.partial" && tar xzf "$product" -C "$unpacked.partial" && mv "$unpacked.partial" "$unpacked"; fi
 mss=$(ls "$unpacked"/*-MSS[12].tiff | head -1)
 epsg=$(gdalsrsinfo -o epsg "$ortho" | grep -o '[0-9]\+' | head -1)
-seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+source tools/bench-timing.sh
 warp_times=(); map_times=()
 for round in $(seq "$rounds"); do
     rm -f "$work/warped.tif" "$work/map.tif"
@@ -57,7 +56,7 @@ rm -f "$work/map.tif"
 rss=$( { command time -f '%M' "$regolith" invert "$work/model" "$unpacked" --dem "$dem" --out "$work/map.tif" --memory 1GiB --quiet --restart >/dev/null; } 2>&1 | tail -1)
 wm=$(printf '%s\n' "${warp_times[@]}" | median)
 mm=$(printf '%s\n' "${map_times[@]}" | median)
-isa=$(grep -o 'avx512[a-z]*' /proc/cpuinfo | sort -u | tr '\n' ' ')
+isa=$(avx512_extensions)
 printf 'world %d × %d (L1A MSS %s), %d cores, AVX-512: %s\n' "$width" "$height" "$(gdalinfo "$mss" | sed -n 's/^Size is //p')" "$(nproc)" "${isa:-none}"
 printf 'median: gdalwarp %.2f s, regolith invert --dem %.2f s (%.2f ×); regolith peak RSS %d MiB\n' \
     "$wm" "$mm" "$(echo "$mm / $wm" | bc -l)" "$((rss / 1024))"
