@@ -43,17 +43,20 @@ public struct MethodRun: Sendable {
         // Samples, kriging and anomaly areas need map coordinates: a scene in sensor geometry without
         // orthorectification (or one that cannot be orthorectified) is refused before anything is
         // written, not after its calibration.
+        // The views built for the check are the ones the orthorectification step writes from.
         let image = try GF2Product.sceneImage(scene)
         var panchromatic: [String] = []
+        var sensorGeometry: SceneOrthorectification?
         if c.pansharpen {
             do {
-                panchromatic = try ProductPansharpening(scene: scene, orthorectification: orthorectification ?? OrthorectificationSettings())
-                    .product.pan.map { [$0.raster] } ?? []
+                let fused = try ProductPansharpening(scene: scene, orthorectification: orthorectification ?? OrthorectificationSettings())
+                panchromatic = fused.product.pan.map { [$0.raster] } ?? []
+                sensorGeometry = SceneOrthorectification(fused)
             } catch let error as InversionError {
                 throw ConfigurationError(key: "pansharpen", error.description)
             }
         } else if let orthorectification {
-            _ = try orthorectification.orthorectification(of: image.raster)
+            sensorGeometry = SceneOrthorectification(try orthorectification.orthorectification(of: image.raster))
         } else if try Raster.open(image.raster).geoTransform == nil {
             throw RasterError.needsMapCoordinates(image.raster, for: "regolith run (samples, kriging, anomaly areas)")
         }
@@ -86,12 +89,9 @@ public struct MethodRun: Sendable {
         // geometry, orthorectified (and pan-sharpened) once into the folder, DNs kept as DNs.
         var pixels = image.raster
         var orthorectified: SceneOrthorectification.Summary?
-        if c.pansharpen || orthorectification != nil {
+        if let sensorGeometry {
             orthorectified = try timed(c.pansharpen ? "orthorectify and pan-sharpen" : "orthorectify") {
-                let step = c.pansharpen
-                    ? SceneOrthorectification(try ProductPansharpening(scene: scene, orthorectification: orthorectification ?? OrthorectificationSettings()))
-                    : SceneOrthorectification(try orthorectification!.orthorectification(of: image.raster))
-                return try step.run(out: folder.file(.orthorectifiedScene), engine: engine)
+                try sensorGeometry.run(out: folder.file(.orthorectifiedScene), engine: engine)
             }
             pixels = folder.file(.orthorectifiedScene)
         }

@@ -82,7 +82,10 @@ public struct SceneCalibration: Sendable {
     /// and with dark-object subtraction the haze from a statistics pass over its DNs (nothing written).
     public func calibration(threads: Int) throws -> (model: TOAReflectanceModel, haze: DarkObjectCorrection.Result?) {
         let (image, metadataPath) = try resolvedInputs()
-        let scene = image.raster
+        return try calibration(of: image.raster, metadataPath: metadataPath, threads: threads)
+    }
+
+    private func calibration(of scene: String, metadataPath: String, threads: Int) throws -> (model: TOAReflectanceModel, haze: DarkObjectCorrection.Result?) {
         let metadata = try GF2Metadata.read(metadataPath)
         let model: TOAReflectanceModel
         do { model = try TOAReflectanceModel(metadata: metadata) } catch let error as CalibrationError {
@@ -105,8 +108,10 @@ public struct SceneCalibration: Sendable {
     }
 
     public func run(out: String, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
-        let (model, haze) = try calibration(threads: engine.threads)
-        let scene = try resolvedInputs().image.raster
+        // The product is located once: a tarball's listing is not free.
+        let (image, metadataPath) = try resolvedInputs()
+        let scene = image.raster
+        let (model, haze) = try calibration(of: scene, metadataPath: metadataPath, threads: engine.threads)
         let fused = try pansharpen ? ProductPansharpening(scene: self.scene, orthorectification: orthorectification ?? OrthorectificationSettings()) : nil
         let ortho = try fused == nil ? orthorectification?.orthorectification(of: scene) : nil
         let source = fused?.rasterSource ?? ortho?.rasterSource ?? .file(scene)
