@@ -25,7 +25,7 @@ struct SyntheticBackscatter: Sendable {
         west = (t.originX / cell).rounded(.down) * cell
         north = (t.originY / cell).rounded(.up) * cell
         width = Int(((t.originX + Double(scene.width) * t.pixelWidth - west) / cell).rounded(.up))
-        height = Int(((north - (t.originY - Double(scene.height) * t.pixelHeight)) / cell).rounded(.up))
+        height = Int(((north - (t.originY - Double(scene.height) * t.pixelWidth)) / cell).rounded(.up))
     }
 
     var geoTransform: GeoTransform {
