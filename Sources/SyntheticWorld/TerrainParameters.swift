@@ -27,7 +27,7 @@ public struct TerrainParameters: Sendable, Codable, Equatable {
     public var positionSmoothing = 120.0
     public var positionCoefficient = 0.015
     public var positionLimit = 30.0
-    public var elevationCoefficient = 0.15
+    public var elevationCoefficient = 0.06
     public var elevationOptimum = 0.6
     public var elevationWidth = 0.35
 

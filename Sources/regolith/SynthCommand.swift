@@ -22,11 +22,11 @@ struct SynthCommand: ParsableCommand {
               GF2_PMS1_E…_N…_<date>_L1A….tar.gz       -MSS1.tiff/.rpb/.xml (4 m) and -PAN1.tiff/.rpb/.xml (1 m), no geotransform
               dem.tif                                terrain heights (Float32, UTM, the ortho grid and beyond the image's footprint)
               truth/ortho-dn.tif, truth/ortho-dn.xml  the ortho DN scene and its XML (in place of the top-level scene)
-            With --terrain the world stands on hills and the terrain shapes the weathering crust (thick on gentle slopes, ridge tops and convex upper slopes, thin on steep slopes and in incised valleys, best on the mid-to-upper hills; valley floors greener), so terrain covariates carry real signal:
-              dem.tif                                terrain heights (Float32, UTM, the scene's 4 m grid plus 16 cells on every side; an L1A world's DEM is this one)
-              truth/terrain-factor.tif               the crust's factor T that multiplies the content's background and zones
-            With --sar (needs --terrain) the world also has a Sentinel-1-like backscatter raster:
-              s1.tif                                 σ⁰ VV and VH in dB (Float32, 10 m cells, same CRS), from local incidence, vegetation, soil moisture and content, with 4-look speckle
+            With --terrain the world stands on hills whose terrain shapes the weathering crust (thick on gentle slopes, ridge tops and convex upper slopes, thin on steep slopes and in incised valleys, best on the mid-to-upper hills; valley floors greener), so terrain covariates carry real signal; an L1A world's DEM is then this one:
+              dem.tif                                terrain heights (Float32, UTM, the scene's 4 m grid and 16 cells beyond)
+              truth/terrain-factor.tif               the crust's factor T (content = T × (background + zones) + river)
+            With --sar (needs --terrain) the world also has Sentinel-1-like backscatter:
+              s1.tif                                 σ⁰ VV, VH in dB (Float32, 10 m grid)
             The relations and their coefficients are in the README ("The synthetic world") and in world.json.
             The L1A pixels are the ortho scene seen through a known camera (image axes rotated and skewed against north, lines longer than samples, terrain displaced by height × tan(satellite zenith) away from the satellite); the RPCs are fitted to it and their fit error is printed and recorded in world.json.
             Generation streams tile by tile in bounded memory (an L1A world also holds its DEM, 4 bytes per cell); files are byte-identical for the same seed and size whatever --threads and --tile-size.
@@ -35,7 +35,7 @@ struct SynthCommand: ParsableCommand {
               regolith synth --width 600 --height 600 --seed 1 --out fixtures/world
               regolith synth --width 7300 --height 6900 --seed 7 --out /scratch/scene7
               regolith synth --width 1500 --height 1500 --level L1A --out /scratch/l1a
-              regolith synth --width 1500 --height 1500 --seed 2 --terrain --sar --out /scratch/terrain2
+              regolith synth --width 1500 --height 1500 --terrain --sar --out /scratch/t
             """
     )
 

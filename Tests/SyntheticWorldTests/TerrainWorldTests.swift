@@ -105,9 +105,9 @@ struct TerrainWorldTests {
                 blurred /= kernelSum
                 let cell = (row + margin) * dw + column + margin
                 let z = dem[cell], tpi = z - blurred, s = slope[cell]
-                // README: ln T = −0.035 (slope° − 12) + 0.015 clamp(TPI, ±30 m) − 0.15 ((z − 150)/300 − 0.6)² / 0.35².
+                // README: ln T = −0.035 (slope° − 12) + 0.015 clamp(TPI, ±30 m) − 0.06 ((z − 150)/300 − 0.6)² / 0.35².
                 let band = ((z - 150) / 300 - 0.6) / 0.35
-                let expected = -0.035 * (s - 12) + 0.015 * min(30, max(-30, tpi)) - 0.15 * band * band
+                let expected = -0.035 * (s - 12) + 0.015 * min(30, max(-30, tpi)) - 0.06 * band * band
                 let error = log(factor[row * side + column]) - expected
                 squaredError += error * error
                 count += 1
@@ -187,6 +187,26 @@ struct TerrainWorldTests {
                 }
             }
         }
+    }
+
+    /// An L1A world with terrain makes its product with the DEM that shapes its content: dem.tif
+    /// holds, on the scene's pixels, exactly the heights the world's content was made with.
+    @Test func l1aWorldUsesOneDEMForGeometryAndContent() throws {
+        var l1a = L1AParameters()
+        l1a.demRelief = 250
+        let scene = try SyntheticScene(width: 96, height: 80, seed: 7).withTerrain(TerrainParameters(l1a: l1a), l1a: l1a)
+        let dir = try TemporaryDirectory()
+        var writer = WorldWriter()
+        writer.l1a = l1a
+        let files = try writer.write(scene, to: dir.path, samples: [])
+        #expect(files.productSummary?.demHeightRange == [150, 400])
+        let (dem, raster) = try Self.read(try #require(files.dem))
+        let t = try #require(raster.geoTransform)
+        let ox = Int((scene.geoTransform.originX - t.originX) / 4), oy = Int((t.originY - scene.geoTransform.originY) / 4)
+        #expect(ox > 0 && oy > 0, "the DEM reaches beyond the scene")
+        let heights = try #require(scene.model.render(Window(width: 96, height: 80)).terrain?.height)
+        let mismatches = (0..<80 * 96).filter { dem[($0 / 96 + oy) * raster.width + $0 % 96 + ox] != Double(heights[$0]) }
+        #expect(mismatches.isEmpty, "\(mismatches.count) pixels differ between dem.tif and the content's terrain")
     }
 
     @Test func badCombinationsAreUsageErrors() throws {
