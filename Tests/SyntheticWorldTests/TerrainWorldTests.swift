@@ -113,12 +113,12 @@ struct TerrainWorldTests {
                 count += 1
             }
         }
-        // Measured: 0.0023 RMS in ln T over 3969 points (ln T itself has sd ≈ 0.3; a slope
+        // Measured: 0.0022 RMS in ln T over 3969 points (ln T itself has sd ≈ 0.3; a slope
         // coefficient off by 0.005 alone would add about 0.04).
         let rms = (squaredError / Double(count)).squareRoot()
         #expect(rms < 0.025, "ln T differs from the documented relation by \(rms) RMS")
 
-        // Measured on bare crust: Spearman(content, slope) −0.49, (factor, slope) −0.79.
+        // Measured on bare crust: Spearman(content, slope) −0.47, (factor, slope) −0.81.
         let bare = (0..<side * side).filter { cover[$0] == 1 }
         let slopeAt = bare.map { slope[($0 / side + margin) * dw + $0 % side + margin] }
         let contentSlope = try Correlation.spearman(bare.map { content[$0] }, slopeAt).coefficient
@@ -161,8 +161,8 @@ struct TerrainWorldTests {
                 bareCosine.append(cosine)
             }
         }
-        // Measured (seed 3): VH over vegetation −15.2 dB against −20.8 over bare crust; Spearman(VV,
-        // cos local incidence) on bare crust 0.57 (speckle, moisture and content spread it).
+        // Measured (seed 3): VH over vegetation −15.0 dB against −20.9 over bare crust; Spearman(VV,
+        // cos local incidence) on bare crust 0.58 (speckle, moisture and content spread it).
         let mean: ([Double]) -> Double = { $0.reduce(0, +) / Double($0.count) }
         #expect(mean(vegetationVH) - mean(bareVH) > 2.5, "VH: vegetation \(mean(vegetationVH)) dB, bare \(mean(bareVH)) dB")
         let incidence = try Correlation.spearman(bareVV, bareCosine).coefficient
