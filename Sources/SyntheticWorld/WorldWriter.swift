@@ -76,6 +76,9 @@ public struct WorldWriter {
     @discardableResult
     public func write(_ scene: SyntheticScene, to folder: String, samples: [Sample]) throws -> Files {
         guard tileSize >= 16 else { throw SynthError("--tile-size must be at least 16, got \(tileSize)") }
+        guard scene.model.parameters.backscatter == nil || scene.model.terrain != nil else {
+            throw SynthError("backscatter (--sar) needs a world with terrain (--terrain)")
+        }
         var files = Self.files(in: folder, scene: scene, l1a: l1a != nil)
         try FileManager.default.createDirectory(atPath: (files.content as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
