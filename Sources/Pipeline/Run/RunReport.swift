@@ -97,6 +97,21 @@ public struct RunReport: Codable, Sendable {
         }
     }
 
+    /// The content map's calibrated prediction interval (`ConformalInterval`), in brief.
+    public struct Interval: Codable, Sendable {
+        /// 1 − α.
+        public var level: Double
+        /// The conformal quantile: the interval is the map's value ± it, in the map's unit.
+        public var quantile: Double
+        /// The held-out residuals it is calibrated on, and the model they come from.
+        public var residuals: Int
+        public var method: String
+        /// The share of those residuals within ± quantile.
+        public var empiricalCoverage: Double
+        /// The file holding the lower and upper bounds.
+        public var file: String
+    }
+
     /// The mapped value's column and unit, e.g. "treo_ppm (ppm)".
     public var value: String = ""
     public var title: String
@@ -109,6 +124,9 @@ public struct RunReport: Codable, Sendable {
     public var screening: [BandScreening.Row] = []
     public var validations: [ValidationResult] = []
     public var modelSummaries: [String: String] = [:]
+    /// `arch: auto`: every candidate's spatial-validation figures and the model that made the map.
+    public var selection: ModelTraining.Selection?
+    public var interval: Interval?
     public var inversion: Inversion?
     public var masks: Masks?
     public var figures: [Figure] = []
