@@ -6,7 +6,7 @@ extension RunReport {
         var lines = ["report       \((folder as NSString).appendingPathComponent(RunFolder.Entry.reportPage.rawValue))"]
         if let selection, let best = selection.ranked.first {
             let second = selection.ranked.dropFirst().first
-            lines.append(String(format: "model        %@ made the map; %@ spatial-CV RMSE %.3f%@", selection.mapModel, best.method, best.spatialRMSE,
+            lines.append(String(format: "model        %@ made the map; best by spatial CV: %@, RMSE %.3f%@", selection.mapModel, best.method, best.spatialRMSE,
                                 second.map { String(format: ", runner-up %@ %.3f (ahead by a fraction %.3f)", $0.method, $0.spatialRMSE, ($0.spatialRMSE - best.spatialRMSE) / $0.spatialRMSE) } ?? ""))
             if let paper = selection.paper {
                 lines.append(String(format: "paper CNN    spatial-CV RMSE %.3f, R² %.3f", paper.spatialRMSE, paper.spatialR2))
