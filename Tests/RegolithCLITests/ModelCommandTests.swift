@@ -207,7 +207,8 @@ struct ModelCommandTests {
         let verdict = try #require(html.range(of: "Which model to trust"))
         #expect(html.range(of: "Inputs")!.lowerBound > verdict.lowerBound && html.contains("Model selection by spatial validation"))
         let lead = html[verdict.upperBound...].prefix(3000)
-        #expect(lead.contains("map is made by") && lead.contains(mapModel) && lead.contains("The paper&#39;s CNN") == false, "\(lead)")
+        // …and gives the paper CNN's figures beside the winner's.
+        #expect(lead.contains("map is made by") && lead.contains(mapModel) && (winner == "CNN paper" || lead.contains("The paper's CNN: RMSE")), "\(lead)")
 
         // The interval: the level asked for, the quantile a residual of the map model's validation.
         let interval = try #require(report["interval"] as? [String: Any])
@@ -217,9 +218,10 @@ struct ModelCommandTests {
             $0["method"] as? String == mapModel && ($0["scheme"] as? String)?.hasPrefix("spatial") == true
         })
         let residuals = zip(validation["testMeasured"] as! [Double], validation["testPredicted"] as! [Double]).map { abs($0 - $1) }.sorted()
-        #expect(quantile == residuals[(375 * 9 + 9) / 10 - 1])
+        // JSON keeps 16 significant digits.
+        #expect(abs(quantile - residuals[(375 * 9 + 9) / 10 - 1]) <= 1e-12 * quantile)
         // Bounds are the map ± the quantile, and hold the true content at about the level on the
-        // bare ground the map covers. Measured 0.957 here (0.966 with run's defaults): the residuals
+        // bare ground the map covers. Measured 0.951 here (0.966 with run's defaults): the residuals
         // are against measured contents, which carry the samples' own noise that the true content lacks.
         let content = try Raster.open(dir.file("out/content.tif")), bounds = try Raster.open(dir.file("out/content-interval.tif"))
         let map = try content.read(content.fullWindow, bands: [1], as: Float.self)
