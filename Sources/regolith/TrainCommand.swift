@@ -48,7 +48,7 @@ struct TrainCommand: ParsableCommand {
             ("--train-fraction", SettingRules.openFraction(trainFraction)),
             ("--folds", SettingRules.folds(folds)),
             ("--block-size", blockSize.flatMap(SettingRules.positive)),
-            ("--patch-size", arch == .patch ? SettingRules.patchSize(patchSize) : nil),
+            ("--patch-size", arch != .paper ? SettingRules.patchSize(patchSize) : nil),
         ]
         if let (option, problem) = problems.first(where: { $0.1 != nil }) { throw ValidationError("\(option): \(problem!)") }
         if arch == .patch && scene == nil { throw ValidationError("--arch patch needs --scene for the pixel windows") }

@@ -44,6 +44,23 @@ struct ModelCommandTests {
         #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<circle").count - 1 == 374 && svg.contains("R²"))
     }
 
+    /// `train --arch auto` without a scene: the three candidates that read pixels, each scored by
+    /// the spatial blocks, the winner the lowest RMSE, and a model folder the map can be made with.
+    @Test func trainAutoScoresTheCandidatesAndSavesTheMapModel() throws {
+        let dir = try TemporaryDirectory()
+        let result = try ChildProcess.regolith(["train", Self.sampleSet, "--arch", "auto", "--out", dir.file("model"), "--iterations", "200", "--folds", "3", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.components(separatedBy: "\n")
+        let table = try #require(lines.firstIndex { $0.hasPrefix("candidate") })
+        let rows = lines[(table + 1)...].prefix(3).map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(rows.map { $0[0] } == ["MLR", "PLSR", "CNN"], "\(result.stdout)")
+        let rmse = rows.map { Double($0[$0[0] == "CNN" ? 2 : 1])! }
+        let winner = try #require(lines.first { $0.hasPrefix("winner") })
+        let best = ["MLR", "PLSR", "CNN paper"][rmse.firstIndex(of: rmse.min()!)!]
+        #expect(winner.contains(best), "\(winner), RMSE \(rmse)")
+        #expect(FileManager.default.fileExists(atPath: dir.file("model/model.safetensors")))
+    }
+
     @Test func trainRefusesTooFewSamplesAndWrongBands() throws {
         let dir = try TemporaryDirectory()
         let lines = try String(contentsOfFile: Self.sampleSet, encoding: .utf8).split(separator: "\n")
@@ -236,6 +253,9 @@ struct ModelCommandTests {
         #expect(wrong == 0 && mapped > 100_000 && lower.filter { $0 == -9999 }.count == map.count - mapped)
         let coverage = Double(covered) / Double(mapped)
         #expect(coverage >= 0.88 && coverage <= 0.99, "coverage of the true content \(coverage)")
+        // The report measures it too, over the compared pixels (the support, vegetation masked).
+        let reported = try #require((report["truth"] as? [String: Any])?["intervalCoverage"] as? Double)
+        #expect(reported >= 0.88 && reported <= 0.99, "report.json's coverage \(reported)")
         // Each anomaly area carries its probability of exceeding the threshold, in the table and the layer.
         let areas = try #require(report["anomalies"] as? [[String: Any]])
         #expect(areas.allSatisfy { ($0["exceedanceProbability"] as? Double).map { (0...1).contains($0) } == true }, "\(areas)")

@@ -216,7 +216,8 @@ public struct MethodRun: Sendable {
 
         if let truthContent = loaded.resolve(c.truth.content), let zones = loaded.resolve(c.truth.zones) {
             report.truth = try timed("score against the truth") {
-                try TruthScore(content: truthContent, zones: zones).score(map: content, labels: labels, masks: masks, support: geochem)
+                try TruthScore(content: truthContent, zones: zones).score(map: content, labels: labels, masks: masks, support: geochem,
+                                                                         interval: interval.map { _ in folder.file(.contentInterval) })
             }
         }
         try timed("render") {

@@ -71,6 +71,9 @@ extension RunReport {
             page += String(format: "<p>Anomaly areas against the true anomaly zones: IoU %.3f. ", truth.zones.iou)
             page += truth.zones.ranksByZone.sorted { $0.key < $1.key }.map { "zone \($0.key) is hit by area(s) \($0.value.map(String.init).joined(separator: ", "))" }.joined(separator: "; ")
             page += ". The top \(truth.topRanks) area(s) " + (truth.hitsAllZones ? "<span class=good>hit every true zone</span>" : "<span class=bad>miss a true zone</span>") + ".</p>"
+            if let coverage = truth.intervalCoverage, let interval {
+                page += String(format: "<p>The %g prediction interval holds the true content at a fraction %.3f of these pixels.</p>", interval.level, coverage)
+            }
         }
         page += anomalyTable
         page += "<h2>Outputs</h2><p>Beside this page in the run's folder:</p>" + wide("<table>" + outputs.sorted { $0.key < $1.key }.map { "<tr><th class=l>\(e($0.key))</th><td class=l><a href=\"\(e($0.value))\">\(e($0.value))</a></td></tr>" }.joined() + "</table>")

@@ -25,6 +25,9 @@ extension RunReport {
         if let truth {
             lines.append(String(format: "vs truth     R² %.3f, RMSE %.3f; anomaly areas vs true zones IoU %.3f; top %d areas %@",
                                 truth.map.r2, truth.map.rmse, truth.zones.iou, truth.topRanks, truth.hitsAllZones ? "hit every zone" : "miss a zone"))
+            if let coverage = truth.intervalCoverage {
+                lines.append(String(format: "             interval holds the true content at a fraction %.3f of the compared pixels", coverage))
+            }
         }
         lines.append(String(format: "anomalies    %d area(s) above %.3f", anomalies.count, anomalyThreshold))
         lines.append(String(format: "time         %.1f s", steps.map(\.seconds).reduce(0, +)))

@@ -89,6 +89,8 @@ public struct RunReport: Codable, Sendable {
         /// Ranks of the top areas considered ("top-ranked"): hit both zones?
         public var topRanks: Int
         public var hitsAllZones: Bool
+        /// The share of the compared pixels whose true content lies within the map's prediction interval.
+        public var intervalCoverage: Double?
         public init(map: MapComparison, zones: ZoneAgreement, topRanks: Int, hitsAllZones: Bool) {
             self.map = map
             self.zones = zones
