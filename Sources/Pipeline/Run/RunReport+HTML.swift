@@ -41,7 +41,7 @@ extension RunReport {
         page += selectionTable
         page += intervalSection
         if !modelSummaries.isEmpty {
-            page += "<h3>Fitted models (the random split's training part)</h3>" + wide("<table>" + modelSummaries.sorted { $0.key < $1.key }
+            page += (selection == nil ? "<h3>Fitted models (the random split's training part)</h3>" : "<h3>The map's model (fitted on every sample)</h3>") + wide("<table>" + modelSummaries.sorted { $0.key < $1.key }
                 .map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>")
         }
         page += "<h2>Maps and plots</h2>"
