@@ -4,10 +4,11 @@ import NeuralNet
 import RasterIO
 
 /// The models (`train`, and step 4 of `run`): the CNN against MLR and PLS under the random split
-/// and spatial-block cross-validation, the map's network, and its applicability domain.
+/// and spatial-block cross-validation, the map's network, and its applicability domain. With
+/// `arch: auto`, every candidate is scored by spatial validation and the best makes the map.
 public struct ModelTraining: Sendable {
     public struct Settings: Sendable, Equatable {
-        public var arch: NetworkPreset = .paper
+        public var arch: ModelArchitecture = .paper
         public var patchSize = 5
         /// The reflectance scene the sample set came from: the patch network reads its windows.
         public var scene: String?
@@ -25,7 +26,23 @@ public struct ModelTraining: Sendable {
         public var sceneAffine: BandAffine?
         /// The radiometry of the sample set's band values, recorded in the model (nil: not known).
         public var radiometry: InputRadiometry?
+        /// `arch: auto`: the CNN candidates' iterations by early stopping (`iterations` at most).
+        public var earlyStopping = CNNRegression.InnerEarlyStopping()
         public init() {}
+    }
+
+    /// What `arch: auto` chose: every candidate's figures, the winner, and the model the map is
+    /// made with (the winner, unless it cannot be saved as a model folder yet: see `mappedCandidate`).
+    public struct Selection: Sendable, Codable, Equatable {
+        public var scores: [ModelSelection.Score]
+        public var winner: String
+        public var mapModel: String
+        /// The spatial blocks' scheme the scores come from.
+        public var scheme: String
+        /// The map model's final fit on every sample (iterations kept, coefficients).
+        public var mapModelSummary: String
+        /// Seconds of the map model's final fit on every sample.
+        public var finalFitSeconds: Double
     }
 
     public var settings: Settings
@@ -39,6 +56,14 @@ public struct ModelTraining: Sendable {
         public let domain: ApplicabilityDomain
         /// The radiometry of those band values (`Settings.radiometry`).
         public var radiometry: InputRadiometry?
+        /// `arch: auto` only.
+        public var selection: Selection?
+        /// The spatial-block validation of the model the map is made with: its out-of-fold
+        /// residuals calibrate the map's intervals.
+        public var mapValidation: ValidationResult? {
+            let method = selection?.mapModel ?? comparison.validations.first?.method
+            return comparison.validations.first { $0.method == method && $0.scheme.hasPrefix("spatial") }
+        }
     }
 
     /// Trains and validates every method on `set` (read from `source`, named in errors).
@@ -51,27 +76,95 @@ public struct ModelTraining: Sendable {
         guard set.bandNames.count == BandDescriptor.gf2.count else {
             throw InversionError("\(source): has \(set.bandNames.count) band column(s) (\(set.bandNames.joined(separator: ", "))); the model reads 4 (b1–b4)")
         }
+        if s.arch == .auto { return try select(set: set, source: source, log: log) }
         var features = set
         if s.arch == .patch {
             guard let scene = s.scene else { throw InversionError("\(source): the patch network needs the scene the sample set came from") }
             let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize, affine: s.sceneAffine)
             for i in features.rows.indices { features.rows[i].bands = windows[i] }
         }
-        var options = TrainingOptions()
-        options.iterations = s.iterations
-        options.learningRate = Float(s.learningRate)
-        options.seed = s.seed
-        let block = try s.blockSize ?? SpatialBlockValidation.blockSize(for: set, kriging: s.kriging)
-        let spatialBlocks = SpatialBlockValidation(blockSize: block, folds: s.folds, seed: s.seed, kriging: s.kriging)
-        // Before hours of training, not after the random split's.
-        try spatialBlocks.checkBlockGrid(for: set, source: source)
+        let options = trainingOptions
+        let (spatialBlocks, block) = try spatialValidation(set: set, source: source)
         let comparison = ModelComparison(
-            cnn: CNNRegression(preset: s.arch, patchSize: s.patchSize, options: options, target: s.target),
+            cnn: CNNRegression(preset: s.arch.preset ?? .paper, patchSize: s.patchSize, options: options, target: s.target),
             randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed),
             spatialBlocks: spatialBlocks)
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
         let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
         return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry)
+    }
+
+    private var trainingOptions: TrainingOptions {
+        var options = TrainingOptions()
+        options.iterations = s.iterations
+        options.learningRate = Float(s.learningRate)
+        options.seed = s.seed
+        return options
+    }
+
+    private var s: Settings { settings }
+
+    /// The spatial blocks and their side, the grid checked before hours of training, not after.
+    private func spatialValidation(set: SampleSet, source: String) throws -> (SpatialBlockValidation, Double) {
+        let block = try s.blockSize ?? SpatialBlockValidation.blockSize(for: set, kriging: s.kriging)
+        let spatialBlocks = SpatialBlockValidation(blockSize: block, folds: s.folds, seed: s.seed, kriging: s.kriging)
+        try spatialBlocks.checkBlockGrid(for: set, source: source)
+        return (spatialBlocks, block)
+    }
+
+    /// The candidates of `arch: auto`, simplest first (ties go to the simpler): MLR, PLSR, the
+    /// paper's CNN and, with a scene to read windows from, the patch CNN; the networks' iterations
+    /// by early stopping.
+    public var candidates: [any RegressionMethod] {
+        var cnn = CNNRegression(preset: .paper, patchSize: s.patchSize, options: trainingOptions, target: s.target, earlyStopping: s.earlyStopping)
+        var list: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), cnn]
+        if s.scene != nil {
+            cnn.preset = .patch
+            list.append(cnn)
+        }
+        return list
+    }
+
+    /// The candidate whose model folder makes the map: the winner when `save` can write its folder
+    /// (a network); for MLR, PLSR or XGBoost, whose model folders are not written yet, the
+    /// best-scoring network instead (the report says so). Connect them here at the merge with the
+    /// model folders of every kind: return `selection.winner`.
+    static func mappedCandidate(_ selection: ModelSelection.Result, candidates: [any RegressionMethod]) -> Int {
+        if candidates[selection.winner] is CNNRegression { return selection.winner }
+        let networks = selection.scores.indices.filter { candidates[$0] is CNNRegression }
+        return ModelSelection.best(rmse: networks.map { selection.scores[$0].spatialRMSE }).map { networks[$0] } ?? selection.winner
+    }
+
+    /// `arch: auto`: every candidate scored by spatial validation, the map's model fitted on every sample.
+    private func select(set: SampleSet, source: String, log: @escaping (String) -> Void) throws -> Result {
+        let (spatialBlocks, block) = try spatialValidation(set: set, source: source)
+        let candidates = self.candidates
+        let windows = try s.scene.map { try PatchFeatures.extract(scene: $0, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize, affine: s.sceneAffine) }
+        let selection = ModelSelection(candidates: candidates, spatialBlocks: spatialBlocks,
+                                       randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed))
+        let outcome = try selection.run(set: set, windows: windows, log: log)
+        let mapped = Self.mappedCandidate(outcome, candidates: candidates)
+        log("fitting \(candidates[mapped].name) on every sample for the map")
+        let start = Date()
+        let fitted = try ModelSelection.fitOnAll(candidates[mapped], set: set, windows: windows)
+        let seconds = Date().timeIntervalSince(start)
+        guard let network = fitted as? CNNRegression.Fitted else {
+            throw InversionError("\(candidates[mapped].name) cannot be saved as a model folder yet")
+        }
+        let comparison = ModelComparison.Result(validations: outcome.validations, model: network, trainingRows: Array(set.rows.indices),
+                                                summaries: [candidates[mapped].name: fitted.summary])
+        let domain = try ApplicabilityDomain(features: set.rows.map(\.bands))
+        var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry)
+        result.selection = Selection(scores: outcome.scores, winner: outcome.scores[outcome.winner].method, mapModel: candidates[mapped].name,
+                                     scheme: spatialBlocks.scheme, mapModelSummary: fitted.summary, finalFitSeconds: seconds)
+        return result
+    }
+
+    /// Writes the model folder of the model that makes the map (`Selection.mapModel` under `arch:
+    /// auto`). Today that is always a network (`mappedCandidate`); the model folders of MLR, PLSR
+    /// and XGBoost are written from here once they exist.
+    public static func saveWinner(_ result: Result, to folder: String) throws {
+        try save(result, to: folder)
     }
 
     /// Writes the model folder: the network (`model.json`, `model.safetensors`), `validation.json`
