@@ -34,4 +34,6 @@ struct WorldHash: Sendable {
 enum Stream: UInt64 {
     case contentField = 1, albedoField, vegetationField, albedoNoise, sensorNoise, vegetationNoise
     case layout, villageCells, villageHouses, samples, gpsError, labError, rivers, satellite, terrain, rpcCheckPoints
+    /// The L1A images' own sensor noise, per image pixel (numbered apart from the streams above).
+    case mssSensorNoise = 101, panSensorNoise
 }
