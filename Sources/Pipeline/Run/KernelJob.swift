@@ -15,6 +15,9 @@ public struct KernelJob: Sendable {
     public var unitRows: Int
     /// Orthorectify each scene (sensor geometry with an RPC model) on the way in; nil: read them as they are.
     public var orthorectification: OrthorectificationSettings?
+    /// Extra rasters stacked onto each scene as bands after its own (`RasterSource.stacking`), for a
+    /// model that reads covariates.
+    public var covariates: [Covariate] = []
 
     public init(scenes: [String], out: String, suffix: String, cog: Bool, engine: EngineOptions, unitRows: Int = ShardPlan.defaultUnitRows) {
         self.scenes = scenes
@@ -82,6 +85,6 @@ public struct KernelJob: Sendable {
 
     /// How the engine reads `scene`: orthorectified when asked to, else as it is.
     private func source(_ scene: String) throws -> RasterSource {
-        try orthorectification?.orthorectification(of: scene).rasterSource ?? .file(scene)
+        (try orthorectification?.orthorectification(of: scene).rasterSource ?? .file(scene)).stacking(covariates)
     }
 }

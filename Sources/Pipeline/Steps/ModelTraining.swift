@@ -25,6 +25,9 @@ public struct ModelTraining: Sendable {
         public var sceneAffine: BandAffine?
         /// The radiometry of the sample set's band values, recorded in the model (nil: not known).
         public var radiometry: InputRadiometry?
+        /// The features the sample set's columns hold besides scene bands (covariates, terrain,
+        /// indices), recorded in the model; nil: scene bands `b<N>` only.
+        public var features: FeatureStack?
         public init() {}
     }
 
@@ -39,6 +42,8 @@ public struct ModelTraining: Sendable {
         public let domain: ApplicabilityDomain
         /// The radiometry of those band values (`Settings.radiometry`).
         public var radiometry: InputRadiometry?
+        /// The covariates, terrain derivatives and indices it read (nil: scene bands only).
+        public var features: FeatureStack? = nil
     }
 
     /// Trains and validates every method on `set` (read from `source`, named in errors).
@@ -48,13 +53,18 @@ public struct ModelTraining: Sendable {
         guard set.count >= s.folds * 2 else {
             throw InversionError("\(source): \(set.count) sample(s) are too few to train and validate (at least \(s.folds * 2) for \(s.folds) folds)")
         }
-        guard set.bandNames.count == BandDescriptor.gf2.count else {
-            throw InversionError("\(source): has \(set.bandNames.count) band column(s) (\(set.bandNames.joined(separator: ", "))); the model reads 4 (b1–b4)")
+        let stack = try s.features ?? Self.sceneBandStack(set, source: source)
+        guard set.bandNames == stack.featureNames else {
+            throw InversionError("\(source): has the feature columns \(set.bandNames.joined(separator: ", ")); the model reads \(stack.featureNames.joined(separator: ", "))")
+        }
+        if s.arch == .paper && stack.featureNames.count < 4 {
+            throw InversionError("\(source): has \(stack.featureNames.count) feature column(s); the paper network reads at least 4")
         }
         var features = set
         if s.arch == .patch {
             guard let scene = s.scene else { throw InversionError("\(source): the patch network needs the scene the sample set came from") }
-            let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize, affine: s.sceneAffine)
+            guard stack.isPlain else { throw InversionError("\(source): the patch network reads scene bands only; train models with covariates, terrain or indices with --arch paper") }
+            let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
             for i in features.rows.indices { features.rows[i].bands = windows[i] }
         }
         var options = TrainingOptions()
@@ -66,12 +76,21 @@ public struct ModelTraining: Sendable {
         // Before hours of training, not after the random split's.
         try spatialBlocks.checkBlockGrid(for: set, source: source)
         let comparison = ModelComparison(
-            cnn: CNNRegression(preset: s.arch, patchSize: s.patchSize, options: options, target: s.target),
+            cnn: CNNRegression(preset: s.arch, patchSize: s.patchSize, options: options, bands: stack.descriptors, target: s.target),
             randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed),
             spatialBlocks: spatialBlocks)
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
         let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
-        return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry)
+        return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack)
+    }
+
+    /// The scene bands a sample set's `b<N>` columns hold.
+    static func sceneBandStack(_ set: SampleSet, source: String) throws -> FeatureStack {
+        let numbers = set.bandNames.map { $0.first == "b" ? Int($0.dropFirst()) : nil }
+        guard numbers.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw InversionError("\(source): the columns \(set.bandNames.joined(separator: ", ")) are not all scene bands b<N>; give the covariates, terrain and indices they came from")
+        }
+        return FeatureStack(sceneBands: numbers.map { $0! })
     }
 
     /// Writes the model folder: the network (`model.json`, `model.safetensors`), `validation.json`
@@ -83,6 +102,7 @@ public struct ModelTraining: Sendable {
         var model = result.comparison.model.model
         model.trainingRun = run
         model.radiometry = result.radiometry
+        model.features = result.features
         var domain = result.domain
         domain.run = run
         try AtomicFolder.write(folder) { temporary in
