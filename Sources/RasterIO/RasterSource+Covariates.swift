@@ -34,8 +34,12 @@ extension Raster {
         if let crs = base.spatialReference { GDALSetProjection(stack, crs.wkt) }
         for raster in [base] + extras {
             for band in raster.bands {
-                let number = VRTAddBand(stack, band.pixelType.gdal, nil)
-                let target = GDALGetRasterBand(stack, number)
+                // VRTAddBand returns a CPLErr, not the band's number.
+                guard VRTAddBand(stack, band.pixelType.gdal, nil) == CE_None.rawValue else {
+                    GDALClose(stack)
+                    throw RasterError.gdal(raster.path, .unsupported, "cannot stack band \(band.number) onto \(base.path)")
+                }
+                let target = GDALGetRasterBand(stack, GDALGetRasterCount(stack))
                 let source = GDALGetRasterBand(raster.handle, Int32(band.number))
                 let w = Int32(base.width), h = Int32(base.height)
                 guard VRTAddSimpleSource(target, source, 0, 0, w, h, 0, 0, w, h, "near", VRT_NODATA_UNSET) == CE_None else {

@@ -58,7 +58,7 @@ public struct ModelTraining: Sendable {
             throw InversionError("\(source): has the feature columns \(set.bandNames.joined(separator: ", ")); the model reads \(stack.featureNames.joined(separator: ", "))")
         }
         if s.arch == .paper && stack.featureNames.count < 4 {
-            throw InversionError("\(source): has \(stack.featureNames.count) feature column(s); the paper network reads at least 4")
+            throw InversionError("\(source): has \(stack.featureNames.count) band or feature column(s) (\(stack.featureNames.joined(separator: ", "))); the paper network reads at least 4")
         }
         var features = set
         if s.arch == .patch {
