@@ -66,7 +66,11 @@ struct TrainCommand: ParsableCommand {
         var set = try SampleSet(path: sampleSet, target: target)
         var settings = ModelTraining.Settings()
         if !covariateSettings.isEmpty {
+            let columns = try SampleSet.featureColumns(path: sampleSet, target: target)
             let stack = try covariateSettings.featureStack(sceneBands: set.bandNames.compactMap { Int($0.dropFirst()) })
+            guard columns == stack.featureNames else {
+                throw InversionError("\(sampleSet): has the feature columns \(columns.joined(separator: ", ")); the covariate options make \(stack.featureNames.joined(separator: ", ")) (give the options `samples` had)")
+            }
             set = try SampleSet(path: sampleSet, target: target, bands: stack.featureNames)
             settings.features = stack
         }
