@@ -57,3 +57,50 @@ struct CovariateCommandTests {
         #expect(set.count > 300)
     }
 }
+
+/// A scene of six bands (standing in for a hyperspectral cube): samples, both CNN presets and the map.
+@Suite("regolith with N-band scenes", .enabled(if: ChildProcess.which("gdal_translate") != nil, "needs gdal_translate"))
+struct NBandSceneTests {
+    /// The fixture scene calibrated, plus two bands GDAL derives from it (b3·b4 and 1/b1: not linear in the others).
+    static func sixBands(_ dir: TemporaryDirectory) throws -> String {
+        let calibrate = try ChildProcess.regolith(["calibrate", CovariateCommandTests.scene, "--out", dir.file("refl.tif"), "--dos", "--quiet"])
+        #expect(calibrate.status == 0, "\(calibrate.stderr)")
+        let refl = try Raster.open(dir.file("refl.tif"))
+        func source(_ band: Int) -> String {
+            "<SimpleSource><SourceFilename relativeToVRT=\"1\">refl.tif</SourceFilename><SourceBand>\(band)</SourceBand></SimpleSource>"
+        }
+        let plain = (1...4).map { "<VRTRasterBand dataType=\"Float32\" band=\"\($0)\">\(source($0))</VRTRasterBand>" }
+        let derived = [
+            "<VRTRasterBand dataType=\"Float32\" band=\"5\" subClass=\"VRTDerivedRasterBand\"><PixelFunctionType>mul</PixelFunctionType>\(source(3))\(source(4))</VRTRasterBand>",
+            "<VRTRasterBand dataType=\"Float32\" band=\"6\" subClass=\"VRTDerivedRasterBand\"><PixelFunctionType>inv</PixelFunctionType>\(source(1))</VRTRasterBand>",
+        ]
+        let transform = refl.geoTransform!.coefficients.map { "\($0)" }.joined(separator: ",")
+        let vrt = "<VRTDataset rasterXSize=\"\(refl.width)\" rasterYSize=\"\(refl.height)\"><SRS>\(refl.spatialReference!.wkt.replacingOccurrences(of: "\"", with: "&quot;"))</SRS><GeoTransform>\(transform)</GeoTransform>"
+            + (plain + derived).joined() + "</VRTDataset>"
+        try vrt.write(toFile: dir.file("six.vrt"), atomically: true, encoding: .utf8)
+        let translate = try ChildProcess.run(ChildProcess.which("gdal_translate")!, ["-q", dir.file("six.vrt"), dir.file("six.tif")])
+        #expect(translate.status == 0, "\(translate.stderr)")
+        return dir.file("six.tif")
+    }
+
+    @Test func bothPresetsTrainAndMapSixBands() throws {
+        let dir = try TemporaryDirectory()
+        let scene = try Self.sixBands(dir)
+        let samples = try ChildProcess.regolith(["samples", scene, CovariateCommandTests.samples, "--out", dir.file("set.csv"), "--input", "reflectance", "--quiet"])
+        #expect(samples.status == 0, "\(samples.stderr)")
+        #expect(try String(contentsOfFile: dir.file("set.csv"), encoding: .utf8).hasPrefix("id,x,y,column,row,pixel_x,pixel_y,b1,b2,b3,b4,b5,b6,re2o3"))
+        for (arch, extra) in [("paper", [String]()), ("patch", ["--scene", scene, "--patch-size", "3"])] {
+            let model = dir.file("model-\(arch)")
+            let train = try ChildProcess.regolith(["train", dir.file("set.csv"), "--out", model, "--arch", arch, "--iterations", "60", "--folds", "3",
+                                                   "--input", "reflectance", "--quiet"] + extra)
+            #expect(train.status == 0, "\(arch): \(train.stderr)")
+            let spec = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model + "/model.json"))) as! [String: Any]
+            #expect(((spec["input"] as! [String: Any])["bands"] as! [[String: Any]]).count == 6)
+            let invert = try ChildProcess.regolith(["invert", model, scene, "--out", dir.file("\(arch).tif"), "--input", "reflectance", "--everywhere", "--quiet"])
+            #expect(invert.status == 0, "\(arch): \(invert.stderr)")
+            let map = try Raster.open(dir.file("\(arch).tif"))
+            let values = try map.read(map.fullWindow, as: Float.self)
+            #expect(values.filter { $0 != -9999 && $0.isFinite }.count > 300_000, "\(arch)")
+        }
+    }
+}

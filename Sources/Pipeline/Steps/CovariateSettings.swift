@@ -35,6 +35,25 @@ public struct CovariateSettings: Sendable, Equatable {
         return Covariate(name: name, path: path, resampling: resampling)
     }
 
+    /// What is wrong with the settings as given (names, known derivatives and indices), by run
+    /// configuration key; the files are checked when the stack is built.
+    public var problems: [(key: String, problem: String?)] {
+        var names = Set<String>()
+        return covariates.enumerated().map { index, covariate in
+            ("covariates[\(index)].name", Covariate.problem(name: covariate.name) ?? (names.insert(covariate.name).inserted ? nil : "'\(covariate.name)' is given twice"))
+        }
+            + terrain.map { name in ("terrain", TerrainAnalysis.processing[name] == nil ? "no terrain derivative '\(name)' (\(TerrainAnalysis.processing.keys.sorted().joined(separator: ", ")))" : nil) }
+            + [("terrain_from", terrain.isEmpty || covariates.contains { $0.name == terrainSource } ? nil : "no covariate named '\(terrainSource)' to compute \(terrain.joined(separator: ", ")) from")]
+            + indices.map { name in ("indices", name == "ndvi" || name.hasPrefix("ratio_b") ? nil : "no spectral index '\(name)' (\(FeatureExtractor.indexHelp))") }
+    }
+
+    /// The paths relative to `resolve` (a run configuration's folder).
+    public func resolvingPaths(_ resolve: (String) -> String) -> CovariateSettings {
+        var settings = self
+        settings.covariates = covariates.map { Covariate(name: $0.name, path: resolve($0.path), resampling: $0.resampling) }
+        return settings
+    }
+
     /// The feature stack over `sceneBands` (the covariates' band counts read from their files),
     /// checked whole: names unique, terrain and indices known.
     public func featureStack(sceneBands: [Int]) throws -> FeatureStack {
