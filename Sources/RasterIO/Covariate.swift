@@ -33,6 +33,7 @@ public struct Covariate: Sendable, Hashable, CustomStringConvertible {
               name.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "_" }) else {
             return "'\(name)' is not a feature name (letters, digits and _, starting with a letter)"
         }
+        if name.first == "b", Int(name.dropFirst()) != nil { return "'\(name)' names a scene band; give the covariate another name" }
         return nil
     }
 

@@ -16,7 +16,8 @@ struct InvertCommand: ParsableCommand {
 
             Examples:
               regolith invert model/ refl.tif --out content.tif
-              regolith invert model-dem/ refl.tif --covariate dem=srtm.tif --out content.tif
+              regolith invert model-dem/ refl.tif --covariate dem=srtm.tif \\
+                  --out content.tif
               regolith invert model/ @scenes.txt --out maps/ --memory 1GiB --cog
               regolith invert model/ refl.tif --out content.tif --mc-dropout 20
               regolith invert model/ GF2_PMS1_…-MSS1.tiff --out content.tif
