@@ -16,7 +16,7 @@ struct TrainCommand: ParsableCommand {
 
             MODEL/ receives model.json + model.safetensors (PyTorch nn.Sequential names and layouts) of the CNN trained on the random split's training part, validation.json, and domain.json (the band values it was trained on: `invert` leaves pixels outside them nodata). The folder is written beside MODEL/ and then swapped in, so a `train` that fails or is killed leaves the previous model whole; its files carry one training run id, and `invert` refuses a folder whose files come from two trainings.
 
-            Models of any number of features: a sample set from `samples --covariate … --terrain … --index …` is trained with the same options, which the model records (model.json: input.features) so that `invert` rebuilds the features and refuses a call without them. The paper network reads N ≥ 4 features (its first dense layer grows with N); the patch network reads scene bands only (any number, e.g. a hyperspectral scene).
+            Models of any number of features: a sample set from `samples --covariate … --terrain … --index …` is trained with the same options, which the model records (model.json: input.features) so that `invert` rebuilds the features and refuses a call without them. The paper network reads N ≥ 4 features (its first dense layer grows with N), the patch network any number (its windows of every feature come from --scene and the covariates).
 
             Examples:
               regolith train sampleset.csv --out model/

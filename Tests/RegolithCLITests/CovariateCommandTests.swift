@@ -49,6 +49,17 @@ struct CovariateCommandTests {
         // The scene's outermost ring has no slope (as gdaldem leaves it): 4 × 599 pixels.
         #expect(nodata == 4 * 599, "\(nodata) nodata pixels")
 
+        // The patch network reads windows of every feature: a pixel whose 3 × 3 window reaches the
+        // ring without terrain has no prediction either.
+        let patch = try ChildProcess.regolith(["train", dir.file("set.csv"), "--out", dir.file("model-patch"), "--arch", "patch", "--patch-size", "3",
+                                               "--scene", dir.file("refl.tif"), "--iterations", "30", "--folds", "3", "--quiet"] + features)
+        #expect(patch.status == 0, "\(patch.stderr)")
+        let patchInvert = try ChildProcess.regolith(["invert", dir.file("model-patch"), dir.file("refl.tif"), "--out", dir.file("patch.tif"),
+                                                     "--covariate", "dem=\(dem)", "--everywhere", "--quiet"])
+        #expect(patchInvert.status == 0, "\(patchInvert.stderr)")
+        let patchMap = try Raster.open(dir.file("patch.tif"))
+        #expect(try patchMap.read(patchMap.fullWindow, as: Float.self).filter { $0 == -9999 }.count == 600 * 600 - 596 * 596)
+
         // The sample set's features are the map's: a model of them predicts at each sample what the map holds there.
         let set = try Fixtures.csvFile(dir.file("set.csv"))
         let refusedOld = try ChildProcess.regolith(["train", dir.file("set.csv"), "--out", dir.file("model-bands"), "--iterations", "10", "--folds", "3", "--quiet",

@@ -115,4 +115,27 @@ public struct FeatureExtractor: Sendable {
         }
         return out
     }
+
+    /// The features of the `(2·radius + 1)²` pixels around (column, row) of the stacked raster
+    /// `scene` (whose first `sceneBandCount` bands are the scene's), band-sequential: one pixel's
+    /// features (radius 0, a sample set row) or a patch model's window. Computed as a map's tile
+    /// is: pixels past the scene's edge replicate the nearest one and count as outside (no terrain there).
+    public func pixelFeatures(of scene: Raster, column: Int, row: Int, sceneBandCount: Int, radius: Int = 0) throws -> [Float] {
+        let reach = radius + halo, side = 2 * reach + 1
+        let x0 = max(0, column - reach), y0 = max(0, row - reach)
+        let readable = Window(x: x0, y: y0, width: min(scene.width, column + reach + 1) - x0, height: min(scene.height, row + reach + 1) - y0)
+        let bands = inputBands(sceneBandCount: sceneBandCount)
+        let values = try scene.read(readable, bands: bands, as: Float.self)
+        var raw = [Float](repeating: .nan, count: bands.count * side * side)
+        var outside = [Bool](repeating: false, count: side * side)
+        for dy in 0..<side {
+            for dx in 0..<side {
+                let x = column - reach + dx, y = row - reach + dy
+                let clampedX = min(max(x, readable.x), readable.maxX - 1) - readable.x, clampedY = min(max(y, readable.y), readable.maxY - 1) - readable.y
+                outside[dy * side + dx] = x != clampedX + readable.x || y != clampedY + readable.y
+                for b in bands.indices { raw[b * side * side + dy * side + dx] = values[b * readable.pixelCount + clampedY * readable.width + clampedX] }
+            }
+        }
+        return try raw.withUnsafeBufferPointer { try features(raw: $0, width: side, height: side) { outside[$0] } }
+    }
 }

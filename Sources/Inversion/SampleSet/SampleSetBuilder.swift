@@ -92,7 +92,7 @@ public struct SampleSetBuilder {
             let values = try scene.read(Window(x: column, y: row, width: 1, height: 1), bands: bandList, as: Double.self)
             var pixelFeatures: [Double]?
             if let features {
-                let computed = try Self.features(features, of: scene, column: column, row: row, sceneBandCount: sceneBandCount)
+                let computed = try features.pixelFeatures(of: scene, column: column, row: row, sceneBandCount: sceneBandCount).map(Double.init)
                 if let missing = computed.indices.first(where: { computed[$0].isNaN }), values.indices.allSatisfy({ values[$0] != nodata[$0] }) {
                     dropped.append(Dropped(id: samples.ids[index], line: samples.lines[index], reason: "nodata in \(features.stack.featureNames[missing])"))
                     continue
@@ -117,26 +117,5 @@ public struct SampleSetBuilder {
         }
         let set = SampleSet(bandNames: features?.stack.featureNames ?? bandList.map { "b\($0)" }, target: samples.valueColumn, rows: rows)
         return Result(sampleSet: set, dropped: dropped, fit: fit, variogram: variogram, kriging: kriging, krigedFrom: inside.count)
-    }
-
-    /// The features of one pixel, computed on its window grown by the features' halo as a map's
-    /// tile would be (pixels past the scene's edge count as outside, as in the engine).
-    static func features(_ extractor: FeatureExtractor, of scene: Raster, column: Int, row: Int, sceneBandCount: Int) throws -> [Double] {
-        let h = extractor.halo, side = 2 * h + 1
-        let wanted = Window(x: column - h, y: row - h, width: side, height: side)
-        let inside = Window(x: max(0, column - h), y: max(0, row - h), width: 0, height: 0)
-        let readable = Window(x: inside.x, y: inside.y, width: min(scene.width, column + h + 1) - inside.x, height: min(scene.height, row + h + 1) - inside.y)
-        let bands = extractor.inputBands(sceneBandCount: sceneBandCount)
-        let values = try scene.read(readable, bands: bands, as: Float.self)
-        var raw = [Float](repeating: .nan, count: bands.count * side * side)
-        var outside = [Bool](repeating: true, count: side * side)
-        for y in 0..<readable.height {
-            for x in 0..<readable.width {
-                let target = (readable.y - wanted.y + y) * side + readable.x - wanted.x + x
-                outside[target] = false
-                for b in bands.indices { raw[b * side * side + target] = values[b * readable.pixelCount + y * readable.width + x] }
-            }
-        }
-        return try raw.withUnsafeBufferPointer { try extractor.features(raw: $0, width: side, height: side) { outside[$0] } }.map(Double.init)
     }
 }

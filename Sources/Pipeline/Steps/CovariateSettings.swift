@@ -71,6 +71,11 @@ public struct CovariateSettings: Sendable, Equatable {
         return stack
     }
 
+    /// The covariates a feature stack records, as it recorded them (the files it was made from).
+    public static func recorded(in stack: FeatureStack) -> [Covariate] {
+        stack.covariates.map { Covariate(name: $0.name, path: $0.path, resampling: Covariate.Resampling(rawValue: $0.resampling) ?? .bilinear) }
+    }
+
     /// The covariates that `stack` (a model's record, from `modelFolder`) reads, found by name among
     /// those given; terrain and indices given must be the model's. One line names what is missing.
     public func resolve(for stack: FeatureStack, modelFolder: String) throws -> [Covariate] {

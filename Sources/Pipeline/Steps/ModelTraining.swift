@@ -63,8 +63,9 @@ public struct ModelTraining: Sendable {
         var features = set
         if s.arch == .patch {
             guard let scene = s.scene else { throw InversionError("\(source): the patch network needs the scene the sample set came from") }
-            guard stack.isPlain else { throw InversionError("\(source): the patch network reads scene bands only; train models with covariates, terrain or indices with --arch paper") }
-            let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
+            let windows = stack.isPlain
+                ? try PatchFeatures.extract(scene: scene, rows: set.rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
+                : try Self.featureWindows(stack, scene: scene, rows: set.rows, size: s.patchSize, affine: s.sceneAffine)
             for i in features.rows.indices { features.rows[i].bands = windows[i] }
         }
         var options = TrainingOptions()
@@ -82,6 +83,19 @@ public struct ModelTraining: Sendable {
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
         let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
         return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack)
+    }
+
+    /// A patch model's windows of a feature stack's features around each row's pixel, from the
+    /// scene and the covariates the stack records, as the map's tiles compute them.
+    static func featureWindows(_ stack: FeatureStack, scene: String, rows: [SampleSet.Row], size: Int, affine: BandAffine?) throws -> [[Double]] {
+        let raster = try RasterSource.file(scene).stacking(CovariateSettings.recorded(in: stack)).open()
+        guard let transform = raster.geoTransform else { throw RasterError.needsMapCoordinates(scene, for: "covariates") }
+        let extractor = try FeatureExtractor(stack: stack, affine: affine?.selecting(bands: stack.sceneBands),
+                                             pixelWidth: transform.pixelWidth, pixelHeight: transform.pixelHeight)
+        let sceneBandCount = raster.bandCount - (extractor.rawBandCount - stack.sceneBands.count)
+        return try rows.map { row in
+            try extractor.pixelFeatures(of: raster, column: row.column, row: row.row, sceneBandCount: sceneBandCount, radius: size / 2).map(Double.init)
+        }
     }
 
     /// The scene bands a sample set's `b<N>` columns hold.
