@@ -124,7 +124,13 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
 
     /// The engine's view of the orthorectified scene.
     public var rasterSource: RasterSource {
-        RasterSource(path: source, derivation: description, metadata: metadata) { try open() }
+        RasterSource(path: source, derivation: description, metadata: metadata, auxiliaryFiles: auxiliaryFiles) { try open() }
+    }
+
+    /// The DEM, if heights come from one.
+    public var auxiliaryFiles: [(role: String, path: String)] {
+        if case .dem(let path) = elevation { return [("DEM", path)] }
+        return []
     }
 
     /// How the heights were chosen, e.g. "DEM dem.tif" or "constant height 300 m (the RPC's HEIGHT_OFF)".

@@ -98,11 +98,19 @@ public enum TilePipeline {
         GDAL.setCacheSize(bytes: plan.cacheBytes)
 
         let derivation = source.derivation.isEmpty ? "" : " of \(source.derivation)"
-        let signature = try RunSignature(kernel: kernel.signature + derivation + (region.map { " region \($0)" } ?? ""), contentInputs: kernel.contentInputs,
+        // The files a derived source reads besides the scene (a DEM, a PAN): a resume must not mix
+        // pixels warped over two different DEMs. Known by size and date, as the scene itself is
+        // (hashing a DEM of hundreds of MB, or a PAN inside a tarball, would cost a pass of its own).
+        var auxiliary: [ContentInput] = []
+        for (role, path) in source.auxiliaryFiles where !auxiliary.contains(where: { $0.role == role }) {
+            guard let status = VirtualFile.status(path) else { throw RasterError(path, .notFound, "no such file") }
+            auxiliary.append(ContentInput(role: role, source: path, digest: "\(status.bytes) bytes, modified \(status.modified)"))
+        }
+        let signature = try RunSignature(kernel: kernel.signature + derivation + (region.map { " region \($0)" } ?? ""), contentInputs: kernel.contentInputs + auxiliary,
                                          input: input, tileSize: plan.tileSize, blockSize: plan.blockSize)
         let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: fileSpecs, plan: plan,
                                                      signature: signature, threads: options.threads,
-                                                     compression: options.compression, progress: progress)
+                                                     compression: options.compression, zstdLevel: options.zstdLevel, progress: progress)
         let writers = outputFiles.map(ConcurrentRasterWriter.init)
         let allTiles = area.tiles(width: plan.tileSize, height: plan.tileSize)
         let todo = allTiles.indices.filter { !journal.finished.contains($0) }
@@ -174,7 +182,7 @@ public enum TilePipeline {
     /// Resumes the partial outputs when their journal matches; otherwise starts new ones.
     private static func openOutputs(locations: [AtomicOutputPath], journalPath: String, specs: [RasterSpec], plan: TilePlan,
                                      signature: RunSignature, threads: Int,
-                                     compression: GeoTIFFOptions.Compression, progress: ProgressReporter?) throws -> ([GeoTIFFOutput], TileJournal) {
+                                     compression: GeoTIFFOptions.Compression, zstdLevel: Int, progress: ProgressReporter?) throws -> ([GeoTIFFOutput], TileJournal) {
         let partialsExist = locations.allSatisfy { FileManager.default.fileExists(atPath: $0.temporaryPath) }
         let journalExists = FileManager.default.fileExists(atPath: journalPath)
         if partialsExist && journalExists {
@@ -194,6 +202,7 @@ public enum TilePipeline {
         TileJournal.remove(journalPath)
         var options = GeoTIFFOptions()
         options.compression = compression
+        options.zstdLevel = zstdLevel
         options.tileSize = plan.blockSize
         options.compressionThreads = threads
         let outputs = try zip(locations, specs).map { location, spec in

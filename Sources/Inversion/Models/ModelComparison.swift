@@ -24,6 +24,13 @@ public struct ModelComparison: Sendable {
         public let trainingRows: [Int]
         /// What each method learnt on the random split's training part.
         public let summaries: [String: String]
+
+        public init(validations: [ValidationResult], model: CNNRegression.Fitted, trainingRows: [Int], summaries: [String: String]) {
+            self.validations = validations
+            self.model = model
+            self.trainingRows = trainingRows
+            self.summaries = summaries
+        }
     }
 
     /// `set`'s rows hold each sample's features (for a patch CNN, the windows: see `PatchFeatures`).

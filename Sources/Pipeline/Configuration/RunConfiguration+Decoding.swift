@@ -6,7 +6,7 @@ import NeuralNet
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress
+        case scene, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval
         case covariates, terrain, terrainFrom = "terrain_from", indices
     }
 
@@ -59,6 +59,7 @@ extension RunConfiguration: Decodable {
         memory = try c.decodeIfPresent(String.self, forKey: .memory)
         threads = try c.decodeIfPresent(Int.self, forKey: .threads)
         cog = try c.decodeIfPresent(Bool.self, forKey: .cog) ?? cog
+        interval = try c.decodeIfPresent(Double.self, forKey: .interval) ?? interval
         if let name = try c.decodeIfPresent(String.self, forKey: .compress) {
             guard let compression = GeoTIFFOptions.Compression(name: name) else {
                 throw ConfigurationError(key: "compress", "'\(name)' is not a compression: give \(GeoTIFFOptions.Compression.choices)")
@@ -138,7 +139,7 @@ extension RunConfiguration.Model: Decodable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
-        arch = try c.decodeIfPresent(NetworkPreset.self, forKey: .arch) ?? arch
+        arch = try c.decodeIfPresent(ModelArchitecture.self, forKey: .arch) ?? arch
         patchSize = try c.decodeIfPresent(Int.self, forKey: .patchSize) ?? patchSize
         iterations = try c.decodeIfPresent(Int.self, forKey: .iterations) ?? iterations
         learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? learningRate

@@ -4,10 +4,11 @@ import NeuralNet
 import RasterIO
 
 /// The models (`train`, and step 4 of `run`): the CNN against MLR and PLS under the random split
-/// and spatial-block cross-validation, the map's network, and its applicability domain.
+/// and spatial-block cross-validation, the map's network, and its applicability domain. With
+/// `arch: auto`, every candidate is scored by spatial validation and the best makes the map.
 public struct ModelTraining: Sendable {
     public struct Settings: Sendable, Equatable {
-        public var arch: NetworkPreset = .paper
+        public var arch: ModelArchitecture = .paper
         public var patchSize = 5
         /// The reflectance scene the sample set came from: the patch network reads its windows.
         public var scene: String?
@@ -28,7 +29,23 @@ public struct ModelTraining: Sendable {
         /// The features the sample set's columns hold besides scene bands (covariates, terrain,
         /// indices), recorded in the model; nil: scene bands `b<N>` only.
         public var features: FeatureStack?
+        /// `arch: auto`: the CNN candidates' iterations by early stopping (`iterations` at most).
+        public var earlyStopping = CNNRegression.InnerEarlyStopping()
         public init() {}
+    }
+
+    /// What `arch: auto` chose: every candidate's figures, the winner, and the model the map is
+    /// made with (the winner, unless it cannot be saved as a model folder yet: see `mappedCandidate`).
+    public struct Selection: Sendable, Codable, Equatable {
+        public var scores: [ModelSelection.Score]
+        public var winner: String
+        public var mapModel: String
+        /// The spatial blocks' scheme the scores come from.
+        public var scheme: String
+        /// The map model's final fit on every sample (iterations kept, coefficients).
+        public var mapModelSummary: String
+        /// Seconds of the map model's final fit on every sample.
+        public var finalFitSeconds: Double
     }
 
     public var settings: Settings
@@ -44,6 +61,14 @@ public struct ModelTraining: Sendable {
         public var radiometry: InputRadiometry?
         /// The covariates, terrain derivatives and indices it read (nil: scene bands only).
         public var features: FeatureStack? = nil
+        /// `arch: auto` only.
+        public var selection: Selection?
+        /// The spatial-block validation of the model the map is made with: its out-of-fold
+        /// residuals calibrate the map's intervals.
+        public var mapValidation: ValidationResult? {
+            let method = selection?.mapModel ?? comparison.validations.first?.method
+            return comparison.validations.first { $0.method == method && $0.scheme.hasPrefix("spatial") }
+        }
     }
 
     /// Trains and validates every method on `set` (read from `source`, named in errors).
@@ -60,6 +85,7 @@ public struct ModelTraining: Sendable {
         if s.arch == .paper && stack.featureNames.count < 4 {
             throw InversionError("\(source): has \(stack.featureNames.count) band or feature column(s) (\(stack.featureNames.joined(separator: ", "))); the paper network reads at least 4")
         }
+        if s.arch == .auto { return try select(set: set, stack: stack, source: source, log: log) }
         var features = set
         if s.arch == .patch {
             guard let scene = s.scene else { throw InversionError("\(source): the patch network needs the scene the sample set came from") }
@@ -68,16 +94,10 @@ public struct ModelTraining: Sendable {
                 : try Self.featureWindows(stack, scene: scene, rows: set.rows, size: s.patchSize, affine: s.sceneAffine)
             for i in features.rows.indices { features.rows[i].bands = windows[i] }
         }
-        var options = TrainingOptions()
-        options.iterations = s.iterations
-        options.learningRate = Float(s.learningRate)
-        options.seed = s.seed
-        let block = try s.blockSize ?? SpatialBlockValidation.blockSize(for: set, kriging: s.kriging)
-        let spatialBlocks = SpatialBlockValidation(blockSize: block, folds: s.folds, seed: s.seed, kriging: s.kriging)
-        // Before hours of training, not after the random split's.
-        try spatialBlocks.checkBlockGrid(for: set, source: source)
+        let options = trainingOptions
+        let (spatialBlocks, block) = try spatialValidation(set: set, source: source)
         let comparison = ModelComparison(
-            cnn: CNNRegression(preset: s.arch, patchSize: s.patchSize, options: options, bands: stack.descriptors, target: s.target),
+            cnn: CNNRegression(preset: s.arch.preset ?? .paper, patchSize: s.patchSize, options: options, bands: stack.descriptors, target: s.target),
             randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed),
             spatialBlocks: spatialBlocks)
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
@@ -105,6 +125,86 @@ public struct ModelTraining: Sendable {
             throw InversionError("\(source): the columns \(set.bandNames.joined(separator: ", ")) are not all scene bands b<N>; give the covariates, terrain and indices they came from")
         }
         return FeatureStack(sceneBands: numbers.map { $0! })
+    }
+
+    private var trainingOptions: TrainingOptions {
+        var options = TrainingOptions()
+        options.iterations = s.iterations
+        options.learningRate = Float(s.learningRate)
+        options.seed = s.seed
+        return options
+    }
+
+    private var s: Settings { settings }
+
+    /// The spatial blocks and their side, the grid checked before hours of training, not after.
+    private func spatialValidation(set: SampleSet, source: String) throws -> (SpatialBlockValidation, Double) {
+        let block = try s.blockSize ?? SpatialBlockValidation.blockSize(for: set, kriging: s.kriging)
+        let spatialBlocks = SpatialBlockValidation(blockSize: block, folds: s.folds, seed: s.seed, kriging: s.kriging)
+        try spatialBlocks.checkBlockGrid(for: set, source: source)
+        return (spatialBlocks, block)
+    }
+
+    /// The candidates of `arch: auto`, simplest first (ties go to the simpler): MLR, PLSR, the
+    /// paper's CNN and, with a scene to read windows from, the patch CNN; the networks' iterations
+    /// by early stopping.
+    public var candidates: [any RegressionMethod] { candidates(bands: BandDescriptor.gf2) }
+
+    /// The candidates for a sample set of these features.
+    func candidates(bands: [BandDescriptor]) -> [any RegressionMethod] {
+        var cnn = CNNRegression(preset: .paper, patchSize: s.patchSize, options: trainingOptions, bands: bands, target: s.target, earlyStopping: s.earlyStopping)
+        var list: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), cnn]
+        if s.scene != nil {
+            cnn.preset = .patch
+            list.append(cnn)
+        }
+        return list
+    }
+
+    /// The candidate whose model folder makes the map: the winner when `save` can write its folder
+    /// (a network); for MLR, PLSR or XGBoost, whose model folders are not written yet, the
+    /// best-scoring network instead (the report says so). Connect them here at the merge with the
+    /// model folders of every kind: return `selection.winner`.
+    static func mappedCandidate(_ selection: ModelSelection.Result, candidates: [any RegressionMethod]) -> Int {
+        if candidates[selection.winner] is CNNRegression { return selection.winner }
+        let networks = selection.scores.indices.filter { candidates[$0] is CNNRegression }
+        return ModelSelection.best(rmse: networks.map { selection.scores[$0].spatialRMSE }).map { networks[$0] } ?? selection.winner
+    }
+
+    /// `arch: auto`: every candidate scored by spatial validation, the map's model fitted on every sample.
+    private func select(set: SampleSet, stack: FeatureStack, source: String, log: @escaping (String) -> Void) throws -> Result {
+        let (spatialBlocks, block) = try spatialValidation(set: set, source: source)
+        let candidates = self.candidates(bands: stack.descriptors)
+        let windows = try s.scene.map { scene in
+            stack.isPlain
+                ? try PatchFeatures.extract(scene: scene, rows: set.rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
+                : try Self.featureWindows(stack, scene: scene, rows: set.rows, size: s.patchSize, affine: s.sceneAffine)
+        }
+        let selection = ModelSelection(candidates: candidates, spatialBlocks: spatialBlocks,
+                                       randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed))
+        let outcome = try selection.run(set: set, windows: windows, log: log)
+        let mapped = Self.mappedCandidate(outcome, candidates: candidates)
+        log("fitting \(candidates[mapped].name) on every sample for the map")
+        let start = Date()
+        let fitted = try ModelSelection.fitOnAll(candidates[mapped], set: set, windows: windows)
+        let seconds = Date().timeIntervalSince(start)
+        guard let network = fitted as? CNNRegression.Fitted else {
+            throw InversionError("\(candidates[mapped].name) cannot be saved as a model folder yet")
+        }
+        let comparison = ModelComparison.Result(validations: outcome.validations, model: network, trainingRows: Array(set.rows.indices),
+                                                summaries: [candidates[mapped].name: fitted.summary])
+        let domain = try ApplicabilityDomain(features: set.rows.map(\.bands))
+        var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack)
+        result.selection = Selection(scores: outcome.scores, winner: outcome.scores[outcome.winner].method, mapModel: candidates[mapped].name,
+                                     scheme: spatialBlocks.scheme, mapModelSummary: fitted.summary, finalFitSeconds: seconds)
+        return result
+    }
+
+    /// Writes the model folder of the model that makes the map (`Selection.mapModel` under `arch:
+    /// auto`). Today that is always a network (`mappedCandidate`); the model folders of MLR, PLSR
+    /// and XGBoost are written from here once they exist.
+    public static func saveWinner(_ result: Result, to folder: String) throws {
+        try save(result, to: folder)
     }
 
     /// Writes the model folder: the network (`model.json`, `model.safetensors`), `validation.json`
