@@ -63,6 +63,9 @@ public struct KernelJob: Sendable {
             guard !cog else {
                 throw EngineError("\(out): --cog does not apply to one task of a sharded run (\(shard.origin) \(shard)); pass it to `regolith mosaic`")
             }
+            if !covariates.isEmpty {
+                throw EngineError("\(out): a sharded run (\(shard.origin) \(shard)) cannot stack covariates on the way in; map without sharding")
+            }
             if orthorectification != nil {
                 throw EngineError("\(out): a sharded run (\(shard.origin) \(shard)) cannot orthorectify on the way in; orthorectify the scenes with `regolith ortho` first")
             }
