@@ -72,7 +72,7 @@ public struct SceneInput: Sendable, Equatable {
     /// subtraction costs a statistics pass over its DNs.
     public func affine(scene: String, model: Model, modelFolder: String, threads: Int) throws -> BandAffine? {
         let raster = try Raster.open(scene)
-        let bands = model.bands.map(\.number)
+        let bands = model.sceneBands
         let types = bands.map { raster.bands[$0 - 1] }
         let expected = model.expectedRadiometry
         if kind == .reflectance {
