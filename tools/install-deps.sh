@@ -5,8 +5,9 @@
 # unless REGOLITH_SKIP_SLURM=1); the tests themselves never install anything.
 set -euo pipefail
 
-# chromium: the report test renders report.html headless.
-packages=(libgdal-dev libzstd-dev gdal-bin pkg-config time chromium)
+# chromium: the report test renders report.html headless. libxgboost-dev: gradient-boosted trees;
+# python3-xgboost: tools/check-xgboost.py, the interop check against Python's xgboost (same version).
+packages=(libgdal-dev libzstd-dev gdal-bin pkg-config time chromium libxgboost-dev python3-xgboost)
 for argument in "$@"; do
     case "$argument" in
         --with-slurm) packages+=(slurm-wlm munge) ;;

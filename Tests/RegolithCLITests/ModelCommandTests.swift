@@ -25,12 +25,12 @@ struct ModelCommandTests {
         let dir = try TemporaryDirectory()
         let result = try ChildProcess.regolith(["train", Self.sampleSet, "--out", dir.file("model"), "--iterations", "300", "--folds", "3", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
-        for method in ["CNN paper", "MLR", "PLSR"] {
+        for method in ["CNN paper", "MLR", "PLSR", "XGBoost"] {
             #expect(result.stdout.contains("\(method)") && result.stdout.components(separatedBy: "\n").filter { $0.hasPrefix(method) }.count == 4)
         }
         let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/validation.json")))) as! [String: Any]
         let validation = file["validations"] as! [[String: Any]]
-        #expect(validation.count == 6)
+        #expect(validation.count == 8)
         #expect(Set(validation.map { $0["scheme"] as! String }).count == 2)
         let spec = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/model.json")))) as! [String: Any]
         #expect(spec["preset"] as? String == "paper" || (spec["architecture"] as? [String: Any])?["preset"] as? String == "paper", "\(spec.keys)")
@@ -39,7 +39,7 @@ struct ModelCommandTests {
         let plots = try ChildProcess.regolith(["render", "--validation", dir.file("model/validation.json"), "--out", dir.file("plots")])
         #expect(plots.status == 0, "\(plots.stderr)")
         let svgs = try FileManager.default.contentsOfDirectory(atPath: dir.file("plots")).filter { $0.hasSuffix(".svg") }
-        #expect(svgs.count == 6)
+        #expect(svgs.count == 8)
         let svg = try String(contentsOfFile: dir.file("plots/mlr-spatial.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<circle").count - 1 == 374 && svg.contains("R²"))
     }

@@ -113,7 +113,7 @@ extension RunConfiguration.Model: Decodable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
-        arch = try c.decodeIfPresent(NetworkPreset.self, forKey: .arch) ?? arch
+        arch = try c.decodeIfPresent(ModelArchitecture.self, forKey: .arch) ?? arch
         patchSize = try c.decodeIfPresent(Int.self, forKey: .patchSize) ?? patchSize
         iterations = try c.decodeIfPresent(Int.self, forKey: .iterations) ?? iterations
         learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? learningRate

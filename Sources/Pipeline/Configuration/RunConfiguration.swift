@@ -8,8 +8,8 @@ import NeuralNet
 /// (`RunConfiguration+Checks.swift`).
 public struct RunConfiguration: Sendable, Equatable {
     public struct Model: Sendable, Equatable {
-        /// `paper` (the article's CNN) or `patch`.
-        public var arch: NetworkPreset = .paper
+        /// The map's model: `paper` (the article's CNN), `patch`, `mlr`, `pls` or `xgboost`.
+        public var arch: ModelArchitecture = .paper
         /// Window side of the patch network (odd).
         public var patchSize: Int = 5
         public var iterations: Int = 5000

@@ -132,7 +132,7 @@ public struct MethodRun: Sendable {
         let value = TargetDescriptor(name: c.column, unit: c.unit)
         settings.target = value
         report.value = value.label
-        let trained = try timed("train (CNN, MLR, PLSR; random and spatial validation)") {
+        let trained = try timed("train (CNN, MLR, PLSR, XGBoost; random and spatial validation)") {
             try ModelTraining(settings).run(set: sampleSet.sampleSet, source: folder.file(.sampleSet))
         }
         try ModelTraining.save(trained, to: folder.file(.model))
@@ -205,7 +205,7 @@ public struct MethodRun: Sendable {
             }
         }
         try timed("render") {
-            let maps = try QuickLooks(folder: folder, value: kernel.engine.model.target, truth: loaded.resolve(c.truth.content),
+            let maps = try QuickLooks(folder: folder, value: kernel.model.target, truth: loaded.resolve(c.truth.content),
                                       contentHasDeviation: c.model.mcDropout > 0)
                 .render(content: content, geochemicalMap: geochem, variance: geochemVariance, labels: labels)
             let plots = report.samples.map { samples in

@@ -13,12 +13,7 @@ public enum ContentMapping {
                               threads: Int = EngineOptions().threads) throws -> ContentMapKernel {
         // A `train` killed while swapping the folder in left the previous model aside: put it back.
         try AtomicFolder(modelFolder).recover()
-        let model = try Model.load(from: modelFolder)
-        let saved = try ApplicabilityDomain.load(from: modelFolder)
-        if let saved {
-            try Model.checkSameTraining((modelFolder as NSString).appendingPathComponent(ApplicabilityDomain.fileName),
-                                        run: saved.run, modelRun: model.trainingRun)
-        }
+        let (model, saved) = try ModelFolder.load(modelFolder)
         var width = 0
         for scene in scenes {
             // Orthorectified scenes are read (and their map's width counted) on the map grid.
@@ -41,15 +36,14 @@ public enum ContentMapping {
 
     /// The files of a model folder (those present): what a map depends on, and the record of its training.
     public static func modelFiles(in folder: String) -> [String] {
-        [Model.specificationFile, Model.weightsFile, ApplicabilityDomain.fileName, ValidationFile.fileName]
-            .map { (folder as NSString).appendingPathComponent($0) }
-            .filter { FileManager.default.fileExists(atPath: $0) }
+        ModelFolder.files(in: folder)
     }
 
-    /// For models trained elsewhere, which come without a domain: each band within 5 standard
-    /// deviations of the training mean.
-    private static func fallbackDomain(for model: Model) -> ApplicabilityDomain {
-        ApplicabilityDomain(means: model.standardisation.inputMeans.map(Double.init),
-                            standardDeviations: model.standardisation.inputStandardDeviations.map(Double.init), limit: 5)
+    /// For networks trained elsewhere, which come without a domain: each band within 5 standard
+    /// deviations of the training mean. Feature models are only written by `train`, with their domain.
+    private static func fallbackDomain(for model: MapModel) -> ApplicabilityDomain? {
+        guard case let .network(network) = model else { return nil }
+        return ApplicabilityDomain(means: network.standardisation.inputMeans.map(Double.init),
+                                   standardDeviations: network.standardisation.inputStandardDeviations.map(Double.init), limit: 5)
     }
 }

@@ -3,11 +3,12 @@ import Inversion
 import NeuralNet
 import RasterIO
 
-/// The models (`train`, and step 4 of `run`): the CNN against MLR and PLS under the random split
-/// and spatial-block cross-validation, the map's network, and its applicability domain.
+/// The models (`train`, and step 4 of `run`): the CNN against MLR, PLS and XGBoost under the random
+/// split and spatial-block cross-validation, the map's model (`arch`), and its applicability domain.
 public struct ModelTraining: Sendable {
     public struct Settings: Sendable, Equatable {
-        public var arch: NetworkPreset = .paper
+        /// The model the map is made with; the CNN compared with the others is `arch`'s preset, else the paper's.
+        public var arch: ModelArchitecture = .paper
         public var patchSize = 5
         /// The reflectance scene the sample set came from: the patch network reads its windows.
         public var scene: String?
@@ -33,6 +34,7 @@ public struct ModelTraining: Sendable {
     public init(_ settings: Settings) { self.settings = settings }
 
     public struct Result: Sendable {
+        public let arch: ModelArchitecture
         public let comparison: ModelComparison.Result
         public let blockSize: Double
         /// Where the model applies: the pixel bands of the samples it was trained on.
@@ -66,36 +68,38 @@ public struct ModelTraining: Sendable {
         // Before hours of training, not after the random split's.
         try spatialBlocks.checkBlockGrid(for: set, source: source)
         let comparison = ModelComparison(
-            cnn: CNNRegression(preset: s.arch, patchSize: s.patchSize, options: options, target: s.target),
+            cnn: CNNRegression(preset: s.arch.networkPreset ?? .paper, patchSize: s.patchSize, options: options, target: s.target),
             randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed),
             spatialBlocks: spatialBlocks)
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
         let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
-        return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry)
+        return Result(arch: s.arch, comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry)
     }
 
-    /// Writes the model folder: the network (`model.json`, `model.safetensors`), `validation.json`
-    /// and `domain.json`, all marked with one new training run identifier (a readable folder
-    /// never mixes two trainings: `Model.load` and `ContentMapping` check the marks), into a
-    /// temporary sibling that then replaces the folder (`AtomicFolder`).
-    public static func save(_ result: Result, to folder: String) throws {
-        let run = UUID().uuidString.lowercased()
-        var model = result.comparison.model.model
-        model.trainingRun = run
-        model.radiometry = result.radiometry
-        var domain = result.domain
-        domain.run = run
-        try AtomicFolder.write(folder) { temporary in
-            do {
-                try model.save(to: temporary)
-            } catch {
-                // Foundation wraps the system's reason (e.g. "No space left on device") in a long text.
-                let reason = (error as? CocoaError)?.underlying?.localizedDescription ?? "\(error)"
-                throw InversionError("\(folder): cannot save the model (\(reason))")
+}
+
+extension ModelTraining.Result {
+    /// The model the map is made with: `arch`'s fit on the random split's training part, recording
+    /// the radiometry of its band values (when not known: what the CNN's standardisation implies).
+    public var mapModel: MapModel {
+        get throws {
+            let network = comparison.model.model
+            guard let method = arch.regressionMethod else {
+                return try MapModel(fitted: comparison.model, bands: network.bands, target: network.target, radiometry: radiometry)
             }
-            try ValidationFile(run: run, validations: result.comparison.validations).save(to: temporary)
-            try domain.save(to: temporary)
+            guard let fitted = comparison.baselineModels[method] else { throw InversionError("no \(method) model was trained") }
+            return try MapModel(fitted: fitted, bands: network.bands, target: network.target, radiometry: radiometry ?? network.expectedRadiometry)
         }
+    }
+}
+
+extension ModelTraining {
+    /// Writes the model folder (`ModelFolder.save`): the map's model (`model.json` with
+    /// `model.safetensors` or `xgboost.json`), `validation.json` and `domain.json`, all marked with
+    /// one new training run identifier (a readable folder never mixes two trainings: `ModelFolder.load`
+    /// checks the marks), into a temporary sibling that then replaces the folder (`AtomicFolder`).
+    public static func save(_ result: Result, to folder: String) throws {
+        try ModelFolder.save(try result.mapModel, validations: result.comparison.validations, domain: result.domain, to: folder)
     }
 }
 
