@@ -143,7 +143,7 @@ public struct ContentMapKernel: TileKernel {
         let n = input.core.pixelCount
         switch predictor {
         case let .features(features):
-            try features.predict(bandSequential: values, bandStride: n, count: n, into: output.baseAddress!)
+            try features.predict(bandSequential: values, bandStride: n, count: n, threads: input.parallelism, into: output.baseAddress!)
         case let .network(engine, paperPlan):
             predict(values, input, engine: engine, paperPlan: paperPlan, into: output)
         }

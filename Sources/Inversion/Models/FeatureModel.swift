@@ -75,8 +75,10 @@ public struct FeatureModel: Sendable {
     }
 
     /// Predictions for `count` pixels held band-sequentially (band b of pixel i at `b × bandStride + i`),
-    /// in batches: the linear map band by band over all pixels (accumulated in Double), the trees in one XGBoost call.
-    public func predict(bandSequential values: UnsafePointer<Float>, bandStride: Int, count: Int, into output: UnsafeMutablePointer<Float>) throws {
+    /// in batches: the linear map band by band over all pixels (accumulated in Double), the trees in one
+    /// XGBoost call on up to `threads` threads.
+    public func predict(bandSequential values: UnsafePointer<Float>, bandStride: Int, count: Int, threads: Int = 1,
+                        into output: UnsafeMutablePointer<Float>) throws {
         switch predictor {
         case let .linear(intercept, coefficients, scaling):
             let (a, b) = Self.folded(intercept: intercept, coefficients: coefficients, scaling: scaling)
@@ -87,7 +89,7 @@ public struct FeatureModel: Sendable {
             }
             for i in 0..<count { output[i] = Float(sum[i]) }
         case let .trees(model, _):
-            try model.predict(bandSequential: values, bands: bands.count, bandStride: bandStride, count: count, into: output)
+            try model.predict(bandSequential: values, bands: bands.count, bandStride: bandStride, count: count, threads: threads, into: output)
         }
     }
 }

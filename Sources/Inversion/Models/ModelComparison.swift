@@ -62,16 +62,18 @@ public struct ModelComparison: Sendable {
         validations.append(cnnRandom)
         summaries[cnn.name] = model.summary
         var baselineModels: [String: any FittedRegression] = [:]
+        var spatialResults: [ValidationResult] = []
         for method in baselines {
+            let start = Date()
             let (result, baseline) = try randomSplit.fitAndValidate(method, on: baselineSet)
             validations.append(result)
             summaries[method.name] = baseline.summary
             baselineModels[method.name] = baseline
+            spatialResults.append(try spatialBlocks.run(method, on: baselineSet))
+            log(String(format: "trained and validated %@ in %.2f s: %@", method.name, Date().timeIntervalSince(start), baseline.summary))
         }
         validations.append(cnnSpatial)
-        for method in baselines {
-            validations.append(try spatialBlocks.run(method, on: baselineSet))
-        }
+        validations += spatialResults
         return Result(validations: validations, model: model, baselineModels: baselineModels,
                       trainingRows: randomSplit.split(count: set.count).train, summaries: summaries)
     }

@@ -6,6 +6,8 @@ import Foundation
 /// thread at a time: `XGBoostModel` keeps a pool, one per concurrent caller.
 final class XGBoostBooster: @unchecked Sendable {
     let handle: BoosterHandle
+    /// Its `nthread` when set through `use(threads:)`.
+    private var threads: Int?
 
     /// A booster to train on `matrix`.
     init(training matrix: XGBoostMatrix) throws {
@@ -27,6 +29,13 @@ final class XGBoostBooster: @unchecked Sendable {
 
     func set(_ name: String, _ value: String) throws {
         try XGBoostCall.check(XGBoosterSetParam(handle, name, value), "setting \(name) = \(value)")
+    }
+
+    /// Sets `nthread` when it differs from the last call's.
+    func use(threads: Int) throws {
+        guard threads != self.threads else { return }
+        try set("nthread", "\(threads)")
+        self.threads = threads
     }
 
     func boost(iteration: Int, on matrix: XGBoostMatrix) throws {

@@ -3,8 +3,8 @@ import Synchronization
 /// A trained tree ensemble in XGBoost's JSON format (`xgboost.json` in a model folder, which Python's
 /// `xgboost.Booster(model_file=…)` reads), ready to predict from any number of threads: each caller
 /// borrows a booster of its own from a pool (boosters are not shared between threads, see
-/// `XGBoostBooster`), loaded from the JSON on first need, single-threaded (the tile engine
-/// parallelises across tiles).
+/// `XGBoostBooster`), loaded from the JSON on first need, and predicts with the threads the caller
+/// gives it (the tile engine's share for a tile: 1 when every thread has a tile of its own).
 public final class XGBoostModel: Sendable {
     /// The model as XGBoost wrote it.
     public let json: [UInt8]
@@ -35,7 +35,7 @@ public final class XGBoostModel: Sendable {
 
     private static func predictor(json: [UInt8], source: String) throws -> XGBoostBooster {
         let booster = try XGBoostBooster(json: json, source: source)
-        try booster.set("nthread", "1")
+        try booster.use(threads: 1)
         return booster
     }
 
@@ -53,6 +53,7 @@ public final class XGBoostModel: Sendable {
         let values = rows.flatMap { $0.map(Float.init) }
         var output = [Float](repeating: 0, count: rows.count)
         try withBooster { booster in
+            try booster.use(threads: 1)
             try values.withUnsafeBufferPointer { v in
                 try output.withUnsafeMutableBufferPointer { o in
                     guard let base = v.baseAddress else { return }
@@ -64,8 +65,8 @@ public final class XGBoostModel: Sendable {
     }
 
     /// Predictions for `count` pixels held band-sequentially (band b of pixel i at `b × bandStride + i`):
-    /// the pixels are transposed to rows of features and predicted in one call.
-    public func predict(bandSequential values: UnsafePointer<Float>, bands: Int, bandStride: Int, count: Int,
+    /// the pixels are transposed to rows of features and predicted in one call on `threads` threads.
+    public func predict(bandSequential values: UnsafePointer<Float>, bands: Int, bandStride: Int, count: Int, threads: Int = 1,
                         into output: UnsafeMutablePointer<Float>) throws {
         guard count > 0 else { return }
         var rows = [Float](repeating: 0, count: count * bands)
@@ -74,6 +75,7 @@ public final class XGBoostModel: Sendable {
             for i in 0..<count { rows[i * bands + b] = band[i] }
         }
         try withBooster { booster in
+            try booster.use(threads: threads)
             try rows.withUnsafeBufferPointer { try booster.predict(rowMajor: $0.baseAddress!, rows: count, columns: bands, into: output) }
         }
     }
