@@ -55,3 +55,33 @@ struct FeatureModelCommandTests {
         #expect(!FileManager.default.fileExists(atPath: dir.file("map.tif")))
     }
 }
+
+/// `run` with `model: {arch: xgboost}` maps with the trees and says so.
+@Suite("run with a feature model")
+struct FeatureModelRunTests {
+    @Test func runMapsWithTheChosenArchitecture() throws {
+        let dir = try TemporaryDirectory()
+        let world = Fixtures.path("world")
+        try """
+            scene: \(world)/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff
+            samples: \(world)/samples.csv
+            unit: "%"
+            model: {arch: xgboost, iterations: 100}
+            validation: {folds: 3}
+            cog: false
+            """.write(toFile: dir.file("run.yml"), atomically: true, encoding: .utf8)
+        let run = try ChildProcess.regolith(["run", dir.file("run.yml"), "--out", dir.file("out"), "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("XGBoost      test R²"), "\(run.stdout)")
+        let (model, _) = try ModelFolder.load(dir.file("out/model"))
+        #expect(model.kind == .xgboost)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("out/report.json")))) as! [String: Any]
+        #expect(report["mapMethod"] as? String == "XGBoost")
+        // The run's map is the folder's model applied to the scene (DNs calibrated as read, as in the run).
+        let invert = try ChildProcess.regolith(["invert", dir.file("out/model"), "\(world)/GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441-MSS1.tiff",
+                                                "--out", dir.file("map.tif"), "--quiet"])
+        #expect(invert.status == 0, "\(invert.stderr)")
+        let a = try Raster.open(dir.file("out/content.tif")), b = try Raster.open(dir.file("map.tif"))
+        #expect(try a.read(a.fullWindow, as: Float.self) == b.read(b.fullWindow, as: Float.self))
+    }
+}

@@ -138,6 +138,7 @@ public struct MethodRun: Sendable {
         try ModelTraining.save(trained, to: folder.file(.model))
         report.validations = trained.comparison.validations
         report.modelSummaries = trained.comparison.summaries
+        report.mapMethod = trained.arch.regressionMethod ?? trained.comparison.validations.first?.method
         report.figures = trained.comparison.validations.map { scatterFigure($0, value: value) }
 
         let content = folder.file(.content)

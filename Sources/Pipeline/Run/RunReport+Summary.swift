@@ -4,9 +4,12 @@ extension RunReport {
     /// The few lines `regolith run` prints when it is done.
     public func consoleSummary(folder: String) -> String {
         var lines = ["report       \((folder as NSString).appendingPathComponent(RunFolder.Entry.reportPage.rawValue))"]
-        if let cnn = validations.first {
-            lines.append(String(format: "CNN          test R² %.3f (random split), %.3f (spatial blocks) against measured contents",
-                                cnn.test.measured.r2, validation(cnn.method, "spatial")?.test.measured.r2 ?? .nan))
+        if let method = mapMethodName {
+            // "CNN" as before for the CNN's map; the regression's name otherwise.
+            let label = method.hasPrefix("CNN") ? "CNN" : method
+            lines.append(String(format: "%@ test R² %.3f (random split), %.3f (spatial blocks) against measured contents",
+                                label.padding(toLength: 12, withPad: " ", startingAt: 0),
+                                validation(method, "random")?.test.measured.r2 ?? .nan, validation(method, "spatial")?.test.measured.r2 ?? .nan))
         }
         if let comparison {
             lines.append(String(format: "map vs krige Pearson r %.3f, high-area IoU %.3f", comparison.pearson, comparison.highIoU))

@@ -109,6 +109,10 @@ public struct RunReport: Codable, Sendable {
     public var screening: [BandScreening.Row] = []
     public var validations: [ValidationResult] = []
     public var modelSummaries: [String: String] = [:]
+    /// The `ValidationResult.method` of the model the map was made with (nil: the CNN, the first validated).
+    public var mapMethod: String?
+    /// `mapMethod`, or the CNN's name for reports written before it was recorded.
+    public var mapMethodName: String? { mapMethod ?? validations.first?.method }
     public var inversion: Inversion?
     public var masks: Masks?
     public var figures: [Figure] = []
