@@ -14,6 +14,9 @@ public enum ContentMapping {
         // A `train` killed while swapping the folder in left the previous model aside: put it back.
         try AtomicFolder(modelFolder).recover()
         let (model, saved) = try ModelFolder.load(modelFolder)
+        if mcDropout > 1, model.kind != .cnn {
+            throw InversionError("\(modelFolder): Monte-Carlo dropout runs on networks; this model is \(model.kind.rawValue)")
+        }
         var width = 0
         for scene in scenes {
             // Orthorectified scenes are read (and their map's width counted) on the map grid.

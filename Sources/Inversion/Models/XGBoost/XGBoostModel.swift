@@ -35,6 +35,7 @@ public final class XGBoostModel: Sendable {
 
     private static func predictor(json: [UInt8], source: String) throws -> XGBoostBooster {
         let booster = try XGBoostBooster(json: json, source: source)
+        try booster.set("verbosity", "0")
         try booster.use(threads: 1)
         return booster
     }
