@@ -19,6 +19,7 @@ public final class XGBoostModel: Sendable {
 
     /// Reads a model in XGBoost's JSON format (`source` names it in errors).
     public init(json: [UInt8], source: String) throws {
+        try XGBoostModelCheck.check(json: json)
         let booster = try Self.predictor(json: json, source: source)
         self.json = json
         trainingRun = try booster.attribute(Self.runAttribute)
