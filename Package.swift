@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "TileEngine", dependencies: ["RasterIO", .product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"], swiftSettings: common),
         .target(name: "SeededRandom", exclude: ["README.md"], swiftSettings: kernels),
         .target(name: "Geostatistics", dependencies: ["SeededRandom"], exclude: ["README.md"], swiftSettings: kernels),
-        .target(name: "NeuralNet", dependencies: ["SeededRandom"], exclude: ["README.md"], swiftSettings: kernels),
+        .target(name: "NeuralNet", dependencies: ["SeededRandom", "CPUBuildFeatures"], exclude: ["README.md"], swiftSettings: kernels),
         .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "SeededRandom", "CXGBoost"], exclude: ["README.md"], swiftSettings: common),
         .target(
             name: "Pipeline",

@@ -39,12 +39,29 @@ struct L1AProductWriter {
 
     /// The chunks and pixels of the MSS and PAN images together (for progress).
     static func work(scene: SyntheticScene, parameters p: L1AParameters) -> (chunks: Int, pixels: Int) {
-        let mss = L1AProductWriter(scene: scene, parameters: p, threads: 1)
-            .mssGeometry(heights: p.terrainBaseHeight...(p.terrainBaseHeight + p.demRelief))
+        let writer = L1AProductWriter(scene: scene, parameters: p, threads: 1)
+        let mss = writer.mssGeometry(heights: writer.nominalHeights)
         return [mss, mss.finer(by: p.panFactor)].reduce((0, 0)) { sum, g in
             (sum.0 + Window(width: g.width, height: g.height).tiles(width: chunkWidth, height: chunkHeight).count,
              sum.1 + g.width * g.height)
         }
+    }
+
+    /// The terrain the product is made with: the world's own when its content depends on terrain
+    /// (`--terrain`), else one from the L1A parameters.
+    var terrainParameters: TerrainParameters { scene.model.terrain?.parameters ?? TerrainParameters(l1a: parameters) }
+
+    var nominalHeights: ClosedRange<Double> {
+        let t = terrainParameters
+        return t.baseHeight...(t.baseHeight + t.relief)
+    }
+
+    /// The DEM cells (scene pixel coordinates) an L1A product needs: the MSS image's ground footprint
+    /// at the terrain's nominal heights, plus the margin.
+    static func demExtent(scene: SyntheticScene, parameters: L1AParameters, terrain: TerrainParameters) -> Window {
+        let heights = terrain.baseHeight...(terrain.baseHeight + terrain.relief)
+        let mss = L1AProductWriter(scene: scene, parameters: parameters, threads: 1).mssGeometry(heights: heights)
+        return SyntheticTerrain.extent(scene: scene, cover: footprint(of: mss, heights: heights), margin: terrain.margin)
     }
 
     /// The CRESDA product name, e.g. `GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441`.
@@ -210,10 +227,12 @@ struct L1AProductWriter {
     /// `ortho`; returns the outputs uncommitted (the caller commits them with the world's other files).
     func write(ortho: Raster, folder: String, demPath: String) throws -> (TarArchiveWriter, GeoTIFFOutput, L1AProductSummary) {
         let p = parameters
-        let nominal = p.terrainBaseHeight...(p.terrainBaseHeight + p.demRelief)
-        let mss = mssGeometry(heights: nominal)
+        let mss = mssGeometry(heights: nominalHeights)
         let pan = mss.finer(by: p.panFactor)
-        let terrain = SyntheticTerrain(scene: scene, cover: Self.footprint(of: mss, heights: nominal), margin: p.demMargin, parameters: p)
+        let field = scene.model.terrain ?? TerrainField(
+            seed: scene.model.seed, parameters: terrainParameters,
+            extent: Self.demExtent(scene: scene, parameters: p, terrain: terrainParameters), pixelSize: scene.geoTransform.pixelWidth)
+        let terrain = SyntheticTerrain(scene: scene, field: field)
         let heights = terrain.minimum...terrain.maximum
 
         let dem = try GeoTIFFOutput(creating: demPath, spec: RasterSpec(

@@ -15,6 +15,8 @@ struct RandomField: Sendable {
     private let frequencies: [(x: Double, y: Double)]
     private let phases: [Double]
     private let amplitude: Double
+    /// Per-feature weights: all 1 for the field itself, a filter's response for a filtered field.
+    private var weights: [Double]
 
     init(hash: WorldHash, stream: Stream, range: Double, spacing: Double, features: Int = 128) {
         self.range = range
@@ -41,13 +43,25 @@ struct RandomField: Sendable {
         self.frequencies = frequencies
         self.phases = phases
         amplitude = (2 / Double(features)).squareRoot()
+        weights = [Double](repeating: 1, count: features)
+    }
+
+    /// The field convolved with a Gaussian of standard deviation `sigma` metres: each feature
+    /// `cos(ω·p + φ)` is an eigenfunction of the convolution, scaled by `exp(−|ω|² σ² / 2)`.
+    func smoothed(sigma: Double) -> RandomField {
+        var result = self
+        result.weights = frequencies.indices.map { i in
+            let f = frequencies[i]
+            return weights[i] * exp(-(f.x * f.x + f.y * f.y) * sigma * sigma / 2)
+        }
+        return result
     }
 
     /// The field at map position (x, y) metres, straight from the features (lattice nodes use this).
     func exact(x: Double, y: Double) -> Double {
         var sum = 0.0
         for i in frequencies.indices {
-            sum += cos(frequencies[i].x * x + frequencies[i].y * y + phases[i])
+            sum += weights[i] * cos(frequencies[i].x * x + frequencies[i].y * y + phases[i])
         }
         return sum * amplitude
     }

@@ -4,7 +4,7 @@ import RasterIO
 /// A synthetic GF-2 PMS scene: the world model placed on a UTM grid, with its product name and
 /// the metadata XML a real product carries.
 public struct SyntheticScene: Sendable {
-    public let model: WorldModel
+    public private(set) var model: WorldModel
     public let metadata: ProductMetadata
     public let geoTransform: GeoTransform
     public let spatialReference: SpatialReference
@@ -56,6 +56,21 @@ public struct SyntheticScene: Sendable {
         model = WorldModel(columns: width, rows: height, seed: seed, parameters: p, sensor: sensor)
         geoTransform = transform
         spatialReference = utm
+    }
+
+    /// The same scene in a world with terrain (`regolith synth --terrain`): a DEM covering the scene
+    /// (an L1A world's: the product's footprint) plus `terrain.margin` cells, which shapes the crust.
+    public func withTerrain(_ terrain: TerrainParameters, l1a: L1AParameters? = nil) -> SyntheticScene {
+        let m = terrain.margin
+        let extent = l1a.map { L1AProductWriter.demExtent(scene: self, parameters: $0, terrain: terrain) }
+            ?? Window(x: -m, y: -m, width: width + 2 * m, height: height + 2 * m)
+        var parameters = model.parameters
+        parameters.terrain = terrain
+        let field = TerrainField(seed: model.seed, parameters: terrain, extent: extent, pixelSize: geoTransform.pixelWidth)
+        var scene = self
+        scene.model = WorldModel(columns: width, rows: height, seed: model.seed, parameters: parameters, sensor: model.sensor,
+                                 terrain: field)
+        return scene
     }
 
     /// Scene-local metres (x east, y south from the north-west corner) to map coordinates.

@@ -1,10 +1,9 @@
 import Foundation
 import RasterIO
 
-/// The synthetic DEM of an L1A world: a seeded Gaussian random field (exponential covariance, see
-/// `RandomField`) scaled so that its lowest and highest cells lie exactly `relief` metres apart,
-/// from `baseHeight` up. It lies on the scene's grid (same pixel size and alignment) and reaches
-/// beyond it to cover a whole requested extent, so a warper never runs off it.
+/// The synthetic DEM of an L1A world: its `TerrainField` materialised over the field's extent, on
+/// the scene's grid (same pixel size and alignment) and reaching beyond it to cover a whole
+/// requested extent, so a warper never runs off it.
 ///
 /// `height(east:north:)` interpolates bilinearly between cell centres, as GDAL's RPC transformer
 /// reads a DEM by default, so the sensor model and a warper see the same terrain.
@@ -19,37 +18,28 @@ public struct SyntheticTerrain: Sendable {
     /// The grid's north-west corner and cell size, kept apart from `geoTransform` for the per-pixel lookups.
     private let west: Double, north: Double, cellSize: Double
 
-    /// A DEM on `scene`'s grid covering the scene and the map extent `cover`, plus `margin` cells.
-    init(scene: SyntheticScene, cover: MapExtent, margin: Int, parameters p: L1AParameters) {
+    /// The DEM of `field` over its extent, georeferenced like `scene`.
+    init(scene: SyntheticScene, field: TerrainField) {
+        let ps = scene.geoTransform.pixelWidth, origin = scene.geoTransform, extent = field.extent
+        width = extent.width
+        height = extent.height
+        west = origin.originX + Double(extent.x) * ps
+        north = origin.originY - Double(extent.y) * ps
+        cellSize = ps
+        geoTransform = GeoTransform(originX: west, originY: north, pixelWidth: ps, pixelHeight: ps)
+        heights = field.heights(extent)
+        minimum = Double(heights.min()!)
+        maximum = Double(heights.max()!)
+    }
+
+    /// The DEM cells (scene pixel coordinates) covering the scene and the map extent `cover`, plus `margin` cells.
+    static func extent(scene: SyntheticScene, cover: MapExtent, margin: Int) -> Window {
         let ps = scene.geoTransform.pixelWidth, origin = scene.geoTransform
         let left = min(0, Int(((cover.minX - origin.originX) / ps).rounded(.down))) - margin
         let right = max(scene.width, Int(((cover.maxX - origin.originX) / ps).rounded(.up))) + margin
         let top = min(0, Int(((origin.originY - cover.maxY) / ps).rounded(.down))) - margin
         let bottom = max(scene.height, Int(((origin.originY - cover.minY) / ps).rounded(.up))) + margin
-        width = right - left
-        height = bottom - top
-        west = origin.originX + Double(left) * ps
-        north = origin.originY - Double(top) * ps
-        cellSize = ps
-        geoTransform = GeoTransform(originX: west, originY: north, pixelWidth: ps, pixelHeight: ps)
-        let field = RandomField(hash: WorldHash(seed: scene.model.seed), stream: .terrain, range: p.terrainRange,
-                                spacing: p.terrainLatticeSpacing)
-        let lattice = field.lattice(covering: Window(width: width, height: height), pixelSize: ps)
-        var values = [Float](repeating: 0, count: width * height)
-        var low = Double.infinity, high = -Double.infinity
-        for row in 0..<height {
-            for column in 0..<width {
-                let value = lattice.value(px: column, py: row)
-                low = min(low, value)
-                high = max(high, value)
-                values[row * width + column] = Float(value)
-            }
-        }
-        let scale = high > low ? p.demRelief / (high - low) : 0
-        for i in values.indices { values[i] = Float(p.terrainBaseHeight + (Double(values[i]) - low) * scale) }
-        heights = values
-        minimum = Double(heights.min()!)
-        maximum = Double(heights.max()!)
+        return Window(x: left, y: top, width: right - left, height: bottom - top)
     }
 
     /// Bilinear height at map position (E, N); cells beyond the edge repeat the edge.

@@ -34,4 +34,5 @@ struct WorldHash: Sendable {
 enum Stream: UInt64 {
     case contentField = 1, albedoField, vegetationField, albedoNoise, sensorNoise, vegetationNoise
     case layout, villageCells, villageHouses, samples, gpsError, labError, rivers, satellite, terrain, rpcCheckPoints
+    case speckle
 }

@@ -29,6 +29,8 @@ public struct WorldTile: Sendable {
     public var vegetation: [Float]
     /// 0 outside, 1 inside zone I (the known mine), 2 inside zone II (the fault prospect).
     public var zones: [UInt8]
+    /// Worlds with terrain only: heights, slopes, topographic position and the crust's factor.
+    public var terrain: TerrainTile?
 }
 
 /// The synthetic world: a pure function from a pixel window to its content, land cover and DN.
@@ -41,14 +43,17 @@ public struct WorldModel: Sendable {
     public let layout: WorldLayout
     /// Reflectance → DN for this scene (sun from the acquisition time and place).
     public let sensor: SimulatedSensor
+    /// Set in worlds with terrain (`regolith synth --terrain`): the DEM, which then shapes the crust.
+    public let terrain: TerrainField?
     let hash: WorldHash
     let contentField: RandomField
     let albedoField: RandomField
     let vegetationField: RandomField
 
     public init(columns: Int, rows: Int, seed: UInt64, parameters: WorldParameters = WorldParameters(),
-                sensor: SimulatedSensor) {
+                sensor: SimulatedSensor, terrain: TerrainField? = nil) {
         self.parameters = parameters
+        self.terrain = terrain
         self.columns = columns
         self.rows = rows
         self.seed = seed
@@ -114,7 +119,8 @@ public struct WorldModel: Sendable {
         var tile = WorldTile(window: window, dn: [UInt16](repeating: 0, count: 4 * n),
                              reflectance: [Float](repeating: 0, count: 4 * n), content: [Float](repeating: 0, count: n),
                              landCover: [UInt8](repeating: 0, count: n), vegetation: [Float](repeating: 0, count: n),
-                             zones: [UInt8](repeating: 0, count: n))
+                             zones: [UInt8](repeating: 0, count: n), terrain: terrain?.surface(window))
+        let valleyVegetation = terrain?.parameters.valleyVegetation ?? 0
         var riverX = [Double](repeating: 0, count: layout.rivers.count)
         for row in 0..<window.height {
             let py = window.y + row
@@ -125,9 +131,11 @@ public struct WorldModel: Sendable {
                 let x = (Double(px) + 0.5) * ps
                 let i = row * window.width + column
 
-                // Content: lognormal background + the two zones + enrichment below the mine.
+                // Content: lognormal background + the two zones, both scaled by the crust's terrain
+                // factor (1 without terrain), + enrichment below the mine.
+                let factor = tile.terrain.map { Double($0.factor[i]) } ?? 1
                 let bumpI = zoneI.value(x: x, y: y), bumpII = zoneII.value(x: x, y: y)
-                var content = exp(p.contentLogMean + p.contentLogSigma * contentLattice.value(px: px, py: py)) + bumpI + bumpII
+                var content = (exp(p.contentLogMean + p.contentLogSigma * contentLattice.value(px: px, py: py)) + bumpI + bumpII) * factor
                 let mainDistance = abs(x - riverX[0])
                 if mainDistance < p.riverEnrichmentBank {
                     // Downstream (south) of the mine: decays with distance, ramps in smoothly at the mine.
@@ -135,7 +143,8 @@ public struct WorldModel: Sendable {
                     content += p.riverEnrichment * exp(-max(0, below) / p.riverEnrichmentDecay) / (1 + exp(-below / 80))
                 }
                 tile.content[i] = Float(content)
-                tile.zones[i] = bumpI > p.zoneMaskLevel * zoneI.amplitude ? 1 : bumpII > p.zoneMaskLevel * zoneII.amplitude ? 2 : 0
+                tile.zones[i] = bumpI * factor > p.zoneMaskLevel * zoneI.amplitude ? 1
+                    : bumpII * factor > p.zoneMaskLevel * zoneII.amplitude ? 2 : 0
 
                 // Land cover.
                 var cover = LandCover.bareCrust
@@ -144,8 +153,11 @@ public struct WorldModel: Sendable {
                 } else if villages.contains(where: { hypot(x - $0.center[0], y - $0.center[1]) < $0.radius }) && isHouse(x: x, y: y) {
                     cover = .buildings
                 }
-                // The mine is cleared ground; elsewhere a smooth field decides the vegetation cover.
-                var vegetation = min(1, max(0, (vegetationLattice.value(px: px, py: py) - p.vegetationThreshold) / p.vegetationSoftness))
+                // The mine is cleared ground; elsewhere a smooth field decides the vegetation cover,
+                // raised on valley floors (negative topographic position) in worlds with terrain.
+                let valley = tile.terrain.map { max(0, -Double($0.position[i])) } ?? 0
+                var vegetation = min(1, max(0, (vegetationLattice.value(px: px, py: py) + valleyVegetation * valley - p.vegetationThreshold)
+                    / p.vegetationSoftness))
                 vegetation *= 1 - bumpI / zoneI.amplitude
                 if cover == .bareCrust && vegetation >= 0.5 { cover = .vegetation }
                 tile.landCover[i] = cover.rawValue

@@ -107,5 +107,11 @@ public struct WorldParameters: Sendable, Codable, Equatable {
     public var gpsErrorSigma = 2.5
     public var minimumContent = 0.10
 
+    // MARK: Optional layers (absent from world.json when not made)
+    /// `--terrain`: the DEM and how it shapes the crust and the vegetation.
+    public var terrain: TerrainParameters? = nil
+    /// `--sar`: the Sentinel-1-like backscatter raster.
+    public var backscatter: BackscatterParameters? = nil
+
     public init() {}
 }

@@ -19,9 +19,14 @@ public struct WorldWriter {
         public var zones: String
         public var samples: String
         public var description: String
-        /// L1A worlds only: the product tarball and the DEM.
+        /// L1A worlds only: the product tarball.
         public var product: String?
+        /// L1A worlds and worlds with terrain: the DEM.
         public var dem: String?
+        /// Worlds with terrain: the crust's terrain factor (truth).
+        public var terrainFactor: String?
+        /// `--sar` worlds: the backscatter raster.
+        public var backscatter: String?
         /// L1A worlds only: the product's cameras, RPCs and their fit errors (as in `world.json`).
         public var productSummary: L1AProductSummary?
     }
@@ -57,17 +62,23 @@ public struct WorldWriter {
     public static func files(in folder: String, scene: SyntheticScene, l1a: Bool = false) -> Files {
         func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
         let sceneStem = l1a ? "truth/ortho-dn" : scene.productName
+        let terrain = scene.model.terrain != nil
         return Files(scene: path("\(sceneStem)\(l1a ? ".tif" : ".tiff")"), metadata: path("\(sceneStem).xml"),
                      content: path("truth/re2o3.tif"), landCover: path("truth/landcover.tif"), zones: path("truth/zones.tif"),
                      samples: path("samples.csv"), description: path("world.json"),
                      product: l1a ? path("\(scene.productName.dropLast("-MSS1".count)).tar.gz") : nil,
-                     dem: l1a ? path("dem.tif") : nil)
+                     dem: l1a || terrain ? path("dem.tif") : nil,
+                     terrainFactor: terrain ? path("truth/terrain-factor.tif") : nil,
+                     backscatter: scene.model.parameters.backscatter != nil ? path("s1.tif") : nil)
     }
 
     /// Renders and writes everything; nothing appears at a final path unless all succeeded.
     @discardableResult
     public func write(_ scene: SyntheticScene, to folder: String, samples: [Sample]) throws -> Files {
         guard tileSize >= 16 else { throw SynthError("--tile-size must be at least 16, got \(tileSize)") }
+        guard scene.model.parameters.backscatter == nil || scene.model.terrain != nil else {
+            throw SynthError("backscatter (--sar) needs a world with terrain (--terrain)")
+        }
         var files = Self.files(in: folder, scene: scene, l1a: l1a != nil)
         try FileManager.default.createDirectory(atPath: (files.content as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
@@ -90,6 +101,9 @@ public struct WorldWriter {
             "land cover: " + LandCover.allCases.map { "\($0.rawValue) \($0.name)" }.joined(separator: "; "),
         ]), options: options)
         let zones = try GeoTIFFOutput(creating: files.zones, spec: spec(1, .byte, nodata: nil, ["true anomaly zones: 1 = I (known mine), 2 = II (fault prospect)"]), options: options)
+        let factor = try files.terrainFactor.map {
+            try GeoTIFFOutput(creating: $0, spec: spec(1, .float32, nodata: nil, ["weathering crust's terrain factor T (content = T x (background + zones) + river enrichment)"]), options: options)
+        }
 
         let chunkWidth = Self.blockSize * Self.chunkBlocks
         for chunk in Window(width: scene.width, height: scene.height).tiles(width: chunkWidth, height: Self.blockSize) {
@@ -101,7 +115,13 @@ public struct WorldWriter {
             try content.raster.write(chunk, from: buffers.content)
             try cover.raster.write(chunk, from: buffers.landCover)
             try zones.raster.write(chunk, from: buffers.zones)
+            if let factor, let values = buffers.terrainFactor { try factor.raster.write(chunk, from: values) }
             progress?(chunk.pixelCount)
+        }
+        // An L1A world's DEM is part of its product (below); an ortho world's is written here.
+        let dem = try l1a == nil ? scene.model.terrain.map { try writeDEM($0, scene: scene, to: files.dem!, options: options) } : nil
+        let backscatter = try scene.model.parameters.backscatter.map {
+            try writeBackscatter(SyntheticBackscatter(scene: scene, parameters: $0), scene: scene, to: files.backscatter!, options: options)
         }
         var product: (archive: TarArchiveWriter, dem: GeoTIFFOutput, summary: L1AProductSummary)? = nil
         if let l1a {
@@ -118,7 +138,7 @@ public struct WorldWriter {
             try Data(SampleSurvey.csv(samples).utf8).write(to: URL(fileURLWithPath: samplesTemporary.temporaryPath))
             try Data(scene.metadata.xml.utf8).write(to: URL(fileURLWithPath: metadataTemporary.temporaryPath))
             try WorldDescription(scene: scene, files: files, l1a: product?.summary).json().write(to: URL(fileURLWithPath: descriptionTemporary.temporaryPath))
-            for output in [dn, content, cover, zones] + [product?.dem].compactMap({ $0 }) { try output.commit() }
+            for output in [dn, content, cover, zones] + [factor, dem, backscatter, product?.dem].compactMap({ $0 }) { try output.commit() }
             try product?.archive.commit()
             for text in [samplesTemporary, metadataTemporary, descriptionTemporary] { try text.commit() }
         } catch {
@@ -126,6 +146,40 @@ public struct WorldWriter {
             throw error
         }
         return files
+    }
+
+    /// Writes the DEM of a world with terrain, chunk by chunk (uncommitted).
+    func writeDEM(_ terrain: TerrainField, scene: SyntheticScene, to path: String, options: GeoTIFFOptions) throws -> GeoTIFFOutput {
+        let extent = terrain.extent, ps = scene.geoTransform.pixelWidth
+        let dem = try GeoTIFFOutput(creating: path, spec: RasterSpec(
+            width: extent.width, height: extent.height, bandCount: 1, pixelType: .float32,
+            geoTransform: GeoTransform(originX: scene.geoTransform.originX + Double(extent.x) * ps,
+                                       originY: scene.geoTransform.originY - Double(extent.y) * ps, pixelWidth: ps, pixelHeight: ps),
+            spatialReference: scene.spatialReference, bandDescriptions: ["terrain height above the WGS 84 ellipsoid (m)"]), options: options)
+        for chunk in Window(width: extent.width, height: extent.height).tiles(width: extent.width, height: Self.blockSize) {
+            let tiles = chunk.tiles(width: Self.blockSize, height: Self.blockSize)
+            let heights = concurrentMap(tiles, threads: threads) { tile in
+                terrain.heights(Window(x: tile.x + extent.x, y: tile.y + extent.y, width: tile.width, height: tile.height))
+            }
+            for (tile, values) in zip(tiles, heights) { try dem.raster.write(tile, from: values) }
+        }
+        return dem
+    }
+
+    /// Writes the backscatter raster, chunk by chunk (uncommitted).
+    func writeBackscatter(_ backscatter: SyntheticBackscatter, scene: SyntheticScene, to path: String,
+                          options: GeoTIFFOptions) throws -> GeoTIFFOutput {
+        let output = try GeoTIFFOutput(creating: path, spec: RasterSpec(
+            width: backscatter.width, height: backscatter.height, bandCount: 2, pixelType: .float32,
+            geoTransform: backscatter.geoTransform, spatialReference: scene.spatialReference,
+            bandDescriptions: ["VV backscatter sigma0 (dB)", "VH backscatter sigma0 (dB)"]), options: options)
+        let grid = Window(width: backscatter.width, height: backscatter.height)
+        for chunk in grid.tiles(width: grid.width, height: Self.blockSize) {
+            let tiles = chunk.tiles(width: 128, height: 128)
+            let rendered = concurrentMap(tiles, threads: threads) { backscatter.render($0) }
+            for (tile, values) in zip(tiles, rendered) { try output.raster.write(tile, from: values) }
+        }
+        return output
     }
 
     /// Renders tiles on `threads` workers, returned in tile order.
@@ -157,6 +211,8 @@ struct ChunkBuffers {
     var content: [Float]
     var landCover: [UInt8]
     var zones: [UInt8]
+    /// Worlds with terrain only.
+    var terrainFactor: [Float]?
 
     init(window: Window) {
         self.window = window
@@ -178,6 +234,11 @@ struct ChunkBuffers {
             content.replaceSubrange(target..<target + tile.window.width, with: tile.content[source..<source + tile.window.width])
             landCover.replaceSubrange(target..<target + tile.window.width, with: tile.landCover[source..<source + tile.window.width])
             zones.replaceSubrange(target..<target + tile.window.width, with: tile.zones[source..<source + tile.window.width])
+            if let terrain = tile.terrain {
+                if terrainFactor == nil { terrainFactor = [Float](repeating: 0, count: n) }
+                terrainFactor!.replaceSubrange(target..<target + tile.window.width,
+                                               with: terrain.factor[source..<source + tile.window.width])
+            }
         }
     }
 }
@@ -222,6 +283,8 @@ struct WorldDescription: Codable {
                       "landCover": name(files.landCover), "zones": name(files.zones), "samples": name(files.samples)]
         if let product = files.product { self.files["product"] = name(product) }
         if let dem = files.dem { self.files["dem"] = name(dem) }
+        if let factor = files.terrainFactor { self.files["terrainFactor"] = name(factor) }
+        if let backscatter = files.backscatter { self.files["backscatter"] = name(backscatter) }
         self.l1a = l1a
     }
 

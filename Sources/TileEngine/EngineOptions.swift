@@ -17,6 +17,12 @@ public struct EngineOptions: Sendable {
     public var tileDelay: Double = 0
     /// GeoTIFF compression of the outputs (and their COGs); ZSTD unless a reader needs another.
     public var compression: GeoTIFFOptions.Compression = .zstd
+    /// ZSTD level of the tile outputs. Level 1, not GDAL's 9: on a full-scene content map (Float32,
+    /// predictor 3) it writes 2.2 × faster for a file 2.2 % larger (`gdal_translate -co ZSTD_LEVEL=…`
+    /// of the same map: 2.1 s against 4.6 s of CPU, 127.2 MB against 124.4 MB), and compressing is
+    /// most of a map's I/O cost.
+    public var zstdLevel: Int = EngineOptions.defaultZstdLevel
+    public static let defaultZstdLevel = 1
 
     public init() {}
 

@@ -102,7 +102,7 @@ public enum TilePipeline {
                                          input: input, tileSize: plan.tileSize, blockSize: plan.blockSize)
         let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: fileSpecs, plan: plan,
                                                      signature: signature, threads: options.threads,
-                                                     compression: options.compression, progress: progress)
+                                                     compression: options.compression, zstdLevel: options.zstdLevel, progress: progress)
         let writers = outputFiles.map(ConcurrentRasterWriter.init)
         let allTiles = area.tiles(width: plan.tileSize, height: plan.tileSize)
         let todo = allTiles.indices.filter { !journal.finished.contains($0) }
@@ -174,7 +174,7 @@ public enum TilePipeline {
     /// Resumes the partial outputs when their journal matches; otherwise starts new ones.
     private static func openOutputs(locations: [AtomicOutputPath], journalPath: String, specs: [RasterSpec], plan: TilePlan,
                                      signature: RunSignature, threads: Int,
-                                     compression: GeoTIFFOptions.Compression, progress: ProgressReporter?) throws -> ([GeoTIFFOutput], TileJournal) {
+                                     compression: GeoTIFFOptions.Compression, zstdLevel: Int, progress: ProgressReporter?) throws -> ([GeoTIFFOutput], TileJournal) {
         let partialsExist = locations.allSatisfy { FileManager.default.fileExists(atPath: $0.temporaryPath) }
         let journalExists = FileManager.default.fileExists(atPath: journalPath)
         if partialsExist && journalExists {
@@ -194,6 +194,7 @@ public enum TilePipeline {
         TileJournal.remove(journalPath)
         var options = GeoTIFFOptions()
         options.compression = compression
+        options.zstdLevel = zstdLevel
         options.tileSize = plan.blockSize
         options.compressionThreads = threads
         let outputs = try zip(locations, specs).map { location, spec in

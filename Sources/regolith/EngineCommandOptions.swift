@@ -23,6 +23,9 @@ struct EngineCommandOptions: ParsableArguments {
     @Option(help: "GeoTIFF compression of the outputs: zstd, or deflate or lzw for readers built without ZSTD (older GDAL, ArcGIS). Floating-point outputs get predictor 3 with each.")
     var compress: GeoTIFFOptions.Compression = .zstd
 
+    @Option(help: "ZSTD level of the outputs, 1 (fastest) to 22 (smallest). GDAL's own default is 9; level 1 writes a content map about twice as fast for a file about 2 % larger.")
+    var zstdLevel: Int = EngineOptions.defaultZstdLevel
+
     @Option(help: "Progress and log lines on stderr: text or json.")
     var logFormat: ProgressReporter.Format = .text
 
@@ -43,6 +46,7 @@ struct EngineCommandOptions: ParsableArguments {
             throw ValidationError("--shard '\(shard)' is not I/N with 0 ≤ I < N, e.g. 3/4")
         }
         guard unitRows >= 1 else { throw ValidationError("--unit-rows must be positive") }
+        if let problem = SettingRules.count(zstdLevel, in: 1...22) { throw ValidationError("--zstd-level: \(problem)") }
         if let problem = tileSize.flatMap(SettingRules.tileSize) { throw ValidationError("--tile-size: \(problem)") }
     }
 
@@ -54,6 +58,7 @@ struct EngineCommandOptions: ParsableArguments {
         options.restart = restart
         options.checkpointInterval = checkpointSeconds
         options.compression = compress
+        options.zstdLevel = zstdLevel
         if let delay = ProcessInfo.processInfo.environment[Self.tileDelayVariable].flatMap(Double.init), delay > 0 {
             options.tileDelay = delay
         }

@@ -9,7 +9,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "The whole method, scene and samples to anomaly areas, into one folder with an HTML report.",
         discussion: """
-            Steps: calibrate (TOA reflectance, optional DOS, applied as the DNs are read: no reflectance scene is written) → samples (surface-to-surface sample set) → correlate (band screening) → train (CNN against MLR and PLS, random and spatial validation) → invert (content map) → krige (geochemical map on the same grid) → compare → anomalies → render → report.html. Without a configuration it runs on the bundled fixture world (fixtures/world), where the true content and anomaly zones are known, and the report scores the map against them.
+            Steps: calibrate (TOA reflectance, optional DOS, applied as the DNs are read: no reflectance scene is written) → samples (surface-to-surface sample set) → correlate (band screening) → train (every candidate — MLR, PLSR, the paper's CNN, the patch CNN — scored by spatial-block cross-validation against the measured contents; the best makes the map, `arch: paper` keeps the paper's CNN) → invert (content map, and its conformal prediction interval at `interval`) → krige (geochemical map on the same grid) → compare → anomalies → render → report.html. Without a configuration it runs on the bundled fixture world (fixtures/world), where the true content and anomaly zones are known, and the report scores the map against them.
 
             The scene may be a GF-2 product as delivered: its .tar.gz or .tar (read in place), its folder or its …-MSS1.tiff, with the product's XML. A product in sensor geometry (L1A, RPC only) needs `dem` (any CRS; or `height`): it is orthorectified once through GDAL's warper into scene-ortho.tif (DNs kept; `t_srs`, `res` and `resampling` as in `regolith ortho`), and with `pansharpen: true` fused with its PAN on the 1 m grid.
 
@@ -29,7 +29,7 @@ struct RunCommand: ParsableCommand {
               kriging: {model: auto, nmax: 32, block: 4, map_nmax: 32}
               # map_nmax: the geochemical map's neighbourhood; default global
               support: {mask: true, distance: 400, variance: 0.9}
-              model: {arch: paper, patch_size: 5, iterations: 5000,
+              model: {arch: auto, patch_size: 5, iterations: 5000,
                       learning_rate: 0.001, seed: 1, mc_dropout: 0}
               validation: {train_fraction: 0.6667, folds: 5, block_size: 500, seed: 1}
               anomalies: {percentile: 95, min_area: 2000, min_hole: 2000, smooth: 3,
@@ -38,6 +38,7 @@ struct RunCommand: ParsableCommand {
               truth: {content: truth/re2o3.tif, zones: truth/zones.tif}
               memory: 512MiB                  threads: 2
               cog: true                       compress: zstd   (or deflate, lzw)
+              interval: 0.9                   # level of content-interval.tif
 
             The geochemical map is nodata beyond the samples' support: where the nearest sample is farther than `support.distance` (default: the variogram's practical range) or the kriging variance exceeds `support.variance` (default 0.9) times the prior variance. Within the support the map is kriged from every sample (the global neighbourhood), so it has no seams where a nearest-N neighbour set switches; `kriging.map_nmax` trades that for speed with many samples. The comparisons and scores cover the supported pixels only, and the report says how many. Without `unit` the outputs are labelled by the column's name alone.
 
@@ -51,7 +52,12 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "YAML configuration (default: the fixture world).") var config: String?
     @Option(help: "Output folder (overrides the configuration's `out`).") var out: String?
     @Option(help: "Unit of the samples' value column, e.g. ppm (overrides the configuration's `unit`).") var unit: String?
+    @Option(help: "Level of the content map's prediction interval, e.g. 0.9 (overrides the configuration's `interval`).") var interval: Double?
     @Flag(help: "Check the configuration and exit.") var check = false
+
+    func validate() throws {
+        if let problem = interval.flatMap(SettingRules.openFraction) { throw ValidationError("--interval: \(problem)") }
+    }
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -59,6 +65,7 @@ struct RunCommand: ParsableCommand {
         var loaded = try config.map(RunConfiguration.load) ?? RunConfiguration.fixtureWorld()
         if let out { loaded.configuration.out = out }
         if let unit { loaded.configuration.unit = unit }
+        if let interval { loaded.configuration.interval = interval }
         if check {
             print("\(config ?? "the fixture world"): a valid configuration")
             return

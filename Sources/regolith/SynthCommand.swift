@@ -22,6 +22,12 @@ struct SynthCommand: ParsableCommand {
               GF2_PMS1_E…_N…_<date>_L1A….tar.gz       -MSS1.tiff/.rpb/.xml (4 m) and -PAN1.tiff/.rpb/.xml (1 m), no geotransform
               dem.tif                                terrain heights (Float32, UTM, the ortho grid and beyond the image's footprint)
               truth/ortho-dn.tif, truth/ortho-dn.xml  the ortho DN scene and its XML (in place of the top-level scene)
+            With --terrain the world stands on hills whose terrain shapes the weathering crust (thick on gentle slopes, ridge tops and convex upper slopes, thin on steep slopes and in incised valleys, best on the mid-to-upper hills; valley floors greener), so terrain covariates carry real signal; an L1A world's DEM is then this one:
+              dem.tif                                terrain heights (Float32, UTM, the scene's 4 m grid and 16 cells beyond)
+              truth/terrain-factor.tif               the crust's factor T (content = T × (background + zones) + river)
+            With --sar (needs --terrain) the world also has Sentinel-1-like backscatter:
+              s1.tif                                 σ⁰ VV, VH in dB (Float32, 10 m grid)
+            The relations and their coefficients are in the README ("The synthetic world") and in world.json.
             The L1A pixels are the ortho scene seen through a known camera (image axes rotated and skewed against north, lines longer than samples, terrain displaced by height × tan(satellite zenith) away from the satellite); the RPCs are fitted to it and their fit error is printed and recorded in world.json.
             Generation streams tile by tile in bounded memory (an L1A world also holds its DEM, 4 bytes per cell); files are byte-identical for the same seed and size whatever --threads and --tile-size.
 
@@ -29,6 +35,7 @@ struct SynthCommand: ParsableCommand {
               regolith synth --width 600 --height 600 --seed 1 --out fixtures/world
               regolith synth --width 7300 --height 6900 --seed 7 --out /scratch/scene7
               regolith synth --width 1500 --height 1500 --level L1A --out /scratch/l1a
+              regolith synth --width 1500 --height 1500 --terrain --sar --out /scratch/t
             """
     )
 
@@ -50,8 +57,14 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Processing level: ortho (a map-projected scene) or L1A (a product in sensor geometry with RPCs and a DEM).")
     var level: WorldLevel = .ortho
 
-    // Optional, so that giving it without --level L1A can be refused.
-    @Option(help: "L1A only: relief of the synthetic DEM (highest minus lowest cell), metres (default: \(Int(L1AParameters().demRelief))).")
+    @Flag(help: "Give the world a DEM (dem.tif) whose terrain shapes the weathering crust and so the content.")
+    var terrain = false
+
+    @Flag(help: "Also write a Sentinel-1-like backscatter raster (s1.tif, VV and VH); needs --terrain.")
+    var sar = false
+
+    // Optional, so that giving it without a DEM can be refused.
+    @Option(help: "With --level L1A or --terrain: relief of the synthetic DEM (highest minus lowest cell), metres (default: \(Int(L1AParameters().demRelief))).")
     var demRelief: Double?
 
     @Option(help: "Rendering tile size in pixels (work unit per thread).")
@@ -74,9 +87,10 @@ struct SynthCommand: ParsableCommand {
             ("--samples", SettingRules.count(samples, in: 3...100_000)),
         ]
         if let (option, problem) = problems.first(where: { $0.1 != nil }) { throw ValidationError("\(option): \(problem!)") }
+        if sar && !terrain { throw ValidationError("--sar: needs --terrain (the backscatter depends on the terrain)") }
         // Steeper terrain than this would break the camera's inversion at the largest view zenith.
         if let demRelief {
-            guard level == .l1a else { throw ValidationError("--dem-relief: applies to --level L1A only") }
+            guard level == .l1a || terrain else { throw ValidationError("--dem-relief: applies to --level L1A or --terrain only") }
             guard demRelief.isFinite, (0...2000).contains(demRelief) else {
                 throw ValidationError("--dem-relief: must be between 0 and 2000 m, got \(demRelief)")
             }
@@ -91,8 +105,14 @@ struct SynthCommand: ParsableCommand {
             l1a = L1AParameters()
             l1a!.demRelief = demRelief ?? l1a!.demRelief
         }
+        var terrainParameters: TerrainParameters? = nil
+        if terrain {
+            terrainParameters = l1a.map(TerrainParameters.init(l1a:)) ?? TerrainParameters()
+            terrainParameters!.relief = demRelief ?? terrainParameters!.relief
+        }
         let (files, sampleCount) = try Self.generate(width: width, height: height, seed: seed, samples: samples, out: out,
-                                                     tileSize: tileSize, threads: threads, l1a: l1a, progress: progress)
+                                                     tileSize: tileSize, threads: threads, l1a: l1a, terrain: terrainParameters,
+                                                     backscatter: sar ? BackscatterParameters() : nil, progress: progress)
         if let product = files.product, let summary = files.productSummary {
             print("wrote \(product)")
             for image in [summary.mss, summary.pan] {
@@ -104,7 +124,10 @@ struct SynthCommand: ParsableCommand {
             print("      \(files.scene)")
         } else {
             print("wrote \(files.scene)")
+            if let dem = files.dem { print("      \(dem)") }
         }
+        if let backscatter = files.backscatter { print("      \(backscatter)") }
+        if let factor = files.terrainFactor { print("      \(factor)") }
         print("      \(files.metadata)")
         print("      \(files.samples) (\(sampleCount) samples)")
         print("      \(files.content), \(files.landCover), \(files.zones)")
@@ -113,15 +136,18 @@ struct SynthCommand: ParsableCommand {
 
     /// Writes a synthetic world into `out` (shared by `synth` and `bench`).
     static func generate(width: Int, height: Int, seed: UInt64, samples: Int, out: String, tileSize: Int = 512,
-                         threads: Int, l1a: L1AParameters? = nil,
+                         threads: Int, l1a: L1AParameters? = nil, terrain: TerrainParameters? = nil,
+                         backscatter: BackscatterParameters? = nil,
                          progress: ProgressReporter) throws -> (WorldWriter.Files, Int) {
         GDAL.setCacheSize(bytes: 64 << 20)
         var parameters = WorldParameters()
         parameters.sampleCount = samples
-        let scene: SyntheticScene
+        parameters.backscatter = backscatter
+        var scene: SyntheticScene
         let survey: [Sample]
         do {
             scene = try SyntheticScene(width: width, height: height, seed: seed, parameters: parameters)
+            if let terrain { scene = scene.withTerrain(terrain, l1a: l1a) }
             survey = try SampleSurvey.take(in: scene)
         } catch let error as SynthError {
             throw CommandFailure(message: "\(out): \(error.description)")

@@ -26,7 +26,7 @@ struct TrainCommand: ParsableCommand {
 
     @Argument(help: "Sample set CSV from `regolith samples`.") var sampleSet: String
     @Option(help: "Output model folder.") var out: String
-    @Option(help: "The folder's model: paper, patch, mlr, pls or xgboost.") var arch: ModelArchitecture = .paper
+    @Option(help: "The folder's model: paper, patch, mlr, pls, xgboost, or auto (MLR, PLSR, XGBoost, the paper CNN and, with --scene, the patch CNN scored by spatial-block cross-validation, network iterations by early stopping; the best is saved).") var arch: ModelArchitecture = .paper
     @Option(help: "Window side of the patch network (odd).") var patchSize = 5
     @Option(help: "Reflectance scene the sample set came from: the patch network's windows (--arch patch), and the radiometry recorded in the model (a scene from `calibrate` states whether it had dark-object subtraction, which `invert` then applies to DN scenes).") var scene: String?
     @Option(help: "Adam iterations.") var iterations = 5000
@@ -48,7 +48,7 @@ struct TrainCommand: ParsableCommand {
             ("--train-fraction", SettingRules.openFraction(trainFraction)),
             ("--folds", SettingRules.folds(folds)),
             ("--block-size", blockSize.flatMap(SettingRules.positive)),
-            ("--patch-size", arch == .patch ? SettingRules.patchSize(patchSize) : nil),
+            ("--patch-size", arch != .paper ? SettingRules.patchSize(patchSize) : nil),
         ]
         if let (option, problem) = problems.first(where: { $0.1 != nil }) { throw ValidationError("\(option): \(problem!)") }
         if arch == .patch && scene == nil { throw ValidationError("--arch patch needs --scene for the pixel windows") }
@@ -70,8 +70,9 @@ struct TrainCommand: ParsableCommand {
         let result = try ModelTraining(settings).run(set: set, source: sampleSet) { message in
             if !quiet { FileHandle.standardError.write(Data("regolith: \(message)\n".utf8)) }
         }
-        try ModelTraining.save(result, to: out)
+        try ModelTraining.saveWinner(result, to: out)
         print(ValidationResult.table(result.comparison.validations))
+        if let selection = result.selection { print(selection.table) }
         print("wrote \(ModelFolder.files(in: out).joined(separator: ", "))")
     }
 }

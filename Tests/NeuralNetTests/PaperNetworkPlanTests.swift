@@ -40,14 +40,16 @@ import TestSupport
     }
 
     /// Batch counts 1…48 (every tail length with 0, 1 and 2 full groups) and a few up to 100, each with
-    /// fresh weights; every third set has its biases shifted down so many ReLU units are dead.
-    @Test func planMatchesLiteralNetworkOverRandomWeightsInputsAndBatchCounts() {
+    /// fresh weights; every third set has its biases shifted down so many ReLU units are dead. Both
+    /// ways of running groups (one at a time, and in pairs as AVX-512 builds do), on any machine.
+    @Test(arguments: [false, true])
+    func planMatchesLiteralNetworkOverRandomWeightsInputsAndBatchCounts(pairsGroups: Bool) {
         var random = SeededGenerator(seed: 0x9A9E_0005)
         var worstRelativeToMagnitude = 0.0
         let workspace = PaperNetworkWorkspace()
         for count in Array(1...48) + [63, 64, 65, 99, 100] {
             let weights = Self.randomWeights(using: &random, deadBias: count % 3 == 0 ? -0.4 : 0)
-            let plan = PaperNetworkPlan(weights: weights), reference = PaperNetworkReference(weights: weights)
+            let plan = PaperNetworkPlan(weights: weights, pairsGroups: pairsGroups), reference = PaperNetworkReference(weights: weights)
             let pixels = Self.randomPixels(count, for: weights, using: &random)
             var output = [Float](repeating: .nan, count: count + 1)
             output[count] = 12345  // guard value: the plan must write exactly `count` outputs
@@ -68,6 +70,28 @@ import TestSupport
             }
         }
         #expect(worstRelativeToMagnitude < 1e-6)
+    }
+
+    /// Pairs of groups give the bits single groups give, for every batch length up to 5 pairs (so
+    /// every mix of pairs, a single group and a padded tail) and dead-ReLU weights: a pixel's value
+    /// never depends on where it falls in a batch, hence not on tile or strip sizes either.
+    @Test func pairedGroupsAreBitIdenticalToSingleGroups() {
+        var random = SeededGenerator(seed: 0x9A9E_0006)
+        let workspace = PaperNetworkWorkspace()
+        for count in 1...160 {
+            let weights = Self.randomWeights(using: &random, deadBias: count % 4 == 0 ? -0.4 : 0)
+            let pixels = Self.randomPixels(count, for: weights, using: &random)
+            var outputs: [[Float]] = []
+            for pairsGroups in [false, true] {
+                let plan = PaperNetworkPlan(weights: weights, pairsGroups: pairsGroups)
+                var output = [Float](repeating: .nan, count: count)
+                pixels.withUnsafeBufferPointer { input in
+                    plan.predict(bandSequential: input.baseAddress!, bandStride: count, count: count, into: &output, workspace: workspace)
+                }
+                outputs.append(output)
+            }
+            #expect(outputs[0].map(\.bitPattern) == outputs[1].map(\.bitPattern), "count \(count)")
+        }
     }
 
     /// A hand-worked network that tells the padding side apart: z = [1 2 3 4], conv1 takes only the

@@ -1,4 +1,5 @@
 import Foundation
+import Inversion
 import NeuralNet
 import RasterIO
 import Testing
@@ -42,6 +43,25 @@ struct ModelCommandTests {
         #expect(svgs.count == 8)
         let svg = try String(contentsOfFile: dir.file("plots/mlr-spatial.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<circle").count - 1 == 374 && svg.contains("R²"))
+    }
+
+    /// `train --arch auto` without a scene: the four candidates that read pixels, each scored by
+    /// the spatial blocks, the winner the lowest RMSE, and a model folder the map can be made with.
+    @Test func trainAutoScoresTheCandidatesAndSavesTheMapModel() throws {
+        let dir = try TemporaryDirectory()
+        let result = try ChildProcess.regolith(["train", Self.sampleSet, "--arch", "auto", "--out", dir.file("model"), "--iterations", "200", "--folds", "3", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.components(separatedBy: "\n")
+        let table = try #require(lines.firstIndex { $0.hasPrefix("candidate") })
+        let rows = lines[(table + 1)...].prefix(4).map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(rows.map { $0[0] } == ["MLR", "PLSR", "XGBoost", "CNN"], "\(result.stdout)")
+        let rmse = rows.map { Double($0[$0[0] == "CNN" ? 2 : 1])! }
+        let winner = try #require(lines.first { $0.hasPrefix("winner") })
+        let best = ["MLR", "PLSR", "XGBoost", "CNN paper"][rmse.firstIndex(of: rmse.min()!)!]
+        #expect(winner.contains(best), "\(winner), RMSE \(rmse)")
+        // The winner's own model folder, whatever its kind.
+        let (model, _) = try ModelFolder.load(dir.file("model"))
+        #expect(model.kind == [.mlr, .pls, .xgboost, .cnn][rmse.firstIndex(of: rmse.min()!)!], "\(model.kind)")
     }
 
     @Test func trainRefusesTooFewSamplesAndWrongBands() throws {
@@ -158,9 +178,11 @@ struct ModelCommandTests {
             #expect(html.contains(section), "report lacks \(section)")
         }
         for file in ["content.tif", "geochem.tif", "geochem-variance.tif", "anomalies.gpkg", "content.png", "geochem-variance.png",
-                     "model/model.safetensors", "report.json", "sampleset.csv"] {
+                     "model/model.json", "model/domain.json", "report.json", "sampleset.csv"] {
             #expect(FileManager.default.fileExists(atPath: dir.file("out/\(file)")), "no \(file)")
         }
+        // The map's model folder holds the winner, of whatever kind.
+        _ = try ModelFolder.load(dir.file("out/model"))
         try Self.expectTheMethodWorks(report: dir.file("out/report.json"))
         try RunOutputConventions.expectAll(folder: dir.file("out"))
         // Every area is in the table with its place, not only the first 20.
@@ -182,6 +204,68 @@ struct ModelCommandTests {
         #expect(validity.features > 0 && validity.invalid == 0, "\(validity)")
         let holes = try polygons.holeAreas()
         #expect(holes.allSatisfy { $0 >= 2000 }, "holes below 2000 m²: \(holes.filter { $0 < 2000 })")
+    }
+
+    /// The fixture run's default `arch: auto`: every candidate in the table, the map made by the
+    /// candidate the spatial validation put first, the verdict leading the page, and the interval calibrated.
+    @Test func runChoosesItsModelBySpatialValidationAndCalibratesTheInterval() throws {
+        let dir = try Self.fixtureRun.get()
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("out/report.json")))) as? [String: Any])
+        let selection = try #require(report["selection"] as? [String: Any], "report.json has no selection")
+        let scores = try #require(selection["scores"] as? [[String: Any]])
+        #expect(scores.compactMap { $0["method"] as? String } == ["MLR", "PLSR", "XGBoost", "CNN paper", "CNN patch"])
+        let rmse = Dictionary(uniqueKeysWithValues: scores.map { ($0["method"] as! String, $0["spatialRMSE"] as! Double) })
+        let winner = try #require(selection["winner"] as? String), mapModel = try #require(selection["mapModel"] as? String)
+        #expect(rmse[winner] == rmse.values.min(), "\(rmse), winner \(winner)")
+        #expect(mapModel == winner, "\(mapModel)")
+        // The networks stopped early within run's 400-step budget, in every fold.
+        for score in scores where (score["method"] as! String).hasPrefix("CNN") {
+            let iterations = try #require(score["foldIterations"] as? [Int])
+            #expect(iterations.count == 3 && iterations.allSatisfy { $0 > 0 && $0 <= 400 }, "\(score)")
+        }
+        // The verdict comes first on the page and names the map's model; no per-cent signs but the unit's.
+        let html = try String(contentsOfFile: dir.file("out/report.html"), encoding: .utf8)
+        let verdict = try #require(html.range(of: "Which model to trust"))
+        #expect(html.range(of: "Inputs")!.lowerBound > verdict.lowerBound && html.contains("Model selection by spatial validation"))
+        let lead = html[verdict.upperBound...].prefix(3000)
+        // …and gives the paper CNN's figures beside the winner's.
+        #expect(lead.contains("map is made by") && lead.contains(mapModel) && (winner == "CNN paper" || lead.contains("The paper's CNN: RMSE")), "\(lead)")
+
+        // The interval: the level asked for, the quantile a residual of the map model's validation.
+        let interval = try #require(report["interval"] as? [String: Any])
+        #expect(interval["level"] as? Double == 0.9 && interval["method"] as? String == mapModel && interval["residuals"] as? Int == 374, "\(interval)")
+        let quantile = try #require(interval["quantile"] as? Double)
+        let validation = try #require((report["validations"] as? [[String: Any]])?.first {
+            $0["method"] as? String == mapModel && ($0["scheme"] as? String)?.hasPrefix("spatial") == true
+        })
+        let residuals = zip(validation["testMeasured"] as! [Double], validation["testPredicted"] as! [Double]).map { abs($0 - $1) }.sorted()
+        // JSON keeps 16 significant digits.
+        #expect(abs(quantile - residuals[(375 * 9 + 9) / 10 - 1]) <= 1e-12 * quantile)
+        // Bounds are the map ± the quantile, and hold the true content at about the level on the
+        // bare ground the map covers. Measured 0.951 here (0.966 with run's defaults): the residuals
+        // are against measured contents, which carry the samples' own noise that the true content lacks.
+        let content = try Raster.open(dir.file("out/content.tif")), bounds = try Raster.open(dir.file("out/content-interval.tif"))
+        let map = try content.read(content.fullWindow, bands: [1], as: Float.self)
+        let lower = try bounds.read(bounds.fullWindow, bands: [1], as: Float.self), upper = try bounds.read(bounds.fullWindow, bands: [2], as: Float.self)
+        let truth = try Raster.open(Fixtures.path("world/truth/re2o3.tif")).read(content.fullWindow, as: Float.self)
+        var covered = 0, mapped = 0, wrong = 0
+        for i in map.indices where map[i] != -9999 {
+            mapped += 1
+            if abs(Double(lower[i]) - (Double(map[i]) - quantile)) > 1e-5 || abs(Double(upper[i]) - (Double(map[i]) + quantile)) > 1e-5 { wrong += 1 }
+            if truth[i] >= lower[i] && truth[i] <= upper[i] { covered += 1 }
+        }
+        #expect(wrong == 0 && mapped > 100_000 && lower.filter { $0 == -9999 }.count == map.count - mapped)
+        let coverage = Double(covered) / Double(mapped)
+        #expect(coverage >= 0.88 && coverage <= 0.99, "coverage of the true content \(coverage)")
+        // The report measures it too, over the compared pixels (the support, vegetation masked).
+        let reported = try #require((report["truth"] as? [String: Any])?["intervalCoverage"] as? Double)
+        #expect(reported >= 0.88 && reported <= 0.99, "report.json's coverage \(reported)")
+        // Each anomaly area carries its probability of exceeding the threshold, in the table and the layer.
+        let areas = try #require(report["anomalies"] as? [[String: Any]])
+        #expect(areas.allSatisfy { ($0["exceedanceProbability"] as? Double).map { (0...1).contains($0) } == true }, "\(areas)")
+        #expect(html.contains("P(content above threshold)"))
+        let layer = try ChildProcess.run(try #require(ChildProcess.which("ogrinfo")), ["-q", "-al", dir.file("out/anomalies.gpkg")])
+        #expect(layer.stdout.components(separatedBy: "p_exceed (Real)").count - 1 == areas.count, "\(layer.stdout.prefix(2000))")
     }
 
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -13,7 +13,7 @@ enum RunOutputConventions {
         func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
         // One pass from DN to map: no reflectance scene in between.
         #expect(!FileManager.default.fileExists(atPath: file("reflectance.tif")))
-        for name in ["content.tif", "content-range.tif", "geochem.tif", "geochem-variance.tif", "anomaly-ranks.tif"] {
+        for name in ["content.tif", "content-interval.tif", "content-range.tif", "geochem.tif", "geochem-variance.tif", "anomaly-ranks.tif"] {
             let raster = try Raster.open(file(name))
             for band in raster.bands {
                 #expect(band.overviewCount >= 1, "\(name) band \(band.number) has no overviews")
@@ -24,6 +24,10 @@ enum RunOutputConventions {
         #expect(try Raster.open(file("anomaly-ranks.tif")).bands[0].nodata == 0)
         let content = try Raster.open(file("content.tif")).bands[0]
         #expect(!content.unitType.isEmpty, "content.tif has no unit type")
+        // The interval's bounds are contents: the map's unit, and named as lower and upper.
+        let interval = try Raster.open(file("content-interval.tif"))
+        #expect(interval.bands.map(\.unitType) == [content.unitType, content.unitType], "\(interval.bands)")
+        #expect(interval.bands[0].description.contains("lower") && interval.bands[1].description.contains("upper"), "\(interval.bands)")
         try expectRangeFlags(folder: folder)
         // The run's geochemical map is kriged globally: no neighbour-set seams within its support.
         let seams = try KrigeSeamTests.largestStepAnomaly(file("geochem.tif")) / KrigeSeamTests.samplesStandardDeviation()

@@ -43,20 +43,27 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let batchesPerIteration = 256  // 1,048,576 pixels per iteration
-    Benchmark("paper-plan 1 thread (1 Mi px/iteration, batches of 4096)") { benchmark in
-        let workspace = PaperNetworkWorkspace()
-        var output = [Float](repeating: 0, count: batchSize)
-        let clock = ContinuousClock(), start = clock.now, cpuStart = processCPUSeconds()
-        benchmark.startMeasurement()
-        pixels.withUnsafeBufferPointer { input in
-            for _ in 0..<batchesPerIteration {
-                plan.predict(bandSequential: input.baseAddress!, bandStride: batchSize, count: batchSize,
-                             into: &output, workspace: workspace)
+    // The build's own choice, and both ways of running groups side by side (pairs of 16-pixel
+    // groups are the AVX-512 path; on AVX2 they spill, which this shows too).
+    let plans = [("paper-plan 1 thread (1 Mi px/iteration, batches of 4096)", plan),
+                 ("paper-plan single groups 1 thread (1 Mi px/iteration, batches of 4096)", PaperNetworkPlan(weights: weights, pairsGroups: false)),
+                 ("paper-plan paired groups 1 thread (1 Mi px/iteration, batches of 4096)", PaperNetworkPlan(weights: weights, pairsGroups: true))]
+    for (name, plan) in plans {
+        Benchmark(name) { benchmark in
+            let workspace = PaperNetworkWorkspace()
+            var output = [Float](repeating: 0, count: batchSize)
+            let clock = ContinuousClock(), start = clock.now, cpuStart = processCPUSeconds()
+            benchmark.startMeasurement()
+            pixels.withUnsafeBufferPointer { input in
+                for _ in 0..<batchesPerIteration {
+                    plan.predict(bandSequential: input.baseAddress!, bandStride: batchSize, count: batchSize,
+                                 into: &output, workspace: workspace)
+                }
             }
+            benchmark.stopMeasurement()
+            blackHole(output)
+            record(benchmark, pixels: batchesPerIteration * batchSize, seconds: seconds(clock.now - start), cpuSeconds: processCPUSeconds() - cpuStart)
         }
-        benchmark.stopMeasurement()
-        blackHole(output)
-        record(benchmark, pixels: batchesPerIteration * batchSize, seconds: seconds(clock.now - start), cpuSeconds: processCPUSeconds() - cpuStart)
     }
 
     Benchmark("paper-plan 2 threads (1 Mi px/iteration, batches of 4096)") { benchmark in

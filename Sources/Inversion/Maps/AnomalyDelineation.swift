@@ -65,6 +65,9 @@ public struct AnomalyDelineation: Sendable {
         /// Whether the centroid lies within the samples' support (`SampleSupport`); nil when no
         /// samples were given.
         public internal(set) var withinSupport: Bool?
+        /// The probability that the content exceeds the threshold, at the area's mean predicted
+        /// content (`ConformalInterval.exceedanceProbability`); nil without an interval.
+        public var exceedanceProbability: Double?
     }
 
     public var threshold: Double

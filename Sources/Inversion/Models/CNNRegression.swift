@@ -10,17 +10,41 @@ public struct CNNRegression: RegressionMethod {
     public var options: TrainingOptions
     public var bands: [BandDescriptor]
     public var target: TargetDescriptor
+    /// nil: `options.iterations` steps on every training sample (the paper). Otherwise the
+    /// iterations are chosen by early stopping on an inner split, `options.iterations` at most.
+    public var earlyStopping: InnerEarlyStopping?
 
     public init(preset: NetworkPreset = .paper, patchSize: Int = 5, options: TrainingOptions = TrainingOptions(),
-                bands: [BandDescriptor] = BandDescriptor.gf2, target: TargetDescriptor = TargetDescriptor(name: "re2o3")) {
+                bands: [BandDescriptor] = BandDescriptor.gf2, target: TargetDescriptor = TargetDescriptor(name: "re2o3"),
+                earlyStopping: InnerEarlyStopping? = nil) {
         self.preset = preset
         self.patchSize = patchSize
         self.options = options
         self.bands = bands
         self.target = target
+        self.earlyStopping = earlyStopping
+    }
+
+    /// Early stopping inside one fit: the training samples are split again at random (seeded by
+    /// the training seed), the network learns from the larger part, and training stops once the
+    /// smaller part's loss has not improved for `patience` evaluations, one every
+    /// `evaluationInterval` steps; the parameters of the best evaluation are kept. The inner split
+    /// is random, not spatial: it only has to notice overfitting to individual samples, which is
+    /// what 5000 steps on a few hundred samples does.
+    public struct InnerEarlyStopping: Sendable, Equatable {
+        public var validationFraction: Double
+        public var patience: Int
+        public var evaluationInterval: Int
+        public init(validationFraction: Double = 0.2, patience: Int = 6, evaluationInterval: Int = 50) {
+            self.validationFraction = validationFraction
+            self.patience = patience
+            self.evaluationInterval = evaluationInterval
+        }
     }
 
     public var name: String { "CNN \(preset.rawValue)" }
+
+    public var window: Int { preset == .paper ? 1 : patchSize }
 
     public struct Fitted: FittedRegression {
         public let model: Model
@@ -56,8 +80,14 @@ public struct CNNRegression: RegressionMethod {
 
         public var summary: String {
             let loss = report.trainingLoss.last.map { String(format: "%.4f", $0) } ?? "n/a"
-            return "\(report.iterationsRun) Adam iterations, final training MSE (standardised) \(loss)"
+            guard report.keptIteration != report.iterationsRun || !report.validationLoss.isEmpty else {
+                return "\(report.iterationsRun) Adam iterations, final training MSE (standardised) \(loss)"
+            }
+            let validation = report.validationLoss.first { $0.iteration == report.keptIteration }.map { String(format: "%.4f", $0.loss) } ?? "n/a"
+            return "\(report.keptIteration) Adam iterations kept by early stopping (\(report.iterationsRun) run), inner validation MSE (standardised) \(validation)"
         }
+
+        public var chosenIterations: Int? { report.keptIteration }
     }
 
     public func fit(features: [[Double]], targets: [Double]) throws -> any FittedRegression {
@@ -75,9 +105,17 @@ public struct CNNRegression: RegressionMethod {
         do {
             let network = try preset.network(bands: bands.count, size: patchSize, seed: options.seed)
             let data = TrainingData(samples: features.map { $0.map(Float.init) }, targets: targets.map(Float.init))
+            var options = options
+            var split = DataSplit(training: Array(features.indices), validation: [])
+            if let earlyStopping {
+                split = DataSplit.random(count: features.count, validationFraction: earlyStopping.validationFraction, seed: options.seed)
+                guard split.training.count >= 2, !split.validation.isEmpty else {
+                    throw InversionError("early stopping needs at least 2 training and 1 validation sample, the inner split of \(features.count) gives \(split.training.count) and \(split.validation.count)")
+                }
+                options.earlyStopping = EarlyStopping(patience: earlyStopping.patience, evaluationInterval: earlyStopping.evaluationInterval)
+            }
             let (model, report) = try Trainer.train(network: network, preset: preset, inputLayout: preset.inputLayout(size: patchSize),
-                                                    bands: bands, target: target, data: data,
-                                                    split: DataSplit(training: Array(features.indices), validation: []), options: options)
+                                                    bands: bands, target: target, data: data, split: split, options: options)
             return Fitted(model: model, report: report)
         } catch {
             throw InversionError("training the \(preset.rawValue) CNN failed: \(error)")

@@ -27,13 +27,23 @@ public struct ModelComparison: Sendable {
 
     public struct Result: Sendable {
         public let validations: [ValidationResult]
-        public let model: CNNRegression.Fitted
-        /// Each baseline (by `RegressionMethod.name`) as fitted on the random split's training part.
-        public let baselineModels: [String: any FittedRegression]
+        /// The CNN fitted on the random split's training part (nil under `arch: auto` when a regression won).
+        public let model: CNNRegression.Fitted?
         /// The samples `model` was trained on (the random split's training part).
         public let trainingRows: [Int]
         /// What each method learnt on the random split's training part.
         public let summaries: [String: String]
+        /// Each baseline (by `RegressionMethod.name`) as fitted on the random split's training part.
+        public let baselineModels: [String: any FittedRegression]
+
+        public init(validations: [ValidationResult], model: CNNRegression.Fitted?, trainingRows: [Int], summaries: [String: String],
+                    baselineModels: [String: any FittedRegression] = [:]) {
+            self.validations = validations
+            self.model = model
+            self.trainingRows = trainingRows
+            self.summaries = summaries
+            self.baselineModels = baselineModels
+        }
     }
 
     /// `set`'s rows hold each sample's features (for a patch CNN, the windows: see `PatchFeatures`).
@@ -74,7 +84,7 @@ public struct ModelComparison: Sendable {
         }
         validations.append(cnnSpatial)
         validations += spatialResults
-        return Result(validations: validations, model: model, baselineModels: baselineModels,
-                      trainingRows: randomSplit.split(count: set.count).train, summaries: summaries)
+        return Result(validations: validations, model: model, trainingRows: randomSplit.split(count: set.count).train, summaries: summaries,
+                      baselineModels: baselineModels)
     }
 }

@@ -22,6 +22,9 @@ public struct ValidationResult: Sendable, Codable, Equatable {
     public let testPredicted: [Double]
     public let testMeasured: [Double]
     public let testKriged: [Double]
+    /// Spatial blocks: the optimiser steps each fold's network kept (early stopping), by fold;
+    /// nil for methods without iterations.
+    public var foldIterations: [Int]? = nil
 }
 
 /// The paper's validation: a seeded random split of the sample set (2 : 1 by default), models
@@ -159,8 +162,10 @@ public struct SpatialBlockValidation: Sendable {
         }
         var outOfFold = [Double](repeating: .nan, count: set.count)
         var trainKriged: [RegressionMetrics] = [], trainMeasured: [RegressionMetrics] = []
+        var iterations: [Int] = []
         for outcome in outcomes.withLock({ $0 }) {
             guard let outcome = try outcome?.get() ?? nil else { continue }
+            if let chosen = outcome.iterations { iterations.append(chosen) }
             trainKriged.append(outcome.trainKriged)
             trainMeasured.append(outcome.trainMeasured)
             for (i, value) in zip(outcome.test, outcome.predicted) { outOfFold[i] = value }
@@ -171,12 +176,14 @@ public struct SpatialBlockValidation: Sendable {
             test: .init(kriged: RegressionMetrics(observed: set.krigedTargets, predicted: outOfFold),
                         measured: RegressionMetrics(observed: set.measuredTargets, predicted: outOfFold)),
             testIDs: set.rows.map(\.id), testPredicted: outOfFold,
-            testMeasured: set.measuredTargets, testKriged: set.krigedTargets)
+            testMeasured: set.measuredTargets, testKriged: set.krigedTargets,
+            foldIterations: iterations.isEmpty ? nil : iterations)
     }
 
     private struct FoldOutcome: Sendable {
         let test: [Int]
         let predicted: [Double]
+        let iterations: Int?
         let trainKriged: RegressionMetrics
         let trainMeasured: RegressionMetrics
     }
@@ -200,7 +207,7 @@ public struct SpatialBlockValidation: Sendable {
         }
         let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: targets, positions: set.positions(train))
         let trainPredicted = fitted.predict(train.map { set.rows[$0].bands })
-        return FoldOutcome(test: test, predicted: fitted.predict(test.map { set.rows[$0].bands }),
+        return FoldOutcome(test: test, predicted: fitted.predict(test.map { set.rows[$0].bands }), iterations: fitted.chosenIterations,
                            trainKriged: RegressionMetrics(observed: targets, predicted: trainPredicted),
                            trainMeasured: RegressionMetrics(observed: train.map { set.rows[$0].measured }, predicted: trainPredicted))
     }

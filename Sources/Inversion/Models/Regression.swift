@@ -7,18 +7,30 @@ public protocol RegressionMethod: Sendable {
     /// Learns knowing each sample's map position (x, y), for methods that tune themselves by
     /// spatial cross-validation; the others ignore the positions.
     func fit(features: [[Double]], targets: [Double], positions: [SIMD2<Double>]) throws -> any FittedRegression
+    /// Side of the pixel window each sample's features cover: 1 reads the sample pixel's own bands,
+    /// k > 1 a k × k window per band (the patch CNN; see `PatchFeatures`).
+    var window: Int { get }
 }
 
 extension RegressionMethod {
     public func fit(features: [[Double]], targets: [Double], positions: [SIMD2<Double>]) throws -> any FittedRegression {
         try fit(features: features, targets: targets)
     }
+
+    public var window: Int { 1 }
 }
 
 public protocol FittedRegression: Sendable {
     func predict(_ features: [[Double]]) -> [Double]
     /// One line on what was learnt (coefficients, components, iterations).
     var summary: String { get }
+    /// The optimiser steps whose parameters were kept (a network's, e.g. chosen by early
+    /// stopping); nil for methods without iterations.
+    var chosenIterations: Int? { get }
+}
+
+extension FittedRegression {
+    public var chosenIterations: Int? { nil }
 }
 
 /// Column means and sample standard deviations (n − 1) of a feature matrix, as scikit-learn's

@@ -10,10 +10,12 @@
 /// reads them sequentially.
 protocol PaperNetworkPanel {
     static var width: Int { get }
-    /// Accumulator j = Σ_{k < depth} weights[k · width + j] · inputs[k].
-    init(inputs: UnsafePointer<SIMD16<Float>>, depth: Int, weights: UnsafePointer<Float>)
-    /// Accumulator j = bias[j] + Σ_{k < depth} weights[k · width + j] · inputs[k].
-    init(inputs: UnsafePointer<SIMD16<Float>>, depth: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>)
+    /// Accumulators zero.
+    init()
+    /// Accumulator j = bias[j].
+    init(bias: UnsafePointer<Float>)
+    /// One step of the product: accumulator j += weights[j] · input.
+    mutating func accumulate(_ input: SIMD16<Float>, _ weights: UnsafePointer<Float>)
     /// Σ_j max(accumulator j, 0) · outputWeights[j]: ReLU then a dot product with the next layer.
     func reluDot(_ outputWeights: UnsafePointer<Float>) -> SIMD16<Float>
     /// destination[j] = accumulator j.
@@ -25,21 +27,18 @@ protocol PaperNetworkPanel {
     func storeMaximumBiasReLU(to destination: UnsafeMutablePointer<SIMD16<Float>>, bias: UnsafePointer<Float>)
 }
 
-/// Six output features of 16 pixels.
-struct PaperNetworkPanel6: PaperNetworkPanel {
-    static var width: Int { 6 }
-    var a0, a1, a2, a3, a4, a5: SIMD16<Float>
-
+extension PaperNetworkPanel {
+    /// Accumulator j = Σ_{k < depth} weights[k · width + j] · inputs[k].
     @inline(__always)
     init(inputs: UnsafePointer<SIMD16<Float>>, depth: Int, weights: UnsafePointer<Float>) {
-        a0 = .zero; a1 = .zero; a2 = .zero; a3 = .zero; a4 = .zero; a5 = .zero
+        self.init()
         accumulate(inputs: inputs, depth: depth, weights: weights)
     }
 
+    /// Accumulator j = bias[j] + Σ_{k < depth} weights[k · width + j] · inputs[k].
     @inline(__always)
     init(inputs: UnsafePointer<SIMD16<Float>>, depth: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>) {
-        a0 = .init(repeating: bias[0]); a1 = .init(repeating: bias[1]); a2 = .init(repeating: bias[2])
-        a3 = .init(repeating: bias[3]); a4 = .init(repeating: bias[4]); a5 = .init(repeating: bias[5])
+        self.init(bias: bias)
         accumulate(inputs: inputs, depth: depth, weights: weights)
     }
 
@@ -47,11 +46,30 @@ struct PaperNetworkPanel6: PaperNetworkPanel {
     private mutating func accumulate(inputs: UnsafePointer<SIMD16<Float>>, depth: Int, weights: UnsafePointer<Float>) {
         var w = weights
         for k in 0..<depth {
-            let x = inputs[k]
-            a0 = a0.addingProduct(x, w[0]); a1 = a1.addingProduct(x, w[1]); a2 = a2.addingProduct(x, w[2])
-            a3 = a3.addingProduct(x, w[3]); a4 = a4.addingProduct(x, w[4]); a5 = a5.addingProduct(x, w[5])
-            w += 6
+            accumulate(inputs[k], w)
+            w += Self.width
         }
+    }
+}
+
+/// Six output features of 16 pixels.
+struct PaperNetworkPanel6: PaperNetworkPanel {
+    static var width: Int { 6 }
+    var a0, a1, a2, a3, a4, a5: SIMD16<Float>
+
+    @inline(__always)
+    init() { a0 = .zero; a1 = .zero; a2 = .zero; a3 = .zero; a4 = .zero; a5 = .zero }
+
+    @inline(__always)
+    init(bias: UnsafePointer<Float>) {
+        a0 = .init(repeating: bias[0]); a1 = .init(repeating: bias[1]); a2 = .init(repeating: bias[2])
+        a3 = .init(repeating: bias[3]); a4 = .init(repeating: bias[4]); a5 = .init(repeating: bias[5])
+    }
+
+    @inline(__always)
+    mutating func accumulate(_ x: SIMD16<Float>, _ w: UnsafePointer<Float>) {
+        a0 = a0.addingProduct(x, w[0]); a1 = a1.addingProduct(x, w[1]); a2 = a2.addingProduct(x, w[2])
+        a3 = a3.addingProduct(x, w[3]); a4 = a4.addingProduct(x, w[4]); a5 = a5.addingProduct(x, w[5])
     }
 
     @inline(__always)
@@ -95,27 +113,18 @@ struct PaperNetworkPanel4: PaperNetworkPanel {
     var a0, a1, a2, a3: SIMD16<Float>
 
     @inline(__always)
-    init(inputs: UnsafePointer<SIMD16<Float>>, depth: Int, weights: UnsafePointer<Float>) {
-        a0 = .zero; a1 = .zero; a2 = .zero; a3 = .zero
-        accumulate(inputs: inputs, depth: depth, weights: weights)
-    }
+    init() { a0 = .zero; a1 = .zero; a2 = .zero; a3 = .zero }
 
     @inline(__always)
-    init(inputs: UnsafePointer<SIMD16<Float>>, depth: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>) {
+    init(bias: UnsafePointer<Float>) {
         a0 = .init(repeating: bias[0]); a1 = .init(repeating: bias[1])
         a2 = .init(repeating: bias[2]); a3 = .init(repeating: bias[3])
-        accumulate(inputs: inputs, depth: depth, weights: weights)
     }
 
     @inline(__always)
-    private mutating func accumulate(inputs: UnsafePointer<SIMD16<Float>>, depth: Int, weights: UnsafePointer<Float>) {
-        var w = weights
-        for k in 0..<depth {
-            let x = inputs[k]
-            a0 = a0.addingProduct(x, w[0]); a1 = a1.addingProduct(x, w[1])
-            a2 = a2.addingProduct(x, w[2]); a3 = a3.addingProduct(x, w[3])
-            w += 4
-        }
+    mutating func accumulate(_ x: SIMD16<Float>, _ w: UnsafePointer<Float>) {
+        a0 = a0.addingProduct(x, w[0]); a1 = a1.addingProduct(x, w[1])
+        a2 = a2.addingProduct(x, w[2]); a3 = a3.addingProduct(x, w[3])
     }
 
     @inline(__always)
@@ -143,6 +152,41 @@ struct PaperNetworkPanel4: PaperNetworkPanel {
         let zero = SIMD16<Float>.zero
         return (laneMaximum(a0, zero) * outputWeights[0]).addingProduct(laneMaximum(a1, zero), outputWeights[1])
             + (laneMaximum(a2, zero) * outputWeights[2]).addingProduct(laneMaximum(a3, zero), outputWeights[3])
+    }
+}
+
+/// The same panel over two groups of 16 pixels at once, for CPUs with 32 vector registers
+/// (AVX-512): each broadcast weight feeds two FMAs, and twice the independent FMA chains cover the
+/// FMA latency (one 6-wide panel has 6 chains, the latency of two pipes needs 8). Each group's
+/// accumulators see exactly the operations, in the same order, of a single panel, so the results
+/// are bit-identical to running `Panel` on each group.
+struct PaperNetworkPanelPair<Panel: PaperNetworkPanel> {
+    var first: Panel, second: Panel
+
+    @inline(__always)
+    init(inputs first: UnsafePointer<SIMD16<Float>>, _ second: UnsafePointer<SIMD16<Float>>, depth: Int, weights: UnsafePointer<Float>) {
+        self.first = Panel()
+        self.second = Panel()
+        accumulate(first, second, depth: depth, weights: weights)
+    }
+
+    @inline(__always)
+    init(inputs first: UnsafePointer<SIMD16<Float>>, _ second: UnsafePointer<SIMD16<Float>>, depth: Int, weights: UnsafePointer<Float>,
+         bias: UnsafePointer<Float>) {
+        self.first = Panel(bias: bias)
+        self.second = Panel(bias: bias)
+        accumulate(first, second, depth: depth, weights: weights)
+    }
+
+    @inline(__always)
+    private mutating func accumulate(_ inputs0: UnsafePointer<SIMD16<Float>>, _ inputs1: UnsafePointer<SIMD16<Float>>, depth: Int,
+                                     weights: UnsafePointer<Float>) {
+        var w = weights
+        for k in 0..<depth {
+            first.accumulate(inputs0[k], w)
+            second.accumulate(inputs1[k], w)
+            w += Panel.width
+        }
     }
 }
 

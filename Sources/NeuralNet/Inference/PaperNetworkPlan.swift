@@ -1,3 +1,5 @@
+import CPUBuildFeatures
+
 /// The paper network compiled for batched inference: the same function as `PaperNetworkReference`
 /// with the work that the fixed 1×4×4 input makes redundant removed, computed 16 pixels per
 /// `SIMD16<Float>` lane group with register-blocked panels (`PaperNetworkPanel6`/`4`).
@@ -38,9 +40,22 @@ public struct PaperNetworkPlan: Sendable {
     static let conv2Offset = conv1Offset + 16 * conv1Stride
 
     public let weights: PaperNetworkWeights
+    /// Whether `predict` runs two groups of 16 pixels at a time (`PaperNetworkPanelPair`): on builds
+    /// for AVX-512, whose 32 vector registers hold a pair's accumulators. With 16 (AVX2) a pair's
+    /// 24 accumulator halves would spill, so single groups run there. Same results either way.
+    let pairsGroups: Bool
+
+    /// Whether this build's target has 32 vector registers (AVX-512F).
+    static let buildHasAVX512 = regolith_build_cpu_features & (UInt64(1) << UInt64(RegolithCPUFeatureAVX512F.rawValue)) != 0
 
     public init(weights: PaperNetworkWeights) {
+        self.init(weights: weights, pairsGroups: Self.buildHasAVX512)
+    }
+
+    /// `pairsGroups` chosen by the caller: testers and benchmarks run both ways on any machine.
+    public init(weights: PaperNetworkWeights, pairsGroups: Bool) {
         self.weights = weights
+        self.pairsGroups = pairsGroups
         var packed: [Float] = weights.inputMeans + weights.inputStandardDeviations
 
         // Conv1 per channel: the two distinct kernel rows' weights (rows 0–2: top + bottom taps;
@@ -97,6 +112,21 @@ public struct PaperNetworkPlan: Sendable {
         packed.withUnsafeBufferPointer { buffer in
             let parameters = buffer.baseAddress!
             var start = 0
+            while pairsGroups && start + 32 <= count {
+                let (first, second) = Self.predictPair(
+                    (UnsafeRawPointer(bands.0 + start).loadUnaligned(as: SIMD16<Float>.self),
+                     UnsafeRawPointer(bands.1 + start).loadUnaligned(as: SIMD16<Float>.self),
+                     UnsafeRawPointer(bands.2 + start).loadUnaligned(as: SIMD16<Float>.self),
+                     UnsafeRawPointer(bands.3 + start).loadUnaligned(as: SIMD16<Float>.self)),
+                    (UnsafeRawPointer(bands.0 + start + 16).loadUnaligned(as: SIMD16<Float>.self),
+                     UnsafeRawPointer(bands.1 + start + 16).loadUnaligned(as: SIMD16<Float>.self),
+                     UnsafeRawPointer(bands.2 + start + 16).loadUnaligned(as: SIMD16<Float>.self),
+                     UnsafeRawPointer(bands.3 + start + 16).loadUnaligned(as: SIMD16<Float>.self)),
+                    parameters: parameters, workspace: workspace)
+                UnsafeMutableRawPointer(output + start).storeBytes(of: first, as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(output + start + 16).storeBytes(of: second, as: SIMD16<Float>.self)
+                start += 32
+            }
             while start + 16 <= count {
                 let result = Self.predictGroup(
                     UnsafeRawPointer(bands.0 + start).loadUnaligned(as: SIMD16<Float>.self),
@@ -147,6 +177,52 @@ public struct PaperNetworkPlan: Sendable {
     static func predictGroup(_ band1: SIMD16<Float>, _ band2: SIMD16<Float>, _ band3: SIMD16<Float>, _ band4: SIMD16<Float>,
                              parameters: UnsafePointer<Float>, workspace: PaperNetworkWorkspace) -> SIMD16<Float> {
         let pooled1 = workspace.pooled1, pooled2 = workspace.pooled2
+        conv1(band1, band2, band3, band4, parameters: parameters, into: pooled1)
+
+        var w = parameters + conv2Offset
+        for panel in 0..<conv2Panels6 {
+            conv2Panel(PaperNetworkPanel6.self, pooled1, into: pooled2 + 6 * panel, weights: &w)
+        }
+        for panel in 0..<conv2Panels4 {
+            conv2Panel(PaperNetworkPanel4.self, pooled1, into: pooled2 + 6 * conv2Panels6 + 4 * panel, weights: &w)
+        }
+
+        var output = SIMD16<Float>.zero
+        for _ in 0..<dense1Panels6 { densePanel(PaperNetworkPanel6.self, pooled2, weights: &w, output: &output) }
+        for _ in 0..<dense1Panels4 { densePanel(PaperNetworkPanel4.self, pooled2, weights: &w, output: &output) }
+        return output + w[0]
+    }
+
+    /// The whole network for two groups of 16 pixels, through `PaperNetworkPanelPair`s: per pixel
+    /// the same operations in the same order as `predictGroup`, so the same bits.
+    @inline(__always)
+    static func predictPair(_ first: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>),
+                            _ second: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>),
+                            parameters: UnsafePointer<Float>, workspace: PaperNetworkWorkspace) -> (SIMD16<Float>, SIMD16<Float>) {
+        let pooled1 = (workspace.pooled1, workspace.secondPooled1), pooled2 = (workspace.pooled2, workspace.secondPooled2)
+        let readPooled1 = (UnsafePointer(pooled1.0), UnsafePointer(pooled1.1)), readPooled2 = (UnsafePointer(pooled2.0), UnsafePointer(pooled2.1))
+        conv1(first.0, first.1, first.2, first.3, parameters: parameters, into: pooled1.0)
+        conv1(second.0, second.1, second.2, second.3, parameters: parameters, into: pooled1.1)
+
+        var w = parameters + conv2Offset
+        for panel in 0..<conv2Panels6 {
+            conv2PanelPair(PaperNetworkPanel6.self, readPooled1, into: (pooled2.0 + 6 * panel, pooled2.1 + 6 * panel), weights: &w)
+        }
+        for panel in 0..<conv2Panels4 {
+            let offset = 6 * conv2Panels6 + 4 * panel
+            conv2PanelPair(PaperNetworkPanel4.self, readPooled1, into: (pooled2.0 + offset, pooled2.1 + offset), weights: &w)
+        }
+
+        var output = (SIMD16<Float>.zero, SIMD16<Float>.zero)
+        for _ in 0..<dense1Panels6 { densePanelPair(PaperNetworkPanel6.self, readPooled2, weights: &w, output: &output) }
+        for _ in 0..<dense1Panels4 { densePanelPair(PaperNetworkPanel4.self, readPooled2, weights: &w, output: &output) }
+        return (output.0 + w[0], output.1 + w[0])
+    }
+
+    /// Standardisation, conv1, its 2×2 max-pool, bias and ReLU for 16 pixels, into `pooled1`.
+    @inline(__always)
+    static func conv1(_ band1: SIMD16<Float>, _ band2: SIMD16<Float>, _ band3: SIMD16<Float>, _ band4: SIMD16<Float>,
+                      parameters: UnsafePointer<Float>, into pooled1: UnsafeMutablePointer<SIMD16<Float>>) {
         // Standardise exactly as the reference does, (b − mean) / sd.
         let z0 = (band1 - parameters[0]) / parameters[4], z1 = (band2 - parameters[1]) / parameters[5]
         let z2 = (band3 - parameters[2]) / parameters[6], z3 = (band4 - parameters[3]) / parameters[7]
@@ -167,19 +243,6 @@ public struct PaperNetworkPlan: Sendable {
             pooled1[48 + channel] = laneMaximum(laneMaximum(top0, laneMaximum(b0, b1)) + bias, .zero)
             c += conv1Stride
         }
-
-        var w = parameters + conv2Offset
-        for panel in 0..<conv2Panels6 {
-            conv2Panel(PaperNetworkPanel6.self, pooled1, into: pooled2 + 6 * panel, weights: &w)
-        }
-        for panel in 0..<conv2Panels4 {
-            conv2Panel(PaperNetworkPanel4.self, pooled1, into: pooled2 + 6 * conv2Panels6 + 4 * panel, weights: &w)
-        }
-
-        var output = SIMD16<Float>.zero
-        for _ in 0..<dense1Panels6 { densePanel(PaperNetworkPanel6.self, pooled2, weights: &w, output: &output) }
-        for _ in 0..<dense1Panels4 { densePanel(PaperNetworkPanel4.self, pooled2, weights: &w, output: &output) }
-        return output + w[0]
     }
 
     /// One panel of conv2 output channels: the four output positions' products, their running
@@ -207,6 +270,40 @@ public struct PaperNetworkPlan: Sendable {
         let width = Panel.width
         let panel = Panel(inputs: pooled2, depth: 32, weights: weights, bias: weights + 32 * width)
         output += panel.reluDot(weights + 33 * width)
+        weights += 34 * width
+    }
+
+    /// `conv2Panel` for two groups.
+    @inline(__always)
+    static func conv2PanelPair<Panel: PaperNetworkPanel>(_: Panel.Type,
+                                                         _ pooled1: (UnsafePointer<SIMD16<Float>>, UnsafePointer<SIMD16<Float>>),
+                                                         into destination: (UnsafeMutablePointer<SIMD16<Float>>, UnsafeMutablePointer<SIMD16<Float>>),
+                                                         weights: inout UnsafePointer<Float>) {
+        let width = Panel.width
+        let p00 = PaperNetworkPanelPair<Panel>(inputs: pooled1.0, pooled1.1, depth: 64, weights: weights)
+        p00.first.store(to: destination.0); p00.second.store(to: destination.1)
+        weights += 64 * width
+        let p01 = PaperNetworkPanelPair<Panel>(inputs: pooled1.0 + 16, pooled1.1 + 16, depth: 32, weights: weights)
+        p01.first.storeMaximum(to: destination.0); p01.second.storeMaximum(to: destination.1)
+        weights += 32 * width
+        let p10 = PaperNetworkPanelPair<Panel>(inputs: pooled1.0 + 32, pooled1.1 + 32, depth: 32, weights: weights)
+        p10.first.storeMaximum(to: destination.0); p10.second.storeMaximum(to: destination.1)
+        weights += 32 * width
+        let p11 = PaperNetworkPanelPair<Panel>(inputs: pooled1.0 + 32, pooled1.1 + 32, depth: 16, weights: weights)
+        p11.first.storeMaximumBiasReLU(to: destination.0, bias: weights + 16 * width)
+        p11.second.storeMaximumBiasReLU(to: destination.1, bias: weights + 16 * width)
+        weights += 17 * width
+    }
+
+    /// `densePanel` for two groups.
+    @inline(__always)
+    static func densePanelPair<Panel: PaperNetworkPanel>(_: Panel.Type,
+                                                         _ pooled2: (UnsafePointer<SIMD16<Float>>, UnsafePointer<SIMD16<Float>>),
+                                                         weights: inout UnsafePointer<Float>, output: inout (SIMD16<Float>, SIMD16<Float>)) {
+        let width = Panel.width
+        let pair = PaperNetworkPanelPair<Panel>(inputs: pooled2.0, pooled2.1, depth: 32, weights: weights, bias: weights + 32 * width)
+        output.0 += pair.first.reluDot(weights + 33 * width)
+        output.1 += pair.second.reluDot(weights + 33 * width)
         weights += 34 * width
     }
 }

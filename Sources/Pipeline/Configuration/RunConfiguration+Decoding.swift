@@ -6,7 +6,7 @@ import NeuralNet
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress
+        case scene, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval
     }
 
     public init(from decoder: any Decoder) throws {
@@ -54,6 +54,7 @@ extension RunConfiguration: Decodable {
         memory = try c.decodeIfPresent(String.self, forKey: .memory)
         threads = try c.decodeIfPresent(Int.self, forKey: .threads)
         cog = try c.decodeIfPresent(Bool.self, forKey: .cog) ?? cog
+        interval = try c.decodeIfPresent(Double.self, forKey: .interval) ?? interval
         if let name = try c.decodeIfPresent(String.self, forKey: .compress) {
             guard let compression = GeoTIFFOptions.Compression(name: name) else {
                 throw ConfigurationError(key: "compress", "'\(name)' is not a compression: give \(GeoTIFFOptions.Compression.choices)")

@@ -8,8 +8,9 @@ import NeuralNet
 /// (`RunConfiguration+Checks.swift`).
 public struct RunConfiguration: Sendable, Equatable {
     public struct Model: Sendable, Equatable {
-        /// The map's model: `paper` (the article's CNN), `patch`, `mlr`, `pls` or `xgboost`.
-        public var arch: ModelArchitecture = .paper
+        /// `auto` (every candidate scored by spatial validation, the best makes the map), `paper`
+        /// (the article's CNN, trained as the article does) or `patch`.
+        public var arch: ModelArchitecture = .auto
         /// Window side of the patch network (odd).
         public var patchSize: Int = 5
         public var iterations: Int = 5000
@@ -97,6 +98,8 @@ public struct RunConfiguration: Sendable, Equatable {
     public var cog: Bool = true
     /// GeoTIFF compression of the raster outputs: ZSTD, or DEFLATE/LZW for older readers.
     public var compress: GeoTIFFOptions.Compression = .zstd
+    /// The level of the map's conformal prediction interval (`ConformalInterval`), e.g. 0.9.
+    public var interval: Double = 0.9
 
     public init() {}
 }

@@ -132,13 +132,15 @@ public struct MethodRun: Sendable {
         let value = TargetDescriptor(name: c.column, unit: c.unit)
         settings.target = value
         report.value = value.label
-        let trained = try timed("train (CNN, MLR, PLSR, XGBoost; random and spatial validation)") {
-            try ModelTraining(settings).run(set: sampleSet.sampleSet, source: folder.file(.sampleSet))
+        let trained = try timed(c.model.arch == .auto ? "train and select (MLR, PLSR, XGBoost, paper and patch CNN by spatial validation)"
+                                                      : "train (CNN, MLR, PLSR, XGBoost; random and spatial validation)") {
+            try ModelTraining(settings).run(set: sampleSet.sampleSet, source: folder.file(.sampleSet), log: log)
         }
-        try ModelTraining.save(trained, to: folder.file(.model))
+        try ModelTraining.saveWinner(trained, to: folder.file(.model))
         report.validations = trained.comparison.validations
         report.modelSummaries = trained.comparison.summaries
         report.mapMethod = trained.arch.regressionMethod ?? trained.comparison.validations.first?.method
+        report.selection = trained.selection
         report.figures = trained.comparison.validations.map { scatterFigure($0, value: value) }
 
         let content = folder.file(.content)
@@ -153,6 +155,18 @@ public struct MethodRun: Sendable {
         let rangeFlags = folder.file(.contentRange)
         _ = try timed("flag predictions outside the training range") {
             try TilePipeline.run(TargetRangeKernel(lower: lowest, upper: highest, value: value.label), input: content, output: rangeFlags, options: engine)
+        }
+        // The map's calibrated interval, from the held-out residuals of the model that made it.
+        var interval: ConformalInterval?
+        if let validation = trained.mapValidation {
+            let calibrated = try ConformalInterval(measured: validation.testMeasured, predicted: validation.testPredicted, level: c.interval)
+            _ = try timed("prediction interval") {
+                try TilePipeline.run(ContentIntervalKernel(interval: calibrated, value: value.label, unit: value.unit), input: content,
+                                     output: folder.file(.contentInterval), options: engine)
+            }
+            report.interval = .init(level: calibrated.level, quantile: calibrated.quantile, residuals: calibrated.residualCount, method: validation.method,
+                                    empiricalCoverage: calibrated.empiricalCoverage, file: RunFolder.Entry.contentInterval.rawValue)
+            interval = calibrated
         }
         let rangeCheck = try TargetRangeCheck.count(flags: rangeFlags, lower: lowest, upper: highest)
         report.inversion?.outsideTargetRange = rangeCheck
@@ -186,6 +200,7 @@ public struct MethodRun: Sendable {
         (search.minimumHoleArea, search.smoothing, search.simplify) = (c.anomalies.minHole, c.anomalies.smooth, c.anomalies.simplify)
         search.smoothingStatistic = c.anomalies.smoothStatistic
         search.engine = engine
+        search.interval = interval
         let kriged = sampleSet.built.kriging
         // The same distance the geochemical map's support mask uses, so `within_support` agrees with it.
         search.support = SampleSupport(samples: zip(kriged.samples.x, kriged.samples.y).map { VectorGeometry.Point(x: $0, y: $1) },
@@ -202,7 +217,8 @@ public struct MethodRun: Sendable {
 
         if let truthContent = loaded.resolve(c.truth.content), let zones = loaded.resolve(c.truth.zones) {
             report.truth = try timed("score against the truth") {
-                try TruthScore(content: truthContent, zones: zones).score(map: content, labels: labels, masks: masks, support: geochem)
+                try TruthScore(content: truthContent, zones: zones).score(map: content, labels: labels, masks: masks, support: geochem,
+                                                                         interval: interval.map { _ in folder.file(.contentInterval) })
             }
         }
         try timed("render") {
@@ -238,7 +254,7 @@ public struct MethodRun: Sendable {
     /// Rewrites each raster output as a COG in place: same pixels, bands and labels, plus overviews
     /// (averaged for values, nearest for ranks, so no rank is invented).
     private func cloudOptimise(_ folder: RunFolder) throws {
-        let rasters: [(RunFolder.Entry, String)] = [(.content, "AVERAGE"), (.contentRange, "NEAREST"), (.geochemicalMap, "AVERAGE"),
+        let rasters: [(RunFolder.Entry, String)] = [(.content, "AVERAGE"), (.contentInterval, "AVERAGE"), (.contentRange, "NEAREST"), (.geochemicalMap, "AVERAGE"),
                                                     (.geochemicalVariance, "AVERAGE"), (.anomalyRanks, "NEAREST")]
         for (entry, resampling) in rasters {
             var options = COGOptions()

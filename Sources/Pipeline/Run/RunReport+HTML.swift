@@ -24,6 +24,8 @@ extension RunReport {
             <p>\(e(software)) · started \(e(started))</p>
 
             """
+        // The verdict leads: which model made the map and how good it is.
+        if let verdict { page += "<h2>Which model to trust</h2><p class=verdict>\(e(verdict))</p>" }
         page += "<h2>Inputs</h2>" + wide("<table>" + inputs.sorted { $0.key < $1.key }.map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>")
         page += notes.isEmpty ? "" : "<ul>" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
         if let calibration { page += "<h2>Calibration</h2><pre>\(e(calibration.description))</pre>" }
@@ -36,9 +38,10 @@ extension RunReport {
         }
         page += screeningTable
         page += validationTable
-        if let verdict { page += "<h3>Which model to trust</h3><p class=verdict>\(e(verdict))</p>" }
+        page += selectionTable
+        page += intervalSection
         if !modelSummaries.isEmpty {
-            page += "<h3>Fitted models (the random split's training part)</h3>" + wide("<table>" + modelSummaries.sorted { $0.key < $1.key }
+            page += (selection == nil ? "<h3>Fitted models (the random split's training part)</h3>" : "<h3>The map's model (fitted on every sample)</h3>") + wide("<table>" + modelSummaries.sorted { $0.key < $1.key }
                 .map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>")
         }
         page += "<h2>Maps and plots</h2>"
@@ -68,6 +71,9 @@ extension RunReport {
             page += String(format: "<p>Anomaly areas against the true anomaly zones: IoU %.3f. ", truth.zones.iou)
             page += truth.zones.ranksByZone.sorted { $0.key < $1.key }.map { "zone \($0.key) is hit by area(s) \($0.value.map(String.init).joined(separator: ", "))" }.joined(separator: "; ")
             page += ". The top \(truth.topRanks) area(s) " + (truth.hitsAllZones ? "<span class=good>hit every true zone</span>" : "<span class=bad>miss a true zone</span>") + ".</p>"
+            if let coverage = truth.intervalCoverage, let interval {
+                page += String(format: "<p>The %g prediction interval holds the true content at a fraction %.3f of these pixels.</p>", interval.level, coverage)
+            }
         }
         page += anomalyTable
         page += "<h2>Outputs</h2><p>Beside this page in the run's folder:</p>" + wide("<table>" + outputs.sorted { $0.key < $1.key }.map { "<tr><th class=l>\(e($0.key))</th><td class=l><a href=\"\(e($0.value))\">\(e($0.value))</a></td></tr>" }.joined() + "</table>")
@@ -132,6 +138,29 @@ extension RunReport {
         return html + "</table></div>"
     }
 
+    /// `arch: auto`: every candidate's figures, the winner marked.
+    private var selectionTable: String {
+        guard let selection else { return "" }
+        var html = "<h3>Model selection by spatial validation</h3><p>Each candidate scored by \(e(selection.scheme)) against the measured contents; the lowest RMSE makes the map (on a tie the simpler). Networks stop early on an inner split of each fold's training samples.</p>"
+            + "<div class=wide><table><tr><th class=l>candidate</th><th>spatial RMSE</th><th>spatial R²</th><th>random-split RMSE</th><th>random-split R²</th><th class=l>iterations kept by fold</th><th>seconds</th></tr>"
+        for score in selection.scores {
+            let mark = score.method == selection.winner ? " (best)" : ""
+            let maps = score.method == selection.mapModel ? " (makes the map)" : ""
+            html += String(format: "<tr><td class=l>%@</td><td>%.4f</td><td>%.3f</td><td>%.4f</td><td>%.3f</td><td class=l>%@</td><td>%.1f</td></tr>",
+                           e(score.method + mark + maps), score.spatialRMSE, score.spatialR2, score.randomRMSE ?? .nan, score.randomR2 ?? .nan,
+                           e(score.foldIterations.map { $0.map(String.init).joined(separator: ", ") } ?? "–"), score.seconds)
+        }
+        return html + String(format: "</table></div><p>The map's model on every sample: %@ (%.1f s).</p>", e(selection.mapModelSummary), selection.finalFitSeconds)
+    }
+
+    /// The map's calibrated interval.
+    private var intervalSection: String {
+        guard let interval else { return "" }
+        return String(format: "<h3>Prediction interval</h3><p>%@ holds, for every mapped pixel, the bounds of a %g conformal prediction interval: the map's value ± %.4g%@. The half-width is the ⌈(n + 1) × %g⌉-th smallest of the n = %d absolute residuals of %@'s held-out samples in the spatial-block cross-validation; a fraction %.3f of those residuals lie within it. The interval assumes a map pixel is as hard to predict as a sample held out in its spatial block: near samples it is conservative, far beyond the blocks' reach it can fall short. Its width is the same everywhere (%.4g), so no width map is drawn. Each anomaly area's p_exceed is the probability that the content exceeds the threshold at the area's mean, from the same residuals, signed.</p>",
+                      e(interval.file), interval.level, interval.quantile, value.isEmpty ? "" : e(" \(value)"), interval.level, interval.residuals, e(interval.method),
+                      interval.empiricalCoverage, 2 * interval.quantile)
+    }
+
     /// Which pixels the comparisons cover.
     private var supportNote: String {
         guard let support else { return "" }
@@ -148,15 +177,18 @@ extension RunReport {
     private var anomalyTable: String {
         var html = String(format: "<h2>Anomaly areas</h2><p>Threshold %.4g; %d area(s), ranked by excess content Σ(content − threshold) × area; all listed (the table scrolls). Centre: the centroid of the area's polygon, in the map CRS (%@) and as WGS 84 longitude/latitude.</p>",
                           anomalyThreshold, anomalies.count, e(mapCRS ?? "unknown"))
+        let withProbability = anomalies.contains { $0.exceedanceProbability != nil }
         let located = Dictionary(anomalyLocations.map { ($0.rank, $0) }, uniquingKeysWith: { first, _ in first })
-        html += "<div class=\"wide rows\"><table><tr><th>rank</th><th>area (m²)</th><th>pixels</th><th>mean</th><th>max</th><th>centre x</th><th>centre y</th><th>longitude</th><th>latitude</th><th class=l>pixel box (col, row, w, h)</th></tr>"
+        html += "<div class=\"wide rows\"><table><tr><th>rank</th><th>area (m²)</th><th>pixels</th><th>mean</th><th>max</th><th>centre x</th><th>centre y</th><th>longitude</th><th>latitude</th><th class=l>pixel box (col, row, w, h)</th>"
+            + (withProbability ? "<th>P(content above threshold)</th>" : "") + "</tr>"
         for a in anomalies {
             let place = located[a.rank]
             let coordinates = [place?.x, place?.y].map { $0.map { String(format: "%.1f", $0) } ?? "" }
                 + [place?.longitude, place?.latitude].map { $0.map { String(format: "%.6f", $0) } ?? "" }
             html += String(format: "<tr><td>%d</td><td>%.0f</td><td>%d</td><td>%.3f</td><td>%.3f</td>", a.rank, a.areaSquareMetres, a.pixels, a.meanContent, a.maxContent)
                 + coordinates.map { "<td>\($0)</td>" }.joined()
-                + "<td class=l>\(a.bounds.map(String.init).joined(separator: ", "))</td></tr>"
+                + "<td class=l>\(a.bounds.map(String.init).joined(separator: ", "))</td>"
+                + (withProbability ? String(format: "<td>%.3f</td>", a.exceedanceProbability ?? .nan) : "") + "</tr>"
         }
         return html + "</table></div>"
     }

@@ -4,8 +4,12 @@ import Inversion
 extension RunReport {
     /// Which model to trust, from the spatial-block validation against the measured contents: the
     /// method with the lowest RMSE there, how much the random split flatters it, and what that means
-    /// for the map (made by `mapMethodName`, the CNN unless the run chose another). Nil without a spatial-block validation.
+    /// for the map (made by `mapMethodName`). Nil without a spatial-block validation. Under `arch: auto`
+    /// the selection's verdict: which model made the map, by how much it won, the paper CNN's figures.
     var verdict: String? {
+        if let selection {
+            return selection.verdict + (interval.map { String(format: " Its %g prediction interval is the map's value ± %.3g (%@).", $0.level, $0.quantile, $0.file) } ?? "")
+        }
         let spatial = validations.filter { $0.scheme.hasPrefix("spatial") && $0.test.measured.rmse.isFinite }
         guard let best = spatial.min(by: { $0.test.measured.rmse < $1.test.measured.rmse }) else { return nil }
         var text = String(format: "Away from the samples a model was trained on (spatial blocks, against the measured contents), %@ predicts best: RMSE %.3g, R² %.2f.",

@@ -89,12 +89,29 @@ public struct RunReport: Codable, Sendable {
         /// Ranks of the top areas considered ("top-ranked"): hit both zones?
         public var topRanks: Int
         public var hitsAllZones: Bool
+        /// The share of the compared pixels whose true content lies within the map's prediction interval.
+        public var intervalCoverage: Double?
         public init(map: MapComparison, zones: ZoneAgreement, topRanks: Int, hitsAllZones: Bool) {
             self.map = map
             self.zones = zones
             self.topRanks = topRanks
             self.hitsAllZones = hitsAllZones
         }
+    }
+
+    /// The content map's calibrated prediction interval (`ConformalInterval`), in brief.
+    public struct Interval: Codable, Sendable {
+        /// 1 − α.
+        public var level: Double
+        /// The conformal quantile: the interval is the map's value ± it, in the map's unit.
+        public var quantile: Double
+        /// The held-out residuals it is calibrated on, and the model they come from.
+        public var residuals: Int
+        public var method: String
+        /// The share of those residuals within ± quantile.
+        public var empiricalCoverage: Double
+        /// The file holding the lower and upper bounds.
+        public var file: String
     }
 
     /// The mapped value's column and unit, e.g. "treo_ppm (ppm)".
@@ -112,7 +129,10 @@ public struct RunReport: Codable, Sendable {
     /// The `ValidationResult.method` of the model the map was made with (nil: the CNN, the first validated).
     public var mapMethod: String?
     /// `mapMethod`, or the CNN's name for reports written before it was recorded.
-    public var mapMethodName: String? { mapMethod ?? validations.first?.method }
+    public var mapMethodName: String? { mapMethod ?? selection?.mapModel ?? validations.first?.method }
+    /// `arch: auto`: every candidate's spatial-validation figures and the model that made the map.
+    public var selection: ModelTraining.Selection?
+    public var interval: Interval?
     public var inversion: Inversion?
     public var masks: Masks?
     public var figures: [Figure] = []

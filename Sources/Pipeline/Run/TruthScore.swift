@@ -12,7 +12,9 @@ struct TruthScore {
     var topRanks = 3
 
     /// `support`: a map nodata beyond the samples' support; the map is scored within it only.
-    func score(map: String, labels: String, masks: AnomalyDelineation.Masks, support: String? = nil) throws -> RunReport.TruthCheck {
+    /// `interval`: the map's prediction interval (lower, upper), whose coverage of the true content
+    /// is measured over the same pixels.
+    func score(map: String, labels: String, masks: AnomalyDelineation.Masks, support: String? = nil, interval: String? = nil) throws -> RunReport.TruthCheck {
         // Truth written on another extent of the map's lattice (an orthorectified L1A product covers
         // more ground than its world) is read through views on the map's grid.
         let views = FileManager.default.temporaryDirectory.appendingPathComponent("regolith-truth-\(UUID().uuidString)").path
@@ -31,7 +33,9 @@ struct TruthScore {
         let agreement = try ZoneAgreement.measure(labels: labels, zones: zones)
         let hits = agreement.ranksByZone.values.allSatisfy { ($0.first ?? .max) <= topRanks }
         let everyZoneHit = try agreement.ranksByZone.count == zoneCount(zones)
-        return RunReport.TruthCheck(map: comparison, zones: agreement, topRanks: topRanks, hitsAllZones: hits && everyZoneHit)
+        var check = RunReport.TruthCheck(map: comparison, zones: agreement, topRanks: topRanks, hitsAllZones: hits && everyZoneHit)
+        check.intervalCoverage = try interval.flatMap { try IntervalCoverage.measure(interval: $0, reference: content, mask: masks, support: support) }
+        return check
     }
 
     /// The largest zone number in the zones raster.

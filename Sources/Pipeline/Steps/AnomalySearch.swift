@@ -31,6 +31,8 @@ public struct AnomalySearch: Sendable {
     public var simplify: Double?
     /// The samples' support, for each area's `within_support`; nil: left empty.
     public var support: SampleSupport?
+    /// The map's calibrated interval, for each area's probability of exceeding the threshold; nil: none.
+    public var interval: ConformalInterval?
     public var engine = EngineOptions()
 
     public init(limit: Limit, masks: AnomalyDelineation.Masks, minimumArea: Double, unit: String? = nil) {
@@ -99,7 +101,12 @@ public struct AnomalySearch: Sendable {
         let labelPath = labels ?? (out + ".labels.tif")
         defer { if labels == nil { try? FileManager.default.removeItem(atPath: labelPath) } }
         let delineation = AnomalyDelineation(threshold: threshold, minimumArea: minimumArea, minimumHoleArea: minimumHoleArea, masks: masks)
-        let labelled = try delineation.run(map: map, decisionMap: decisionMap, labels: labelPath)
+        var labelled = try delineation.run(map: map, decisionMap: decisionMap, labels: labelPath)
+        if let interval {
+            for i in labelled.indices {
+                labelled[i].exceedanceProbability = interval.exceedanceProbability(predicted: labelled[i].meanContent, threshold: threshold)
+            }
+        }
         let areas = try AnomalyDelineation.writePolygons(labelled, labels: labelPath, to: out, simplify: simplify, support: support,
                                                                 unit: try unit ?? Raster.open(map).bands[0].unitType)
         return Result(threshold: threshold, percentile: percentile, minimumArea: minimumArea, areas: areas, output: out)

@@ -5,6 +5,7 @@ import RasterIO
 
 /// The models (`train`, and step 4 of `run`): the CNN against MLR, PLS and XGBoost under the random
 /// split and spatial-block cross-validation, the map's model (`arch`), and its applicability domain.
+/// With `arch: auto`, every candidate is scored by spatial validation and the best makes the map.
 public struct ModelTraining: Sendable {
     public struct Settings: Sendable, Equatable {
         /// The model the map is made with; the CNN compared with the others is `arch`'s preset, else the paper's.
@@ -26,7 +27,23 @@ public struct ModelTraining: Sendable {
         public var sceneAffine: BandAffine?
         /// The radiometry of the sample set's band values, recorded in the model (nil: not known).
         public var radiometry: InputRadiometry?
+        /// `arch: auto`: the CNN candidates' iterations by early stopping (`iterations` at most).
+        public var earlyStopping = CNNRegression.InnerEarlyStopping()
         public init() {}
+    }
+
+    /// What `arch: auto` chose: every candidate's figures, the winner, and the model the map is
+    /// made with (the winner: `mappedCandidate`).
+    public struct Selection: Sendable, Codable, Equatable {
+        public var scores: [ModelSelection.Score]
+        public var winner: String
+        public var mapModel: String
+        /// The spatial blocks' scheme the scores come from.
+        public var scheme: String
+        /// The map model's final fit on every sample (iterations kept, coefficients).
+        public var mapModelSummary: String
+        /// Seconds of the map model's final fit on every sample.
+        public var finalFitSeconds: Double
     }
 
     public var settings: Settings
@@ -34,13 +51,26 @@ public struct ModelTraining: Sendable {
     public init(_ settings: Settings) { self.settings = settings }
 
     public struct Result: Sendable {
-        public let arch: ModelArchitecture
         public let comparison: ModelComparison.Result
         public let blockSize: Double
         /// Where the model applies: the pixel bands of the samples it was trained on.
         public let domain: ApplicabilityDomain
         /// The radiometry of those band values (`Settings.radiometry`).
         public var radiometry: InputRadiometry?
+        /// `arch: auto` only.
+        public var selection: Selection?
+        /// The architecture the map's model was chosen by.
+        public var arch: ModelArchitecture = .paper
+        /// What the models predict (`Settings.target`).
+        public var target = TargetDescriptor(name: "re2o3")
+        /// `arch: auto`: the winner fitted on every sample (nil: the map's model is `arch`'s fit in `comparison`).
+        public var mapFit: (any FittedRegression)?
+        /// The spatial-block validation of the model the map is made with: its out-of-fold
+        /// residuals calibrate the map's intervals.
+        public var mapValidation: ValidationResult? {
+            let method = selection?.mapModel ?? arch.regressionMethod ?? comparison.validations.first?.method
+            return comparison.validations.first { $0.method == method && $0.scheme.hasPrefix("spatial") }
+        }
     }
 
     /// Trains and validates every method on `set` (read from `source`, named in errors).
@@ -53,53 +83,119 @@ public struct ModelTraining: Sendable {
         guard set.bandNames.count == BandDescriptor.gf2.count else {
             throw InversionError("\(source): has \(set.bandNames.count) band column(s) (\(set.bandNames.joined(separator: ", "))); the model reads 4 (b1–b4)")
         }
+        if s.arch == .auto { return try select(set: set, source: source, log: log) }
         var features = set
         if s.arch == .patch {
             guard let scene = s.scene else { throw InversionError("\(source): the patch network needs the scene the sample set came from") }
             let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize, affine: s.sceneAffine)
             for i in features.rows.indices { features.rows[i].bands = windows[i] }
         }
-        var options = TrainingOptions()
-        options.iterations = s.iterations
-        options.learningRate = Float(s.learningRate)
-        options.seed = s.seed
-        let block = try s.blockSize ?? SpatialBlockValidation.blockSize(for: set, kriging: s.kriging)
-        let spatialBlocks = SpatialBlockValidation(blockSize: block, folds: s.folds, seed: s.seed, kriging: s.kriging)
-        // Before hours of training, not after the random split's.
-        try spatialBlocks.checkBlockGrid(for: set, source: source)
+        let options = trainingOptions
+        let (spatialBlocks, block) = try spatialValidation(set: set, source: source)
         let comparison = ModelComparison(
-            cnn: CNNRegression(preset: s.arch.networkPreset ?? .paper, patchSize: s.patchSize, options: options, target: s.target),
+            cnn: CNNRegression(preset: s.arch.preset ?? .paper, patchSize: s.patchSize, options: options, target: s.target),
             randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed),
             spatialBlocks: spatialBlocks)
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
         let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
-        return Result(arch: s.arch, comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry)
+        return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry, arch: s.arch, target: s.target)
     }
 
-}
+    private var trainingOptions: TrainingOptions {
+        var options = TrainingOptions()
+        options.iterations = s.iterations
+        options.learningRate = Float(s.learningRate)
+        options.seed = s.seed
+        return options
+    }
 
-extension ModelTraining.Result {
-    /// The model the map is made with: `arch`'s fit on the random split's training part, recording
-    /// the radiometry of its band values (when not known: what the CNN's standardisation implies).
-    public var mapModel: MapModel {
-        get throws {
-            let network = comparison.model.model
-            guard let method = arch.regressionMethod else {
-                return try MapModel(fitted: comparison.model, bands: network.bands, target: network.target, radiometry: radiometry)
-            }
-            guard let fitted = comparison.baselineModels[method] else { throw InversionError("no \(method) model was trained") }
-            return try MapModel(fitted: fitted, bands: network.bands, target: network.target, radiometry: radiometry ?? network.expectedRadiometry)
+    private var s: Settings { settings }
+
+    /// The spatial blocks and their side, the grid checked before hours of training, not after.
+    private func spatialValidation(set: SampleSet, source: String) throws -> (SpatialBlockValidation, Double) {
+        let block = try s.blockSize ?? SpatialBlockValidation.blockSize(for: set, kriging: s.kriging)
+        let spatialBlocks = SpatialBlockValidation(blockSize: block, folds: s.folds, seed: s.seed, kriging: s.kriging)
+        try spatialBlocks.checkBlockGrid(for: set, source: source)
+        return (spatialBlocks, block)
+    }
+
+    /// The candidates of `arch: auto`, simplest first (ties go to the simpler): MLR, PLSR, XGBoost,
+    /// the paper's CNN and, with a scene to read windows from, the patch CNN; the networks' iterations
+    /// by early stopping.
+    public var candidates: [any RegressionMethod] {
+        var cnn = CNNRegression(preset: .paper, patchSize: s.patchSize, options: trainingOptions, target: s.target, earlyStopping: s.earlyStopping)
+        var list: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), XGBoostRegression(seed: s.seed), cnn]
+        if s.scene != nil {
+            cnn.preset = .patch
+            list.append(cnn)
         }
+        return list
     }
-}
 
-extension ModelTraining {
+    /// The candidate whose model folder makes the map: the winner (every kind has a model folder).
+    static func mappedCandidate(_ selection: ModelSelection.Result, candidates: [any RegressionMethod]) -> Int {
+        selection.winner
+    }
+
+    /// `arch: auto`: every candidate scored by spatial validation, the map's model fitted on every sample.
+    private func select(set: SampleSet, source: String, log: @escaping (String) -> Void) throws -> Result {
+        let (spatialBlocks, block) = try spatialValidation(set: set, source: source)
+        let candidates = self.candidates
+        let windows = try s.scene.map { try PatchFeatures.extract(scene: $0, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize, affine: s.sceneAffine) }
+        let selection = ModelSelection(candidates: candidates, spatialBlocks: spatialBlocks,
+                                       randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed))
+        let outcome = try selection.run(set: set, windows: windows, log: log)
+        let mapped = Self.mappedCandidate(outcome, candidates: candidates)
+        log("fitting \(candidates[mapped].name) on every sample for the map")
+        let start = Date()
+        let fitted = try ModelSelection.fitOnAll(candidates[mapped], set: set, windows: windows)
+        let seconds = Date().timeIntervalSince(start)
+        let comparison = ModelComparison.Result(validations: outcome.validations, model: fitted as? CNNRegression.Fitted, trainingRows: Array(set.rows.indices),
+                                                summaries: [candidates[mapped].name: fitted.summary])
+        let domain = try ApplicabilityDomain(features: set.rows.map(\.bands))
+        var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, arch: s.arch, target: s.target, mapFit: fitted)
+        result.selection = Selection(scores: outcome.scores, winner: outcome.scores[outcome.winner].method, mapModel: candidates[mapped].name,
+                                     scheme: spatialBlocks.scheme, mapModelSummary: fitted.summary, finalFitSeconds: seconds)
+        return result
+    }
+
+    /// Writes the model folder of the model that makes the map (`Selection.mapModel` under `arch: auto`).
+    public static func saveWinner(_ result: Result, to folder: String) throws {
+        try save(result, to: folder)
+    }
+
     /// Writes the model folder (`ModelFolder.save`): the map's model (`model.json` with
     /// `model.safetensors` or `xgboost.json`), `validation.json` and `domain.json`, all marked with
     /// one new training run identifier (a readable folder never mixes two trainings: `ModelFolder.load`
     /// checks the marks), into a temporary sibling that then replaces the folder (`AtomicFolder`).
     public static func save(_ result: Result, to folder: String) throws {
         try ModelFolder.save(try result.mapModel, validations: result.comparison.validations, domain: result.domain, to: folder)
+    }
+}
+
+extension ModelTraining.Result {
+    /// The model the map is made with: `arch: auto`'s winner fitted on every sample, or `arch`'s fit
+    /// on the random split's training part, recording the radiometry of its band values (a feature
+    /// model without that record: what the training bands' means imply, as for a network).
+    public var mapModel: MapModel {
+        get throws {
+            let fitted: any FittedRegression
+            if let mapFit {
+                fitted = mapFit
+            } else if let method = arch.regressionMethod {
+                guard let baseline = comparison.baselineModels[method] else { throw InversionError("no \(method) model was trained") }
+                fitted = baseline
+            } else {
+                guard let network = comparison.model else { throw InversionError("no network was trained") }
+                fitted = network
+            }
+            if fitted is CNNRegression.Fitted {
+                return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry)
+            }
+            let inferred = comparison.model?.model.expectedRadiometry
+                ?? InputRadiometry(kind: domain.mean.allSatisfy { $0 < 1.5 } ? .toaReflectance : .dn)
+            return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry ?? inferred)
+        }
     }
 }
 
