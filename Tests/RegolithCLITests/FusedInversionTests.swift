@@ -221,9 +221,11 @@ struct FusedInversionTests {
 
     /// Reflectance × 10000 in Int16 with --scale 0.0001 maps like the same reflectance as Float32 (the
     /// Int16 values × 0.0001, by gdal_translate). Measured: worst 6.0e-7 relative (Float32 rounding of
-    /// the scaled values, GDAL's in Double, ours in Float).
+    /// the scaled values, GDAL's in Double, ours in Float). Not for trees: their splits are step
+    /// functions at the training pixels' own values, so inputs one Float32 rounding apart fall on
+    /// either side of a threshold (measured: 714 of 89,600 pixels changed).
     @Test(.enabled(if: gdalTranslate != nil, "gdal_translate (gdal-bin) is installed by tools/install-deps.sh"),
-          arguments: Method.allCases)
+          arguments: Method.allCases.filter { $0 != .xgboost })
     func integerReflectanceWithAScaleMapsLikeFloatReflectance(method: Method) throws {
         let dir = try TemporaryDirectory()
         let scene = try Self.dnScene(in: dir)
