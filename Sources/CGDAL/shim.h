@@ -2,6 +2,7 @@
 #include <gdal.h>
 #include <gdal_alg.h>
 #include <gdal_utils.h>
+#include <gdal_vrt.h>
 #include <gdalwarper.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>

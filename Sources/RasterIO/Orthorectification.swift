@@ -95,8 +95,9 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
         self.resampling = resampling
         self.errorThreshold = errorThreshold
         // The grid is what gdalwarp makes of these options; the first warped view says which.
-        let view = try Self.warp(source: source, arguments: Self.arguments(elevation: elevation, crs: crs, resolution: resolution,
-                                                                           resampling: resampling, errorThreshold: errorThreshold))
+        let view = try Raster.warped(source, arguments: Self.arguments(elevation: elevation, crs: crs, resolution: resolution,
+                                                                           resampling: resampling, errorThreshold: errorThreshold),
+                                  failure: "cannot be orthorectified")
         guard let transform = view.geoTransform else {
             throw RasterError(source, .unsupported, "GDAL made no map grid for it")
         }
@@ -114,7 +115,7 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
     /// (Opening a saved warped VRT would not do: GDAL opens its source in shared mode, so two views
     /// opened by one thread would read through one handle.)
     public func open() throws -> Raster {
-        let raster = try Self.warp(source: source, arguments: gdalwarpArguments)
+        let raster = try Raster.warped(source, arguments: gdalwarpArguments, failure: "cannot be orthorectified")
         guard raster.width == width, raster.height == height, raster.geoTransform == geoTransform else {
             throw RasterError(source, .mismatch, "changed while it was being orthorectified")
         }
@@ -123,7 +124,13 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
 
     /// The engine's view of the orthorectified scene.
     public var rasterSource: RasterSource {
-        RasterSource(path: source, derivation: description, metadata: metadata) { try open() }
+        RasterSource(path: source, derivation: description, metadata: metadata, auxiliaryFiles: auxiliaryFiles) { try open() }
+    }
+
+    /// The DEM, if heights come from one.
+    public var auxiliaryFiles: [(role: String, path: String)] {
+        if case .dem(let path) = elevation { return [("DEM", path)] }
+        return []
     }
 
     /// How the heights were chosen, e.g. "DEM dem.tif" or "constant height 300 m (the RPC's HEIGHT_OFF)".
@@ -169,24 +176,6 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
     /// Shortest exact text of a number ("4", "0.5", "312.25").
     private static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
-    }
-
-    private static func warp(source: String, arguments: [String]) throws -> Raster {
-        let sourceHandle = try Raster.openDataset(source, mode: .readOnly)
-        let argv = GDALStringList(arguments)
-        GDALFailure.reset()
-        guard let options = GDALWarpAppOptionsNew(argv.pointer, nil) else {
-            _ = GDALReleaseDataset(sourceHandle)
-            throw RasterError.gdal(source, .invalidArgument, "gdalwarp refuses the options \(arguments.joined(separator: " "))")
-        }
-        defer { GDALWarpAppOptionsFree(options) }
-        var sources: [GDALDatasetH?] = [sourceHandle]
-        var usageError: Int32 = 0
-        guard let warped = GDALWarp("", nil, 1, &sources, options, &usageError) else {
-            _ = GDALReleaseDataset(sourceHandle)
-            throw RasterError.gdal(source, .unsupported, "cannot be orthorectified")
-        }
-        return try Raster(path: source, handle: warped, dependencies: [sourceHandle])
     }
 
     /// The scene's edges (nine points each) through its RPC model at one height, in lon/lat.

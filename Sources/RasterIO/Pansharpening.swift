@@ -66,7 +66,8 @@ public struct Pansharpening: Sendable, CustomStringConvertible {
 
     /// The engine's view of the pan-sharpened raster; `metadata` adds to what the inputs record.
     public func rasterSource(metadata inputMetadata: [(key: String, value: String)] = []) -> RasterSource {
-        RasterSource(path: multispectral.path, derivation: description, metadata: inputMetadata + metadata) { try open() }
+        RasterSource(path: multispectral.path, derivation: description, metadata: inputMetadata + metadata,
+                     auxiliaryFiles: [("PAN", panchromatic.path)] + panchromatic.auxiliaryFiles + multispectral.auxiliaryFiles) { try open() }
     }
 
     /// The weights as recorded (`PANSHARPEN_WEIGHTS`): comma-separated, shortest exact form.

@@ -7,13 +7,17 @@ public struct RasterSource: Sendable {
     public let derivation: String
     /// Default-domain metadata every output made from it records (e.g. how it was orthorectified).
     public let metadata: [(key: String, value: String)]
+    /// The other files the pixels are made from (a DEM, the PAN of a pan-sharpened view), by role:
+    /// a resumed run must find them unchanged, as it finds `path`.
+    public let auxiliaryFiles: [(role: String, path: String)]
     private let opener: @Sendable () throws -> Raster
 
     public init(path: String, derivation: String, metadata: [(key: String, value: String)] = [],
-                open: @escaping @Sendable () throws -> Raster) {
+                auxiliaryFiles: [(role: String, path: String)] = [], open: @escaping @Sendable () throws -> Raster) {
         self.path = path
         self.derivation = derivation
         self.metadata = metadata
+        self.auxiliaryFiles = auxiliaryFiles
         self.opener = open
     }
 

@@ -24,9 +24,12 @@ public struct L1AProductSummary: Sendable, Codable, Equatable {
 /// geometry (no geotransform, no CRS; DN 0 where the image sees ground outside the world).
 ///
 /// Each L1A pixel is the world seen through `L1AGeometry`: its ground point is found with the DEM
-/// (`L1AGeometry.ground`) and the ortho DN scene is sampled there bilinearly. MSS: the four bands'
-/// DNs. PAN: the weighted mean of the four bands' radiances there (`L1AParameters.panWeights`),
-/// turned into DN with the PAN gain; no further noise.
+/// (`L1AGeometry.ground`), the world is evaluated there (`WorldModel.ground`, the same pure function
+/// of position the ortho scene is rendered from), and the sensor's radiometry and noise are applied
+/// once, in the image's own pixels (noise drawn per image pixel), then quantised. MSS: the four
+/// bands' DNs. PAN: the weighted mean of the four bands' radiances (`L1AParameters.panWeights`),
+/// turned into DN with the PAN gain, with the same noise model. No resampling of any DN: a real
+/// sensor adds its noise in its own pixels, once.
 struct L1AProductWriter {
     let scene: SyntheticScene
     let parameters: L1AParameters
@@ -166,15 +169,19 @@ struct L1AProductWriter {
         return metadata
     }
 
-    /// Renders an L1A image through `geometry` from the ortho DN scene into `output`, chunk by
-    /// chunk; `pixel` turns the four bands' bilinear DNs at a ground point into the image's bands.
-    func render(_ geometry: L1AGeometry, terrain: SyntheticTerrain, ortho: Raster, into output: Raster, bands: Int,
-                pixel: @escaping @Sendable (_ dn: (Int) -> Double, _ out: inout [UInt16], _ index: Int, _ stride: Int) -> Void) throws {
+    /// Renders an L1A image through `geometry` from the world model into `output`, chunk by chunk;
+    /// `pixel` turns the ground seen at image position (`sample`, `line`) into the image's bands.
+    /// Pixels whose ground point lies outside the ortho scene stay 0 (nodata).
+    func render(_ geometry: L1AGeometry, terrain: SyntheticTerrain, into output: Raster, bands: Int,
+                pixel: @escaping @Sendable (_ ground: WorldModel.GroundPoint, _ sample: Int, _ line: Int,
+                                            _ out: inout [UInt16], _ index: Int, _ stride: Int) -> Void) throws {
+        let model = scene.model
         let sceneWindow = Window(width: scene.width, height: scene.height)
         let heights = terrain.minimum...terrain.maximum
         let transform = scene.geoTransform, ps = transform.pixelWidth, west = transform.originX, north = transform.originY
+        let columns = Double(scene.width), rows = Double(scene.height)
         for chunk in Window(width: geometry.width, height: geometry.height).tiles(width: Self.chunkWidth, height: Self.chunkHeight) {
-            // The chunk's ground points lie in its footprint at the terrain's heights: read that much.
+            // The chunk's ground points lie in its footprint at the terrain's heights: prepare the world there.
             var part = geometry
             part.origin = {
                 let a = geometry.apparent(sample: Double(chunk.x), line: Double(chunk.y))
@@ -188,44 +195,37 @@ struct L1AProductWriter {
             let y0 = Int(((transform.originY - footprint.maxY) / ps).rounded(.down)) - 2
             let y1 = Int(((transform.originY - footprint.minY) / ps).rounded(.up)) + 2
             let source = Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0).intersection(sceneWindow)
-            let dn: [UInt16] = source.isEmpty ? [] : try ortho.read(source, as: UInt16.self)
-            let rows = chunk.tiles(width: chunk.width, height: Self.stripRows)
+            let region: WorldModel.Region? = source.isEmpty ? nil : model.region(covering: source)
+            let strips = chunk.tiles(width: chunk.width, height: Self.stripRows)
             let camera = geometry.resolved()
-            let sx = source.x, sy = source.y, sw = source.width, sxEnd = source.maxX, syEnd = source.maxY, n = source.pixelCount
-            let parts = concurrentMap(rows, threads: threads) { rows -> [UInt16] in
-                let count = rows.pixelCount, width = rows.width
+            let parts = concurrentMap(strips, threads: threads) { strip -> [UInt16] in
+                let count = strip.pixelCount, width = strip.width
                 var out = [UInt16](repeating: 0, count: bands * count)
-                for row in 0..<rows.height {
+                guard let region else { return out }
+                for row in 0..<strip.height {
                     var height = terrain.minimum
                     for column in 0..<width {
-                        let g = camera.ground(sample: Double(rows.x + column), line: Double(rows.y + row), startHeight: height) {
+                        let sample = strip.x + column, line = strip.y + row
+                        let g = camera.ground(sample: Double(sample), line: Double(line), startHeight: height) {
                             terrain.height(east: $0, north: $1)
                         }
                         height = g.height
-                        // Ortho pixel coordinates with centres at whole numbers.
-                        let u = (g.east - west) / ps - 0.5, v = (north - g.north) / ps - 0.5
-                        let cx = Int(u.rounded(.down)), cy = Int(v.rounded(.down))
-                        guard cx >= sx, cy >= sy, cx + 1 < sxEnd, cy + 1 < syEnd else { continue }
-                        let fx = u - Double(cx), fy = v - Double(cy)
-                        let i = (cy - sy) * sw + (cx - sx)
-                        pixel({ b in
-                            let base = b * n + i
-                            let top = Double(dn[base]) * (1 - fx) + Double(dn[base + 1]) * fx
-                            let bottom = Double(dn[base + sw]) * (1 - fx) + Double(dn[base + sw + 1]) * fx
-                            return top * (1 - fy) + bottom * fy
-                        }, &out, row * width + column, count)
+                        // Position on the world's grid, pixel edges at whole numbers.
+                        let u = (g.east - west) / ps, v = (north - g.north) / ps
+                        guard u >= 0, v >= 0, u < columns, v < rows else { continue }
+                        pixel(model.ground(column: u, row: v, in: region), sample, line, &out, row * width + column, count)
                     }
                 }
                 return out
             }
-            for (rows, values) in zip(rows, parts) { try output.write(rows, from: values) }
+            for (strip, values) in zip(strips, parts) { try output.write(strip, from: values) }
             progress?(chunk.pixelCount)
         }
     }
 
-    /// Writes the product tarball and `dem.tif` into `folder`, reading the ortho DN scene from
-    /// `ortho`; returns the outputs uncommitted (the caller commits them with the world's other files).
-    func write(ortho: Raster, folder: String, demPath: String) throws -> (TarArchiveWriter, GeoTIFFOutput, L1AProductSummary) {
+    /// Writes the product tarball and `dem.tif` into `folder`; returns the outputs uncommitted (the
+    /// caller commits them with the world's other files).
+    func write(folder: String, demPath: String) throws -> (TarArchiveWriter, GeoTIFFOutput, L1AProductSummary) {
         let p = parameters
         let mss = mssGeometry(heights: nominalHeights)
         let pan = mss.finer(by: p.panFactor)
@@ -246,8 +246,7 @@ struct L1AProductWriter {
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let archive = try TarArchiveWriter(creating: (folder as NSString).appendingPathComponent("\(productName).tar.gz"))
 
-        let sensor = scene.model.sensor
-        let dnMaximum = scene.model.parameters.dnMaximum
+        let model = scene.model, sensor = model.sensor, hash = model.hash
         var images: [L1AProductSummary.Image] = []
         for (geometry, camera) in [(mss, "MSS1"), (pan, "PAN1")] {
             let member = "\(productName)-\(camera)"
@@ -263,14 +262,17 @@ struct L1AProductWriter {
                 bandDescriptions: descriptions), options: options)
             if isPAN {
                 let weights = p.panWeights, gain = p.panGain, offset = p.panOffset
-                try render(geometry, terrain: terrain, ortho: ortho, into: image.raster, bands: 1) { dn, out, index, _ in
+                try render(geometry, terrain: terrain, into: image.raster, bands: 1) { ground, sample, line, out, index, _ in
                     var radiance = 0.0
-                    for b in 0..<4 { radiance += weights[b] * (sensor.gains[b] * dn(b) + sensor.offsets[b]) }
-                    out[index] = UInt16(min(dnMaximum, max(1, ((radiance - offset) / gain).rounded())))
+                    for b in 0..<4 { radiance += weights[b] * sensor.radiance(reflectance: ground.reflectance[b], band: b) }
+                    out[index] = model.recordedDN(exact: (radiance - offset) / gain, noise: hash.normal(Stream.panSensorNoise.rawValue, sample, line))
                 }
             } else {
-                try render(geometry, terrain: terrain, ortho: ortho, into: image.raster, bands: 4) { dn, out, index, stride in
-                    for b in 0..<4 { out[b * stride + index] = UInt16(min(dnMaximum, max(1, dn(b).rounded()))) }
+                try render(geometry, terrain: terrain, into: image.raster, bands: 4) { ground, sample, line, out, index, stride in
+                    for b in 0..<4 {
+                        out[b * stride + index] = model.recordedDN(exact: sensor.dn(reflectance: ground.reflectance[b], band: b),
+                                                                   noise: hash.normal(Stream.mssSensorNoise.rawValue << 4 | UInt64(b), sample, line))
+                    }
                 }
             }
             try image.commit()

@@ -84,15 +84,21 @@ struct RandomField: Sendable {
     }
 }
 
-/// Lattice values of a field around one window; `value(px:py:)` interpolates at pixel centres.
-struct FieldLattice {
+/// Lattice values of a field around one window; `value(px:py:)` interpolates at pixel centres,
+/// `value(column:row:)` anywhere inside the window.
+struct FieldLattice: Sendable {
     let i0: Int, j0: Int, columns: Int
     let values: [Double]
     let step: Double
 
     @inline(__always)
-    func value(px: Int, py: Int) -> Double {
-        let fx = (Double(px) + 0.5) / step, fy = (Double(py) + 0.5) / step
+    func value(px: Int, py: Int) -> Double { value(column: Double(px) + 0.5, row: Double(py) + 0.5) }
+
+    /// The field at a continuous pixel position (pixel edges at whole numbers, centres at ½), inside
+    /// the window the lattice covers.
+    @inline(__always)
+    func value(column: Double, row: Double) -> Double {
+        let fx = column / step, fy = row / step
         let ix = Int(fx.rounded(.down)), iy = Int(fy.rounded(.down))
         let tx = fx - Double(ix), ty = fy - Double(iy)
         let wx = catmullRom(tx), wy = catmullRom(ty)

@@ -35,4 +35,6 @@ enum Stream: UInt64 {
     case contentField = 1, albedoField, vegetationField, albedoNoise, sensorNoise, vegetationNoise
     case layout, villageCells, villageHouses, samples, gpsError, labError, rivers, satellite, terrain, rpcCheckPoints
     case speckle
+    /// The L1A images' own sensor noise, per image pixel (numbered apart from the streams above).
+    case mssSensorNoise = 101, panSensorNoise
 }

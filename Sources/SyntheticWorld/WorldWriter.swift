@@ -40,7 +40,7 @@ public struct WorldWriter {
     /// Called after each chunk with the chunk's pixel count.
     public var progress: (@Sendable (Int) -> Void)? = nil
     /// When set, the world is also delivered as an L1A product (tarball, DEM), and the ortho DN
-    /// scene and its XML go to `truth/` as the reference the product is made from.
+    /// scene and its XML go to `truth/` as the reference: the same world on the ortho grid.
     public var l1a: L1AParameters? = nil
 
     /// How many chunks a scene is written in (for progress).
@@ -125,10 +125,9 @@ public struct WorldWriter {
         }
         var product: (archive: TarArchiveWriter, dem: GeoTIFFOutput, summary: L1AProductSummary)? = nil
         if let l1a {
-            try dn.flush()
             var productWriter = L1AProductWriter(scene: scene, parameters: l1a, threads: threads)
             productWriter.progress = progress
-            product = try productWriter.write(ortho: dn.raster, folder: folder, demPath: files.dem!)
+            product = try productWriter.write(folder: folder, demPath: files.dem!)
             files.productSummary = product?.summary
         }
         let samplesTemporary = try AtomicOutputPath(files.samples)

@@ -98,7 +98,15 @@ public enum TilePipeline {
         GDAL.setCacheSize(bytes: plan.cacheBytes)
 
         let derivation = source.derivation.isEmpty ? "" : " of \(source.derivation)"
-        let signature = try RunSignature(kernel: kernel.signature + derivation + (region.map { " region \($0)" } ?? ""), contentInputs: kernel.contentInputs,
+        // The files a derived source reads besides the scene (a DEM, a PAN): a resume must not mix
+        // pixels warped over two different DEMs. Known by size and date, as the scene itself is
+        // (hashing a DEM of hundreds of MB, or a PAN inside a tarball, would cost a pass of its own).
+        var auxiliary: [ContentInput] = []
+        for (role, path) in source.auxiliaryFiles where !auxiliary.contains(where: { $0.role == role }) {
+            guard let status = VirtualFile.status(path) else { throw RasterError(path, .notFound, "no such file") }
+            auxiliary.append(ContentInput(role: role, source: path, digest: "\(status.bytes) bytes, modified \(status.modified)"))
+        }
+        let signature = try RunSignature(kernel: kernel.signature + derivation + (region.map { " region \($0)" } ?? ""), contentInputs: kernel.contentInputs + auxiliary,
                                          input: input, tileSize: plan.tileSize, blockSize: plan.blockSize)
         let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: fileSpecs, plan: plan,
                                                      signature: signature, threads: options.threads,

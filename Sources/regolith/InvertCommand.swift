@@ -12,8 +12,12 @@ struct InvertCommand: ParsableCommand {
         discussion: """
             Streams the scenes in tiles through the model (the reflectance bands the model names, standardised with its stored statistics) and writes Float32 tiled GeoTIFF (ZSTD, PREDICTOR=3, nodata −9999); with several scenes, one map per scene and a VRT mosaic. --mc-dropout N adds Monte-Carlo dropout: band 1 is the mean of N stochastic passes, band 2 their standard deviation. Pixels outside the model's applicability domain get nodata: band values farther (Mahalanobis distance) from the training samples than any of them (domain.json, written by `train`; without it, 5 standard deviations per band) — canopy, canopy edges, water, roofs, where the network would extrapolate. --everywhere predicts them too. A DN scene (integer pixels) goes straight to the map: its product XML (beside it, or --xml) calibrates each tile on the fly as `calibrate` would, with dark-object subtraction when the model's reflectances had it (recorded in model.json; --dos for models that do not record it), and no reflectance scene is written; the map equals the map of the calibrated scene. Reflectance made elsewhere goes in with --input reflectance (--scale for integers). Scenes in sensor geometry (with their RPC model, e.g. an .rpb beside them) are orthorectified on the way in when any of --dem, --height, --t-srs, --res is given, as `regolith ortho` does. An interrupted run resumes.
 
+            A model trained with covariates (`train --covariate …`) needs each of them again, by name (--covariate NAME=PATH; the resampling, terrain derivatives and indices come from the model): they are put on each scene's grid on the fly, and a missing one is refused in one line.
+
             Examples:
               regolith invert model/ refl.tif --out content.tif
+              regolith invert model-dem/ refl.tif --covariate dem=srtm.tif \\
+                  --out content.tif
               regolith invert model/ @scenes.txt --out maps/ --memory 1GiB --cog
               regolith invert model/ refl.tif --out content.tif --mc-dropout 20
               regolith invert model/ GF2_PMS1_…-MSS1.tiff --out content.tif
@@ -37,6 +41,7 @@ struct InvertCommand: ParsableCommand {
 
     @OptionGroup(title: "Orthorectification")
     var ortho: OrthorectificationOptions
+    @OptionGroup(title: "Covariates") var covariates: CovariateOptions
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
 
@@ -52,10 +57,13 @@ struct InvertCommand: ParsableCommand {
         var input = sceneInput.sceneInput
         (input.metadata, input.dos) = (xml, dos)
         let orthorectification = ortho.requested ? ortho.settings : nil
-        let kernel = try ContentMapping.kernel(modelFolder: model, scenes: try GF2Product.sceneRasters(scenes), mcDropout: mcDropout, seed: seed,
-                                               everywhere: everywhere, orthorectification: orthorectification, input: input, threads: engine.threads)
-        try KernelRun(scenes: scenes, out: out, suffix: "content", cog: cog, engine: engine, global: global,
-                      otherInputs: ContentMapping.modelFiles(in: model) + (xml.map { [$0] } ?? []) + ortho.settings.inputs,
-                      orthorectification: orthorectification).run(kernel)
+        let (kernel, covariates) = try ContentMapping.mapKernel(modelFolder: model, scenes: try GF2Product.sceneRasters(scenes), covariates: try self.covariates.settings(),
+                                                                mcDropout: mcDropout, seed: seed, everywhere: everywhere, orthorectification: orthorectification,
+                                                                input: input, threads: engine.threads)
+        var run = KernelRun(scenes: scenes, out: out, suffix: "content", cog: cog, engine: engine, global: global,
+                            otherInputs: ContentMapping.modelFiles(in: model) + (xml.map { [$0] } ?? []) + ortho.settings.inputs + covariates.map(\.path),
+                            orthorectification: orthorectification)
+        run.covariates = covariates
+        try run.run(kernel)
     }
 }

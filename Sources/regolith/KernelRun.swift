@@ -16,12 +16,15 @@ struct KernelRun {
     var otherInputs: [String] = []
     /// Orthorectify the scenes on the way in (`invert --dem …`); nil: read them as they are.
     var orthorectification: OrthorectificationSettings? = nil
+    /// Stacked onto each scene for a model that reads covariates.
+    var covariates: [Covariate] = []
 
     func run(_ kernel: some TileKernel) throws {
         global.apply()
         var job = KernelJob(scenes: try GF2Product.sceneRasters(scenes), out: out, suffix: suffix, cog: cog, engine: engine.engineOptions,
                             unitRows: engine.unitRows)
         job.orthorectification = orthorectification
+        job.covariates = covariates
         let shard = try engine.resolvedShard()
         try OutputPaths.check(outputs: job.outputs(sharded: shard != nil), inputs: job.scenes + otherInputs)
         switch try job.run(kernel, shard: shard, progress: engine.progress(task: suffix, quiet: global.quiet)) {

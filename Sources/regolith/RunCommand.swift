@@ -13,6 +13,8 @@ struct RunCommand: ParsableCommand {
 
             The scene may be a GF-2 product as delivered: its .tar.gz or .tar (read in place), its folder or its …-MSS1.tiff, with the product's XML. A product in sensor geometry (L1A, RPC only) needs `dem` (any CRS; or `height`): it is orthorectified once through GDAL's warper into scene-ortho.tif (DNs kept; `t_srs`, `res` and `resampling` as in `regolith ortho`), and with `pansharpen: true` fused with its PAN on the 1 m grid.
 
+            Covariates (`covariates`, `terrain`, `indices`) add predictors besides the scene's bands: rasters in any CRS and resolution put on the scene's grid by GDAL's warper, terrain derivatives of the DEM among them by GDAL's DEM processing, spectral indices; see `regolith samples --help`. The sample set gets a column per feature and the model records them.
+
             The configuration is checked whole before anything is written: an unknown or misspelt key, a value of the wrong type or out of range stops the run with one line naming the file and the key. --check only checks it.
 
             Configuration (YAML, every key optional; paths relative to the file):
@@ -35,6 +37,10 @@ struct RunCommand: ParsableCommand {
               anomalies: {percentile: 95, min_area: 2000, min_hole: 2000, smooth: 3,
                           smooth_statistic: mean, simplify: 2,
                           mask_vegetation: 0.4, mask_water: 0.0}
+              covariates: [{name: dem, path: srtm.tif, resampling: cubic},
+                           {name: geology, path: geol.tif, resampling: nearest}]
+              terrain: [slope, tpi]           terrain_from: dem   indices: [ndvi]
+              # extra predictors on the scene's grid, as samples --covariate
               truth: {content: truth/re2o3.tif, zones: truth/zones.tif}
               memory: 512MiB                  threads: 2
               cog: true                       compress: zstd   (or deflate, lzw)

@@ -16,8 +16,12 @@ struct TrainCommand: ParsableCommand {
 
             MODEL/ receives the model trained on the random split's training part: for the CNN model.json + model.safetensors (PyTorch nn.Sequential names and layouts), for MLR and PLS model.json with the coefficients, for XGBoost model.json + xgboost.json (XGBoost's JSON model format, which Python's xgboost.Booster(model_file=...) loads); then validation.json, and domain.json (the band values it was trained on: `invert` leaves pixels outside them nodata). The folder is written beside MODEL/ and then swapped in, so a `train` that fails or is killed leaves the previous model whole; its files carry one training run id, and `invert` refuses a folder whose files come from two trainings.
 
+            Models of any number of features: a sample set from `samples --covariate … --terrain … --index …` is trained with the same options, which the model records (model.json: input.features) so that `invert` rebuilds the features and refuses a call without them. The paper network reads N ≥ 4 features (its first dense layer grows with N), the patch network any number (its windows of every feature come from --scene and the covariates).
+
             Examples:
               regolith train sampleset.csv --out model/
+              regolith train sampleset.csv --covariate dem=srtm.tif \\
+                  --terrain slope,tpi --out model-dem/
               regolith train sampleset.csv --arch patch --scene refl.tif \\
                   --patch-size 5 --out model-patch/
               regolith train sampleset.csv --arch xgboost --out model-xgb/
@@ -39,6 +43,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Unit of the target column, recorded in the model and labelling its maps (default: none).") var unit = ""
     @OptionGroup var sceneInput: SceneInputOptions
     @OptionGroup var kriging: KrigingOptions
+    @OptionGroup(title: "Covariates (as given to samples)") var covariates: CovariateOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -58,8 +63,18 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         global.apply()
         try OutputPaths.check(outputs: [(out, .folder)], inputs: [sampleSet] + (scene.map { [$0] } ?? []))
-        let set = try SampleSet(path: sampleSet, target: target)
+        let covariateSettings = try covariates.settings()
+        var set = try SampleSet(path: sampleSet, target: target)
         var settings = ModelTraining.Settings()
+        if !covariateSettings.isEmpty {
+            let columns = try SampleSet.featureColumns(path: sampleSet, target: target)
+            let stack = try covariateSettings.featureStack(sceneBands: set.bandNames.compactMap { Int($0.dropFirst()) })
+            guard columns == stack.featureNames else {
+                throw InversionError("\(sampleSet): has the feature columns \(columns.joined(separator: ", ")); the covariate options make \(stack.featureNames.joined(separator: ", ")) (give the options `samples` had)")
+            }
+            set = try SampleSet(path: sampleSet, target: target, bands: stack.featureNames)
+            settings.features = stack
+        }
         (settings.arch, settings.patchSize, settings.scene) = (arch, patchSize, scene)
         (settings.iterations, settings.learningRate, settings.seed) = (iterations, learningRate, seed)
         (settings.trainFraction, settings.folds, settings.blockSize, settings.kriging) = (trainFraction, folds, blockSize, kriging.settings)

@@ -234,6 +234,29 @@ struct OrthoCommandTests {
         #expect(ortho.width > 2400 && ortho.height > 2400)
     }
 
+    /// A resume never mixes pixels warped over two DEMs: a DEM replaced after a kill is named, and
+    /// nothing is resumed until --restart.
+    @Test func aDEMChangedSinceTheInterruptedRunIsNotResumed() throws {
+        let dir = try TemporaryDirectory()
+        let dem = try L1AScene.writeDEM(dir.file("dem.tif"), around: Self.world.scene)
+        let ortho = ["ortho", Self.world.scene, "--dem", dem, "--out", dir.file("ortho.tif"), "--tile-size", "256", "--threads", "1",
+                     "--checkpoint-seconds", "0"]
+        try #require(try ModelIntegrityTests.killOnceATileIsJournalled(ortho, journal: dir.file("ortho.partial.tif.journal")),
+                     "the run ended before it could be killed")
+        // Other heights under the same name (a corrected DEM copied over the old one).
+        let warp = try ChildProcess.run("/usr/bin/gdal_calc.py", ["--quiet", "-A", dem, "--calc", "A+50", "--outfile", dir.file("raised.tif")])
+        #expect(warp.status == 0, "\(warp.stderr)")
+        try FileManager.default.removeItem(atPath: dem)
+        try FileManager.default.moveItem(atPath: dir.file("raised.tif"), toPath: dem)
+        let refused = try ChildProcess.regolith(ortho)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("the DEM (\(dem)) changed since the interrupted run"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("ortho.tif")))
+        let restarted = try ChildProcess.regolith(ortho + ["--restart", "--quiet"])
+        #expect(restarted.status == 0, "\(restarted.stderr)")
+    }
+
     /// A product tarball is read in place through /vsitar/ (the .rpb inside it too): the same pixels.
     @Test func sceneInsideATarballGivesTheSamePixels() throws {
         let dir = try TemporaryDirectory()

@@ -26,13 +26,14 @@ struct L1AProductTests {
 
     static func member(_ files: WorldWriter.Files, _ name: String) -> String { "/vsitar/\(files.product!)/\(name)" }
 
-    /// `gdalwarp -rpc` of the L1A MSS onto the ortho reference's grid (its -te and -tr), bilinear.
-    /// Without the DEM at the RPC's HEIGHT_OFF (`RPC_HEIGHT`, as Regolith does): GDAL's own default
-    /// is height 0, as `gdaltransform -rpc -i` shows.
-    static func orthorectify(_ files: WorldWriter.Files, scene: SyntheticScene, dem: Bool, to output: String) throws {
+    /// `gdalwarp -rpc` of the L1A MSS onto the ortho reference's grid (its -te and -tr), bilinear
+    /// unless `resampling` says otherwise. Without the DEM at the RPC's HEIGHT_OFF (`RPC_HEIGHT`, as
+    /// Regolith does): GDAL's own default is height 0, as `gdaltransform -rpc -i` shows.
+    static func orthorectify(_ files: WorldWriter.Files, scene: SyntheticScene, dem: Bool, resampling: String = "bilinear",
+                             to output: String) throws {
         let extent = scene.geoTransform.extent(width: scene.width, height: scene.height)
         let epsg = try #require(scene.spatialReference.epsg)
-        var arguments = ["-q", "-overwrite", "-rpc", "-t_srs", "EPSG:\(epsg)", "-r", "bilinear", "-tr", "4", "4",
+        var arguments = ["-q", "-overwrite", "-rpc", "-t_srs", "EPSG:\(epsg)", "-r", resampling, "-tr", "4", "4",
                          "-te", "\(extent.minX)", "\(extent.minY)", "\(extent.maxX)", "\(extent.maxY)"]
         let summary = try #require(files.productSummary)
         arguments += ["-to", dem ? "RPC_DEM=\(files.dem!)" : "RPC_HEIGHT=\(summary.mss.rpc.heightOffset)"]
@@ -103,7 +104,7 @@ struct L1AProductTests {
     }
 
     /// Orthorectified by GDAL with the DEM onto the ortho grid, the L1A MSS lines up with the ortho
-    /// reference: 16 × 16 check points, 17 × 17 px patches, green band. Measured: 0.030 px RMSE on
+    /// reference: 16 × 16 check points, 17 × 17 px patches, green band. Measured: 0.054 px RMSE on
     /// all 256 points (the bound: 0.3 px).
     @Test(.enabled(if: gdalInstalled, "gdal-bin is installed by tools/install-deps.sh"))
     func orthorectifiedWithTheDEMTheGeometryIsTheReferences() throws {
@@ -119,8 +120,9 @@ struct L1AProductTests {
 
     /// The PAN image, orthorectified with the DEM onto the 4 m ortho grid (`-r average` over its
     /// 1 m pixels), against the reference's PAN-equivalent DN (the weighted mean of the four bands'
-    /// radiances over the PAN gain): the same geometry and the same mean. Measured: 0.020 px RMSE on
-    /// 256 points, mean DN equal to 2e-6 (relative; each PAN DN is rounded).
+    /// radiances over the PAN gain): the same geometry and the same mean. Measured: 0.029 px RMSE on
+    /// 256 points, mean DN equal to 1.9e-4 (relative: the PAN sees the world at its own 1 m points,
+    /// with its own noise, not the MSS DNs), hence the bound of 2e-3.
     @Test(.enabled(if: gdalInstalled, "gdal-bin is installed by tools/install-deps.sh"))
     func thePANImageHasTheSameGeometryAndRadiance() throws {
         let (folder, files, scene) = try Self.world.get()
@@ -147,14 +149,14 @@ struct L1AProductTests {
         let inside = panValues.indices.filter { panValues[$0] > 0 }
         let meanPAN = inside.reduce(0.0) { $0 + Double(panValues[$1]) } / Double(inside.count)
         let meanReference = inside.reduce(0.0) { $0 + Double(reference[$1]) } / Double(inside.count)
-        #expect(abs(meanPAN / meanReference - 1) <= 2e-5, "PAN mean DN \(meanPAN), reference \(meanReference)")
+        #expect(abs(meanPAN / meanReference - 1) <= 2e-3, "PAN mean DN \(meanPAN), reference \(meanReference)")
         print("L1A PAN + DEM → ortho (4 m average): geolocation RMSE \(rmse) px on \(matches.count) points, mean DN \(meanPAN) vs \(meanReference)")
     }
 
     /// Without a DEM GDAL puts every pixel at the RPC's HEIGHT_OFF (h₀), so a point at height h
     /// appears (h − h₀)·tan(satellite zenith) metres away from the satellite: here up to 150 m ×
-    /// tan 7.19° = 19 m ≈ 4.7 px. Measured on 236 points: 1.78 px RMS displacement, following that
-    /// prediction to 0.17 px RMSE (the parabolic peak fit's bias at fractional shifts; 0.03 px at
+    /// tan 7.19° = 19 m ≈ 4.7 px. Measured on 218 points: 1.78 px RMS displacement, following that
+    /// prediction to 0.28 px RMSE (the parabolic peak fit's bias at fractional shifts; 0.05 px at
     /// whole-pixel ones, above), hence the bound of 0.5 px.
     @Test(.enabled(if: gdalInstalled, "gdal-bin is installed by tools/install-deps.sh"))
     func withoutTheDEMTheTerrainDisplacesPixelsAsTheGeometrySays() throws {

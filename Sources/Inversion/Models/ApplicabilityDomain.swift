@@ -32,9 +32,15 @@ public struct ApplicabilityDomain: Codable, Sendable, Equatable {
         guard n > p, p > 0 else { throw InversionError("an applicability domain needs more samples (\(n)) than bands (\(p))") }
         var mean = [Double](repeating: 0, count: p)
         for row in features { for j in 0..<p { mean[j] += row[j] / Double(n) } }
+        // The covariance of the standardised features (their correlations): the distance is the same,
+        // and features of very different scales (reflectance 0.1, a DEM in hundreds of metres) do
+        // not look linearly dependent to the factorisation.
+        var scale = [Double](repeating: 0, count: p)
+        for row in features { for j in 0..<p { scale[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / Double(n - 1) } }
+        scale = scale.map { $0 > 0 ? $0.squareRoot() : 1 }
         var covariance = [Double](repeating: 0, count: p * p)
         for row in features {
-            for a in 0..<p { for b in 0...a { covariance[a * p + b] += (row[a] - mean[a]) * (row[b] - mean[b]) / Double(n - 1) } }
+            for a in 0..<p { for b in 0...a { covariance[a * p + b] += (row[a] - mean[a]) / scale[a] * (row[b] - mean[b]) / scale[b] / Double(n - 1) } }
         }
         // Cholesky Σ = L Lᵀ, then L⁻¹ column by column (L⁻¹ eⱼ), kept lower-triangular.
         let factor: CholeskyFactor
@@ -48,7 +54,7 @@ public struct ApplicabilityDomain: Codable, Sendable, Equatable {
             var unit = [Double](repeating: 0, count: p)
             unit[column] = 1
             let solved = factor.forwardSubstituted(unit)
-            for row in column..<p { inverse[row * p + column] = solved[row] }
+            for row in column..<p { inverse[row * p + column] = solved[row] / scale[column] }
         }
         self.init(mean: mean, whitening: inverse, threshold: 0, description: "")
         threshold = features.map(distance).max() ?? 0

@@ -69,6 +69,12 @@ public struct SampleSet: Sendable, Equatable {
         try AtomicTextFile.write(csv, to: path)
     }
 
+    /// The feature columns of a sample set file: every column but the id, coordinates, pixel and target ones.
+    public static func featureColumns(path: String, target: String = "re2o3") throws -> [String] {
+        let fixed: Set = ["id", "x", "y", "column", "row", "pixel_x", "pixel_y", target, "\(target)_sample"]
+        return try CSVTable(path: path).header.filter { !fixed.contains($0) }
+    }
+
     /// Reads a sample set; `bands` are the feature columns (default: every `b<N>` column).
     public init(path: String, target: String = "re2o3", bands: [String]? = nil) throws {
         let table = try CSVTable(path: path)

@@ -30,6 +30,11 @@ public struct SampleSetBuilder {
     /// Stored values → reflectance, per scene band (nil: the values as stored).
     public var affine: BandAffine?
 
+    /// Covariates, terrain and indices besides the scene bands: features read from `stackedScene`
+    /// (the scene with its covariates, `RasterSource.stacking`); `affine` and `bands` then do not apply.
+    public var features: FeatureExtractor?
+    public var stackedScene: RasterSource?
+
     public init(settings: KrigingSettings = KrigingSettings(), bands: [Int]? = nil, affine: BandAffine? = nil) {
         self.settings = settings
         self.bands = bands
@@ -37,13 +42,15 @@ public struct SampleSetBuilder {
     }
 
     public func build(scene path: String, samples: GeochemicalSamples) throws -> Result {
-        let scene = try Raster.open(path)
+        let scene = try stackedScene?.open() ?? Raster.open(path)
         guard let transform = scene.geoTransform else {
             throw RasterError.needsMapCoordinates(path, for: "putting samples on its pixels")
         }
-        let bandList = bands ?? Array(1...scene.bandCount)
-        for band in bandList where !(1...scene.bandCount).contains(band) {
-            throw InversionError("\(path): has \(scene.bandCount) band(s), no band \(band)")
+        let covariateBands = features.map { $0.rawBandCount - $0.stack.sceneBands.count } ?? 0
+        let sceneBandCount = scene.bandCount - covariateBands
+        let bandList = features?.stack.sceneBands ?? bands ?? Array(1...scene.bandCount)
+        for band in bandList where !(1...sceneBandCount).contains(band) {
+            throw InversionError("\(path): has \(sceneBandCount) band(s), no band \(band)")
         }
         var dropped: [Dropped] = []
         var located: [(index: Int, column: Int, row: Int)] = []
@@ -83,6 +90,15 @@ public struct SampleSetBuilder {
         var rows: [SampleSet.Row] = []
         for (index, column, row) in located {
             let values = try scene.read(Window(x: column, y: row, width: 1, height: 1), bands: bandList, as: Double.self)
+            var pixelFeatures: [Double]?
+            if let features {
+                let computed = try features.pixelFeatures(of: scene, column: column, row: row, sceneBandCount: sceneBandCount).map(Double.init)
+                if let missing = computed.indices.first(where: { computed[$0].isNaN }), values.indices.allSatisfy({ values[$0] != nodata[$0] }) {
+                    dropped.append(Dropped(id: samples.ids[index], line: samples.lines[index], reason: "nodata in \(features.stack.featureNames[missing])"))
+                    continue
+                }
+                pixelFeatures = computed
+            }
             if let band = values.indices.first(where: { values[$0].isNaN || values[$0] == nodata[$0] }) {
                 dropped.append(Dropped(id: samples.ids[index], line: samples.lines[index], reason: "nodata in band \(bandList[band])"))
                 continue
@@ -94,12 +110,12 @@ public struct SampleSetBuilder {
             }
             rows.append(SampleSet.Row(id: samples.ids[index], x: samples.x[index], y: samples.y[index], column: column, row: row,
                                       pixelX: centre.x, pixelY: centre.y,
-                                      bands: affine.map { $0.selecting(bands: bandList).apply(values) } ?? values, kriged: prediction.value, measured: samples.values[index]))
+                                      bands: pixelFeatures ?? affine.map { $0.selecting(bands: bandList).apply(values) } ?? values, kriged: prediction.value, measured: samples.values[index]))
         }
         guard !rows.isEmpty else {
             throw InversionError("\(samples.path): no sample lies on a valid pixel of \(path)")
         }
-        let set = SampleSet(bandNames: bandList.map { "b\($0)" }, target: samples.valueColumn, rows: rows)
+        let set = SampleSet(bandNames: features?.stack.featureNames ?? bandList.map { "b\($0)" }, target: samples.valueColumn, rows: rows)
         return Result(sampleSet: set, dropped: dropped, fit: fit, variogram: variogram, kriging: kriging, krigedFrom: inside.count)
     }
 }

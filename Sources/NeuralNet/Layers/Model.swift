@@ -44,6 +44,12 @@ public struct Model: Sendable {
     /// The radiometry of the band values it was trained on; nil for models that do not record it
     /// (see `expectedRadiometry`).
     public var radiometry: InputRadiometry?
+    /// Covariates, terrain derivatives and indices it reads besides scene bands, in the order of
+    /// `bands` (whose names are the feature names); nil: it reads the scene bands `bands` only.
+    public var features: FeatureStack?
+
+    /// The scene bands the model reads (the others come from its covariates).
+    public var sceneBands: [Int] { features?.sceneBands ?? bands.map(\.number) }
 
     /// What the model reads: its record, or for a model without one, what its standardisation implies.
     public var expectedRadiometry: InputRadiometry { radiometry ?? .inferred(from: standardisation) }

@@ -19,8 +19,8 @@ extension Model {
                                 layers: network.layers.enumerated().map { $0.element.entry(index: $0.offset) }),
             input: { () -> ModelDocument.Input in
                 switch inputLayout {
-                case let .replicatedRows(rows): .init(layout: "replicated-rows", rows: rows, size: nil, bands: bands, radiometry: radiometry)
-                case let .patch(size): .init(layout: "patch", rows: nil, size: size, bands: bands, radiometry: radiometry)
+                case let .replicatedRows(rows): .init(layout: "replicated-rows", rows: rows, size: nil, bands: bands, radiometry: radiometry, features: features)
+                case let .patch(size): .init(layout: "patch", rows: nil, size: size, bands: bands, radiometry: radiometry, features: features)
                 }
             }(),
             standardisation: standardisation, target: target, training: training, weights: Self.weightsFile, run: trainingRun)
@@ -90,6 +90,9 @@ extension Model {
                 if suffix == "weight" { weights.append(tensor.values) } else { biases.append(tensor.values) }
             }
         }
+        if let features = document.input.features, features.featureNames != document.input.bands.map(\.name) {
+            throw fail("input.features name \(features.featureNames.joined(separator: ", ")) but input.bands \(document.input.bands.map(\.name).joined(separator: ", "))")
+        }
         do throws(NetworkError) {
             let network = try Network(inputShape: TensorShape(channels: shape[0], height: shape[1], width: shape[2]),
                                       layers: layers, weights: weights, biases: biases)
@@ -98,6 +101,7 @@ extension Model {
                                   standardisation: document.standardisation, target: document.target, training: document.training)
             model.trainingRun = document.run
             model.radiometry = document.input.radiometry
+            model.features = document.input.features
             return model
         } catch { throw fail(error.description) }
     }

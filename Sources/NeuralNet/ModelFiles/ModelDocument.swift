@@ -33,6 +33,8 @@ struct ModelDocument: Codable {
         var bands: [BandDescriptor]
         /// Absent in models written before it was recorded, and in models made elsewhere.
         var radiometry: InputRadiometry?
+        /// Absent in models that read scene bands only (and in those written before it was recorded).
+        var features: FeatureStack?
     }
 
     var format: String

@@ -40,6 +40,7 @@ extension RunConfiguration {
             ("threads", threads.flatMap(SettingRules.threads)),
             ("kriging.map_nmax", mapNearestSamples.flatMap(SettingRules.nearestSamples)),
         ]
+        problems += covariates.problems.map { ($0.key, $0.problem) }
         problems += kriging.problems.map { ("kriging.\($0.key)", $0.problem) }
         if let first = problems.first(where: { $0.problem != nil }) {
             throw ConfigurationError(key: first.key, first.problem!)

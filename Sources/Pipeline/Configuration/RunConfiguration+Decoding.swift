@@ -7,6 +7,7 @@ import NeuralNet
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case scene, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval
+        case covariates, terrain, terrainFrom = "terrain_from", indices
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +48,10 @@ extension RunConfiguration: Decodable {
         kriging = krigingSection?.settings(defaults: kriging) ?? kriging
         mapNearestSamples = krigingSection?.mapNmax ?? mapNearestSamples
         if let section = try c.decodeIfPresent(SupportSection.self, forKey: .support) { support = section.mask }
+        covariates.covariates = try c.decodeIfPresent([CovariateEntry].self, forKey: .covariates)?.map(\.covariate) ?? []
+        covariates.terrain = try c.decodeIfPresent([String].self, forKey: .terrain) ?? []
+        covariates.terrainSource = try c.decodeIfPresent(String.self, forKey: .terrainFrom) ?? covariates.terrainSource
+        covariates.indices = try c.decodeIfPresent([String].self, forKey: .indices) ?? []
         model = try c.decodeIfPresent(Model.self, forKey: .model) ?? model
         validation = try c.decodeIfPresent(Validation.self, forKey: .validation) ?? validation
         anomalies = try c.decodeIfPresent(Anomalies.self, forKey: .anomalies) ?? anomalies
@@ -61,6 +66,26 @@ extension RunConfiguration: Decodable {
             }
             compress = compression
         }
+    }
+}
+
+/// An entry of the `covariates:` list: `name`, `path` and optionally `resampling` (default bilinear).
+struct CovariateEntry: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, path, resampling }
+    var covariate: Covariate
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try c.decode(String.self, forKey: .name)
+        var resampling = Covariate.Resampling.bilinear
+        if let text = try c.decodeIfPresent(String.self, forKey: .resampling) {
+            guard let given = Covariate.Resampling(rawValue: text) else {
+                throw ConfigurationError(key: dotted(c.codingPath + [CodingKeys.resampling]), "'\(text)' is not a resampling: give \(Covariate.Resampling.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            resampling = given
+        }
+        covariate = Covariate(name: name, path: try c.decode(String.self, forKey: .path), resampling: resampling)
     }
 }
 

@@ -22,8 +22,12 @@ extension Decoder {
     }
 }
 
+/// A key path as the configuration reads: `model.iterations`, `covariates[0].path`.
 func dotted(_ path: [any CodingKey]) -> String {
-    path.map(\.stringValue).joined(separator: ".")
+    path.reduce("") { text, key in
+        if let index = key.intValue { return text + "[\(index)]" }
+        return text.isEmpty ? key.stringValue : text + "." + key.stringValue
+    }
 }
 
 /// The closest word by edit distance, if it is close enough to be a likely typo.

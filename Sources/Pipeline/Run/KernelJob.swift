@@ -15,6 +15,9 @@ public struct KernelJob: Sendable {
     public var unitRows: Int
     /// Orthorectify each scene (sensor geometry with an RPC model) on the way in; nil: read them as they are.
     public var orthorectification: OrthorectificationSettings?
+    /// Extra rasters stacked onto each scene as bands after its own (`RasterSource.stacking`), for a
+    /// model that reads covariates.
+    public var covariates: [Covariate] = []
 
     public init(scenes: [String], out: String, suffix: String, cog: Bool, engine: EngineOptions, unitRows: Int = ShardPlan.defaultUnitRows) {
         self.scenes = scenes
@@ -60,6 +63,9 @@ public struct KernelJob: Sendable {
             guard !cog else {
                 throw EngineError("\(out): --cog does not apply to one task of a sharded run (\(shard.origin) \(shard)); pass it to `regolith mosaic`")
             }
+            if !covariates.isEmpty {
+                throw EngineError("\(out): a sharded run (\(shard.origin) \(shard)) cannot stack covariates on the way in; map without sharding")
+            }
             if orthorectification != nil {
                 throw EngineError("\(out): a sharded run (\(shard.origin) \(shard)) cannot orthorectify on the way in; orthorectify the scenes with `regolith ortho` first")
             }
@@ -82,6 +88,6 @@ public struct KernelJob: Sendable {
 
     /// How the engine reads `scene`: orthorectified when asked to, else as it is.
     private func source(_ scene: String) throws -> RasterSource {
-        try orthorectification?.orthorectification(of: scene).rasterSource ?? .file(scene)
+        (try orthorectification?.orthorectification(of: scene).rasterSource ?? .file(scene)).stacking(covariates)
     }
 }

@@ -65,7 +65,8 @@ public struct MethodRun: Sendable {
             throw ConfigurationError(key: "samples_crs", "'\(c.samplesCrs)' is not a CRS GDAL knows")
         }
         let folder = RunFolder(path: c.out)
-        let inputs = [scene, samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
+        let covariates = c.covariates.resolvingPaths { loaded.resolve($0) ?? $0 }
+        let inputs = covariates.covariates.map(\.path) + [scene, samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
             + (orthorectification?.inputs ?? []) + panchromatic
         try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), $0 == .model ? .folder : .file) },
                               inputs: inputs)
@@ -77,6 +78,7 @@ public struct MethodRun: Sendable {
                                started: ISO8601DateFormatter().string(from: Date()), configuration: loaded.text)
         report.inputs = ["scene": scene, "samples": samples, "output folder": c.out]
         if let truth = loaded.resolve(c.truth.content) { report.inputs["true content"] = truth }
+        for covariate in covariates.covariates { report.inputs["covariate \(covariate.name)"] = covariate.description }
         func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
             log(name)
             let start = Date()
@@ -117,6 +119,7 @@ public struct MethodRun: Sendable {
                                                      format: c.samplesFormat)
             construction.unit = c.unit
             construction.affine = affine
+            construction.covariates = covariates
             return try construction.run()
         }
         report.samples = sampleSet.summary
@@ -128,6 +131,9 @@ public struct MethodRun: Sendable {
         (settings.iterations, settings.learningRate, settings.seed) = (c.model.iterations, c.model.learningRate, c.model.seed)
         (settings.trainFraction, settings.folds, settings.blockSize) = (c.validation.trainFraction, c.validation.folds, c.validation.blockSize)
         settings.kriging = c.kriging
+        if !covariates.isEmpty {
+            settings.features = try covariates.featureStack(sceneBands: sampleSet.sampleSet.bandNames.prefix { $0.first == "b" && Int($0.dropFirst()) != nil }.compactMap { Int($0.dropFirst()) })
+        }
         settings.radiometry = input.radiometry(darkObjectSubtraction: c.dos)
         let value = TargetDescriptor(name: c.column, unit: c.unit)
         settings.target = value
@@ -144,9 +150,20 @@ public struct MethodRun: Sendable {
         report.figures = trained.comparison.validations.map { scatterFigure($0, value: value) }
 
         let content = folder.file(.content)
-        let kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [pixels], mcDropout: c.model.mcDropout, seed: c.model.seed,
+        let kernel: ContentMapKernel
+        let inverted: SceneRunResult
+        if covariates.isEmpty {
+            kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [pixels], mcDropout: c.model.mcDropout, seed: c.model.seed,
                                                input: input, threads: engine.threads)
-        let inverted = try timed("invert") { try TilePipeline.run(kernel, input: pixels, output: content, options: engine) }
+            inverted = try timed("invert") { try TilePipeline.run(kernel, input: pixels, output: content, options: engine) }
+        } else {
+            let stacked = try ContentMapping.featureKernel(modelFolder: folder.file(.model), scenes: [pixels], covariates: covariates.covariates,
+                                                           mcDropout: c.model.mcDropout, seed: c.model.seed, input: input, threads: engine.threads)
+            kernel = stacked.mapping
+            inverted = try timed("invert") {
+                try TilePipeline.run(stacked, source: RasterSource.file(pixels).stacking(covariates.covariates), outputs: [content], options: engine)
+            }
+        }
         report.inversion = .init(tiles: inverted.tiles, megapixelsPerSecond: inverted.megapixelsPerSecond, domain: kernel.domain?.description)
         // The pixels predicted outside the training targets' range, flagged beside the map and counted
         // from the flags (which also gives the map's valid pixels).

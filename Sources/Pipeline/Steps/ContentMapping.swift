@@ -11,6 +11,13 @@ public enum ContentMapping {
     public static func kernel(modelFolder: String, scenes: [String], mcDropout: Int = 0, seed: UInt64 = 1,
                               everywhere: Bool = false, orthorectification: OrthorectificationSettings? = nil, input: SceneInput = SceneInput(),
                               threads: Int = EngineOptions().threads) throws -> ContentMapKernel {
+        try kernel(modelFolder: modelFolder, scenes: scenes, mcDropout: mcDropout, seed: seed, everywhere: everywhere,
+                   orthorectification: orthorectification, input: input, threads: threads, applyInput: true)
+    }
+
+    /// `applyInput` false: the kernel reads the model's features as they are (a feature stack's extractor made them).
+    static func kernel(modelFolder: String, scenes: [String], mcDropout: Int, seed: UInt64, everywhere: Bool,
+                       orthorectification: OrthorectificationSettings?, input: SceneInput, threads: Int, applyInput: Bool) throws -> ContentMapKernel {
         // A `train` killed while swapping the folder in left the previous model aside: put it back.
         try AtomicFolder(modelFolder).recover()
         let (model, saved) = try ModelFolder.load(modelFolder)
@@ -22,19 +29,60 @@ public enum ContentMapping {
             // Orthorectified scenes are read (and their map's width counted) on the map grid.
             let raster = try orthorectification?.orthorectification(of: scene).open() ?? Raster.open(scene)
             width = max(width, raster.width)
-            let needed = model.bands.map(\.number).max() ?? 0
+            let needed = model.sceneBands.max() ?? 0
             guard raster.bandCount >= needed else {
-                throw InversionError("\(scene): has \(raster.bandCount) band(s), but the model in \(modelFolder) reads bands \(model.bands.map { String($0.number) }.joined(separator: ", "))")
+                throw InversionError("\(scene): has \(raster.bandCount) band(s), but the model in \(modelFolder) reads bands \(model.sceneBands.map(String.init).joined(separator: ", "))")
             }
         }
         // One kernel maps every scene, so they must share one calibration (DN scenes each have their own).
-        let affines = try scenes.map { try input.affine(scene: $0, model: model, modelFolder: modelFolder, threads: threads) }
+        let affines = !applyInput ? [] : try scenes.map { try input.affine(scene: $0, model: model, modelFolder: modelFolder, threads: threads) }
         if let (scene, _) = zip(scenes, affines).first(where: { $0.1 != affines[0] }) {
             throw InversionError("\(scene): its calibration differs from \(scenes[0])'s; map DN scenes one at a time, or calibrate them first")
         }
         let content = ContentInput(role: "model", source: modelFolder, digest: try ContentDigest.of(files: modelFiles(in: modelFolder)))
         return try ContentMapKernel(model: model, modelContent: content, sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
                                     domain: everywhere ? nil : saved ?? fallbackDomain(for: model), inputAffine: affines.first ?? nil)
+    }
+
+    /// The map kernel of the model in `modelFolder`, whatever it reads: `kernel` for scene bands,
+    /// `featureKernel` for a model that reads covariates, terrain derivatives or indices.
+    public static func mapKernel(modelFolder: String, scenes: [String], covariates: CovariateSettings, mcDropout: Int = 0, seed: UInt64 = 1,
+                                 everywhere: Bool = false, orthorectification: OrthorectificationSettings? = nil, input: SceneInput = SceneInput(),
+                                 threads: Int = EngineOptions().threads) throws -> (kernel: any TileKernel, covariates: [Covariate]) {
+        try AtomicFolder(modelFolder).recover()
+        let model = try Model.load(from: modelFolder)
+        guard let stack = model.features, !stack.isPlain else {
+            if let first = covariates.covariates.first {
+                throw InversionError("\(modelFolder): the model reads scene bands only, not the covariate '\(first.name)'")
+            }
+            if !covariates.isEmpty { throw InversionError("\(modelFolder): the model reads scene bands only, no terrain derivatives or indices") }
+            return (try kernel(modelFolder: modelFolder, scenes: scenes, mcDropout: mcDropout, seed: seed, everywhere: everywhere,
+                               orthorectification: orthorectification, input: input, threads: threads), [])
+        }
+        let resolved = try covariates.resolve(for: stack, modelFolder: modelFolder)
+        return (try featureKernel(modelFolder: modelFolder, scenes: scenes, covariates: resolved, mcDropout: mcDropout, seed: seed,
+                                  everywhere: everywhere, orthorectification: orthorectification, input: input, threads: threads), resolved)
+    }
+
+    /// The map kernel of a model that reads a feature stack, with `covariates` (resolved by
+    /// `CovariateSettings.resolve`) stacked onto each scene (`RasterSource.stacking`) by the caller.
+    public static func featureKernel(modelFolder: String, scenes: [String], covariates: [Covariate], mcDropout: Int = 0, seed: UInt64 = 1,
+                                     everywhere: Bool = false, orthorectification: OrthorectificationSettings? = nil, input: SceneInput = SceneInput(),
+                                     threads: Int = EngineOptions().threads) throws -> FeatureStackKernel {
+        let model = try Model.load(from: modelFolder)
+        guard let stack = model.features else { throw InversionError("\(modelFolder): the model reads no covariates") }
+        // The mapping reads the features as they are; the extractor brings the scene bands to reflectance.
+        let mapping = try kernel(modelFolder: modelFolder, scenes: scenes, mcDropout: mcDropout, seed: seed, everywhere: everywhere,
+                                 orthorectification: orthorectification, input: input, threads: threads, applyInput: false)
+        let affines = try scenes.map { try input.affine(scene: $0, model: model, modelFolder: modelFolder, threads: threads) }
+        if let (scene, _) = zip(scenes, affines).first(where: { $0.1 != affines[0] }) {
+            throw InversionError("\(scene): its calibration differs from \(scenes[0])'s; map DN scenes one at a time, or calibrate them first")
+        }
+        let scene = try orthorectification?.orthorectification(of: scenes[0]).open() ?? Raster.open(scenes[0])
+        guard let transform = scene.geoTransform else { throw RasterError.needsMapCoordinates(scenes[0], for: "covariates") }
+        let extractor = try FeatureExtractor(stack: stack, affine: affines.first ?? nil, pixelWidth: transform.pixelWidth, pixelHeight: transform.pixelHeight)
+        let content = try covariates.map { ContentInput(role: "covariate \($0.name)", source: $0.path, digest: try ContentDigest.of(files: [$0.path])) }
+        return try FeatureStackKernel(mapping: mapping, extractor: extractor, sceneBandCount: scene.bandCount, covariateContent: content)
     }
 
     /// The files of a model folder (those present): what a map depends on, and the record of its training.

@@ -27,6 +27,9 @@ public struct ModelTraining: Sendable {
         public var sceneAffine: BandAffine?
         /// The radiometry of the sample set's band values, recorded in the model (nil: not known).
         public var radiometry: InputRadiometry?
+        /// The features the sample set's columns hold besides scene bands (covariates, terrain,
+        /// indices), recorded in the model; nil: scene bands `b<N>` only.
+        public var features: FeatureStack?
         /// `arch: auto`: the CNN candidates' iterations by early stopping (`iterations` at most).
         public var earlyStopping = CNNRegression.InnerEarlyStopping()
         public init() {}
@@ -57,6 +60,8 @@ public struct ModelTraining: Sendable {
         public let domain: ApplicabilityDomain
         /// The radiometry of those band values (`Settings.radiometry`).
         public var radiometry: InputRadiometry?
+        /// The covariates, terrain derivatives and indices it read (nil: scene bands only).
+        public var features: FeatureStack? = nil
         /// `arch: auto` only.
         public var selection: Selection?
         /// The architecture the map's model was chosen by.
@@ -80,25 +85,57 @@ public struct ModelTraining: Sendable {
         guard set.count >= s.folds * 2 else {
             throw InversionError("\(source): \(set.count) sample(s) are too few to train and validate (at least \(s.folds * 2) for \(s.folds) folds)")
         }
-        guard set.bandNames.count == BandDescriptor.gf2.count else {
-            throw InversionError("\(source): has \(set.bandNames.count) band column(s) (\(set.bandNames.joined(separator: ", "))); the model reads 4 (b1–b4)")
+        let stack = try s.features ?? Self.sceneBandStack(set, source: source)
+        guard set.bandNames == stack.featureNames else {
+            throw InversionError("\(source): has the feature columns \(set.bandNames.joined(separator: ", ")); the model reads \(stack.featureNames.joined(separator: ", "))")
         }
-        if s.arch == .auto { return try select(set: set, source: source, log: log) }
+        if s.arch == .paper && stack.featureNames.count < 4 {
+            throw InversionError("\(source): has \(stack.featureNames.count) band or feature column(s) (\(stack.featureNames.joined(separator: ", "))); the paper network reads at least 4")
+        }
+        if s.arch == .auto { return try select(set: set, stack: stack, source: source, log: log) }
         var features = set
         if s.arch == .patch {
             guard let scene = s.scene else { throw InversionError("\(source): the patch network needs the scene the sample set came from") }
-            let windows = try PatchFeatures.extract(scene: scene, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize, affine: s.sceneAffine)
+            let windows = stack.isPlain
+                ? try PatchFeatures.extract(scene: scene, rows: set.rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
+                : try Self.featureWindows(stack, scene: scene, rows: set.rows, size: s.patchSize, affine: s.sceneAffine)
             for i in features.rows.indices { features.rows[i].bands = windows[i] }
         }
         let options = trainingOptions
         let (spatialBlocks, block) = try spatialValidation(set: set, source: source)
         let comparison = ModelComparison(
-            cnn: CNNRegression(preset: s.arch.preset ?? .paper, patchSize: s.patchSize, options: options, target: s.target),
+            cnn: CNNRegression(preset: s.arch.preset ?? .paper, patchSize: s.patchSize, options: options, bands: stack.descriptors, target: s.target),
             randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed),
             spatialBlocks: spatialBlocks)
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
         let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
+<<<<<<< HEAD
         return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry, arch: s.arch, target: s.target)
+=======
+        return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack)
+    }
+
+    /// A patch model's windows of a feature stack's features around each row's pixel, from the
+    /// scene and the covariates the stack records, as the map's tiles compute them.
+    static func featureWindows(_ stack: FeatureStack, scene: String, rows: [SampleSet.Row], size: Int, affine: BandAffine?) throws -> [[Double]] {
+        let raster = try RasterSource.file(scene).stacking(CovariateSettings.recorded(in: stack)).open()
+        guard let transform = raster.geoTransform else { throw RasterError.needsMapCoordinates(scene, for: "covariates") }
+        let extractor = try FeatureExtractor(stack: stack, affine: affine?.selecting(bands: stack.sceneBands),
+                                             pixelWidth: transform.pixelWidth, pixelHeight: transform.pixelHeight)
+        let sceneBandCount = raster.bandCount - (extractor.rawBandCount - stack.sceneBands.count)
+        return try rows.map { row in
+            try extractor.pixelFeatures(of: raster, column: row.column, row: row.row, sceneBandCount: sceneBandCount, radius: size / 2).map(Double.init)
+        }
+    }
+
+    /// The scene bands a sample set's `b<N>` columns hold.
+    static func sceneBandStack(_ set: SampleSet, source: String) throws -> FeatureStack {
+        let numbers = set.bandNames.map { $0.first == "b" ? Int($0.dropFirst()) : nil }
+        guard numbers.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw InversionError("\(source): the columns \(set.bandNames.joined(separator: ", ")) are not all scene bands b<N>; give the covariates, terrain and indices they came from")
+        }
+        return FeatureStack(sceneBands: numbers.map { $0! })
+>>>>>>> main
     }
 
     private var trainingOptions: TrainingOptions {
@@ -122,9 +159,18 @@ public struct ModelTraining: Sendable {
     /// The candidates of `arch: auto`, simplest first (ties go to the simpler): MLR, PLSR, XGBoost,
     /// the paper's CNN and, with a scene to read windows from, the patch CNN; the networks' iterations
     /// by early stopping.
+<<<<<<< HEAD
     public var candidates: [any RegressionMethod] {
         var cnn = CNNRegression(preset: .paper, patchSize: s.patchSize, options: trainingOptions, target: s.target, earlyStopping: s.earlyStopping)
         var list: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), XGBoostRegression(seed: s.seed), cnn]
+=======
+    public var candidates: [any RegressionMethod] { candidates(bands: BandDescriptor.gf2) }
+
+    /// The candidates for a sample set of these features.
+    func candidates(bands: [BandDescriptor]) -> [any RegressionMethod] {
+        var cnn = CNNRegression(preset: .paper, patchSize: s.patchSize, options: trainingOptions, bands: bands, target: s.target, earlyStopping: s.earlyStopping)
+        var list: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), cnn]
+>>>>>>> main
         if s.scene != nil {
             cnn.preset = .patch
             list.append(cnn)
@@ -138,10 +184,14 @@ public struct ModelTraining: Sendable {
     }
 
     /// `arch: auto`: every candidate scored by spatial validation, the map's model fitted on every sample.
-    private func select(set: SampleSet, source: String, log: @escaping (String) -> Void) throws -> Result {
+    private func select(set: SampleSet, stack: FeatureStack, source: String, log: @escaping (String) -> Void) throws -> Result {
         let (spatialBlocks, block) = try spatialValidation(set: set, source: source)
-        let candidates = self.candidates
-        let windows = try s.scene.map { try PatchFeatures.extract(scene: $0, rows: set.rows, bands: [1, 2, 3, 4], size: s.patchSize, affine: s.sceneAffine) }
+        let candidates = self.candidates(bands: stack.descriptors)
+        let windows = try s.scene.map { scene in
+            stack.isPlain
+                ? try PatchFeatures.extract(scene: scene, rows: set.rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
+                : try Self.featureWindows(stack, scene: scene, rows: set.rows, size: s.patchSize, affine: s.sceneAffine)
+        }
         let selection = ModelSelection(candidates: candidates, spatialBlocks: spatialBlocks,
                                        randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed))
         let outcome = try selection.run(set: set, windows: windows, log: log)
@@ -153,7 +203,11 @@ public struct ModelTraining: Sendable {
         let comparison = ModelComparison.Result(validations: outcome.validations, model: fitted as? CNNRegression.Fitted, trainingRows: Array(set.rows.indices),
                                                 summaries: [candidates[mapped].name: fitted.summary])
         let domain = try ApplicabilityDomain(features: set.rows.map(\.bands))
+<<<<<<< HEAD
         var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, arch: s.arch, target: s.target, mapFit: fitted)
+=======
+        var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack)
+>>>>>>> main
         result.selection = Selection(scores: outcome.scores, winner: outcome.scores[outcome.winner].method, mapModel: candidates[mapped].name,
                                      scheme: spatialBlocks.scheme, mapModelSummary: fitted.summary, finalFitSeconds: seconds)
         return result
@@ -169,6 +223,7 @@ public struct ModelTraining: Sendable {
     /// one new training run identifier (a readable folder never mixes two trainings: `ModelFolder.load`
     /// checks the marks), into a temporary sibling that then replaces the folder (`AtomicFolder`).
     public static func save(_ result: Result, to folder: String) throws {
+<<<<<<< HEAD
         try ModelFolder.save(try result.mapModel, validations: result.comparison.validations, domain: result.domain, to: folder)
     }
 }
@@ -188,6 +243,22 @@ extension ModelTraining.Result {
             } else {
                 guard let network = comparison.model else { throw InversionError("no network was trained") }
                 fitted = network
+=======
+        let run = UUID().uuidString.lowercased()
+        var model = result.comparison.model.model
+        model.trainingRun = run
+        model.radiometry = result.radiometry
+        model.features = result.features
+        var domain = result.domain
+        domain.run = run
+        try AtomicFolder.write(folder) { temporary in
+            do {
+                try model.save(to: temporary)
+            } catch {
+                // Foundation wraps the system's reason (e.g. "No space left on device") in a long text.
+                let reason = (error as? CocoaError)?.underlying?.localizedDescription ?? "\(error)"
+                throw InversionError("\(folder): cannot save the model (\(reason))")
+>>>>>>> main
             }
             if fitted is CNNRegression.Fitted {
                 return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry)

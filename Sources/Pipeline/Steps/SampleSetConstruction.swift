@@ -16,6 +16,8 @@ public struct SampleSetConstruction: Sendable {
     public var format: SampleTableFormat
     /// Stored values → reflectance, per scene band (`SceneInput.storedToReflectance`); nil: as stored.
     public var affine: BandAffine?
+    /// Covariates, terrain derivatives and indices as extra feature columns (none by default).
+    public var covariates = CovariateSettings()
 
     public init(scene: String, samples: String, column: String, samplesCRS: SpatialReference, kriging: KrigingSettings,
                 format: SampleTableFormat = SampleTableFormat()) {
@@ -66,7 +68,15 @@ public struct SampleSetConstruction: Sendable {
         }
         let built: SampleSetBuilder.Result
         do {
-            built = try SampleSetBuilder(settings: kriging, affine: affine).build(scene: scene, samples: table)
+            var builder = SampleSetBuilder(settings: kriging, affine: affine)
+            if !covariates.isEmpty {
+                let stack = try covariates.featureStack(sceneBands: Array(1...raster.bandCount))
+                guard let transform = raster.geoTransform else { throw RasterError.needsMapCoordinates(scene, for: "covariates") }
+                builder.features = try FeatureExtractor(stack: stack, affine: affine?.selecting(bands: stack.sceneBands),
+                                                        pixelWidth: transform.pixelWidth, pixelHeight: transform.pixelHeight)
+                builder.stackedScene = RasterSource.file(scene).stacking(covariates.covariates)
+            }
+            built = try builder.build(scene: scene, samples: table)
         } catch let error as GeostatisticsError {
             throw InversionError("\(samples): \(error)")
         }

@@ -77,7 +77,7 @@ public struct SceneInput: Sendable, Equatable {
     /// `affine(scene:model:modelFolder:threads:)` for a model of any kind.
     public func affine(scene: String, model: MapModel, modelFolder: String, threads: Int) throws -> BandAffine? {
         let raster = try Raster.open(scene)
-        let bands = model.bands.map(\.number)
+        let bands = model.sceneBands
         let types = bands.map { raster.bands[$0 - 1] }
         let expected = model.expectedRadiometry
         if kind == .reflectance {

@@ -1,0 +1,56 @@
+/// What a model reads at each pixel besides (or instead of) a scene's plain bands: the scene bands,
+/// extra rasters resampled onto the scene's grid (covariates), terrain derivatives of one of them
+/// (a DEM), and spectral indices. Recorded in `model.json` so that `invert` rebuilds the same
+/// features and refuses a call that lacks one. Plain values; RasterIO and Inversion compute them.
+public struct FeatureStack: Sendable, Hashable, Codable {
+    /// An extra raster as the model saw it: its feature name, the file it was trained with, the
+    /// resampling onto the scene grid (gdalwarp's `-r` name as Regolith spells it) and its band count.
+    public struct Covariate: Sendable, Hashable, Codable {
+        public var name: String
+        public var path: String
+        public var resampling: String
+        public var bands: Int
+        public init(name: String, path: String, resampling: String, bands: Int) {
+            self.name = name
+            self.path = path
+            self.resampling = resampling
+            self.bands = bands
+        }
+
+        /// Its features: the name for one band, `<name>_<band>` for several.
+        public var featureNames: [String] { bands == 1 ? [name] : (1...max(bands, 1)).map { "\(name)_\($0)" } }
+    }
+
+    /// Scene band numbers (1-based), features `b<N>`.
+    public var sceneBands: [Int]
+    public var covariates: [Covariate]
+    /// Terrain derivatives (`slope`, `aspect`, `tri`, `tpi`, `roughness`) of the covariate `terrainSource`.
+    public var terrain: [String]
+    public var terrainSource: String?
+    /// Spectral indices of the scene bands: `ndvi` ((b4 − b3)/(b4 + b3)), `ratio_b<i>_b<j>` (b<i>/b<j>).
+    public var indices: [String]
+
+    public init(sceneBands: [Int], covariates: [Covariate] = [], terrain: [String] = [], terrainSource: String? = nil, indices: [String] = []) {
+        self.sceneBands = sceneBands
+        self.covariates = covariates
+        self.terrain = terrain
+        self.terrainSource = terrainSource
+        self.indices = indices
+    }
+
+    /// The features in the order a model reads them: scene bands, covariate bands, terrain, indices.
+    public var featureNames: [String] {
+        sceneBands.map { "b\($0)" } + covariates.flatMap(\.featureNames) + terrain + indices
+    }
+
+    /// Only scene bands: what models without a record read.
+    public var isPlain: Bool { covariates.isEmpty && terrain.isEmpty && indices.isEmpty }
+
+    /// One descriptor per feature: a scene band's number, or for any other feature its 1-based
+    /// position in `featureNames` (it is read from the stack, not from a scene band).
+    public var descriptors: [BandDescriptor] {
+        featureNames.enumerated().map { position, name in
+            BandDescriptor(name: name, number: position < sceneBands.count ? sceneBands[position] : position + 1)
+        }
+    }
+}
