@@ -43,6 +43,22 @@ public enum MapModel: Sendable {
         }
     }
 
+    /// The scene bands it reads (a network reading a feature stack: the stack's scene bands).
+    public var sceneBands: [Int] {
+        switch self {
+        case let .network(model): model.sceneBands
+        case let .features(model): model.bands.map(\.number)
+        }
+    }
+
+    /// The covariates, terrain derivatives and indices it reads (only networks record one yet).
+    public var features: FeatureStack? {
+        switch self {
+        case let .network(model): model.features
+        case .features: nil
+        }
+    }
+
     public var target: TargetDescriptor {
         switch self {
         case let .network(model): model.target

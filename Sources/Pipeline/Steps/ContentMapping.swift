@@ -50,7 +50,7 @@ public enum ContentMapping {
                                  everywhere: Bool = false, orthorectification: OrthorectificationSettings? = nil, input: SceneInput = SceneInput(),
                                  threads: Int = EngineOptions().threads) throws -> (kernel: any TileKernel, covariates: [Covariate]) {
         try AtomicFolder(modelFolder).recover()
-        let model = try Model.load(from: modelFolder)
+        let model = try ModelFolder.load(modelFolder).model
         guard let stack = model.features, !stack.isPlain else {
             if let first = covariates.covariates.first {
                 throw InversionError("\(modelFolder): the model reads scene bands only, not the covariate '\(first.name)'")

@@ -109,10 +109,8 @@ public struct ModelTraining: Sendable {
             spatialBlocks: spatialBlocks)
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
         let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
-<<<<<<< HEAD
-        return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry, arch: s.arch, target: s.target)
-=======
-        return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack)
+        return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack,
+                      arch: s.arch, target: s.target)
     }
 
     /// A patch model's windows of a feature stack's features around each row's pixel, from the
@@ -135,7 +133,6 @@ public struct ModelTraining: Sendable {
             throw InversionError("\(source): the columns \(set.bandNames.joined(separator: ", ")) are not all scene bands b<N>; give the covariates, terrain and indices they came from")
         }
         return FeatureStack(sceneBands: numbers.map { $0! })
->>>>>>> main
     }
 
     private var trainingOptions: TrainingOptions {
@@ -159,18 +156,12 @@ public struct ModelTraining: Sendable {
     /// The candidates of `arch: auto`, simplest first (ties go to the simpler): MLR, PLSR, XGBoost,
     /// the paper's CNN and, with a scene to read windows from, the patch CNN; the networks' iterations
     /// by early stopping.
-<<<<<<< HEAD
-    public var candidates: [any RegressionMethod] {
-        var cnn = CNNRegression(preset: .paper, patchSize: s.patchSize, options: trainingOptions, target: s.target, earlyStopping: s.earlyStopping)
-        var list: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), XGBoostRegression(seed: s.seed), cnn]
-=======
     public var candidates: [any RegressionMethod] { candidates(bands: BandDescriptor.gf2) }
 
     /// The candidates for a sample set of these features.
     func candidates(bands: [BandDescriptor]) -> [any RegressionMethod] {
         var cnn = CNNRegression(preset: .paper, patchSize: s.patchSize, options: trainingOptions, bands: bands, target: s.target, earlyStopping: s.earlyStopping)
-        var list: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), cnn]
->>>>>>> main
+        var list: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), XGBoostRegression(seed: s.seed), cnn]
         if s.scene != nil {
             cnn.preset = .patch
             list.append(cnn)
@@ -178,9 +169,12 @@ public struct ModelTraining: Sendable {
         return list
     }
 
-    /// The candidate whose model folder makes the map: the winner (every kind has a model folder).
-    static func mappedCandidate(_ selection: ModelSelection.Result, candidates: [any RegressionMethod]) -> Int {
-        selection.winner
+    /// The candidate whose model folder makes the map: the winner, or with covariates (which only a
+    /// network's model folder records yet) the best-scoring network.
+    static func mappedCandidate(_ selection: ModelSelection.Result, candidates: [any RegressionMethod], networksOnly: Bool) -> Int {
+        if !networksOnly || candidates[selection.winner] is CNNRegression { return selection.winner }
+        let networks = selection.scores.indices.filter { candidates[$0] is CNNRegression }
+        return ModelSelection.best(rmse: networks.map { selection.scores[$0].spatialRMSE }).map { networks[$0] } ?? selection.winner
     }
 
     /// `arch: auto`: every candidate scored by spatial validation, the map's model fitted on every sample.
@@ -195,7 +189,7 @@ public struct ModelTraining: Sendable {
         let selection = ModelSelection(candidates: candidates, spatialBlocks: spatialBlocks,
                                        randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed))
         let outcome = try selection.run(set: set, windows: windows, log: log)
-        let mapped = Self.mappedCandidate(outcome, candidates: candidates)
+        let mapped = Self.mappedCandidate(outcome, candidates: candidates, networksOnly: !stack.isPlain)
         log("fitting \(candidates[mapped].name) on every sample for the map")
         let start = Date()
         let fitted = try ModelSelection.fitOnAll(candidates[mapped], set: set, windows: windows)
@@ -203,11 +197,8 @@ public struct ModelTraining: Sendable {
         let comparison = ModelComparison.Result(validations: outcome.validations, model: fitted as? CNNRegression.Fitted, trainingRows: Array(set.rows.indices),
                                                 summaries: [candidates[mapped].name: fitted.summary])
         let domain = try ApplicabilityDomain(features: set.rows.map(\.bands))
-<<<<<<< HEAD
-        var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, arch: s.arch, target: s.target, mapFit: fitted)
-=======
-        var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack)
->>>>>>> main
+        var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack,
+                            arch: s.arch, target: s.target, mapFit: fitted)
         result.selection = Selection(scores: outcome.scores, winner: outcome.scores[outcome.winner].method, mapModel: candidates[mapped].name,
                                      scheme: spatialBlocks.scheme, mapModelSummary: fitted.summary, finalFitSeconds: seconds)
         return result
@@ -223,7 +214,6 @@ public struct ModelTraining: Sendable {
     /// one new training run identifier (a readable folder never mixes two trainings: `ModelFolder.load`
     /// checks the marks), into a temporary sibling that then replaces the folder (`AtomicFolder`).
     public static func save(_ result: Result, to folder: String) throws {
-<<<<<<< HEAD
         try ModelFolder.save(try result.mapModel, validations: result.comparison.validations, domain: result.domain, to: folder)
     }
 }
@@ -243,25 +233,14 @@ extension ModelTraining.Result {
             } else {
                 guard let network = comparison.model else { throw InversionError("no network was trained") }
                 fitted = network
-=======
-        let run = UUID().uuidString.lowercased()
-        var model = result.comparison.model.model
-        model.trainingRun = run
-        model.radiometry = result.radiometry
-        model.features = result.features
-        var domain = result.domain
-        domain.run = run
-        try AtomicFolder.write(folder) { temporary in
-            do {
-                try model.save(to: temporary)
-            } catch {
-                // Foundation wraps the system's reason (e.g. "No space left on device") in a long text.
-                let reason = (error as? CocoaError)?.underlying?.localizedDescription ?? "\(error)"
-                throw InversionError("\(folder): cannot save the model (\(reason))")
->>>>>>> main
             }
-            if fitted is CNNRegression.Fitted {
-                return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry)
+            if fitted is CNNRegression.Fitted, case var .network(network) = try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry) {
+                network.features = features
+                return .network(network)
+            }
+            // Feature model folders record scene bands (`FeatureModel.bands`), not yet a covariate stack.
+            guard features == nil else {
+                throw InversionError("a \(type(of: fitted)) model cannot yet be saved with covariates, terrain or indices; map them with arch paper or patch")
             }
             let inferred = comparison.model?.model.expectedRadiometry
                 ?? InputRadiometry(kind: domain.mean.allSatisfy { $0 < 1.5 } ? .toaReflectance : .dn)
