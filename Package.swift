@@ -38,12 +38,18 @@ let package = Package(
             pkgConfig: "gdal",
             providers: [.apt(["libgdal-dev"])]
         ),
+        // Gradient-boosted trees (`XGBoostRegression`): training and prediction through XGBoost's C API.
+        .systemLibrary(
+            name: "CXGBoost",
+            pkgConfig: "xgboost",
+            providers: [.apt(["libxgboost-dev"])]
+        ),
         .target(name: "RasterIO", dependencies: ["CGDAL"], exclude: ["README.md"], swiftSettings: common),
         .target(name: "TileEngine", dependencies: ["RasterIO", .product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"], swiftSettings: common),
         .target(name: "SeededRandom", exclude: ["README.md"], swiftSettings: kernels),
         .target(name: "Geostatistics", dependencies: ["SeededRandom"], exclude: ["README.md"], swiftSettings: kernels),
         .target(name: "NeuralNet", dependencies: ["SeededRandom", "CPUBuildFeatures"], exclude: ["README.md"], swiftSettings: kernels),
-        .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "SeededRandom"], exclude: ["README.md"], swiftSettings: common),
+        .target(name: "Inversion", dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "SeededRandom", "CXGBoost"], exclude: ["README.md"], swiftSettings: common),
         .target(
             name: "Pipeline",
             dependencies: ["RasterIO", "TileEngine", "Geostatistics", "NeuralNet", "Inversion", .product(name: "Yams", package: "Yams")],

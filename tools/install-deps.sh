@@ -8,8 +8,9 @@
 # in a venv, because their NumPy 2 would break the system gdal_array built against NumPy 1.
 set -euo pipefail
 
-# chromium: the report test renders report.html headless.
-packages=(libgdal-dev libzstd-dev gdal-bin pkg-config time chromium)
+# chromium: the report test renders report.html headless. libxgboost-dev: gradient-boosted trees;
+# python3-xgboost: tools/check-xgboost.py, the interop check against Python's xgboost (same version).
+packages=(libgdal-dev libzstd-dev gdal-bin pkg-config time chromium libxgboost-dev python3-xgboost)
 onnx_venv=""
 for argument in "$@"; do
     case "$argument" in

@@ -5,17 +5,16 @@ import NeuralNet
 import Pipeline
 import RasterIO
 
-extension NetworkPreset: ExpressibleByArgument {}
 extension ModelArchitecture: ExpressibleByArgument {}
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train the CNN on a sample set and compare it with MLR and PLS under random and spatial validation.",
+        abstract: "Train a model on a sample set and compare the CNN with MLR, PLS and gradient-boosted trees under random and spatial validation.",
         discussion: """
-            The paper's CNN (--arch paper: the 4 bands replicated into a 4×4 input) or a k×k patch network (--arch patch, needs --scene for the windows), trained with MSE on the standardised kriged target and Adam (lr 0.001, 5000 iterations). The paper prints a softmax cross-entropy, a classification loss; for one-output regression MSE is right. Baselines: multiple linear regression and PLS (components by inner 5-fold CV). Validation: the paper's random 2:1 split, and spatial block cross-validation with blocks at least the variogram's practical range and targets re-kriged from each fold's training samples. Metrics R², RMSE and RPD at the kriged targets and at the measured contents.
+            The paper's CNN (--arch paper: the 4 bands replicated into a 4×4 input) or a k×k patch network (--arch patch, needs --scene for the windows), trained with MSE on the standardised kriged target and Adam (lr 0.001, 5000 iterations). The paper prints a softmax cross-entropy, a classification loss; for one-output regression MSE is right. Baselines: multiple linear regression, PLS (components by inner 5-fold CV) and gradient-boosted trees (XGBoost; max_depth, min_child_weight and rounds chosen by inner 3-fold spatial-block CV from 8 combinations, see the README). --arch mlr, pls or xgboost makes that baseline the folder's model; the CNN (paper) is still trained and validated beside it. Validation: the paper's random 2:1 split, and spatial block cross-validation with blocks at least the variogram's practical range and targets re-kriged from each fold's training samples. Metrics R², RMSE and RPD at the kriged targets and at the measured contents.
 
-            MODEL/ receives model.json + model.safetensors (PyTorch nn.Sequential names and layouts) of the CNN trained on the random split's training part, validation.json, and domain.json (the band values it was trained on: `invert` leaves pixels outside them nodata). The folder is written beside MODEL/ and then swapped in, so a `train` that fails or is killed leaves the previous model whole; its files carry one training run id, and `invert` refuses a folder whose files come from two trainings.
+            MODEL/ receives the model trained on the random split's training part: for the CNN model.json + model.safetensors (PyTorch nn.Sequential names and layouts), for MLR and PLS model.json with the coefficients, for XGBoost model.json + xgboost.json (XGBoost's JSON model format, which Python's xgboost.Booster(model_file=...) loads); then validation.json, and domain.json (the band values it was trained on: `invert` leaves pixels outside them nodata). The folder is written beside MODEL/ and then swapped in, so a `train` that fails or is killed leaves the previous model whole; its files carry one training run id, and `invert` refuses a folder whose files come from two trainings.
 
             Models of any number of features: a sample set from `samples --covariate … --terrain … --index …` is trained with the same options, which the model records (model.json: input.features) so that `invert` rebuilds the features and refuses a call without them. The paper network reads N ≥ 4 features (its first dense layer grows with N), the patch network any number (its windows of every feature come from --scene and the covariates).
 
@@ -25,12 +24,13 @@ struct TrainCommand: ParsableCommand {
                   --terrain slope,tpi --out model-dem/
               regolith train sampleset.csv --arch patch --scene refl.tif \\
                   --patch-size 5 --out model-patch/
+              regolith train sampleset.csv --arch xgboost --out model-xgb/
             """
     )
 
     @Argument(help: "Sample set CSV from `regolith samples`.") var sampleSet: String
     @Option(help: "Output model folder.") var out: String
-    @Option(help: "Architecture: paper, patch, or auto (MLR, PLSR, the paper CNN and, with --scene, the patch CNN scored by spatial-block cross-validation, network iterations by early stopping; the best is saved).") var arch: ModelArchitecture = .paper
+    @Option(help: "The folder's model: paper, patch, mlr, pls, xgboost, or auto (MLR, PLSR, XGBoost, the paper CNN and, with --scene, the patch CNN scored by spatial-block cross-validation, network iterations by early stopping; the best is saved).") var arch: ModelArchitecture = .paper
     @Option(help: "Window side of the patch network (odd).") var patchSize = 5
     @Option(help: "Reflectance scene the sample set came from: the patch network's windows (--arch patch), and the radiometry recorded in the model (a scene from `calibrate` states whether it had dark-object subtraction, which `invert` then applies to DN scenes).") var scene: String?
     @Option(help: "Adam iterations.") var iterations = 5000
@@ -88,6 +88,6 @@ struct TrainCommand: ParsableCommand {
         try ModelTraining.saveWinner(result, to: out)
         print(ValidationResult.table(result.comparison.validations))
         if let selection = result.selection { print(selection.table) }
-        print("wrote \(out)/\(Model.specificationFile) and \(Model.weightsFile)")
+        print("wrote \(ModelFolder.files(in: out).joined(separator: ", "))")
     }
 }

@@ -26,6 +26,12 @@ let parsers: [String: (String) throws -> Void] = [
         _ = model.referencePrediction(sample: [Float](repeating: 0.1, count: model.sampleLength))
         _ = try ContentMapKernel(model: model, modelContent: ContentInput(role: "model", source: folder, digest: "fuzz"), sceneWidth: 64, domain: nil)
     },
+    // A model folder of another kind (here gradient-boosted trees): loads, predicts a pixel, becomes a kernel.
+    "featuremodel": { folder in
+        let (model, domain) = try ModelFolder.load(folder)
+        if case let .features(features) = model { _ = try features.predict([[Double](repeating: 0.1, count: features.bands.count)]) }
+        _ = try ContentMapKernel(model: model, modelContent: ContentInput(role: "model", source: folder, digest: "fuzz"), sceneWidth: 64, domain: domain)
+    },
     "configuration": { _ = try RunConfiguration.load($0) },
     "scenelist": { _ = try SceneBatch.expand(["@" + $0]) },
     "plan": { folder in

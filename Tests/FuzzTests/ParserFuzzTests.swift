@@ -30,6 +30,9 @@ import TestSupport
         case "model":
             return Seed(files: [("model.json", try fixture("reference/cnn/model.json")), ("model.safetensors", try fixture("reference/cnn/model.safetensors"))],
                         isFolder: true, nesting: ["[", "{"])
+        case "featuremodel":
+            return Seed(files: try ["model.json", "xgboost.json", "domain.json"].map { ($0, try fixture("reference/xgboost/model/\($0)")) },
+                        isFolder: true, nesting: ["[", "{"])
         case "configuration":
             return Seed(files: [("run.yml", Array(configuration.utf8))], isFolder: false, nesting: ["[", "{", "- ", "? "])
         case "scenelist":
@@ -82,7 +85,7 @@ import TestSupport
     /// and the model loader (a shape whose size overflowed) within their first 60 mutants (an
     /// earlier draft of the mutator, 300 each), and it found the encoding check reading past the
     /// XML declaration.
-    @Test(arguments: ["csv", "samples", "sampleset", "metadata", "model", "configuration", "scenelist", "plan", "domain"])
+    @Test(arguments: ["csv", "samples", "sampleset", "metadata", "model", "featuremodel", "configuration", "scenelist", "plan", "domain"])
     func mutantsParseOrFailInOneLineNamingTheInput(kind: String) throws {
         let seed = try Self.seed(kind)
         let folder = try TemporaryDirectory("regolith-fuzz-\(kind)")

@@ -67,6 +67,7 @@ import Testing
         ("anomalies: {simplify: -2}", "c.yml: anomalies.simplify: -2.0"),
         ("model: {mc_dropout: 1}", "c.yml: model.mc_dropout: 1 passes: give 0 (none) or 2 to 10000"),
         ("model: {arch: patch, patch_size: 4}", "c.yml: model.patch_size: 4 is not an odd window side from 3 to 63"),
+        ("model: {arch: xgboost, mc_dropout: 20}", "c.yml: model.mc_dropout: Monte-Carlo dropout needs a network (arch paper, patch or auto)"),
         ("model: {learning_rate: -1}", "c.yml: model.learning_rate: -1.0 is not a learning rate in (0, 1]"),
         ("model: {learning_rate: 1e300}", "c.yml: model.learning_rate: 1e+300 is not a learning rate in (0, 1]"),
         ("kriging: {nmax: 0}", "c.yml: kriging.nmax: 0 is not between 1 and 100000"),
@@ -107,6 +108,13 @@ import Testing
             let description = String(describing: error)
             return error is ConfigurationError && description.hasPrefix(expected) && !description.contains("\n")
         }
+    }
+
+    /// The map's model may be any the validation compares, not only a CNN preset.
+    @Test(arguments: ModelArchitecture.allCases)
+    func everyArchitectureDecodes(arch: ModelArchitecture) throws {
+        let configuration = try RunConfiguration.decode(Self.minimal + "model: {arch: \(arch.rawValue)}\n", file: "c.yml")
+        #expect(configuration.model.arch == arch)
     }
 
     @Test func reflectanceInputsTakeAScale() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Inversion
 import NeuralNet
 import RasterIO
 import Testing
@@ -25,12 +26,12 @@ struct ModelCommandTests {
         let dir = try TemporaryDirectory()
         let result = try ChildProcess.regolith(["train", Self.sampleSet, "--out", dir.file("model"), "--iterations", "300", "--folds", "3", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
-        for method in ["CNN paper", "MLR", "PLSR"] {
+        for method in ["CNN paper", "MLR", "PLSR", "XGBoost"] {
             #expect(result.stdout.contains("\(method)") && result.stdout.components(separatedBy: "\n").filter { $0.hasPrefix(method) }.count == 4)
         }
         let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/validation.json")))) as! [String: Any]
         let validation = file["validations"] as! [[String: Any]]
-        #expect(validation.count == 6)
+        #expect(validation.count == 8)
         #expect(Set(validation.map { $0["scheme"] as! String }).count == 2)
         let spec = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/model.json")))) as! [String: Any]
         #expect(spec["preset"] as? String == "paper" || (spec["architecture"] as? [String: Any])?["preset"] as? String == "paper", "\(spec.keys)")
@@ -39,12 +40,12 @@ struct ModelCommandTests {
         let plots = try ChildProcess.regolith(["render", "--validation", dir.file("model/validation.json"), "--out", dir.file("plots")])
         #expect(plots.status == 0, "\(plots.stderr)")
         let svgs = try FileManager.default.contentsOfDirectory(atPath: dir.file("plots")).filter { $0.hasSuffix(".svg") }
-        #expect(svgs.count == 6)
+        #expect(svgs.count == 8)
         let svg = try String(contentsOfFile: dir.file("plots/mlr-spatial.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<circle").count - 1 == 374 && svg.contains("R²"))
     }
 
-    /// `train --arch auto` without a scene: the three candidates that read pixels, each scored by
+    /// `train --arch auto` without a scene: the four candidates that read pixels, each scored by
     /// the spatial blocks, the winner the lowest RMSE, and a model folder the map can be made with.
     @Test func trainAutoScoresTheCandidatesAndSavesTheMapModel() throws {
         let dir = try TemporaryDirectory()
@@ -52,13 +53,15 @@ struct ModelCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.components(separatedBy: "\n")
         let table = try #require(lines.firstIndex { $0.hasPrefix("candidate") })
-        let rows = lines[(table + 1)...].prefix(3).map { $0.split(separator: " ", omittingEmptySubsequences: true) }
-        #expect(rows.map { $0[0] } == ["MLR", "PLSR", "CNN"], "\(result.stdout)")
+        let rows = lines[(table + 1)...].prefix(4).map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(rows.map { $0[0] } == ["MLR", "PLSR", "XGBoost", "CNN"], "\(result.stdout)")
         let rmse = rows.map { Double($0[$0[0] == "CNN" ? 2 : 1])! }
         let winner = try #require(lines.first { $0.hasPrefix("winner") })
-        let best = ["MLR", "PLSR", "CNN paper"][rmse.firstIndex(of: rmse.min()!)!]
+        let best = ["MLR", "PLSR", "XGBoost", "CNN paper"][rmse.firstIndex(of: rmse.min()!)!]
         #expect(winner.contains(best), "\(winner), RMSE \(rmse)")
-        #expect(FileManager.default.fileExists(atPath: dir.file("model/model.safetensors")))
+        // The winner's own model folder, whatever its kind.
+        let (model, _) = try ModelFolder.load(dir.file("model"))
+        #expect(model.kind == [.mlr, .pls, .xgboost, .cnn][rmse.firstIndex(of: rmse.min()!)!], "\(model.kind)")
     }
 
     @Test func trainRefusesTooFewSamplesAndWrongBands() throws {
@@ -175,9 +178,11 @@ struct ModelCommandTests {
             #expect(html.contains(section), "report lacks \(section)")
         }
         for file in ["content.tif", "geochem.tif", "geochem-variance.tif", "anomalies.gpkg", "content.png", "geochem-variance.png",
-                     "model/model.safetensors", "report.json", "sampleset.csv"] {
+                     "model/model.json", "model/domain.json", "report.json", "sampleset.csv"] {
             #expect(FileManager.default.fileExists(atPath: dir.file("out/\(file)")), "no \(file)")
         }
+        // The map's model folder holds the winner, of whatever kind.
+        _ = try ModelFolder.load(dir.file("out/model"))
         try Self.expectTheMethodWorks(report: dir.file("out/report.json"))
         try RunOutputConventions.expectAll(folder: dir.file("out"))
         // Every area is in the table with its place, not only the first 20.
@@ -202,18 +207,17 @@ struct ModelCommandTests {
     }
 
     /// The fixture run's default `arch: auto`: every candidate in the table, the map made by the
-    /// candidate the spatial validation put first (or, while MLR/PLSR cannot be saved as model
-    /// folders, by the best network), the verdict leading the page, and the interval calibrated.
+    /// candidate the spatial validation put first, the verdict leading the page, and the interval calibrated.
     @Test func runChoosesItsModelBySpatialValidationAndCalibratesTheInterval() throws {
         let dir = try Self.fixtureRun.get()
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("out/report.json")))) as? [String: Any])
         let selection = try #require(report["selection"] as? [String: Any], "report.json has no selection")
         let scores = try #require(selection["scores"] as? [[String: Any]])
-        #expect(scores.compactMap { $0["method"] as? String } == ["MLR", "PLSR", "CNN paper", "CNN patch"])
+        #expect(scores.compactMap { $0["method"] as? String } == ["MLR", "PLSR", "XGBoost", "CNN paper", "CNN patch"])
         let rmse = Dictionary(uniqueKeysWithValues: scores.map { ($0["method"] as! String, $0["spatialRMSE"] as! Double) })
         let winner = try #require(selection["winner"] as? String), mapModel = try #require(selection["mapModel"] as? String)
         #expect(rmse[winner] == rmse.values.min(), "\(rmse), winner \(winner)")
-        #expect(mapModel == winner || (mapModel.hasPrefix("CNN") && rmse[mapModel] == rmse.filter { $0.key.hasPrefix("CNN") }.values.min()), "\(mapModel)")
+        #expect(mapModel == winner, "\(mapModel)")
         // The networks stopped early within run's 400-step budget, in every fold.
         for score in scores where (score["method"] as! String).hasPrefix("CNN") {
             let iterations = try #require(score["foldIterations"] as? [Int])

@@ -6,11 +6,21 @@ import TileEngine
 /// dropout, the mean of the passes and their standard deviation as a second band. Halo (k − 1)/2 for a k×k patch model.
 /// With an input affine it reads stored values (GF-2 DNs, reflectance ×10000) and brings each tile to
 /// reflectance first, so no reflectance scene is written.
+/// A feature model (MLR, PLS, gradient-boosted trees) predicts each strip of pixels in one batch.
 public struct ContentMapKernel: TileKernel {
-    public let engine: InferenceEngine
-    /// The paper preset compiled to its 6,944 multiply-adds per pixel (nil for other networks, which
-    /// take the generic engine).
-    public let paperPlan: PaperNetworkPlan?
+    public let model: MapModel
+    /// How the pixels are predicted: a network's engine (with the paper preset compiled to its 6,944
+    /// multiply-adds per pixel; other networks take the generic engine), or a feature model.
+    private enum Predictor: Sendable {
+        case network(InferenceEngine, paperPlan: PaperNetworkPlan?)
+        case features(FeatureModel)
+    }
+    private let predictor: Predictor
+    /// The paper preset's compiled plan (nil for other models).
+    public var paperPlan: PaperNetworkPlan? {
+        guard case let .network(_, plan) = predictor else { return nil }
+        return plan
+    }
     public let monteCarloPasses: Int
     public let seed: UInt64
     /// The model folder by content, for resumed runs.
@@ -27,15 +37,29 @@ public struct ContentMapKernel: TileKernel {
 
     public init(model: Model, modelContent: ContentInput, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1,
                 domain: ApplicabilityDomain?, inputAffine: BandAffine? = nil) throws {
+        try self.init(model: .network(model), modelContent: modelContent, sceneWidth: sceneWidth, monteCarloPasses: monteCarloPasses,
+                      seed: seed, domain: domain, inputAffine: inputAffine)
+    }
+
+    public init(model: MapModel, modelContent: ContentInput, sceneWidth: Int, monteCarloPasses: Int = 0, seed: UInt64 = 1,
+                domain: ApplicabilityDomain?, inputAffine: BandAffine? = nil) throws {
         if let inputAffine, inputAffine.bandCount != model.bands.count {
             throw InversionError("the input calibration has \(inputAffine.bandCount) bands, the model \(model.bands.count)")
         }
         self.inputAffine = inputAffine
-        if monteCarloPasses > 1 && model.inputLayout.window > 1 {
-            throw InversionError("Monte-Carlo dropout runs on per-pixel models; this model reads \(model.inputLayout.window)×\(model.inputLayout.window) windows")
+        switch model {
+        case let .network(network):
+            if monteCarloPasses > 1 && network.inputLayout.window > 1 {
+                throw InversionError("Monte-Carlo dropout runs on per-pixel models; this model reads \(network.inputLayout.window)×\(network.inputLayout.window) windows")
+            }
+            predictor = .network(InferenceEngine(model: network), paperPlan: (try? PaperNetworkWeights(model: network)).map(PaperNetworkPlan.init(weights:)))
+        case let .features(features):
+            if monteCarloPasses > 1 {
+                throw InversionError("Monte-Carlo dropout runs on networks; this model is \(features.kind.rawValue)")
+            }
+            predictor = .features(features)
         }
-        engine = InferenceEngine(model: model)
-        paperPlan = (try? PaperNetworkWeights(model: model)).map(PaperNetworkPlan.init(weights:))
+        self.model = model
         self.modelContent = modelContent
         self.sceneWidth = sceneWidth
         self.monteCarloPasses = monteCarloPasses
@@ -49,19 +73,19 @@ public struct ContentMapKernel: TileKernel {
 
     /// The model's parameters and its domain's are in `modelContent`.
     public var signature: String {
-        "invert model=\(engine.model.preset?.rawValue ?? "custom") mc=\(monteCarloPasses) seed=\(seed) domain=\(domain == nil ? "none" : "model's")"
+        "invert model=\(model.name) mc=\(monteCarloPasses) seed=\(seed) domain=\(domain == nil ? "none" : "model's")"
             + (inputAffine.map { " input=\($0.signature)" } ?? "")
     }
     public var contentInputs: [ContentInput] { [modelContent] }
-    public var inputBands: [Int] { engine.model.bands.map(\.number) }
-    public var halo: Int { engine.model.inputLayout.halo }
+    public var inputBands: [Int] { model.bands.map(\.number) }
+    public var halo: Int { model.halo }
     public var outputDescriptions: [String] {
-        let target = engine.model.target.label
+        let target = model.target.label
         return monteCarloPasses > 1 ? ["\(target) MC-dropout mean of \(monteCarloPasses)", "\(target) MC-dropout standard deviation"] : [target]
     }
 
     /// The mean and the standard deviation are both in the target's unit.
-    public var outputUnitTypes: [String] { outputDescriptions.map { _ in engine.model.target.unit } }
+    public var outputUnitTypes: [String] { outputDescriptions.map { _ in model.target.unit } }
 
     /// Pixels a per-pixel model brings to reflectance at a time: a strip of rows that stays in cache.
     static let stripPixels = 8192
@@ -72,12 +96,12 @@ public struct ContentMapKernel: TileKernel {
 
     /// A patch model's or Monte-Carlo dropout's tile brought to reflectance (`inputAffine`).
     public var scratchBytesPerPixel: Int {
-        inputAffine == nil || readsInStrips ? 0 : MemoryLayout<Float>.size * engine.model.bands.count
+        inputAffine == nil || readsInStrips ? 0 : MemoryLayout<Float>.size * model.bands.count
     }
 
     /// A strip brought to reflectance: at most `stripPixels`, or one row of the widest tile (16384).
     public var scratchBytesPerThread: Int {
-        inputAffine == nil || !readsInStrips ? 0 : MemoryLayout<Float>.size * engine.model.bands.count * max(Self.stripPixels, 16384)
+        inputAffine == nil || !readsInStrips ? 0 : MemoryLayout<Float>.size * model.bands.count * max(Self.stripPixels, 16384)
     }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
@@ -115,9 +139,21 @@ public struct ContentMapKernel: TileKernel {
     }
 
     private func predict(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
+        let values = input.samples.baseAddress!
+        let n = input.core.pixelCount
+        switch predictor {
+        case let .features(features):
+            try features.predict(bandSequential: values, bandStride: n, count: n, threads: input.parallelism, into: output.baseAddress!)
+        case let .network(engine, paperPlan):
+            predict(values, input, engine: engine, paperPlan: paperPlan, into: output)
+        }
+        if let domainMask { mask(outside: domainMask, input, output) }
+    }
+
+    private func predict(_ values: UnsafePointer<Float>, _ input: TileInput, engine: InferenceEngine, paperPlan: PaperNetworkPlan?,
+                         into output: UnsafeMutableBufferPointer<Float>) {
         // One workspace per tile: tiles are large, so this is no per-batch allocation.
         let workspace = paperPlan != nil && monteCarloPasses <= 1 ? nil : engine.makeWorkspace()
-        let values = input.samples.baseAddress!
         let n = input.core.pixelCount
         if monteCarloPasses > 1 {
             // Pixels numbered scene-wide, row by row, so each pixel's masks are the same in any tiling.
@@ -143,7 +179,6 @@ public struct ContentMapKernel: TileKernel {
             engine.predictWindows(bandSequential: values, windowWidth: input.window.width, windowHeight: input.window.height,
                                   into: output.baseAddress!, workspace: workspace!)
         }
-        if let domainMask { mask(outside: domainMask, input, output) }
     }
 
     /// Sets nodata (every output band) where a core pixel's bands leave the applicability domain.

@@ -16,8 +16,8 @@ public struct FeatureStackKernel: TileKernel {
     /// `mapping` must read the features as they are (no input affine: `extractor` applies it).
     public init(mapping: ContentMapKernel, extractor: FeatureExtractor, sceneBandCount: Int, covariateContent: [ContentInput]) throws {
         guard mapping.inputAffine == nil else { throw InversionError("the feature stack brings the scene to reflectance itself; the mapping must not") }
-        guard extractor.featureCount == mapping.engine.model.bands.count else {
-            throw InversionError("the feature stack makes \(extractor.featureCount) features, the model reads \(mapping.engine.model.bands.count)")
+        guard extractor.featureCount == mapping.model.bands.count else {
+            throw InversionError("the feature stack makes \(extractor.featureCount) features, the model reads \(mapping.model.bands.count)")
         }
         self.mapping = mapping
         self.extractor = extractor

@@ -3,9 +3,10 @@ import Foundation
 import NeuralNet
 import Synchronization
 
-/// The paper's CNN against multiple linear regression and PLS, each validated both ways (the
-/// paper's random split and spatial blocks), on one sample set. The CNN trained on the random
-/// split's training part is the model the map is made with, as in the paper.
+/// The paper's CNN against multiple linear regression, PLS and gradient-boosted trees, each
+/// validated both ways (the paper's random split and spatial blocks), on one sample set. Each
+/// method's fit on the random split's training part is kept: the map is made with one of them (the
+/// CNN in the paper).
 public struct ModelComparison: Sendable {
     public var cnn: CNNRegression
     public var randomSplit: RandomSplitValidation
@@ -17,19 +18,31 @@ public struct ModelComparison: Sendable {
         self.spatialBlocks = spatialBlocks
     }
 
+    /// The regressions the CNN is compared with, read from each sample pixel's own bands; XGBoost
+    /// tunes itself by inner spatial blocks as wide as the outer ones.
+    public var baselines: [any RegressionMethod] {
+        [LinearRegression(), PartialLeastSquares(seed: randomSplit.seed),
+         XGBoostRegression(seed: randomSplit.seed, innerBlockSize: spatialBlocks.blockSize)]
+    }
+
     public struct Result: Sendable {
         public let validations: [ValidationResult]
-        public let model: CNNRegression.Fitted
+        /// The CNN fitted on the random split's training part (nil under `arch: auto` when a regression won).
+        public let model: CNNRegression.Fitted?
         /// The samples `model` was trained on (the random split's training part).
         public let trainingRows: [Int]
         /// What each method learnt on the random split's training part.
         public let summaries: [String: String]
+        /// Each baseline (by `RegressionMethod.name`) as fitted on the random split's training part.
+        public let baselineModels: [String: any FittedRegression]
 
-        public init(validations: [ValidationResult], model: CNNRegression.Fitted, trainingRows: [Int], summaries: [String: String]) {
+        public init(validations: [ValidationResult], model: CNNRegression.Fitted?, trainingRows: [Int], summaries: [String: String],
+                    baselineModels: [String: any FittedRegression] = [:]) {
             self.validations = validations
             self.model = model
             self.trainingRows = trainingRows
             self.summaries = summaries
+            self.baselineModels = baselineModels
         }
     }
 
@@ -58,16 +71,20 @@ public struct ModelComparison: Sendable {
         guard let model = fitted as? CNNRegression.Fitted else { throw InversionError("the CNN did not produce a network") }
         validations.append(cnnRandom)
         summaries[cnn.name] = model.summary
-        for method in [LinearRegression() as any RegressionMethod, PartialLeastSquares(seed: randomSplit.seed)] {
+        var baselineModels: [String: any FittedRegression] = [:]
+        var spatialResults: [ValidationResult] = []
+        for method in baselines {
+            let start = Date()
             let (result, baseline) = try randomSplit.fitAndValidate(method, on: baselineSet)
             validations.append(result)
             summaries[method.name] = baseline.summary
+            baselineModels[method.name] = baseline
+            spatialResults.append(try spatialBlocks.run(method, on: baselineSet))
+            log(String(format: "trained and validated %@ in %.2f s: %@", method.name, Date().timeIntervalSince(start), baseline.summary))
         }
         validations.append(cnnSpatial)
-        for method in [LinearRegression() as any RegressionMethod, PartialLeastSquares(seed: randomSplit.seed)] {
-            validations.append(try spatialBlocks.run(method, on: baselineSet))
-        }
-        return Result(validations: validations, model: model, trainingRows: randomSplit.split(count: set.count).train,
-                      summaries: summaries)
+        validations += spatialResults
+        return Result(validations: validations, model: model, trainingRows: randomSplit.split(count: set.count).train, summaries: summaries,
+                      baselineModels: baselineModels)
     }
 }

@@ -57,7 +57,8 @@ public struct RandomSplitValidation: Sendable {
     /// Validates and also returns the model trained on the training part (the paper's final model).
     public func fitAndValidate(_ method: any RegressionMethod, on set: SampleSet) throws -> (result: ValidationResult, model: any FittedRegression) {
         let (train, test) = split(count: set.count)
-        let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: train.map { set.rows[$0].kriged })
+        let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: train.map { set.rows[$0].kriged },
+                                    positions: set.positions(train))
         let trainPredicted = fitted.predict(train.map { set.rows[$0].bands })
         let testPredicted = fitted.predict(test.map { set.rows[$0].bands })
         let result = ValidationResult(
@@ -107,7 +108,11 @@ public struct SpatialBlockValidation: Sendable {
     /// Checks that the block grid over `set`'s extent is a grid at all: a positive, finite block
     /// size giving at most `largestBlocksPerSide` blocks per side. `source` names the sample set.
     public func checkBlockGrid(for set: SampleSet, source: String) throws {
-        let xs = set.rows.map(\.x), ys = set.rows.map(\.y)
+        try checkBlockGrid(x: set.rows.map(\.x), y: set.rows.map(\.y), source: source)
+    }
+
+    /// `checkBlockGrid` for samples at (`xs`, `ys`).
+    public func checkBlockGrid(x xs: [Double], y ys: [Double], source: String) throws {
         let extent = max((xs.max() ?? 0) - (xs.min() ?? 0), (ys.max() ?? 0) - (ys.min() ?? 0))
         guard blockSize.isFinite, blockSize > 0 else {
             throw InversionError("\(source): the spatial block size \(blockSize) is not a positive number")
@@ -122,17 +127,22 @@ public struct SpatialBlockValidation: Sendable {
     /// the seed and dealt to the folds so that fold sizes stay balanced. The grid must pass
     /// `checkBlockGrid` (block indices are computed as `Int`).
     public func foldAssignment(for set: SampleSet) throws -> [Int] {
-        try checkBlockGrid(for: set, source: "the sample set")
-        let minX = set.rows.map(\.x).min() ?? 0, minY = set.rows.map(\.y).min() ?? 0
+        try foldAssignment(x: set.rows.map(\.x), y: set.rows.map(\.y), source: "the sample set")
+    }
+
+    /// `foldAssignment` of samples at (`xs`, `ys`); `source` names them in errors.
+    public func foldAssignment(x xs: [Double], y ys: [Double], source: String) throws -> [Int] {
+        try checkBlockGrid(x: xs, y: ys, source: source)
+        let minX = xs.min() ?? 0, minY = ys.min() ?? 0
         var blockOf: [SIMD2<Int>: [Int]] = [:]
-        for (i, row) in set.rows.enumerated() {
-            let key = SIMD2(Int(((row.x - minX) / blockSize).rounded(.down)), Int(((row.y - minY) / blockSize).rounded(.down)))
+        for (i, (x, y)) in zip(xs, ys).enumerated() {
+            let key = SIMD2(Int(((x - minX) / blockSize).rounded(.down)), Int(((y - minY) / blockSize).rounded(.down)))
             blockOf[key, default: []].append(i)
         }
         let blocks = blockOf.keys.sorted { ($0.y, $0.x) < ($1.y, $1.x) }
         let order = blocks.shuffled(seed: seed)
         var sizes = [Int](repeating: 0, count: folds)
-        var fold = [Int](repeating: 0, count: set.count)
+        var fold = [Int](repeating: 0, count: xs.count)
         // Largest blocks first into the currently smallest fold.
         for block in order.sorted(by: { blockOf[$0]!.count > blockOf[$1]!.count }) {
             let target = sizes.indices.min { (sizes[$0], $0) < (sizes[$1], $1) }!
@@ -195,7 +205,7 @@ public struct SpatialBlockValidation: Sendable {
             }
             return p.value
         }
-        let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: targets)
+        let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: targets, positions: set.positions(train))
         let trainPredicted = fitted.predict(train.map { set.rows[$0].bands })
         return FoldOutcome(test: test, predicted: fitted.predict(test.map { set.rows[$0].bands }), iterations: fitted.chosenIterations,
                            trainKriged: RegressionMetrics(observed: targets, predicted: trainPredicted),
@@ -210,5 +220,12 @@ extension RegressionMetrics {
         return RegressionMetrics(count: metrics.map(\.count).reduce(0, +) / max(1, metrics.count),
                                  r2: metrics.map(\.r2).reduce(0, +) / n, rmse: metrics.map(\.rmse).reduce(0, +) / n,
                                  rpd: metrics.map(\.rpd).reduce(0, +) / n)
+    }
+}
+
+extension SampleSet {
+    /// The map positions of rows `indices`.
+    func positions(_ indices: [Int]) -> [SIMD2<Double>] {
+        indices.map { SIMD2(rows[$0].x, rows[$0].y) }
     }
 }

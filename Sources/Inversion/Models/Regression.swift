@@ -4,12 +4,19 @@ public protocol RegressionMethod: Sendable {
     var name: String { get }
     /// Learns from `features` (one row of band values per sample) and `targets`.
     func fit(features: [[Double]], targets: [Double]) throws -> any FittedRegression
+    /// Learns knowing each sample's map position (x, y), for methods that tune themselves by
+    /// spatial cross-validation; the others ignore the positions.
+    func fit(features: [[Double]], targets: [Double], positions: [SIMD2<Double>]) throws -> any FittedRegression
     /// Side of the pixel window each sample's features cover: 1 reads the sample pixel's own bands,
     /// k > 1 a k × k window per band (the patch CNN; see `PatchFeatures`).
     var window: Int { get }
 }
 
 extension RegressionMethod {
+    public func fit(features: [[Double]], targets: [Double], positions: [SIMD2<Double>]) throws -> any FittedRegression {
+        try fit(features: features, targets: targets)
+    }
+
     public var window: Int { 1 }
 }
 

@@ -115,7 +115,7 @@ extension Model {
 
 extension DecodingError {
     /// "missing key "x" at a.b" and the like, without Swift's multi-line debug text.
-    var oneLine: String {
+    public var oneLine: String {
         func path(_ context: Context) -> String {
             let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
             return keys.isEmpty ? "the top level" : keys.joined(separator: ".")

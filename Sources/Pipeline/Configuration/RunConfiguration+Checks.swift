@@ -22,7 +22,8 @@ extension RunConfiguration {
             ("model.patch_size", model.arch != .paper ? SettingRules.patchSize(model.patchSize) : nil),
             ("model.iterations", SettingRules.iterations(model.iterations)),
             ("model.learning_rate", SettingRules.learningRate(model.learningRate)),
-            ("model.mc_dropout", SettingRules.monteCarloPasses(model.mcDropout)),
+            ("model.mc_dropout", SettingRules.monteCarloPasses(model.mcDropout)
+                ?? (model.mcDropout > 0 && model.arch.regressionMethod != nil ? "Monte-Carlo dropout needs a network (arch paper, patch or auto)" : nil)),
             ("validation.train_fraction", SettingRules.openFraction(validation.trainFraction)),
             ("validation.folds", SettingRules.folds(validation.folds)),
             ("validation.block_size", validation.blockSize.flatMap(SettingRules.positive)),

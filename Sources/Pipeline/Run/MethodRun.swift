@@ -138,13 +138,14 @@ public struct MethodRun: Sendable {
         let value = TargetDescriptor(name: c.column, unit: c.unit)
         settings.target = value
         report.value = value.label
-        let trained = try timed(c.model.arch == .auto ? "train and select (MLR, PLSR, paper and patch CNN by spatial validation)"
-                                                      : "train (CNN, MLR, PLSR; random and spatial validation)") {
+        let trained = try timed(c.model.arch == .auto ? "train and select (MLR, PLSR, XGBoost, paper and patch CNN by spatial validation)"
+                                                      : "train (CNN, MLR, PLSR, XGBoost; random and spatial validation)") {
             try ModelTraining(settings).run(set: sampleSet.sampleSet, source: folder.file(.sampleSet), log: log)
         }
         try ModelTraining.saveWinner(trained, to: folder.file(.model))
         report.validations = trained.comparison.validations
         report.modelSummaries = trained.comparison.summaries
+        report.mapMethod = trained.arch.regressionMethod ?? trained.comparison.validations.first?.method
         report.selection = trained.selection
         report.figures = trained.comparison.validations.map { scatterFigure($0, value: value) }
 
@@ -238,7 +239,7 @@ public struct MethodRun: Sendable {
             }
         }
         try timed("render") {
-            let maps = try QuickLooks(folder: folder, value: kernel.engine.model.target, truth: loaded.resolve(c.truth.content),
+            let maps = try QuickLooks(folder: folder, value: kernel.model.target, truth: loaded.resolve(c.truth.content),
                                       contentHasDeviation: c.model.mcDropout > 0)
                 .render(content: content, geochemicalMap: geochem, variance: geochemVariance, labels: labels)
             let plots = report.samples.map { samples in

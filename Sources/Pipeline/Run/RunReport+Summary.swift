@@ -11,9 +11,12 @@ extension RunReport {
             if let paper = selection.paper {
                 lines.append(String(format: "paper CNN    spatial-CV RMSE %.3f, R² %.3f", paper.spatialRMSE, paper.spatialR2))
             }
-        } else if let cnn = validations.first {
-            lines.append(String(format: "CNN          test R² %.3f (random split), %.3f (spatial blocks) against measured contents",
-                                cnn.test.measured.r2, validation(cnn.method, "spatial")?.test.measured.r2 ?? .nan))
+        } else if let method = mapMethodName {
+            // "CNN" as before for the CNN's map; the regression's name otherwise.
+            let label = method.hasPrefix("CNN") ? "CNN" : method
+            lines.append(String(format: "%@ test R² %.3f (random split), %.3f (spatial blocks) against measured contents",
+                                label.padding(toLength: 12, withPad: " ", startingAt: 0),
+                                validation(method, "random")?.test.measured.r2 ?? .nan, validation(method, "spatial")?.test.measured.r2 ?? .nan))
         }
         if let interval {
             lines.append(String(format: "interval     %g: the map ± %.3f (%d held-out residuals of %@; a fraction %.3f of them within)", interval.level, interval.quantile,

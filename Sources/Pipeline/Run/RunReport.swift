@@ -126,6 +126,10 @@ public struct RunReport: Codable, Sendable {
     public var screening: [BandScreening.Row] = []
     public var validations: [ValidationResult] = []
     public var modelSummaries: [String: String] = [:]
+    /// The `ValidationResult.method` of the model the map was made with (nil: the CNN, the first validated).
+    public var mapMethod: String?
+    /// `mapMethod`, or the CNN's name for reports written before it was recorded.
+    public var mapMethodName: String? { mapMethod ?? selection?.mapModel ?? validations.first?.method }
     /// `arch: auto`: every candidate's spatial-validation figures and the model that made the map.
     public var selection: ModelTraining.Selection?
     public var interval: Interval?

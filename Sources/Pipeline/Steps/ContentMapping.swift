@@ -20,11 +20,9 @@ public enum ContentMapping {
                        orthorectification: OrthorectificationSettings?, input: SceneInput, threads: Int, applyInput: Bool) throws -> ContentMapKernel {
         // A `train` killed while swapping the folder in left the previous model aside: put it back.
         try AtomicFolder(modelFolder).recover()
-        let model = try Model.load(from: modelFolder)
-        let saved = try ApplicabilityDomain.load(from: modelFolder)
-        if let saved {
-            try Model.checkSameTraining((modelFolder as NSString).appendingPathComponent(ApplicabilityDomain.fileName),
-                                        run: saved.run, modelRun: model.trainingRun)
+        let (model, saved) = try ModelFolder.load(modelFolder)
+        if mcDropout > 1, model.kind != .cnn {
+            throw InversionError("\(modelFolder): Monte-Carlo dropout runs on networks; this model is \(model.kind.rawValue)")
         }
         var width = 0
         for scene in scenes {
@@ -52,7 +50,7 @@ public enum ContentMapping {
                                  everywhere: Bool = false, orthorectification: OrthorectificationSettings? = nil, input: SceneInput = SceneInput(),
                                  threads: Int = EngineOptions().threads) throws -> (kernel: any TileKernel, covariates: [Covariate]) {
         try AtomicFolder(modelFolder).recover()
-        let model = try Model.load(from: modelFolder)
+        let model = try ModelFolder.load(modelFolder).model
         guard let stack = model.features, !stack.isPlain else {
             if let first = covariates.covariates.first {
                 throw InversionError("\(modelFolder): the model reads scene bands only, not the covariate '\(first.name)'")
@@ -89,15 +87,14 @@ public enum ContentMapping {
 
     /// The files of a model folder (those present): what a map depends on, and the record of its training.
     public static func modelFiles(in folder: String) -> [String] {
-        [Model.specificationFile, Model.weightsFile, ApplicabilityDomain.fileName, ValidationFile.fileName]
-            .map { (folder as NSString).appendingPathComponent($0) }
-            .filter { FileManager.default.fileExists(atPath: $0) }
+        ModelFolder.files(in: folder)
     }
 
-    /// For models trained elsewhere, which come without a domain: each band within 5 standard
-    /// deviations of the training mean.
-    private static func fallbackDomain(for model: Model) -> ApplicabilityDomain {
-        ApplicabilityDomain(means: model.standardisation.inputMeans.map(Double.init),
-                            standardDeviations: model.standardisation.inputStandardDeviations.map(Double.init), limit: 5)
+    /// For networks trained elsewhere, which come without a domain: each band within 5 standard
+    /// deviations of the training mean. Feature models are only written by `train`, with their domain.
+    private static func fallbackDomain(for model: MapModel) -> ApplicabilityDomain? {
+        guard case let .network(network) = model else { return nil }
+        return ApplicabilityDomain(means: network.standardisation.inputMeans.map(Double.init),
+                                   standardDeviations: network.standardisation.inputStandardDeviations.map(Double.init), limit: 5)
     }
 }

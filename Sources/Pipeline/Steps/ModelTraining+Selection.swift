@@ -23,12 +23,7 @@ extension ModelTraining.Selection {
         } else {
             text += "."
         }
-        if mapModel == winner {
-            text += " The map is made by \(winner), fitted on every sample."
-        } else if let mapped = scores.first(where: { $0.method == mapModel }) {
-            text += String(format: " %@ cannot be saved as a model folder yet, so the map is made by the best network, %@ (RMSE %.3g, R² %.2f).",
-                           winner, mapModel, mapped.spatialRMSE, mapped.spatialR2)
-        }
+        text += " The map is made by \(mapModel), fitted on every sample."
         if let paper, paper.method != best.method {
             text += String(format: " The paper's CNN: RMSE %.3g, R² %.2f (spatial blocks)%@.", paper.spatialRMSE, paper.spatialR2,
                            paper.randomR2.map { String(format: ", R² %.2f on the paper's random split", $0) } ?? "")

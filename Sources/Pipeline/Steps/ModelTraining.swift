@@ -3,11 +3,12 @@ import Inversion
 import NeuralNet
 import RasterIO
 
-/// The models (`train`, and step 4 of `run`): the CNN against MLR and PLS under the random split
-/// and spatial-block cross-validation, the map's network, and its applicability domain. With
-/// `arch: auto`, every candidate is scored by spatial validation and the best makes the map.
+/// The models (`train`, and step 4 of `run`): the CNN against MLR, PLS and XGBoost under the random
+/// split and spatial-block cross-validation, the map's model (`arch`), and its applicability domain.
+/// With `arch: auto`, every candidate is scored by spatial validation and the best makes the map.
 public struct ModelTraining: Sendable {
     public struct Settings: Sendable, Equatable {
+        /// The model the map is made with; the CNN compared with the others is `arch`'s preset, else the paper's.
         public var arch: ModelArchitecture = .paper
         public var patchSize = 5
         /// The reflectance scene the sample set came from: the patch network reads its windows.
@@ -35,7 +36,7 @@ public struct ModelTraining: Sendable {
     }
 
     /// What `arch: auto` chose: every candidate's figures, the winner, and the model the map is
-    /// made with (the winner, unless it cannot be saved as a model folder yet: see `mappedCandidate`).
+    /// made with (the winner: `mappedCandidate`).
     public struct Selection: Sendable, Codable, Equatable {
         public var scores: [ModelSelection.Score]
         public var winner: String
@@ -63,10 +64,16 @@ public struct ModelTraining: Sendable {
         public var features: FeatureStack? = nil
         /// `arch: auto` only.
         public var selection: Selection?
+        /// The architecture the map's model was chosen by.
+        public var arch: ModelArchitecture = .paper
+        /// What the models predict (`Settings.target`).
+        public var target = TargetDescriptor(name: "re2o3")
+        /// `arch: auto`: the winner fitted on every sample (nil: the map's model is `arch`'s fit in `comparison`).
+        public var mapFit: (any FittedRegression)?
         /// The spatial-block validation of the model the map is made with: its out-of-fold
         /// residuals calibrate the map's intervals.
         public var mapValidation: ValidationResult? {
-            let method = selection?.mapModel ?? comparison.validations.first?.method
+            let method = selection?.mapModel ?? arch.regressionMethod ?? comparison.validations.first?.method
             return comparison.validations.first { $0.method == method && $0.scheme.hasPrefix("spatial") }
         }
     }
@@ -102,7 +109,8 @@ public struct ModelTraining: Sendable {
             spatialBlocks: spatialBlocks)
         let result = try comparison.run(set: features, pixelBands: set.features, log: log)
         let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
-        return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack)
+        return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack,
+                      arch: s.arch, target: s.target)
     }
 
     /// A patch model's windows of a feature stack's features around each row's pixel, from the
@@ -145,15 +153,15 @@ public struct ModelTraining: Sendable {
         return (spatialBlocks, block)
     }
 
-    /// The candidates of `arch: auto`, simplest first (ties go to the simpler): MLR, PLSR, the
-    /// paper's CNN and, with a scene to read windows from, the patch CNN; the networks' iterations
+    /// The candidates of `arch: auto`, simplest first (ties go to the simpler): MLR, PLSR, XGBoost,
+    /// the paper's CNN and, with a scene to read windows from, the patch CNN; the networks' iterations
     /// by early stopping.
     public var candidates: [any RegressionMethod] { candidates(bands: BandDescriptor.gf2) }
 
     /// The candidates for a sample set of these features.
     func candidates(bands: [BandDescriptor]) -> [any RegressionMethod] {
         var cnn = CNNRegression(preset: .paper, patchSize: s.patchSize, options: trainingOptions, bands: bands, target: s.target, earlyStopping: s.earlyStopping)
-        var list: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), cnn]
+        var list: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), XGBoostRegression(seed: s.seed), cnn]
         if s.scene != nil {
             cnn.preset = .patch
             list.append(cnn)
@@ -161,12 +169,10 @@ public struct ModelTraining: Sendable {
         return list
     }
 
-    /// The candidate whose model folder makes the map: the winner when `save` can write its folder
-    /// (a network); for MLR, PLSR or XGBoost, whose model folders are not written yet, the
-    /// best-scoring network instead (the report says so). Connect them here at the merge with the
-    /// model folders of every kind: return `selection.winner`.
-    static func mappedCandidate(_ selection: ModelSelection.Result, candidates: [any RegressionMethod]) -> Int {
-        if candidates[selection.winner] is CNNRegression { return selection.winner }
+    /// The candidate whose model folder makes the map: the winner, or with covariates (which only a
+    /// network's model folder records yet) the best-scoring network.
+    static func mappedCandidate(_ selection: ModelSelection.Result, candidates: [any RegressionMethod], networksOnly: Bool) -> Int {
+        if !networksOnly || candidates[selection.winner] is CNNRegression { return selection.winner }
         let networks = selection.scores.indices.filter { candidates[$0] is CNNRegression }
         return ModelSelection.best(rmse: networks.map { selection.scores[$0].spatialRMSE }).map { networks[$0] } ?? selection.winner
     }
@@ -183,52 +189,62 @@ public struct ModelTraining: Sendable {
         let selection = ModelSelection(candidates: candidates, spatialBlocks: spatialBlocks,
                                        randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed))
         let outcome = try selection.run(set: set, windows: windows, log: log)
-        let mapped = Self.mappedCandidate(outcome, candidates: candidates)
+        let mapped = Self.mappedCandidate(outcome, candidates: candidates, networksOnly: !stack.isPlain)
         log("fitting \(candidates[mapped].name) on every sample for the map")
         let start = Date()
         let fitted = try ModelSelection.fitOnAll(candidates[mapped], set: set, windows: windows)
         let seconds = Date().timeIntervalSince(start)
-        guard let network = fitted as? CNNRegression.Fitted else {
-            throw InversionError("\(candidates[mapped].name) cannot be saved as a model folder yet")
-        }
-        let comparison = ModelComparison.Result(validations: outcome.validations, model: network, trainingRows: Array(set.rows.indices),
+        let comparison = ModelComparison.Result(validations: outcome.validations, model: fitted as? CNNRegression.Fitted, trainingRows: Array(set.rows.indices),
                                                 summaries: [candidates[mapped].name: fitted.summary])
         let domain = try ApplicabilityDomain(features: set.rows.map(\.bands))
-        var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack)
+        var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack,
+                            arch: s.arch, target: s.target, mapFit: fitted)
         result.selection = Selection(scores: outcome.scores, winner: outcome.scores[outcome.winner].method, mapModel: candidates[mapped].name,
                                      scheme: spatialBlocks.scheme, mapModelSummary: fitted.summary, finalFitSeconds: seconds)
         return result
     }
 
-    /// Writes the model folder of the model that makes the map (`Selection.mapModel` under `arch:
-    /// auto`). Today that is always a network (`mappedCandidate`); the model folders of MLR, PLSR
-    /// and XGBoost are written from here once they exist.
+    /// Writes the model folder of the model that makes the map (`Selection.mapModel` under `arch: auto`).
     public static func saveWinner(_ result: Result, to folder: String) throws {
         try save(result, to: folder)
     }
 
-    /// Writes the model folder: the network (`model.json`, `model.safetensors`), `validation.json`
-    /// and `domain.json`, all marked with one new training run identifier (a readable folder
-    /// never mixes two trainings: `Model.load` and `ContentMapping` check the marks), into a
-    /// temporary sibling that then replaces the folder (`AtomicFolder`).
+    /// Writes the model folder (`ModelFolder.save`): the map's model (`model.json` with
+    /// `model.safetensors` or `xgboost.json`), `validation.json` and `domain.json`, all marked with
+    /// one new training run identifier (a readable folder never mixes two trainings: `ModelFolder.load`
+    /// checks the marks), into a temporary sibling that then replaces the folder (`AtomicFolder`).
     public static func save(_ result: Result, to folder: String) throws {
-        let run = UUID().uuidString.lowercased()
-        var model = result.comparison.model.model
-        model.trainingRun = run
-        model.radiometry = result.radiometry
-        model.features = result.features
-        var domain = result.domain
-        domain.run = run
-        try AtomicFolder.write(folder) { temporary in
-            do {
-                try model.save(to: temporary)
-            } catch {
-                // Foundation wraps the system's reason (e.g. "No space left on device") in a long text.
-                let reason = (error as? CocoaError)?.underlying?.localizedDescription ?? "\(error)"
-                throw InversionError("\(folder): cannot save the model (\(reason))")
+        try ModelFolder.save(try result.mapModel, validations: result.comparison.validations, domain: result.domain, to: folder)
+    }
+}
+
+extension ModelTraining.Result {
+    /// The model the map is made with: `arch: auto`'s winner fitted on every sample, or `arch`'s fit
+    /// on the random split's training part, recording the radiometry of its band values (a feature
+    /// model without that record: what the training bands' means imply, as for a network).
+    public var mapModel: MapModel {
+        get throws {
+            let fitted: any FittedRegression
+            if let mapFit {
+                fitted = mapFit
+            } else if let method = arch.regressionMethod {
+                guard let baseline = comparison.baselineModels[method] else { throw InversionError("no \(method) model was trained") }
+                fitted = baseline
+            } else {
+                guard let network = comparison.model else { throw InversionError("no network was trained") }
+                fitted = network
             }
-            try ValidationFile(run: run, validations: result.comparison.validations).save(to: temporary)
-            try domain.save(to: temporary)
+            if fitted is CNNRegression.Fitted, case var .network(network) = try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry) {
+                network.features = features
+                return .network(network)
+            }
+            // Feature model folders record scene bands (`FeatureModel.bands`), not yet a covariate stack.
+            guard features == nil else {
+                throw InversionError("a \(type(of: fitted)) model cannot yet be saved with covariates, terrain or indices; map them with arch paper or patch")
+            }
+            let inferred = comparison.model?.model.expectedRadiometry
+                ?? InputRadiometry(kind: domain.mean.allSatisfy { $0 < 1.5 } ? .toaReflectance : .dn)
+            return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry ?? inferred)
         }
     }
 }

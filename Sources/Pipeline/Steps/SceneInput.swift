@@ -71,6 +71,11 @@ public struct SceneInput: Sendable, Equatable {
     /// reads, or nil when the scene holds it already; a DN scene calibrated with dark-object
     /// subtraction costs a statistics pass over its DNs.
     public func affine(scene: String, model: Model, modelFolder: String, threads: Int) throws -> BandAffine? {
+        try affine(scene: scene, model: .network(model), modelFolder: modelFolder, threads: threads)
+    }
+
+    /// `affine(scene:model:modelFolder:threads:)` for a model of any kind.
+    public func affine(scene: String, model: MapModel, modelFolder: String, threads: Int) throws -> BandAffine? {
         let raster = try Raster.open(scene)
         let bands = model.sceneBands
         let types = bands.map { raster.bands[$0 - 1] }
