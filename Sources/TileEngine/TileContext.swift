@@ -71,14 +71,18 @@ struct TileContext<Kernel: TileKernel>: Sendable {
         buffers.samples.withUnsafeBufferPointer { samples in
             buffers.state.withUnsafeMutableBufferPointer { state in
                 for i in 0..<n { state[i] = PixelState.data.rawValue }
+                // Branch-free (data is 0, so nodata is or-ed in), which the compiler vectorises: as
+                // conditional stores this took 3.4 % of a fused DN → map pass's CPU, now 2.5 % (perf).
+                let flag = PixelState.nodata.rawValue
                 for b in 0..<bands {
                     let base = b * n
                     if let value = nodataValues[b] {
-                        for i in 0..<n where samples[base + i] == value || samples[base + i].isNaN {
-                            state[i] = PixelState.nodata.rawValue
+                        for i in 0..<n {
+                            let sample = samples[base + i]
+                            state[i] |= (sample == value ? flag : 0) | (sample.isNaN ? flag : 0)
                         }
                     } else {
-                        for i in 0..<n where samples[base + i].isNaN { state[i] = PixelState.nodata.rawValue }
+                        for i in 0..<n { state[i] |= samples[base + i].isNaN ? flag : 0 }
                     }
                 }
                 guard window.x < 0 || window.y < 0 || window.maxX > sceneWidth || window.maxY > sceneHeight else { return }
