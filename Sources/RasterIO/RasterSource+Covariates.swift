@@ -9,7 +9,9 @@ extension RasterSource {
         let base = self
         let derivation = ([self.derivation].filter { !$0.isEmpty } + ["covariates " + covariates.map { "\($0.name)=\($0)" }.joined(separator: ", ")])
             .joined(separator: "; ")
-        return RasterSource(path: path, derivation: derivation, metadata: metadata) {
+        // A resume must find the covariates unchanged too (and the base's DEM or PAN still).
+        return RasterSource(path: path, derivation: derivation, metadata: metadata,
+                            auxiliaryFiles: auxiliaryFiles + covariates.map { ("covariate \($0.name)", $0.path) }) {
             let scene = try base.open()
             return try Raster.stacked(scene, with: try covariates.map { try $0.open(onGridOf: scene) })
         }

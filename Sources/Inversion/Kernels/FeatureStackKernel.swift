@@ -10,11 +10,10 @@ public struct FeatureStackKernel: TileKernel {
     public let mapping: ContentMapKernel
     public let extractor: FeatureExtractor
     public let inputBands: [Int]
-    /// The covariate files by content, for resumed runs.
-    public let covariateContent: [ContentInput]
 
-    /// `mapping` must read the features as they are (no input affine: `extractor` applies it).
-    public init(mapping: ContentMapKernel, extractor: FeatureExtractor, sceneBandCount: Int, covariateContent: [ContentInput]) throws {
+    /// `mapping` must read the features as they are (no input affine: `extractor` applies it). The
+    /// covariate files are the stacked source's (`RasterSource.stacking`), which resumes check.
+    public init(mapping: ContentMapKernel, extractor: FeatureExtractor, sceneBandCount: Int) throws {
         guard mapping.inputAffine == nil else { throw InversionError("the feature stack brings the scene to reflectance itself; the mapping must not") }
         guard extractor.featureCount == mapping.model.bands.count else {
             throw InversionError("the feature stack makes \(extractor.featureCount) features, the model reads \(mapping.model.bands.count)")
@@ -22,7 +21,6 @@ public struct FeatureStackKernel: TileKernel {
         self.mapping = mapping
         self.extractor = extractor
         self.inputBands = extractor.inputBands(sceneBandCount: sceneBandCount)
-        self.covariateContent = covariateContent
     }
 
     public var signature: String {
@@ -30,7 +28,7 @@ public struct FeatureStackKernel: TileKernel {
             + " covariates=\(extractor.stack.covariates.map { "\($0.name):\($0.resampling)" }.joined(separator: ","))"
             + (extractor.affine.map { " input=\($0.signature)" } ?? "")
     }
-    public var contentInputs: [ContentInput] { mapping.contentInputs + covariateContent }
+    public var contentInputs: [ContentInput] { mapping.contentInputs }
     public var halo: Int { mapping.halo + extractor.halo }
     public var outputDescriptions: [String] { mapping.outputDescriptions }
     public var outputUnitTypes: [String] { mapping.outputUnitTypes }

@@ -157,7 +157,7 @@ public struct MethodRun: Sendable {
                                                input: input, threads: engine.threads)
             inverted = try timed("invert") { try TilePipeline.run(kernel, input: pixels, output: content, options: engine) }
         } else {
-            let stacked = try ContentMapping.featureKernel(modelFolder: folder.file(.model), scenes: [pixels], covariates: covariates.covariates,
+            let stacked = try ContentMapping.featureKernel(modelFolder: folder.file(.model), scenes: [pixels],
                                                            mcDropout: c.model.mcDropout, seed: c.model.seed, input: input, threads: engine.threads)
             kernel = stacked.mapping
             inverted = try timed("invert") {

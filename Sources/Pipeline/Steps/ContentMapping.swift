@@ -60,13 +60,13 @@ public enum ContentMapping {
                                orthorectification: orthorectification, input: input, threads: threads), [])
         }
         let resolved = try covariates.resolve(for: stack, modelFolder: modelFolder)
-        return (try featureKernel(modelFolder: modelFolder, scenes: scenes, covariates: resolved, mcDropout: mcDropout, seed: seed,
+        return (try featureKernel(modelFolder: modelFolder, scenes: scenes, mcDropout: mcDropout, seed: seed,
                                   everywhere: everywhere, orthorectification: orthorectification, input: input, threads: threads), resolved)
     }
 
-    /// The map kernel of a model that reads a feature stack, with `covariates` (resolved by
-    /// `CovariateSettings.resolve`) stacked onto each scene (`RasterSource.stacking`) by the caller.
-    public static func featureKernel(modelFolder: String, scenes: [String], covariates: [Covariate], mcDropout: Int = 0, seed: UInt64 = 1,
+    /// The map kernel of a model that reads a feature stack; the caller stacks the covariates
+    /// (resolved by `CovariateSettings.resolve`) onto each scene (`RasterSource.stacking`).
+    public static func featureKernel(modelFolder: String, scenes: [String], mcDropout: Int = 0, seed: UInt64 = 1,
                                      everywhere: Bool = false, orthorectification: OrthorectificationSettings? = nil, input: SceneInput = SceneInput(),
                                      threads: Int = EngineOptions().threads) throws -> FeatureStackKernel {
         let model = try Model.load(from: modelFolder)
@@ -81,8 +81,7 @@ public enum ContentMapping {
         let scene = try orthorectification?.orthorectification(of: scenes[0]).open() ?? Raster.open(scenes[0])
         guard let transform = scene.geoTransform else { throw RasterError.needsMapCoordinates(scenes[0], for: "covariates") }
         let extractor = try FeatureExtractor(stack: stack, affine: affines.first ?? nil, pixelWidth: transform.pixelWidth, pixelHeight: transform.pixelHeight)
-        let content = try covariates.map { ContentInput(role: "covariate \($0.name)", source: $0.path, digest: try ContentDigest.of(files: [$0.path])) }
-        return try FeatureStackKernel(mapping: mapping, extractor: extractor, sceneBandCount: scene.bandCount, covariateContent: content)
+        return try FeatureStackKernel(mapping: mapping, extractor: extractor, sceneBandCount: scene.bandCount)
     }
 
     /// The files of a model folder (those present): what a map depends on, and the record of its training.
