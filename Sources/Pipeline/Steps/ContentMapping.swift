@@ -34,14 +34,20 @@ public enum ContentMapping {
                 throw InversionError("\(scene): has \(raster.bandCount) band(s), but the model in \(modelFolder) reads bands \(model.sceneBands.map(String.init).joined(separator: ", "))")
             }
         }
-        // One kernel maps every scene, so they must share one calibration (DN scenes each have their own).
-        let affines = !applyInput ? [] : try scenes.map { try input.affine(scene: $0, model: model, modelFolder: modelFolder, threads: threads) }
+        let affine = applyInput ? try sharedAffine(scenes: scenes, model: model, modelFolder: modelFolder, input: input, threads: threads) : nil
+        let content = ContentInput(role: "model", source: modelFolder, digest: try ContentDigest.of(files: modelFiles(in: modelFolder)))
+        return try ContentMapKernel(model: model, modelContent: content, sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
+                                    domain: everywhere ? nil : saved ?? fallbackDomain(for: model), inputAffine: affine)
+    }
+
+    /// The stored values → reflectance map of `scenes` for `model`: one kernel maps every scene, so
+    /// they must share one calibration (DN scenes each have their own).
+    static func sharedAffine(scenes: [String], model: MapModel, modelFolder: String, input: SceneInput, threads: Int) throws -> BandAffine? {
+        let affines = try scenes.map { try input.affine(scene: $0, model: model, modelFolder: modelFolder, threads: threads) }
         if let (scene, _) = zip(scenes, affines).first(where: { $0.1 != affines[0] }) {
             throw InversionError("\(scene): its calibration differs from \(scenes[0])'s; map DN scenes one at a time, or calibrate them first")
         }
-        let content = ContentInput(role: "model", source: modelFolder, digest: try ContentDigest.of(files: modelFiles(in: modelFolder)))
-        return try ContentMapKernel(model: model, modelContent: content, sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
-                                    domain: everywhere ? nil : saved ?? fallbackDomain(for: model), inputAffine: affines.first ?? nil)
+        return affines.first ?? nil
     }
 
     /// The map kernel of the model in `modelFolder`, whatever it reads: `kernel` for scene bands,
@@ -74,13 +80,10 @@ public enum ContentMapping {
         // The mapping reads the features as they are; the extractor brings the scene bands to reflectance.
         let mapping = try kernel(modelFolder: modelFolder, scenes: scenes, mcDropout: mcDropout, seed: seed, everywhere: everywhere,
                                  orthorectification: orthorectification, input: input, threads: threads, applyInput: false)
-        let affines = try scenes.map { try input.affine(scene: $0, model: model, modelFolder: modelFolder, threads: threads) }
-        if let (scene, _) = zip(scenes, affines).first(where: { $0.1 != affines[0] }) {
-            throw InversionError("\(scene): its calibration differs from \(scenes[0])'s; map DN scenes one at a time, or calibrate them first")
-        }
+        let affine = try sharedAffine(scenes: scenes, model: .network(model), modelFolder: modelFolder, input: input, threads: threads)
         let scene = try orthorectification?.orthorectification(of: scenes[0]).open() ?? Raster.open(scenes[0])
         guard let transform = scene.geoTransform else { throw RasterError.needsMapCoordinates(scenes[0], for: "covariates") }
-        let extractor = try FeatureExtractor(stack: stack, affine: affines.first ?? nil, pixelWidth: transform.pixelWidth, pixelHeight: transform.pixelHeight)
+        let extractor = try FeatureExtractor(stack: stack, affine: affine, pixelWidth: transform.pixelWidth, pixelHeight: transform.pixelHeight)
         return try FeatureStackKernel(mapping: mapping, extractor: extractor, sceneBandCount: scene.bandCount)
     }
 
