@@ -4,7 +4,7 @@ import Inversion
 import Pipeline
 import RasterIO
 
-/// `--covariate`, `--terrain`, `--terrain-from` and `--index`: features besides the scene's bands.
+/// `--covariate`, `--terrain`, `--terrain-from`, `--index` and `--focal-means`: features besides the scene's bands.
 struct CovariateOptions: ParsableArguments {
     @Option(name: .customLong("covariate"), help: ArgumentHelp("An extra raster as predictor, NAME=PATH[:RESAMPLING], repeatable: any CRS and resolution, resampled onto the scene's grid by GDAL's warper as gdalwarp -te/-ts/-r would (bilinear by default; cubic, cubicspline, lanczos, average; nearest or mode for categories such as a geology map). Its feature is NAME (NAME_1, NAME_2, … for a raster of several bands). Pixels it does not cover are nodata.", valueName: "name=path[:resampling]"))
     var covariate: [String] = []
@@ -17,6 +17,9 @@ struct CovariateOptions: ParsableArguments {
 
     @Option(name: .customLong("index"), help: ArgumentHelp("Spectral indices as features, comma-separated: \(FeatureExtractor.indexHelp), of reflectance.", valueName: "list"))
     var index: String?
+
+    @Option(help: ArgumentHelp("Spatial context as features: each scene band's mean reflectance over a K × K window around the pixel (pixels with data inside the scene), comma-separated odd sides from 3 to 31, e.g. 9 or 5,9. Features b<N>_mean<K>.", valueName: "list"))
+    var focalMeans: String?
 
     func validate() throws { _ = try settings() }
 
@@ -33,6 +36,11 @@ struct CovariateOptions: ParsableArguments {
         }
         settings.terrainSource = terrainFrom ?? settings.terrainSource
         settings.indices = Self.list(index)
+        for text in Self.list(focalMeans) {
+            guard let side = Int(text) else { throw ValidationError("--focal-means: '\(text)' is not a window side (odd, 3 to 31)") }
+            if let problem = CovariateSettings.focalMeanProblem(side) { throw ValidationError("--focal-means: \(problem)") }
+            settings.focalMeans.append(side)
+        }
         return settings
     }
 

@@ -66,9 +66,9 @@ struct CovariateStackTests {
         var outputDescriptions: [String] { extractor.stack.featureNames }
         var outputNodata: Float { .nan }
         func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
-            let features = try extractor.features(raw: input.samples, width: input.window.width, height: input.window.height) {
-                input.state[$0] == PixelState.edge.rawValue
-            }
+            let features = try extractor.features(raw: input.samples, width: input.window.width, height: input.window.height,
+                                                  outside: { input.state[$0] == PixelState.edge.rawValue },
+                                                  hasData: { input.state[$0] == PixelState.data.rawValue })
             for i in features.indices { output[i] = features[i] }
         }
     }

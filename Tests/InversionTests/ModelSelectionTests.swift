@@ -46,7 +46,7 @@ struct ModelSelectionTests {
         let set = Self.linearSet
         let blocks = SpatialBlockValidation(blockSize: 500, folds: 3, seed: 1)
         let candidates: [any RegressionMethod] = [MeanPredictor(), Self.briefCNN(), LinearRegression(), PartialLeastSquares(seed: 1)]
-        let result = try ModelSelection(candidates: candidates, spatialBlocks: blocks).run(set: set, windows: nil)
+        let result = try ModelSelection(candidates: candidates.map { .init($0) }, spatialBlocks: blocks).run(set: set)
         // Each score is the candidate's own spatial-block validation, recomputed here.
         for (method, score) in zip(candidates, result.scores) {
             let rmse = try blocks.run(method, on: set).test.measured.rmse

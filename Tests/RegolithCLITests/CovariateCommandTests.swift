@@ -67,6 +67,55 @@ struct CovariateCommandTests {
         #expect(refusedOld.status == 1 && refusedOld.stderr.contains("set.csv"), "\(refusedOld.stderr)")
         #expect(set.count > 300)
     }
+
+    /// Focal means through a feature model's folder (MLR): recorded in `model.json`, streamed with
+    /// their halo by `invert` in any tiling, and at each sample the map is the model applied to the
+    /// sample set's row (the same features).
+    @Test func anMLRWithFocalMeansRecordsThemAndMapsWhatItWasTrainedOn() throws {
+        let dir = try TemporaryDirectory()
+        let calibrate = try ChildProcess.regolith(["calibrate", Self.scene, "--out", dir.file("refl.tif"), "--quiet"])
+        #expect(calibrate.status == 0, "\(calibrate.stderr)")
+        let samples = try ChildProcess.regolith(["samples", dir.file("refl.tif"), Self.samples, "--out", dir.file("set.csv"), "--focal-means", "9", "--quiet"])
+        #expect(samples.status == 0, "\(samples.stderr)")
+        let header = try String(contentsOfFile: dir.file("set.csv"), encoding: .utf8).prefix { $0 != "\n" }
+        #expect(header == "id,x,y,column,row,pixel_x,pixel_y,b1,b2,b3,b4,b1_mean9,b2_mean9,b3_mean9,b4_mean9,re2o3,re2o3_sample")
+        let train = try ChildProcess.regolith(["train", dir.file("set.csv"), "--arch", "mlr", "--out", dir.file("model"), "--focal-means", "9",
+                                               "--folds", "3", "--quiet"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let spec = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/model.json")))) as! [String: Any]
+        let input = spec["input"] as! [String: Any]
+        #expect(spec["kind"] as? String == "mlr" && (input["features"] as? [String: Any])?["focalMeans"] as? [Int] == [9], "\(input)")
+
+        let refused = try ChildProcess.regolith(["invert", dir.file("model"), dir.file("refl.tif"), "--out", dir.file("map.tif"), "--focal-means", "5"])
+        #expect(refused.status == 1 && refused.stderr.contains("[9]") && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("map.tif")))
+        for (name, tile) in [("map-256.tif", "256"), ("map-512.tif", "512")] {
+            let invert = try ChildProcess.regolith(["invert", dir.file("model"), dir.file("refl.tif"), "--out", dir.file(name), "--tile-size", tile,
+                                                    "--everywhere", "--quiet"])
+            #expect(invert.status == 0, "\(invert.stderr)")
+        }
+        let a = try Raster.open(dir.file("map-256.tif")), b = try Raster.open(dir.file("map-512.tif"))
+        let map = try a.read(a.fullWindow, as: Float.self)
+        #expect(map == (try b.read(b.fullWindow, as: Float.self)) && !map.contains(-9999))
+
+        let linear = spec["linear"] as! [String: Any]
+        let intercept = linear["intercept"] as! Double, coefficients = linear["coefficients"] as! [Double]
+        let names = ["b1", "b2", "b3", "b4", "b1_mean9", "b2_mean9", "b3_mean9", "b4_mean9"]
+        // The CSV keeps 7 significant digits of each feature (relative rounding ≤ 5e-7), and the
+        // collinear bands and means get large coefficients of opposite signs (±2000 here): the
+        // reference is good to Σ|cⱼxⱼ|·5e-7 (+ the map's Float32 rounding), which bounds the difference.
+        var worst = 0.0, rows = 0
+        for row in try Fixtures.csvFile(dir.file("set.csv")) {
+            let terms = zip(coefficients, names).map { $0.0 * Double(row[$0.1]!)! }
+            let expected = terms.reduce(intercept, +)
+            let bound = terms.map(abs).reduce(0, +) * 5e-7 + abs(expected) * 1.2e-7
+            let ours = Double(map[Int(row["row"]!)! * a.width + Int(row["column"]!)!])
+            worst = max(worst, abs(ours - expected) / bound)
+            rows += 1
+        }
+        // Measured: the largest difference is 0.48 of its bound.
+        #expect(rows == 374 && worst <= 1, "the largest difference is \(worst) of its bound")
+    }
 }
 
 /// A scene of six bands (standing in for a hyperspectral cube): samples, both CNN presets and the map.

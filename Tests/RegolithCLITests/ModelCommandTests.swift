@@ -213,7 +213,7 @@ struct ModelCommandTests {
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("out/report.json")))) as? [String: Any])
         let selection = try #require(report["selection"] as? [String: Any], "report.json has no selection")
         let scores = try #require(selection["scores"] as? [[String: Any]])
-        #expect(scores.compactMap { $0["method"] as? String } == ["MLR", "PLSR", "XGBoost", "CNN paper", "CNN patch"])
+        #expect(scores.compactMap { $0["method"] as? String } == ["MLR", "MLR+mean9", "PLSR", "PLSR+mean9", "XGBoost", "XGBoost+mean9", "CNN paper", "CNN patch"])
         let rmse = Dictionary(uniqueKeysWithValues: scores.map { ($0["method"] as! String, $0["spatialRMSE"] as! Double) })
         let winner = try #require(selection["winner"] as? String), mapModel = try #require(selection["mapModel"] as? String)
         #expect(rmse[winner] == rmse.values.min(), "\(rmse), winner \(winner)")

@@ -39,9 +39,9 @@ public struct FeatureStackKernel: TileKernel {
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
         let h = extractor.halo, width = input.window.width
-        let features = try extractor.features(raw: input.samples, width: width, height: input.window.height) {
-            input.state[$0] == PixelState.edge.rawValue
-        }
+        let features = try extractor.features(raw: input.samples, width: width, height: input.window.height,
+                                              outside: { input.state[$0] == PixelState.edge.rawValue },
+                                              hasData: { input.state[$0] == PixelState.data.rawValue })
         let inner = Window(x: input.window.x + h, y: input.window.y + h, width: width - 2 * h, height: input.window.height - 2 * h)
         let n = inner.pixelCount, count = extractor.featureCount
         var state = [UInt8](repeating: 0, count: n)

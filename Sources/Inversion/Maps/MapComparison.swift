@@ -74,29 +74,67 @@ public struct MapComparison: Sendable, Codable, Equatable {
 }
 
 /// Delineated areas against known zones (the synthetic world's truth): overlap of the two masks
-/// and which areas touch which zone.
+/// and which areas touch which zone; optionally within the samples' support, and the overlap the
+/// true content itself reaches at the areas' threshold (what a perfect map would give).
 public struct ZoneAgreement: Sendable, Codable, Equatable {
     /// Intersection over union of (any area) and (any zone).
     public let iou: Double
     /// For each zone value (> 0), the ranks of the areas overlapping it, best first.
     public let ranksByZone: [Int: [Int]]
+    /// `iou` counting only pixels within the support (a map nodata beyond it, e.g. the kriged map).
+    public var iouWithinSupport: Double?
+    /// The IoU of (true content ≥ the areas' threshold) and (any zone): the bound the world itself
+    /// sets when it holds high content outside its zones; over the scene and within the support.
+    public var truthIoU: Double?
+    public var truthIoUWithinSupport: Double?
 
     /// `labels`: a raster of area ranks (0 none); `zones`: zone numbers (0 none), on the same grid.
-    public static func measure(labels: String, zones: String) throws -> ZoneAgreement {
+    /// `support`: a raster nodata beyond the samples' support; `truth`: the true content with the
+    /// areas' threshold, for `truthIoU`.
+    public static func measure(labels: String, zones: String, support: String? = nil,
+                               truth: (path: String, threshold: Double)? = nil) throws -> ZoneAgreement {
         let a = try Raster.open(labels), b = try Raster.open(zones)
         try SameGrid.check(a, b)
-        var both = 0, either = 0
+        let supportMap = try support.map { try Raster.open($0) }, truthMap = try truth.map { try Raster.open($0.path) }
+        for other in [supportMap, truthMap].compactMap({ $0 }) { try SameGrid.check(a, other) }
+        let supportNodata = supportMap?.bands[0].nodata.map(Float.init), truthNodata = truthMap?.bands[0].nodata.map(Float.init)
+        // Counts of (both, either) for the areas and for the thresholded truth, over the scene and within the support.
+        var areas = Overlap(), areasInSupport = Overlap(), high = Overlap(), highInSupport = Overlap()
         var overlaps: [Int: Set<Int>] = [:]
         try RowStrips(a, bands: [1]).forEach { firstRow, rows, rank in
-            let zone = try b.read(Window(x: 0, y: firstRow, width: b.width, height: rows), bands: [1], as: Float.self)
+            let window = Window(x: 0, y: firstRow, width: b.width, height: rows)
+            let zone = try b.read(window, bands: [1], as: Float.self)
+            let supported = try supportMap?.read(window, bands: [1], as: Float.self)
+            let content = try truthMap?.read(window, bands: [1], as: Float.self)
             for i in 0..<rank.count {
                 let r = try Self.number(rank[i], in: labels), z = try Self.number(zone[i], in: zones)
-                if r > 0 && z > 0 { both += 1; overlaps[z, default: []].insert(r) }
-                if r > 0 || z > 0 { either += 1 }
+                if r > 0 && z > 0 { overlaps[z, default: []].insert(r) }
+                let inSupport = supported.map { !$0[i].isNaN && $0[i] != supportNodata } ?? false
+                areas.add(r > 0, z > 0)
+                if inSupport { areasInSupport.add(r > 0, z > 0) }
+                if let content, let threshold = truth?.threshold, !content[i].isNaN, content[i] != truthNodata {
+                    let isHigh = Double(content[i]) >= threshold
+                    high.add(isHigh, z > 0)
+                    if inSupport { highInSupport.add(isHigh, z > 0) }
+                }
             }
         }
-        return ZoneAgreement(iou: either > 0 ? Double(both) / Double(either) : .nan,
-                             ranksByZone: overlaps.mapValues { $0.sorted() })
+        var agreement = ZoneAgreement(iou: areas.iou, ranksByZone: overlaps.mapValues { $0.sorted() })
+        if support != nil { agreement.iouWithinSupport = areasInSupport.iou }
+        if truth != nil {
+            agreement.truthIoU = high.iou
+            if support != nil { agreement.truthIoUWithinSupport = highInSupport.iou }
+        }
+        return agreement
+    }
+
+    private struct Overlap {
+        var both = 0, either = 0
+        mutating func add(_ first: Bool, _ second: Bool) {
+            if first && second { both += 1 }
+            if first || second { either += 1 }
+        }
+        var iou: Double { either > 0 ? Double(both) / Double(either) : .nan }
     }
 
     /// A zone or area number as stored (a float raster; NaN for none), refused when it is not one.

@@ -2,7 +2,7 @@ import Foundation
 import NeuralNet
 
 /// A feature model in a model folder: `model.json` (format version 2, with `kind`) holding the bands,
-/// target, radiometry and training run, and for MLR/PLS the coefficients (and PLS's standardisation),
+/// target, radiometry, feature stack and training run, and for MLR/PLS the coefficients (and PLS's standardisation),
 /// for gradient-boosted trees the name of the XGBoost JSON model beside it (`xgboost.json`).
 extension FeatureModel {
     public static let treesFile = "xgboost.json"
@@ -12,6 +12,8 @@ extension FeatureModel {
         struct Input: Codable {
             var bands: [BandDescriptor]
             var radiometry: InputRadiometry
+            /// The feature stack the bands come from (absent: scene bands only).
+            var features: FeatureStack?
         }
         struct Linear: Codable {
             var intercept: Double
@@ -39,7 +41,7 @@ extension FeatureModel {
     /// Writes `model.json` (and `xgboost.json` for trees, marked with `trainingRun`) into `folder`.
     public func save(to folder: String) throws {
         var document = Document(format: "regolith-model", formatVersion: Self.formatVersion, kind: kind,
-                                input: .init(bands: bands, radiometry: radiometry), target: target, run: trainingRun, summary: summary)
+                                input: .init(bands: bands, radiometry: radiometry, features: features), target: target, run: trainingRun, summary: summary)
         switch predictor {
         case let .linear(intercept, coefficients, scaling):
             document.linear = .init(intercept: intercept, coefficients: coefficients, scaling: scaling)
@@ -89,7 +91,8 @@ extension FeatureModel {
         }
         do {
             var model = try FeatureModel(kind: document.kind, bands: document.input.bands, target: document.target,
-                                         radiometry: document.input.radiometry, predictor: predictor, summary: document.summary)
+                                         radiometry: document.input.radiometry, predictor: predictor, summary: document.summary,
+                                         features: document.input.features)
             model.trainingRun = document.run
             return model
         } catch let error as InversionError {

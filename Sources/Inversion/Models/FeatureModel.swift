@@ -11,8 +11,11 @@ public struct FeatureModel: Sendable {
     }
 
     public var kind: ModelKind
-    /// The features, in order: the scene bands (names and numbers) the model reads.
+    /// The features, in order: the scene bands (names and numbers) the model reads, or with a
+    /// feature stack its features (`FeatureStack.descriptors`).
     public var bands: [BandDescriptor]
+    /// The covariates, terrain derivatives, indices and focal means it reads besides scene bands (nil: scene bands only).
+    public var features: FeatureStack?
     public var target: TargetDescriptor
     /// The radiometry of the band values it was trained on.
     public var radiometry: InputRadiometry
@@ -23,7 +26,11 @@ public struct FeatureModel: Sendable {
     public var summary: String
 
     public init(kind: ModelKind, bands: [BandDescriptor], target: TargetDescriptor, radiometry: InputRadiometry,
-                predictor: Predictor, summary: String) throws {
+                predictor: Predictor, summary: String, features: FeatureStack? = nil) throws {
+        if let features, features.featureNames != bands.map(\.name) {
+            throw InversionError("a \(kind.rawValue) model's features \(features.featureNames.joined(separator: ", ")) are not its bands \(bands.map(\.name).joined(separator: ", "))")
+        }
+        self.features = features
         let features: Int
         switch predictor {
         case let .linear(_, coefficients, scaling):
@@ -39,18 +46,23 @@ public struct FeatureModel: Sendable {
         (self.kind, self.bands, self.target, self.radiometry, self.predictor, self.summary) = (kind, bands, target, radiometry, predictor, summary)
     }
 
-    /// A fitted MLR, PLS or XGBoost regression (whose features are `bands`) as a model that maps.
-    public init(fitted: any FittedRegression, bands: [BandDescriptor], target: TargetDescriptor, radiometry: InputRadiometry) throws {
+    /// A fitted MLR, PLS or XGBoost regression (whose features are `bands`, or `features`'s when
+    /// given) as a model that maps.
+    public init(fitted: any FittedRegression, bands: [BandDescriptor], target: TargetDescriptor, radiometry: InputRadiometry,
+                features: FeatureStack? = nil) throws {
+        let bands = features?.descriptors ?? bands
         switch fitted {
         case let mlr as LinearRegression.Fitted:
             try self.init(kind: .mlr, bands: bands, target: target, radiometry: radiometry,
-                          predictor: .linear(intercept: mlr.intercept, coefficients: mlr.coefficients, scaling: nil), summary: fitted.summary)
+                          predictor: .linear(intercept: mlr.intercept, coefficients: mlr.coefficients, scaling: nil), summary: fitted.summary,
+                          features: features)
         case let pls as PartialLeastSquares.Fitted:
             try self.init(kind: .pls, bands: bands, target: target, radiometry: radiometry,
-                          predictor: .linear(intercept: pls.targetMean, coefficients: pls.coefficients, scaling: pls.scaling), summary: fitted.summary)
+                          predictor: .linear(intercept: pls.targetMean, coefficients: pls.coefficients, scaling: pls.scaling), summary: fitted.summary,
+                          features: features)
         case let trees as XGBoostRegression.Fitted:
             try self.init(kind: .xgboost, bands: bands, target: target, radiometry: radiometry,
-                          predictor: .trees(trees.model, trees.hyperparameters), summary: fitted.summary)
+                          predictor: .trees(trees.model, trees.hyperparameters), summary: fitted.summary, features: features)
         default:
             throw InversionError("\(type(of: fitted)) is not a feature model (MLR, PLS or XGBoost)")
         }

@@ -10,14 +10,17 @@ public enum MapModel: Sendable {
     /// own bands and target), or an MLR, PLS or XGBoost fit whose features are `bands`, trained on
     /// values of `radiometry` (which a feature model must know; a network without it infers it from
     /// its standardisation).
-    public init(fitted: any FittedRegression, bands: [BandDescriptor], target: TargetDescriptor, radiometry: InputRadiometry?) throws {
+    /// With `features`, the model reads that stack (its `descriptors` are the bands).
+    public init(fitted: any FittedRegression, bands: [BandDescriptor], target: TargetDescriptor, radiometry: InputRadiometry?,
+                features: FeatureStack? = nil) throws {
         if let cnn = fitted as? CNNRegression.Fitted {
             var model = cnn.model
             model.radiometry = radiometry
+            model.features = features
             self = .network(model)
         } else {
             guard let radiometry else { throw InversionError("a \(type(of: fitted)) model needs the radiometry of its band values") }
-            self = .features(try FeatureModel(fitted: fitted, bands: bands, target: target, radiometry: radiometry))
+            self = .features(try FeatureModel(fitted: fitted, bands: bands, target: target, radiometry: radiometry, features: features))
         }
     }
 
@@ -43,19 +46,14 @@ public enum MapModel: Sendable {
         }
     }
 
-    /// The scene bands it reads (a network reading a feature stack: the stack's scene bands).
-    public var sceneBands: [Int] {
-        switch self {
-        case let .network(model): model.sceneBands
-        case let .features(model): model.bands.map(\.number)
-        }
-    }
+    /// The scene bands it reads (a model reading a feature stack: the stack's scene bands).
+    public var sceneBands: [Int] { features?.sceneBands ?? bands.map(\.number) }
 
-    /// The covariates, terrain derivatives and indices it reads (only networks record one yet).
+    /// The covariates, terrain derivatives, indices and focal means it reads (nil: scene bands only).
     public var features: FeatureStack? {
         switch self {
         case let .network(model): model.features
-        case .features: nil
+        case let .features(model): model.features
         }
     }
 

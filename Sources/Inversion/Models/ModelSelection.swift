@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 
 /// The map's model chosen by spatial validation: every candidate is scored by spatial-block
 /// cross-validation (targets re-kriged in each fold) against the measured contents, and the one
@@ -8,12 +9,43 @@ import Foundation
 /// The random split is run too, for the table only: it flatters every method by the leak of
 /// neighbouring kriged targets, so it never decides.
 public struct ModelSelection: Sendable {
+    /// A method with the features it reads: the sample set's own row, or each sample's features
+    /// computed otherwise (a patch network's windows, a feature stack with spatial context).
+    public struct Candidate: Sendable {
+        public var method: any RegressionMethod
+        /// The name in the table and the report: the method's, with what it reads when not the set's row.
+        public var name: String
+        /// Each sample's features, in the set's row order (nil: the set's rows).
+        public var rows: [[Double]]?
+        /// The feature stack `rows` hold, recorded in the map's model (nil: the set's own).
+        public var features: FeatureStack?
+
+        public init(_ method: any RegressionMethod, name: String? = nil, rows: [[Double]]? = nil, features: FeatureStack? = nil) {
+            self.method = method
+            self.name = name ?? method.name
+            self.rows = rows
+            self.features = features
+        }
+
+        /// `set` with each row's features as this candidate reads them.
+        public func featureSet(_ set: SampleSet) throws -> SampleSet {
+            guard let rows else {
+                guard method.window <= 1 else { throw InversionError("\(name) reads \(method.window)×\(method.window) windows; none were given for the samples") }
+                return set
+            }
+            guard rows.count == set.count else { throw InversionError("\(name): features for \(rows.count) samples, the set has \(set.count)") }
+            var features = set
+            for i in features.rows.indices { features.rows[i].bands = rows[i] }
+            return features
+        }
+    }
+
     /// Simplest first (ties go to the earlier).
-    public var candidates: [any RegressionMethod]
+    public var candidates: [Candidate]
     public var spatialBlocks: SpatialBlockValidation
     public var randomSplit: RandomSplitValidation?
 
-    public init(candidates: [any RegressionMethod], spatialBlocks: SpatialBlockValidation, randomSplit: RandomSplitValidation? = nil) {
+    public init(candidates: [Candidate], spatialBlocks: SpatialBlockValidation, randomSplit: RandomSplitValidation? = nil) {
         self.candidates = candidates
         self.spatialBlocks = spatialBlocks
         self.randomSplit = randomSplit
@@ -52,18 +84,20 @@ public struct ModelSelection: Sendable {
         rmse.indices.filter { rmse[$0].isFinite }.min { (rmse[$0], $0) < (rmse[$1], $1) }
     }
 
-    /// `set`'s rows hold the pixel's own bands; `windows` each sample's k × k windows for candidates
-    /// with `window` > 1 (nil when no candidate reads windows).
-    public func run(set: SampleSet, windows: [[Double]]?, log: (String) -> Void = { _ in }) throws -> Result {
+    /// Scores every candidate on `set` (its rows hold the pixel's own features; a candidate with
+    /// `rows` reads those instead), validations named after the candidates.
+    public func run(set: SampleSet, log: (String) -> Void = { _ in }) throws -> Result {
         var scores: [Score] = [], validations: [ValidationResult] = []
-        for method in candidates {
-            let features = try Self.features(for: method, set: set, windows: windows)
-            log("scoring \(method.name) by \(spatialBlocks.scheme)")
+        for candidate in candidates {
+            let features = try candidate.featureSet(set)
+            log("scoring \(candidate.name) by \(spatialBlocks.scheme)")
             let start = Date()
-            let random = try randomSplit?.run(method, on: features)
-            let spatial = try spatialBlocks.run(method, on: features)
+            var random = try randomSplit?.run(candidate.method, on: features)
+            var spatial = try spatialBlocks.run(candidate.method, on: features)
+            random?.method = candidate.name
+            spatial.method = candidate.name
             validations += [random, spatial].compactMap { $0 }
-            scores.append(Score(method: method.name, spatialRMSE: spatial.test.measured.rmse, spatialR2: spatial.test.measured.r2,
+            scores.append(Score(method: candidate.name, spatialRMSE: spatial.test.measured.rmse, spatialR2: spatial.test.measured.r2,
                                 randomRMSE: random?.test.measured.rmse, randomR2: random?.test.measured.r2,
                                 foldIterations: spatial.foldIterations, seconds: Date().timeIntervalSince(start)))
         }
@@ -73,20 +107,11 @@ public struct ModelSelection: Sendable {
         return Result(scores: scores, winner: winner, validations: validations)
     }
 
-    /// `method` fitted on every sample of `set` (kriged targets of the whole set): the map's model.
-    public static func fitOnAll(_ method: any RegressionMethod, set: SampleSet, windows: [[Double]]?) throws -> any FittedRegression {
-        let features = try features(for: method, set: set, windows: windows)
-        return try method.fit(features: features.rows.map(\.bands), targets: features.krigedTargets)
-    }
-
-    /// `set` with each row's features as `method` reads them.
-    static func features(for method: any RegressionMethod, set: SampleSet, windows: [[Double]]?) throws -> SampleSet {
-        guard method.window > 1 else { return set }
-        guard let windows, windows.count == set.count else {
-            throw InversionError("\(method.name) reads \(method.window)×\(method.window) windows; none were given for the samples")
-        }
-        var features = set
-        for i in features.rows.indices { features.rows[i].bands = windows[i] }
-        return features
+    /// `candidate` fitted on every sample of `set` (kriged targets of the whole set): the map's model.
+    /// It knows the samples' positions, as in validation (XGBoost's inner CV is spatial there too).
+    public static func fitOnAll(_ candidate: Candidate, set: SampleSet) throws -> any FittedRegression {
+        let features = try candidate.featureSet(set)
+        return try candidate.method.fit(features: features.rows.map(\.bands), targets: features.krigedTargets,
+                                        positions: features.positions(Array(features.rows.indices)))
     }
 }

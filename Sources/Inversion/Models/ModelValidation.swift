@@ -13,7 +13,8 @@ public struct ValidationResult: Sendable, Codable, Equatable {
         public let measured: RegressionMetrics
     }
 
-    public let method: String
+    /// The method's name (a model selection's candidate name).
+    public var method: String
     public let scheme: String
     public let train: Part
     public let test: Part

@@ -61,13 +61,17 @@ public struct FeatureExtractor: Sendable {
             }
             throw InversionError("no spectral index '\(name)' (\(Self.indexHelp))")
         }
+        if let side = stack.focalMeans.first(where: { !FeatureStack.focalMeanSides.contains($0) }) {
+            throw InversionError("a focal mean's window side must be odd, from 3 to 31 pixels, not \(side)")
+        }
+        if !stack.focalMeans.isEmpty && stack.sceneBands.isEmpty { throw InversionError("focal means need scene bands to average") }
     }
 
     public var featureCount: Int { stack.featureNames.count }
     /// Raw stacked bands read per pixel: the scene bands, then every covariate band.
     public var rawBandCount: Int { stack.sceneBands.count + stack.covariates.reduce(0) { $0 + $1.bands } }
-    /// Neighbours the features need on each side of a pixel.
-    public var halo: Int { stack.terrain.isEmpty ? 0 : TerrainAnalysis.halo }
+    /// Neighbours the features need on each side of a pixel: the terrain derivatives' and the widest focal mean's.
+    public var halo: Int { max(stack.terrain.isEmpty ? 0 : TerrainAnalysis.halo, (stack.focalMeans.max() ?? 1) / 2) }
 
     /// The stacked raster's bands to read (1-based): the scene bands, then the covariates' bands,
     /// which follow all `sceneBandCount` bands of the scene.
@@ -77,8 +81,10 @@ public struct FeatureExtractor: Sendable {
 
     /// The features of the `(width − 2·halo) × (height − 2·halo)` core of a window of raw values
     /// (`rawBandCount × width × height`, band-sequential), band-sequential; NaN where a feature has
-    /// no value. `outside(i)` says which window pixels lie outside the scene (no terrain there, as gdaldem).
-    public func features(raw: UnsafeBufferPointer<Float>, width: Int, height: Int, outside: (Int) -> Bool) throws -> [Float] {
+    /// no value. `outside(i)` says which window pixels lie outside the scene (no terrain there, as
+    /// gdaldem), `hasData(i)` which hold data in every band (the pixels focal means average).
+    public func features(raw: UnsafeBufferPointer<Float>, width: Int, height: Int, outside: (Int) -> Bool,
+                         hasData: (Int) -> Bool) throws -> [Float] {
         let h = halo, innerWidth = width - 2 * h, innerHeight = height - 2 * h
         let n = innerWidth * innerHeight, windowCount = width * height
         precondition(innerWidth > 0 && innerHeight > 0 && raw.count >= rawBandCount * windowCount, "the window holds its core and halo")
@@ -113,7 +119,56 @@ public struct FeatureExtractor: Sendable {
             }
             feature += 1
         }
+        if !stack.focalMeans.isEmpty {
+            let valid = (0..<windowCount).map(hasData)
+            for side in stack.focalMeans {
+                for b in 0..<stack.sceneBands.count {
+                    let reflectance = (0..<windowCount).map { i -> Float in
+                        let value = raw[b * windowCount + i]
+                        return affine?.apply(band: b, value) ?? value
+                    }
+                    Self.focalMean(reflectance, valid: valid, width: width, height: height, halo: h, side: side,
+                                   into: &out, at: feature * n)
+                    feature += 1
+                }
+            }
+        }
         return out
+    }
+
+    /// The mean of `values` over the `side × side` pixels around each core pixel of the window
+    /// (core: `halo` in from each edge), counting only `valid` ones (NaN where none is), written to
+    /// `out[offset...]` row by row. Summed in a fixed order around each pixel (rows, then columns),
+    /// so a pixel's mean is the same number in any tile or sample window.
+    static func focalMean(_ values: [Float], valid: [Bool], width: Int, height: Int, halo: Int, side: Int,
+                          into out: inout [Float], at offset: Int) {
+        let reach = side / 2, innerWidth = width - 2 * halo, innerHeight = height - 2 * halo
+        precondition(reach <= halo, "the window's halo covers the focal mean")
+        // Row sums over `side` columns for each core column, on every row the core's windows reach.
+        let firstRow = halo - reach, rows = innerHeight + 2 * reach
+        var rowSums = [Double](repeating: 0, count: rows * innerWidth), rowCounts = [Int32](repeating: 0, count: rows * innerWidth)
+        for r in 0..<rows {
+            let base = (firstRow + r) * width + halo - reach
+            for column in 0..<innerWidth {
+                var sum = 0.0, count: Int32 = 0
+                for dx in 0..<side where valid[base + column + dx] {
+                    sum += Double(values[base + column + dx])
+                    count += 1
+                }
+                rowSums[r * innerWidth + column] = sum
+                rowCounts[r * innerWidth + column] = count
+            }
+        }
+        for row in 0..<innerHeight {
+            for column in 0..<innerWidth {
+                var sum = 0.0, count: Int32 = 0
+                for dy in 0..<side {
+                    sum += rowSums[(row + dy) * innerWidth + column]
+                    count += rowCounts[(row + dy) * innerWidth + column]
+                }
+                out[offset + row * innerWidth + column] = count > 0 ? Float(sum / Double(count)) : .nan
+            }
+        }
     }
 
     /// The features of the `(2·radius + 1)²` pixels around (column, row) of the stacked raster
@@ -126,16 +181,23 @@ public struct FeatureExtractor: Sendable {
         let readable = Window(x: x0, y: y0, width: min(scene.width, column + reach + 1) - x0, height: min(scene.height, row + reach + 1) - y0)
         let bands = inputBands(sceneBandCount: sceneBandCount)
         let values = try scene.read(readable, bands: bands, as: Float.self)
+        // Nodata as the engine flags it: a band's nodata value or NaN in any band read.
+        let nodata = bands.map { scene.bands[$0 - 1].nodata.map(Float.init) }
         var raw = [Float](repeating: .nan, count: bands.count * side * side)
-        var outside = [Bool](repeating: false, count: side * side)
+        var outside = [Bool](repeating: false, count: side * side), hasData = [Bool](repeating: true, count: side * side)
         for dy in 0..<side {
             for dx in 0..<side {
-                let x = column - reach + dx, y = row - reach + dy
+                let x = column - reach + dx, y = row - reach + dy, i = dy * side + dx
                 let clampedX = min(max(x, readable.x), readable.maxX - 1) - readable.x, clampedY = min(max(y, readable.y), readable.maxY - 1) - readable.y
-                outside[dy * side + dx] = x != clampedX + readable.x || y != clampedY + readable.y
-                for b in bands.indices { raw[b * side * side + dy * side + dx] = values[b * readable.pixelCount + clampedY * readable.width + clampedX] }
+                outside[i] = x != clampedX + readable.x || y != clampedY + readable.y
+                for b in bands.indices {
+                    let value = values[b * readable.pixelCount + clampedY * readable.width + clampedX]
+                    raw[b * side * side + i] = value
+                    if value.isNaN || value == nodata[b] { hasData[i] = false }
+                }
+                if outside[i] { hasData[i] = false }
             }
         }
-        return try raw.withUnsafeBufferPointer { try features(raw: $0, width: side, height: side) { outside[$0] } }
+        return try raw.withUnsafeBufferPointer { try features(raw: $0, width: side, height: side, outside: { outside[$0] }, hasData: { hasData[$0] }) }
     }
 }

@@ -29,22 +29,46 @@ public struct FeatureStack: Sendable, Hashable, Codable {
     public var terrainSource: String?
     /// Spectral indices of the scene bands: `ndvi` ((b4 − b3)/(b4 + b3)), `ratio_b<i>_b<j>` (b<i>/b<j>).
     public var indices: [String]
+    /// Spatial context: for each window side k here (odd), every scene band's mean reflectance over
+    /// the k × k pixels around the pixel (those inside the scene with data), features `b<N>_mean<k>`.
+    /// Averaging the pixel-scale noise (sensor, vegetation, micro-relief) out of the bands is what
+    /// lets a per-pixel model see the slowly varying crust beneath.
+    public var focalMeans: [Int]
 
-    public init(sceneBands: [Int], covariates: [Covariate] = [], terrain: [String] = [], terrainSource: String? = nil, indices: [String] = []) {
+    public init(sceneBands: [Int], covariates: [Covariate] = [], terrain: [String] = [], terrainSource: String? = nil, indices: [String] = [],
+                focalMeans: [Int] = []) {
         self.sceneBands = sceneBands
         self.covariates = covariates
         self.terrain = terrain
         self.terrainSource = terrainSource
         self.indices = indices
+        self.focalMeans = focalMeans
     }
 
-    /// The features in the order a model reads them: scene bands, covariate bands, terrain, indices.
+    private enum CodingKeys: String, CodingKey { case sceneBands, covariates, terrain, terrainSource, indices, focalMeans }
+
+    /// Models saved before focal means existed have none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sceneBands = try container.decode([Int].self, forKey: .sceneBands)
+        covariates = try container.decode([Covariate].self, forKey: .covariates)
+        terrain = try container.decode([String].self, forKey: .terrain)
+        terrainSource = try container.decodeIfPresent(String.self, forKey: .terrainSource)
+        indices = try container.decode([String].self, forKey: .indices)
+        focalMeans = try container.decodeIfPresent([Int].self, forKey: .focalMeans) ?? []
+    }
+
+    /// The features in the order a model reads them: scene bands, covariate bands, terrain, indices, focal means.
     public var featureNames: [String] {
         sceneBands.map { "b\($0)" } + covariates.flatMap(\.featureNames) + terrain + indices
+            + focalMeans.flatMap { side in sceneBands.map { "b\($0)_mean\(side)" } }
     }
 
     /// Only scene bands: what models without a record read.
-    public var isPlain: Bool { covariates.isEmpty && terrain.isEmpty && indices.isEmpty }
+    public var isPlain: Bool { covariates.isEmpty && terrain.isEmpty && indices.isEmpty && focalMeans.isEmpty }
+
+    /// Window sides a focal mean may have: odd, up to 31 pixels (a halo of 15).
+    public static let focalMeanSides = stride(from: 3, through: 31, by: 2)
 
     /// One descriptor per feature: a scene band's number, or for any other feature its 1-based
     /// position in `featureNames` (it is read from the stack, not from a scene band).

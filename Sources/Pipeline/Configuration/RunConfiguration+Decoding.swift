@@ -7,7 +7,7 @@ import NeuralNet
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case scene, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval
-        case covariates, terrain, terrainFrom = "terrain_from", indices
+        case covariates, terrain, terrainFrom = "terrain_from", indices, focalMeans = "focal_means"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,6 +52,7 @@ extension RunConfiguration: Decodable {
         covariates.terrain = try c.decodeIfPresent([String].self, forKey: .terrain) ?? []
         covariates.terrainSource = try c.decodeIfPresent(String.self, forKey: .terrainFrom) ?? covariates.terrainSource
         covariates.indices = try c.decodeIfPresent([String].self, forKey: .indices) ?? []
+        covariates.focalMeans = try c.decodeIfPresent([Int].self, forKey: .focalMeans) ?? []
         model = try c.decodeIfPresent(Model.self, forKey: .model) ?? model
         validation = try c.decodeIfPresent(Validation.self, forKey: .validation) ?? validation
         anomalies = try c.decodeIfPresent(Anomalies.self, forKey: .anomalies) ?? anomalies

@@ -87,8 +87,9 @@ public struct RunConfiguration: Sendable, Equatable {
     /// Where the geochemical map stops (the `support:` section: `mask`, `distance`, `variance`); nil:
     /// `mask: false`, every pixel kriged.
     public var support: ExtrapolationMask? = ExtrapolationMask()
-    /// Features besides the scene's bands (keys `covariates`, `terrain`, `terrain_from`, `indices`):
-    /// extra rasters on the scene's grid, terrain derivatives of the DEM among them, spectral indices.
+    /// Features besides the scene's bands (keys `covariates`, `terrain`, `terrain_from`, `indices`,
+    /// `focal_means`): extra rasters on the scene's grid, terrain derivatives of the DEM among them,
+    /// spectral indices, the bands' means around each pixel.
     public var covariates = CovariateSettings()
     public var model = Model()
     public var validation = Validation()

@@ -152,17 +152,19 @@ public struct MethodRun: Sendable {
         let content = folder.file(.content)
         let kernel: ContentMapKernel
         let inverted: SceneRunResult
-        if covariates.isEmpty {
-            kernel = try ContentMapping.kernel(modelFolder: folder.file(.model), scenes: [pixels], mcDropout: c.model.mcDropout, seed: c.model.seed,
-                                               input: input, threads: engine.threads)
-            inverted = try timed("invert") { try TilePipeline.run(kernel, input: pixels, output: content, options: engine) }
-        } else {
-            let stacked = try ContentMapping.featureKernel(modelFolder: folder.file(.model), scenes: [pixels],
-                                                           mcDropout: c.model.mcDropout, seed: c.model.seed, input: input, threads: engine.threads)
+        // The model may read more than the scene's bands: the covariates, or a spatial context that `arch: auto` chose.
+        let (mapKernel, stackedCovariates) = try ContentMapping.mapKernel(modelFolder: folder.file(.model), scenes: [pixels], covariates: covariates,
+                                                                          mcDropout: c.model.mcDropout, seed: c.model.seed, input: input, threads: engine.threads)
+        if let stacked = mapKernel as? FeatureStackKernel {
             kernel = stacked.mapping
             inverted = try timed("invert") {
-                try TilePipeline.run(stacked, source: RasterSource.file(pixels).stacking(covariates.covariates), outputs: [content], options: engine)
+                try TilePipeline.run(stacked, source: RasterSource.file(pixels).stacking(stackedCovariates), outputs: [content], options: engine)
             }
+        } else if let plain = mapKernel as? ContentMapKernel {
+            kernel = plain
+            inverted = try timed("invert") { try TilePipeline.run(plain, input: pixels, output: content, options: engine) }
+        } else {
+            throw InversionError("\(folder.file(.model)): no map kernel for a \(type(of: mapKernel))")
         }
         report.inversion = .init(tiles: inverted.tiles, megapixelsPerSecond: inverted.megapixelsPerSecond, domain: kernel.domain?.description)
         // The pixels predicted outside the training targets' range, flagged beside the map and counted
@@ -235,7 +237,7 @@ public struct MethodRun: Sendable {
         if let truthContent = loaded.resolve(c.truth.content), let zones = loaded.resolve(c.truth.zones) {
             report.truth = try timed("score against the truth") {
                 try TruthScore(content: truthContent, zones: zones).score(map: content, labels: labels, masks: masks, support: geochem,
-                                                                         interval: interval.map { _ in folder.file(.contentInterval) })
+                                                                         interval: interval.map { _ in folder.file(.contentInterval) }, threshold: anomalies.threshold)
             }
         }
         try timed("render") {

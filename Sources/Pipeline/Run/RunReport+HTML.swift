@@ -68,7 +68,13 @@ extension RunReport {
         }
         if let truth {
             page += "<h2>Against the synthetic world's truth</h2>" + supportNote + comparisonTable(truth.map)
-            page += String(format: "<p>Anomaly areas against the true anomaly zones: IoU %.3f. ", truth.zones.iou)
+            page += String(format: "<p>Anomaly areas against the true anomaly zones: IoU %.3f", truth.zones.iou)
+            if let within = truth.zones.iouWithinSupport { page += String(format: ", %.3f within the samples' support", within) }
+            if let bound = truth.zones.truthIoU {
+                page += String(format: " (the true content itself, thresholded at the areas' threshold, reaches %.3f%@: the world holds high content outside its zones)",
+                               bound, truth.zones.truthIoUWithinSupport.map { String(format: ", %.3f within the support", $0) } ?? "")
+            }
+            page += ". "
             page += truth.zones.ranksByZone.sorted { $0.key < $1.key }.map { "zone \($0.key) is hit by area(s) \($0.value.map(String.init).joined(separator: ", "))" }.joined(separator: "; ")
             page += ". The top \(truth.topRanks) area(s) " + (truth.hitsAllZones ? "<span class=good>hit every true zone</span>" : "<span class=bad>miss a true zone</span>") + ".</p>"
             if let coverage = truth.intervalCoverage, let interval {

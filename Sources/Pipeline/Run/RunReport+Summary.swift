@@ -28,6 +28,10 @@ extension RunReport {
         if let truth {
             lines.append(String(format: "vs truth     R² %.3f, RMSE %.3f; anomaly areas vs true zones IoU %.3f; top %d areas %@",
                                 truth.map.r2, truth.map.rmse, truth.zones.iou, truth.topRanks, truth.hitsAllZones ? "hit every zone" : "miss a zone"))
+            if let within = truth.zones.iouWithinSupport {
+                lines.append(String(format: "             zones IoU within the samples' support %.3f; the truth thresholded alike reaches %.3f (%.3f within)", within,
+                                    truth.zones.truthIoU ?? .nan, truth.zones.truthIoUWithinSupport ?? .nan))
+            }
             if let coverage = truth.intervalCoverage {
                 lines.append(String(format: "             interval holds the true content at a fraction %.3f of the compared pixels", coverage))
             }

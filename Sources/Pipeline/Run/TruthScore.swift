@@ -14,7 +14,9 @@ struct TruthScore {
     /// `support`: a map nodata beyond the samples' support; the map is scored within it only.
     /// `interval`: the map's prediction interval (lower, upper), whose coverage of the true content
     /// is measured over the same pixels.
-    func score(map: String, labels: String, masks: AnomalyDelineation.Masks, support: String? = nil, interval: String? = nil) throws -> RunReport.TruthCheck {
+    /// `threshold`: the anomaly areas' threshold, at which the true content is thresholded too.
+    func score(map: String, labels: String, masks: AnomalyDelineation.Masks, support: String? = nil, interval: String? = nil,
+               threshold: Double? = nil) throws -> RunReport.TruthCheck {
         // Truth written on another extent of the map's lattice (an orthorectified L1A product covers
         // more ground than its world) is read through views on the map's grid.
         let views = FileManager.default.temporaryDirectory.appendingPathComponent("regolith-truth-\(UUID().uuidString)").path
@@ -30,7 +32,7 @@ struct TruthScore {
         }
         let content = try onMapGrid(content, nodata: -9999), zones = try onMapGrid(zones, nodata: 0)
         let comparison = try MapComparison.compare(map: map, reference: content, mask: masks, support: support)
-        let agreement = try ZoneAgreement.measure(labels: labels, zones: zones)
+        let agreement = try ZoneAgreement.measure(labels: labels, zones: zones, support: support, truth: threshold.map { (content, $0) })
         let hits = agreement.ranksByZone.values.allSatisfy { ($0.first ?? .max) <= topRanks }
         let everyZoneHit = try agreement.ranksByZone.count == zoneCount(zones)
         var check = RunReport.TruthCheck(map: comparison, zones: agreement, topRanks: topRanks, hitsAllZones: hits && everyZoneHit)

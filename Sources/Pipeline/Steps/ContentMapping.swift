@@ -51,7 +51,7 @@ public enum ContentMapping {
     }
 
     /// The map kernel of the model in `modelFolder`, whatever it reads: `kernel` for scene bands,
-    /// `featureKernel` for a model that reads covariates, terrain derivatives or indices.
+    /// `featureKernel` for a model that reads covariates, terrain derivatives, indices or focal means.
     public static func mapKernel(modelFolder: String, scenes: [String], covariates: CovariateSettings, mcDropout: Int = 0, seed: UInt64 = 1,
                                  everywhere: Bool = false, orthorectification: OrthorectificationSettings? = nil, input: SceneInput = SceneInput(),
                                  threads: Int = EngineOptions().threads) throws -> (kernel: any TileKernel, covariates: [Covariate]) {
@@ -75,12 +75,11 @@ public enum ContentMapping {
     public static func featureKernel(modelFolder: String, scenes: [String], mcDropout: Int = 0, seed: UInt64 = 1,
                                      everywhere: Bool = false, orthorectification: OrthorectificationSettings? = nil, input: SceneInput = SceneInput(),
                                      threads: Int = EngineOptions().threads) throws -> FeatureStackKernel {
-        let model = try Model.load(from: modelFolder)
-        guard let stack = model.features else { throw InversionError("\(modelFolder): the model reads no covariates") }
         // The mapping reads the features as they are; the extractor brings the scene bands to reflectance.
         let mapping = try kernel(modelFolder: modelFolder, scenes: scenes, mcDropout: mcDropout, seed: seed, everywhere: everywhere,
                                  orthorectification: orthorectification, input: input, threads: threads, applyInput: false)
-        let affine = try sharedAffine(scenes: scenes, model: .network(model), modelFolder: modelFolder, input: input, threads: threads)
+        guard let stack = mapping.model.features else { throw InversionError("\(modelFolder): the model reads no feature stack") }
+        let affine = try sharedAffine(scenes: scenes, model: mapping.model, modelFolder: modelFolder, input: input, threads: threads)
         let scene = try orthorectification?.orthorectification(of: scenes[0]).open() ?? Raster.open(scenes[0])
         guard let transform = scene.geoTransform else { throw RasterError.needsMapCoordinates(scenes[0], for: "covariates") }
         let extractor = try FeatureExtractor(stack: stack, affine: affine, pixelWidth: transform.pixelWidth, pixelHeight: transform.pixelHeight)

@@ -4,8 +4,9 @@ import NeuralNet
 import RasterIO
 
 /// The features a run, `samples`, `train` or `invert` adds to the scene's bands (`--covariate`,
-/// `--terrain`, `--index`; `covariates:`, `terrain:`, `indices:` in a run configuration): extra
-/// rasters on the scene's grid, terrain derivatives of the DEM among them, spectral indices.
+/// `--terrain`, `--index`, `--focal-means`; `covariates:`, `terrain:`, `indices:`, `focal_means:` in
+/// a run configuration): extra rasters on the scene's grid, terrain derivatives of the DEM among
+/// them, spectral indices, the bands' means around each pixel.
 public struct CovariateSettings: Sendable, Equatable {
     public var covariates: [Covariate] = []
     /// Terrain derivatives of the covariate `terrainSource` (`slope`, `aspect`, `tri`, `tpi`, `roughness`).
@@ -13,10 +14,17 @@ public struct CovariateSettings: Sendable, Equatable {
     public var terrainSource = "dem"
     /// `ndvi`, `ratio_b<i>_b<j>`.
     public var indices: [String] = []
+    /// Window sides of the scene bands' focal means (`FeatureStack.focalMeans`).
+    public var focalMeans: [Int] = []
 
     public init() {}
 
-    public var isEmpty: Bool { covariates.isEmpty && terrain.isEmpty && indices.isEmpty }
+    public var isEmpty: Bool { covariates.isEmpty && terrain.isEmpty && indices.isEmpty && focalMeans.isEmpty }
+
+    /// What is wrong with a focal mean's window side, if anything.
+    public static func focalMeanProblem(_ side: Int) -> String? {
+        FeatureStack.focalMeanSides.contains(side) ? nil : "a focal mean's window side is odd, from 3 to 31 pixels, not \(side)"
+    }
 
     /// Parses `NAME=PATH[:RESAMPLING]` (resampling default bilinear; `nearest` or `mode` for categories).
     public static func covariate(_ text: String) throws -> Covariate {
@@ -39,12 +47,14 @@ public struct CovariateSettings: Sendable, Equatable {
     /// configuration key; the files are checked when the stack is built.
     public var problems: [(key: String, problem: String?)] {
         var names = Set<String>()
-        return covariates.enumerated().map { index, covariate in
+        var list: [(key: String, problem: String?)] = covariates.enumerated().map { index, covariate in
             ("covariates[\(index)].name", Covariate.problem(name: covariate.name) ?? (names.insert(covariate.name).inserted ? nil : "'\(covariate.name)' is given twice"))
         }
-            + terrain.map { name in ("terrain", TerrainAnalysis.processing[name] == nil ? "no terrain derivative '\(name)' (\(TerrainAnalysis.processing.keys.sorted().joined(separator: ", ")))" : nil) }
-            + [("terrain_from", terrain.isEmpty || covariates.contains { $0.name == terrainSource } ? nil : "no covariate named '\(terrainSource)' to compute \(terrain.joined(separator: ", ")) from")]
-            + indices.map { name in ("indices", name == "ndvi" || name.hasPrefix("ratio_b") ? nil : "no spectral index '\(name)' (\(FeatureExtractor.indexHelp))") }
+        list += terrain.map { name in ("terrain", TerrainAnalysis.processing[name] == nil ? "no terrain derivative '\(name)' (\(TerrainAnalysis.processing.keys.sorted().joined(separator: ", ")))" : nil) }
+        list.append(("terrain_from", terrain.isEmpty || covariates.contains { $0.name == terrainSource } ? nil : "no covariate named '\(terrainSource)' to compute \(terrain.joined(separator: ", ")) from"))
+        list += indices.map { name in ("indices", name == "ndvi" || name.hasPrefix("ratio_b") ? nil : "no spectral index '\(name)' (\(FeatureExtractor.indexHelp))") }
+        list += focalMeans.map { ("focal_means", Self.focalMeanProblem($0)) }
+        return list
     }
 
     /// The paths relative to `resolve` (a run configuration's folder).
@@ -62,7 +72,7 @@ public struct CovariateSettings: Sendable, Equatable {
             return FeatureStack.Covariate(name: covariate.name, path: covariate.path, resampling: covariate.resampling.rawValue, bands: raster.bandCount)
         }
         let stack = FeatureStack(sceneBands: sceneBands, covariates: described, terrain: terrain,
-                                 terrainSource: terrain.isEmpty ? nil : terrainSource, indices: indices)
+                                 terrainSource: terrain.isEmpty ? nil : terrainSource, indices: indices, focalMeans: focalMeans)
         var seen = Set<String>()
         for name in stack.featureNames where !seen.insert(name).inserted {
             throw InversionError("the feature '\(name)' is given twice")
@@ -87,6 +97,9 @@ public struct CovariateSettings: Sendable, Equatable {
         }
         if !indices.isEmpty && indices != stack.indices {
             throw InversionError("\(modelFolder): the model reads the indices [\(stack.indices.joined(separator: ", "))], not [\(indices.joined(separator: ", "))]")
+        }
+        if !focalMeans.isEmpty && focalMeans != stack.focalMeans {
+            throw InversionError("\(modelFolder): the model reads focal means over [\(stack.focalMeans.map(String.init).joined(separator: ", "))], not [\(focalMeans.map(String.init).joined(separator: ", "))]")
         }
         return try stack.covariates.map { recorded in
             guard let given = covariates.first(where: { $0.name == recorded.name }) else {

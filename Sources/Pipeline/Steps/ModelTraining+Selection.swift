@@ -33,14 +33,14 @@ extension ModelTraining.Selection {
 
     /// The console table `train --arch auto` prints.
     public var table: String {
-        var lines = ["candidate   spatial RMSE  spatial R²  random R²  iterations kept by fold       seconds",]
+        var lines = ["candidate      spatial RMSE  spatial R²  random R²  iterations kept by fold       seconds"]
         for score in scores {
             let iterations = score.foldIterations.map { $0.map(String.init).joined(separator: " ") } ?? "-"
-            lines.append(String(format: "%@ %12.4f %11.3f %10.3f  %@ %8.1f", score.method.padding(toLength: 11, withPad: " ", startingAt: 0),
+            lines.append(String(format: "%@ %12.4f %11.3f %10.3f  %@ %8.1f", score.method.padding(toLength: 14, withPad: " ", startingAt: 0),
                                 score.spatialRMSE, score.spatialR2, score.randomR2 ?? .nan,
                                 iterations.padding(toLength: 28, withPad: " ", startingAt: 0), score.seconds))
         }
-        lines.append("winner      \(winner)" + (mapModel == winner ? "" : "; the map's model: \(mapModel)"))
+        lines.append("winner         \(winner)" + (mapModel == winner ? "" : "; the map's model: \(mapModel)"))
         return lines.joined(separator: "\n")
     }
 }

@@ -32,6 +32,10 @@ public struct ModelTraining: Sendable {
         public var features: FeatureStack?
         /// `arch: auto`: the CNN candidates' iterations by early stopping (`iterations` at most).
         public var earlyStopping = CNNRegression.InnerEarlyStopping()
+        /// `arch: auto` with the scene: MLR, PLSR and XGBoost are also scored reading each band's
+        /// mean over these window sides around the pixel besides its own values (`FeatureStack.focalMeans`);
+        /// empty: no spatial-context candidates.
+        public var contextWindows = [9]
         public init() {}
     }
 
@@ -153,53 +157,56 @@ public struct ModelTraining: Sendable {
         return (spatialBlocks, block)
     }
 
-    /// The candidates of `arch: auto`, simplest first (ties go to the simpler): MLR, PLSR, XGBoost,
-    /// the paper's CNN and, with a scene to read windows from, the patch CNN; the networks' iterations
-    /// by early stopping.
-    public var candidates: [any RegressionMethod] { candidates(bands: BandDescriptor.gf2) }
-
-    /// The candidates for a sample set of these features.
-    func candidates(bands: [BandDescriptor]) -> [any RegressionMethod] {
-        var cnn = CNNRegression(preset: .paper, patchSize: s.patchSize, options: trainingOptions, bands: bands, target: s.target, earlyStopping: s.earlyStopping)
-        var list: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), XGBoostRegression(seed: s.seed), cnn]
-        if s.scene != nil {
+    /// The candidates of `arch: auto` for a sample set of `stack`'s features, simplest first (ties
+    /// go to the simpler): MLR, PLSR and XGBoost, each followed, with the scene to read from, by
+    /// itself on the stack with spatial context (`contextWindows`); the paper's CNN; with the scene,
+    /// the patch CNN. The networks' iterations by early stopping.
+    func candidates(stack: FeatureStack, set: SampleSet) throws -> [ModelSelection.Candidate] {
+        var context: (name: String, stack: FeatureStack, rows: [[Double]])?
+        if let scene = s.scene, !s.contextWindows.isEmpty, stack.focalMeans.isEmpty {
+            var wider = stack
+            wider.focalMeans = s.contextWindows
+            let rows = try Self.featureWindows(wider, scene: scene, rows: set.rows, size: 1, affine: s.sceneAffine)
+            context = ("+" + s.contextWindows.map { "mean\($0)" }.joined(separator: "+"), wider, rows)
+        }
+        var list: [ModelSelection.Candidate] = []
+        for method: any RegressionMethod in [LinearRegression(), PartialLeastSquares(seed: s.seed), XGBoostRegression(seed: s.seed)] {
+            list.append(.init(method))
+            if let context { list.append(.init(method, name: method.name + context.name, rows: context.rows, features: context.stack)) }
+        }
+        var cnn = CNNRegression(preset: .paper, patchSize: s.patchSize, options: trainingOptions, bands: stack.descriptors, target: s.target,
+                                earlyStopping: s.earlyStopping)
+        list.append(.init(cnn))
+        if let scene = s.scene {
             cnn.preset = .patch
-            list.append(cnn)
+            let windows = stack.isPlain
+                ? try PatchFeatures.extract(scene: scene, rows: set.rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
+                : try Self.featureWindows(stack, scene: scene, rows: set.rows, size: s.patchSize, affine: s.sceneAffine)
+            list.append(.init(cnn, rows: windows))
         }
         return list
     }
 
-    /// The candidate whose model folder makes the map: the winner, or with covariates (which only a
-    /// network's model folder records yet) the best-scoring network.
-    static func mappedCandidate(_ selection: ModelSelection.Result, candidates: [any RegressionMethod], networksOnly: Bool) -> Int {
-        if !networksOnly || candidates[selection.winner] is CNNRegression { return selection.winner }
-        let networks = selection.scores.indices.filter { candidates[$0] is CNNRegression }
-        return ModelSelection.best(rmse: networks.map { selection.scores[$0].spatialRMSE }).map { networks[$0] } ?? selection.winner
-    }
-
-    /// `arch: auto`: every candidate scored by spatial validation, the map's model fitted on every sample.
+    /// `arch: auto`: every candidate scored by spatial validation, the winner fitted on every sample for the map.
     private func select(set: SampleSet, stack: FeatureStack, source: String, log: @escaping (String) -> Void) throws -> Result {
         let (spatialBlocks, block) = try spatialValidation(set: set, source: source)
-        let candidates = self.candidates(bands: stack.descriptors)
-        let windows = try s.scene.map { scene in
-            stack.isPlain
-                ? try PatchFeatures.extract(scene: scene, rows: set.rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
-                : try Self.featureWindows(stack, scene: scene, rows: set.rows, size: s.patchSize, affine: s.sceneAffine)
-        }
+        let candidates = try self.candidates(stack: stack, set: set)
         let selection = ModelSelection(candidates: candidates, spatialBlocks: spatialBlocks,
                                        randomSplit: RandomSplitValidation(trainFraction: s.trainFraction, seed: s.seed))
-        let outcome = try selection.run(set: set, windows: windows, log: log)
-        let mapped = Self.mappedCandidate(outcome, candidates: candidates, networksOnly: !stack.isPlain)
-        log("fitting \(candidates[mapped].name) on every sample for the map")
+        let outcome = try selection.run(set: set, log: log)
+        let winner = candidates[outcome.winner]
+        log("fitting \(winner.name) on every sample for the map")
         let start = Date()
-        let fitted = try ModelSelection.fitOnAll(candidates[mapped], set: set, windows: windows)
+        let fitted = try ModelSelection.fitOnAll(winner, set: set)
         let seconds = Date().timeIntervalSince(start)
         let comparison = ModelComparison.Result(validations: outcome.validations, model: fitted as? CNNRegression.Fitted, trainingRows: Array(set.rows.indices),
-                                                summaries: [candidates[mapped].name: fitted.summary])
-        let domain = try ApplicabilityDomain(features: set.rows.map(\.bands))
-        var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack,
+                                                summaries: [winner.name: fitted.summary])
+        // A patch network's domain is its pixels' bands; any other model's, the features it reads.
+        let domain = try ApplicabilityDomain(features: winner.method.window > 1 ? set.rows.map(\.bands) : try winner.featureSet(set).rows.map(\.bands))
+        let features = winner.features ?? (stack.isPlain ? nil : stack)
+        var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, features: features,
                             arch: s.arch, target: s.target, mapFit: fitted)
-        result.selection = Selection(scores: outcome.scores, winner: outcome.scores[outcome.winner].method, mapModel: candidates[mapped].name,
+        result.selection = Selection(scores: outcome.scores, winner: winner.name, mapModel: winner.name,
                                      scheme: spatialBlocks.scheme, mapModelSummary: fitted.summary, finalFitSeconds: seconds)
         return result
     }
@@ -234,17 +241,14 @@ extension ModelTraining.Result {
                 guard let network = comparison.model else { throw InversionError("no network was trained") }
                 fitted = network
             }
-            if fitted is CNNRegression.Fitted, case var .network(network) = try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry) {
-                network.features = features
-                return .network(network)
+            if fitted is CNNRegression.Fitted {
+                return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry, features: features)
             }
-            // Feature model folders record scene bands (`FeatureModel.bands`), not yet a covariate stack.
-            guard features == nil else {
-                throw InversionError("a \(type(of: fitted)) model cannot yet be saved with covariates, terrain or indices; map them with arch paper or patch")
-            }
+            // Without a record, the radiometry the scene bands' training values imply (they come first).
+            let sceneBandMeans = domain.mean.prefix(features?.sceneBands.count ?? domain.mean.count)
             let inferred = comparison.model?.model.expectedRadiometry
-                ?? InputRadiometry(kind: domain.mean.allSatisfy { $0 < 1.5 } ? .toaReflectance : .dn)
-            return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry ?? inferred)
+                ?? InputRadiometry(kind: sceneBandMeans.allSatisfy { $0 < 1.5 } ? .toaReflectance : .dn)
+            return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry ?? inferred, features: features)
         }
     }
 }
@@ -252,11 +256,11 @@ extension ModelTraining.Result {
 extension ValidationResult {
     /// The validations as the console table `train` prints.
     public static func table(_ validations: [ValidationResult]) -> String {
-        var lines = ["method      validation                                part    R² kriged  RMSE kriged  RPD   R² measured  RMSE measured"]
+        var lines = ["method         validation                                part    R² kriged  RMSE kriged  RPD   R² measured  RMSE measured"]
         for v in validations {
             for (part, m) in [("train", v.train), ("test", v.test)] {
                 lines.append(String(format: "%@ %@ %@ %9.3f %12.3f %5.2f %12.3f %14.3f",
-                                    v.method.padding(toLength: 11, withPad: " ", startingAt: 0),
+                                    v.method.padding(toLength: 14, withPad: " ", startingAt: 0),
                                     v.scheme.padding(toLength: 41, withPad: " ", startingAt: 0), part.padding(toLength: 6, withPad: " ", startingAt: 0),
                                     m.kriged.r2, m.kriged.rmse, m.kriged.rpd, m.measured.r2, m.measured.rmse))
             }
