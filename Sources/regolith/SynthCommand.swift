@@ -42,8 +42,8 @@ struct SynthCommand: ParsableCommand {
               regolith synth --width 7300 --height 6900 --seed 7 --out /scratch/scene7
               regolith synth --width 1500 --height 1500 --level L1A --out /scratch/l1a
               regolith synth --width 1500 --height 1500 --terrain --sar --out /scratch/t
-              regolith synth --province 3x3 --width 256 --height 256 --out /scratch/province
-              regolith synth --province 3x3 --width 7300 --height 6900 --samples 2000 --out /scratch/guangxi
+              regolith synth --province 3x3 --width 256 --height 256 --out /scratch/p
+              regolith synth --province 3x3 --width 7300 --height 6900 --out /scratch/gx
             """
     )
 
