@@ -47,6 +47,9 @@ struct ProductCatalogueTests {
             #expect(entry.viewAngle == xml.satelliteZenith)
             #expect(entry.cloudCover == Double(xml.otherTags.first { $0.tag == "CloudPercent" }!.value))
             #expect(entry.origin.hasSuffix("catalogue.json: item '\(entry.name)'"))
+            // The STAC geometry is the XML's corners, counter-clockwise from the top left.
+            let corners = [xml.topLeft, xml.bottomLeft, xml.bottomRight, xml.topRight]
+            #expect(entry.footprint == corners.map { ProductCatalogue.LonLat(longitude: $0.longitude, latitude: $0.latitude) })
         }
         #expect(catalogue.entries.filter { ($0.cloudCover ?? 0) > 0 }.count == 1)
         // Without reading the products, the facts are the catalogue's own.
@@ -82,6 +85,7 @@ struct ProductCatalogueTests {
             for entry in catalogue.entries {
                 let fromSTAC = try #require(byName[entry.name])
                 #expect(entry.datetime == fromSTAC.datetime && entry.cloudCover == fromSTAC.cloudCover && entry.viewAngle == fromSTAC.viewAngle)
+                #expect(Set(entry.footprint?.map { "\($0.longitude) \($0.latitude)" } ?? []) == Set(fromSTAC.footprint?.map { "\($0.longitude) \($0.latitude)" } ?? ["none"]))
                 #expect(entry.path == fromSTAC.path)
             }
         }
@@ -96,12 +100,13 @@ struct ProductCatalogueTests {
         let scratch = try Self.scratch()
         let path = (scratch as NSString).appendingPathComponent("items.json")
         let items: [[String: Any]] = [
-            ["id": "a", "properties": ["datetime": NSNull(), "start_datetime": "2017-01-02T03:04:05.250Z", "view:off_nadir": 4.5],
+            ["id": "a", "bbox": [107.1, 22.4, 107.3, 22.5], "properties": ["datetime": NSNull(), "start_datetime": "2017-01-02T03:04:05.250Z", "view:off_nadir": 4.5],
              "assets": ["image": ["href": "file://\(tarball)", "roles": ["data"]], "thumbnail": ["href": "a.jpg"]]],
         ]
         try JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": items]).write(to: URL(fileURLWithPath: path))
         let entry = try #require(try ProductCatalogue.load(path).entries.first)
         #expect(entry.path == tarball && entry.viewAngle == 4.5)
+        #expect(entry.footprint?.map(\.longitude) == [107.1, 107.3, 107.3, 107.1] && entry.footprint?.map(\.latitude) == [22.5, 22.5, 22.4, 22.4])
         #expect(entry.datetime == Date(timeIntervalSince1970: 1_483_326_245.25))
         // Cloud cover from the product's XML.
         #expect(entry.cloudCover != nil)
@@ -109,7 +114,7 @@ struct ProductCatalogueTests {
 
     /// Each bad input: one line naming the list (and line or item) and the problem.
     @Test(arguments: ["missing", "duplicateLine", "sameProductTwice", "emptyList", "noAsset", "badDatetime", "badCloudCover",
-                      "notJSON", "notAnItemCollection", "remoteHref", "duplicateID", "emptyFolder", "notAProduct"])
+                      "notJSON", "notAnItemCollection", "remoteHref", "duplicateID", "badGeometry", "emptyFolder", "notAProduct"])
     func refusesBadInputInOneLine(_ problem: String) throws {
         let tarballs = try Self.tarballs()
         let scratch = try Self.scratch()
@@ -160,6 +165,11 @@ struct ProductCatalogueTests {
         case "duplicateID":
             try writeItems([item("a"), item("a", href: tarballs[1])])
             (scenes, expected) = (json, "\(json): item 'a': listed twice")
+        case "badGeometry":
+            var bad = item("a")
+            bad["geometry"] = ["type": "Polygon", "coordinates": [[[107.2, 22.4], [107.3, 122.4], [107.3, 22.5], [107.2, 22.4]]]]
+            try writeItems([bad])
+            (scenes, expected) = (json, "\(json): item 'a': geometry holds a position that is not [longitude, latitude]")
         case "emptyFolder":
             try Data("x".utf8).write(to: URL(fileURLWithPath: (scratch as NSString).appendingPathComponent("notes.txt")))
             (scenes, expected) = (scratch, "\(scratch): holds no GF-2 product")

@@ -34,9 +34,40 @@ extension ProductCatalogue {
             entry.cloudCover = try number(properties, "eo:cloud_cover", in: 0...100, origin: origin)
             entry.viewAngle = try number(properties, "view:incidence_angle", in: 0...90, origin: origin)
                 ?? number(properties, "view:off_nadir", in: 0...90, origin: origin)
+            entry.footprint = try footprint(item, origin: origin)
             return entry
         }
         return try resolve(listed, readProducts: readProducts, empty: "\(path): the ItemCollection has no items")
+    }
+
+    /// The item's footprint: the outer ring of its Polygon geometry (without the closing point), else
+    /// its bbox's corners; nil when it has neither (a null geometry).
+    static func footprint(_ item: [String: Any], origin: String) throws -> [LonLat]? {
+        func point(_ value: Any) -> LonLat? {
+            guard let pair = value as? [Any], pair.count >= 2, let x = (pair[0] as? NSNumber)?.doubleValue, let y = (pair[1] as? NSNumber)?.doubleValue,
+                  (-180...180).contains(x), (-90...90).contains(y) else { return nil }
+            return LonLat(longitude: x, latitude: y)
+        }
+        if let geometry = item["geometry"], !(geometry is NSNull) {
+            guard let object = geometry as? [String: Any], object["type"] as? String == "Polygon",
+                  let rings = object["coordinates"] as? [Any], let ring = rings.first as? [Any], ring.count >= 4 else {
+                throw InversionError("\(origin): geometry is not a GeoJSON Polygon with an outer ring of at least 4 positions")
+            }
+            let points = ring.compactMap(point)
+            guard points.count == ring.count else {
+                throw InversionError("\(origin): geometry holds a position that is not [longitude, latitude] in degrees")
+            }
+            return Array(points.dropLast(points.first == points.last ? 1 : 0))
+        }
+        guard let bbox = item["bbox"] else { return nil }
+        let values = (bbox as? [Any])?.compactMap { ($0 as? NSNumber)?.doubleValue } ?? []
+        guard values.count == 4 || values.count == 6, (bbox as? [Any])?.count == values.count else {
+            throw InversionError("\(origin): bbox is not [west, south, east, north]")
+        }
+        let (west, south, east, north) = values.count == 4 ? (values[0], values[1], values[2], values[3]) : (values[0], values[1], values[3], values[4])
+        let corners = [(west, north), (east, north), (east, south), (west, south)].compactMap { point([$0.0, $0.1]) }
+        guard corners.count == 4, south <= north else { throw InversionError("\(origin): bbox is not [west, south, east, north] in degrees") }
+        return corners
     }
 
     /// The href of an item's product asset.

@@ -8,8 +8,8 @@ import TileEngine
 /// `scenes:` is given as a list of product paths (YAML), a folder of products, an `@list.txt` (one
 /// path per line, relative to the list file, blank lines and `#` comments allowed), or a STAC
 /// ItemCollection (`.json`: each item's product asset, `datetime`, `eo:cloud_cover`,
-/// `view:incidence_angle` or `view:off_nadir`). A fact the STAC item does not give is read from the
-/// product's XML (`ReceiveTime`, `CloudPercent`, `SatelliteZenith`). A bad entry is refused in one
+/// `view:incidence_angle` or `view:off_nadir`, the geometry). A fact the STAC item does not give is
+/// read from the product's XML (`ReceiveTime`, `CloudPercent`, `SatelliteZenith`, the corners). A bad entry is refused in one
 /// line naming the list (with the line number, list index or item id) and the problem: a missing
 /// file, a product listed twice, an item without a product asset, a bad datetime or cloud cover.
 public struct ProductCatalogue: Sendable, Equatable {
@@ -28,8 +28,21 @@ public struct ProductCatalogue: Sendable, Equatable {
         /// `SatelliteZenith`, STAC's `view:incidence_angle`), or STAC's `view:off_nadir` when only
         /// that is given (smaller by a tenth at most at GF-2's angles).
         public var viewAngle: Double?
+        /// The ground the product covers: its corners in longitude/latitude (WGS 84), from the STAC
+        /// item's geometry (its outer ring, or its bbox) or else the XML's four corners.
+        public var footprint: [LonLat]?
         /// Where it was listed, for messages: `scenes.txt:3`, `catalogue.json: item 'X'`, `run.yml: scenes[2]`.
         public var origin: String
+    }
+
+    /// A point in degrees, WGS 84.
+    public struct LonLat: Sendable, Equatable {
+        public var longitude: Double
+        public var latitude: Double
+        public init(longitude: Double, latitude: Double) {
+            self.longitude = longitude
+            self.latitude = latitude
+        }
     }
 
     public let entries: [Entry]
@@ -98,6 +111,7 @@ public struct ProductCatalogue: Sendable, Equatable {
         var datetime: Date? = nil
         var cloudCover: Double? = nil
         var viewAngle: Double? = nil
+        var footprint: [LonLat]? = nil
     }
 
     /// `path` relative to `base` (unless absolute), absolute and without `.` or `..` steps.
@@ -129,7 +143,7 @@ public struct ProductCatalogue: Sendable, Equatable {
             guard VirtualFile.kind(item.path) != .missing else { throw InversionError("\(item.origin): \(item.path): no such file") }
             let fileName = (item.path as NSString).lastPathComponent
             var entry = Entry(path: item.path, product: nil, name: item.id ?? fileName, datetime: item.datetime, cloudCover: item.cloudCover,
-                              viewAngle: item.viewAngle, origin: item.origin)
+                              viewAngle: item.viewAngle, footprint: item.footprint, origin: item.origin)
             if readProducts {
                 let product: GF2Product
                 do { product = try GF2Product.locate(item.path) } catch let error as InversionError {
@@ -141,7 +155,8 @@ public struct ProductCatalogue: Sendable, Equatable {
                 byName[product.name] = item.origin
                 entry.product = product
                 entry.name = product.name
-                if entry.datetime == nil || entry.cloudCover == nil || entry.viewAngle == nil, let xml = product.mss.metadata {
+                if entry.datetime == nil || entry.cloudCover == nil || entry.viewAngle == nil || entry.footprint == nil,
+                   let xml = product.mss.metadata {
                     let metadata: GF2Metadata
                     do { metadata = try GF2Metadata.read(xml) } catch let error as MetadataError {
                         throw InversionError("\(item.origin): \(error.description)")
@@ -150,6 +165,8 @@ public struct ProductCatalogue: Sendable, Equatable {
                     entry.cloudCover = entry.cloudCover ?? metadata.otherTags.first { $0.tag == "CloudPercent" }
                         .flatMap { Double($0.value.trimmingCharacters(in: .whitespaces)) }.flatMap { (0...100).contains($0) ? $0 : nil }
                     entry.viewAngle = entry.viewAngle ?? metadata.satelliteZenith
+                    entry.footprint = entry.footprint ?? [metadata.topLeft, metadata.topRight, metadata.bottomRight, metadata.bottomLeft]
+                        .map { LonLat(longitude: $0.longitude, latitude: $0.latitude) }
                 }
             }
             entries.append(entry)
