@@ -18,7 +18,8 @@ import RasterIO
 /// columns, zone II on the border between the last two rows; in a single row or column both on
 /// borders, apart) with no seeded jitter; and their size is the single scene's, or 0.12 × the
 /// product's shorter side for the zone I's standard deviation when that is smaller, so that each is
-/// wider than the overlap and no single product holds a whole zone.
+/// wider than the overlap and no single product holds a whole zone. With terrain, the crust's
+/// factor scales the zones as it scales the content, and may shrink one off its border.
 public struct SyntheticProvince: Sendable {
     public let rows: Int, columns: Int
     /// Each product's window on the world grid, pixels.
