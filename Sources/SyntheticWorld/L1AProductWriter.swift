@@ -19,7 +19,7 @@ public struct L1AProductSummary: Sendable, Codable, Equatable {
     }
 }
 
-/// Writes the L1A product of a synthetic world as CRESDA ships it: `<product>.tar.gz` holding
+/// Writes an L1A product of a synthetic world as CRESDA ships it: `<product>.tar.gz` holding
 /// `<product>-MSS1.tiff/.rpb/.xml` and `<product>-PAN1.tiff/.rpb/.xml`, the TIFFs in sensor
 /// geometry (no geotransform, no CRS; DN 0 where the image sees ground outside the world).
 ///
@@ -30,10 +30,14 @@ public struct L1AProductSummary: Sendable, Codable, Equatable {
 /// bands' DNs. PAN: the weighted mean of the four bands' radiances (`L1AParameters.panWeights`),
 /// turned into DN with the PAN gain, with the same noise model. No resampling of any DN: a real
 /// sensor adds its noise in its own pixels, once.
+///
+/// The product is `acquisition`'s: the part of the world it covers, its XML, calibration, noise and
+/// clouds (by default the scene's own, covering the whole scene).
 struct L1AProductWriter {
     let scene: SyntheticScene
     let parameters: L1AParameters
     let threads: Int
+    var acquisition: ProductAcquisition
     /// Called after each chunk of an L1A image with its pixel count.
     var progress: (@Sendable (Int) -> Void)? = nil
 
@@ -41,13 +45,22 @@ struct L1AProductWriter {
     static let chunkWidth = 1024, chunkHeight = 256, stripRows = 16
 
     /// The chunks and pixels of the MSS and PAN images together (for progress).
-    static func work(scene: SyntheticScene, parameters p: L1AParameters) -> (chunks: Int, pixels: Int) {
-        let writer = L1AProductWriter(scene: scene, parameters: p, threads: 1)
-        let mss = writer.mssGeometry(heights: writer.nominalHeights)
-        return [mss, mss.finer(by: p.panFactor)].reduce((0, 0)) { sum, g in
-            (sum.0 + Window(width: g.width, height: g.height).tiles(width: chunkWidth, height: chunkHeight).count,
-             sum.1 + g.width * g.height)
+    static func work(scene: SyntheticScene, acquisitions: [ProductAcquisition], parameters p: L1AParameters) -> (chunks: Int, pixels: Int) {
+        acquisitions.reduce((0, 0)) { total, acquisition in
+            let writer = L1AProductWriter(scene: scene, parameters: p, threads: 1, acquisition: acquisition)
+            let mss = writer.mssGeometry(heights: writer.nominalHeights)
+            return [mss, mss.finer(by: p.panFactor)].reduce(total) { sum, g in
+                (sum.0 + Window(width: g.width, height: g.height).tiles(width: chunkWidth, height: chunkHeight).count,
+                 sum.1 + g.width * g.height)
+            }
         }
+    }
+
+    init(scene: SyntheticScene, parameters: L1AParameters, threads: Int, acquisition: ProductAcquisition? = nil) {
+        self.scene = scene
+        self.parameters = parameters
+        self.threads = threads
+        self.acquisition = acquisition ?? scene.acquisition
     }
 
     /// The terrain the product is made with: the world's own when its content depends on terrain
@@ -59,24 +72,34 @@ struct L1AProductWriter {
         return t.baseHeight...(t.baseHeight + t.relief)
     }
 
-    /// The DEM cells (scene pixel coordinates) an L1A product needs: the MSS image's ground footprint
-    /// at the terrain's nominal heights, plus the margin.
-    static func demExtent(scene: SyntheticScene, parameters: L1AParameters, terrain: TerrainParameters) -> Window {
+    /// The DEM cells (scene pixel coordinates) the L1A products of `acquisitions` (default: the
+    /// scene's own) need: the scene and their MSS images' ground footprints at the terrain's nominal
+    /// heights, plus the margin.
+    static func demExtent(scene: SyntheticScene, acquisitions: [ProductAcquisition]? = nil, parameters: L1AParameters,
+                          terrain: TerrainParameters) -> Window {
         let heights = terrain.baseHeight...(terrain.baseHeight + terrain.relief)
-        let mss = L1AProductWriter(scene: scene, parameters: parameters, threads: 1).mssGeometry(heights: heights)
-        return SyntheticTerrain.extent(scene: scene, cover: footprint(of: mss, heights: heights), margin: terrain.margin)
+        let footprints = (acquisitions ?? [scene.acquisition]).map { acquisition in
+            footprint(of: L1AProductWriter(scene: scene, parameters: parameters, threads: 1, acquisition: acquisition)
+                .mssGeometry(heights: heights), heights: heights)
+        }
+        let cover = MapExtent(minX: footprints.map(\.minX).min()!, minY: footprints.map(\.minY).min()!,
+                              maxX: footprints.map(\.maxX).max()!, maxY: footprints.map(\.maxY).max()!)
+        return SyntheticTerrain.extent(scene: scene, cover: cover, margin: terrain.margin)
     }
 
     /// The CRESDA product name, e.g. `GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441`.
-    var productName: String { String(scene.productName.dropLast("-MSS1".count)) }
+    var productName: String { acquisition.productName }
 
-    /// The MSS camera: its origin and size chosen so the image covers the whole ortho scene at any
-    /// height of the terrain.
+    /// The MSS camera: its origin and size chosen so the image covers the acquisition's window of
+    /// the ortho grid at any height of the terrain.
     func mssGeometry(heights: ClosedRange<Double>) -> L1AGeometry {
         var geometry = L1AGeometry(rotation: parameters.rotation, skew: parameters.skew, alongTrackScale: parameters.alongTrackScale,
-                                   sampleSpacing: scene.geoTransform.pixelWidth, satelliteZenith: scene.metadata.satelliteZenith,
-                                   satelliteAzimuth: scene.metadata.satelliteAzimuth, origin: [0, 0], width: 1, height: 1)
-        let extent = scene.geoTransform.extent(width: scene.width, height: scene.height)
+                                   sampleSpacing: scene.geoTransform.pixelWidth, satelliteZenith: acquisition.metadata.satelliteZenith,
+                                   satelliteAzimuth: acquisition.metadata.satelliteAzimuth, origin: [0, 0], width: 1, height: 1)
+        let window = acquisition.window, ps = scene.geoTransform.pixelWidth
+        let extent = GeoTransform(originX: scene.geoTransform.originX + Double(window.x) * ps,
+                                  originY: scene.geoTransform.originY - Double(window.y) * ps, pixelWidth: ps, pixelHeight: ps)
+            .extent(width: window.width, height: window.height)
         var samples: [Double] = [], lines: [Double] = []
         for (east, north) in [(extent.minX, extent.maxY), (extent.maxX, extent.maxY), (extent.maxX, extent.minY), (extent.minX, extent.minY)] {
             for h in [heights.lowerBound, heights.upperBound] {
@@ -136,7 +159,7 @@ struct L1AProductWriter {
             }
         }
         let rpc = try RPC00B.fit(try observations(grid))
-        let hash = WorldHash(seed: scene.model.seed &+ UInt64(geometry.width))
+        let hash = WorldHash(seed: acquisition.noiseSeed &+ UInt64(geometry.width))
         let stream = Stream.rpcCheckPoints.rawValue
         let checks = (0..<p.rpcCheckPoints).map { i in
             (-0.5 + w * hash.uniform(stream, i, 1), -0.5 + h * hash.uniform(stream, i, 2), heights.lowerBound
@@ -147,7 +170,7 @@ struct L1AProductWriter {
 
     /// The product XML of an L1A image: the scene's, with the image's size, corners and GSD.
     func metadata(of geometry: L1AGeometry, terrain: SyntheticTerrain, bands: String) throws -> ProductMetadata {
-        var metadata = scene.metadata
+        var metadata = acquisition.metadata
         metadata.widthInPixels = geometry.width
         metadata.heightInPixels = geometry.height
         let w = Double(geometry.width) - 0.5, h = Double(geometry.height) - 0.5
@@ -171,7 +194,8 @@ struct L1AProductWriter {
 
     /// Renders an L1A image through `geometry` from the world model into `output`, chunk by chunk;
     /// `pixel` turns the ground seen at image position (`sample`, `line`) into the image's bands.
-    /// Pixels whose ground point lies outside the ortho scene stay 0 (nodata).
+    /// Pixels whose ground point lies outside the ortho scene stay 0 (nodata). Clouds, if any, are
+    /// laid over the ground before `pixel` sees it.
     func render(_ geometry: L1AGeometry, terrain: SyntheticTerrain, into output: Raster, bands: Int,
                 pixel: @escaping @Sendable (_ ground: WorldModel.GroundPoint, _ sample: Int, _ line: Int,
                                             _ out: inout [UInt16], _ index: Int, _ stride: Int) -> Void) throws {
@@ -196,6 +220,7 @@ struct L1AProductWriter {
             let y1 = Int(((transform.originY - footprint.minY) / ps).rounded(.up)) + 2
             let source = Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0).intersection(sceneWindow)
             let region: WorldModel.Region? = source.isEmpty ? nil : model.region(covering: source)
+            let clouds = source.isEmpty ? nil : acquisition.clouds.map { ($0, $0.field.lattice(covering: source, pixelSize: ps)) }
             let strips = chunk.tiles(width: chunk.width, height: Self.stripRows)
             let camera = geometry.resolved()
             let parts = concurrentMap(strips, threads: threads) { strip -> [UInt16] in
@@ -213,7 +238,11 @@ struct L1AProductWriter {
                         // Position on the world's grid, pixel edges at whole numbers.
                         let u = (g.east - west) / ps, v = (north - g.north) / ps
                         guard u >= 0, v >= 0, u < columns, v < rows else { continue }
-                        pixel(model.ground(column: u, row: v, in: region), sample, line, &out, row * width + column, count)
+                        var ground = model.ground(column: u, row: v, in: region)
+                        if let (layer, lattice) = clouds {
+                            ground.reflectance = layer.cover(ground.reflectance, field: lattice.value(column: u, row: v))
+                        }
+                        pixel(ground, sample, line, &out, row * width + column, count)
                     }
                 }
                 return out
@@ -223,22 +252,36 @@ struct L1AProductWriter {
         }
     }
 
-    /// Writes the product tarball and `dem.tif` into `folder`; returns the outputs uncommitted (the
-    /// caller commits them with the world's other files).
-    func write(folder: String, demPath: String) throws -> (TarArchiveWriter, GeoTIFFOutput, L1AProductSummary) {
-        let p = parameters
-        let mss = mssGeometry(heights: nominalHeights)
-        let pan = mss.finer(by: p.panFactor)
+    /// The one DEM the products of `acquisitions` (default: the scene's own) are made with: the
+    /// world's terrain when it has one, else a terrain from the L1A parameters over the scene and
+    /// all their footprints.
+    static func terrain(scene: SyntheticScene, acquisitions: [ProductAcquisition]? = nil, parameters: L1AParameters) -> SyntheticTerrain {
+        let terrainParameters = L1AProductWriter(scene: scene, parameters: parameters, threads: 1).terrainParameters
         let field = scene.model.terrain ?? TerrainField(
             seed: scene.model.seed, parameters: terrainParameters,
-            extent: Self.demExtent(scene: scene, parameters: p, terrain: terrainParameters), pixelSize: scene.geoTransform.pixelWidth)
-        let terrain = SyntheticTerrain(scene: scene, field: field)
-        let heights = terrain.minimum...terrain.maximum
+            extent: demExtent(scene: scene, acquisitions: acquisitions, parameters: parameters, terrain: terrainParameters),
+            pixelSize: scene.geoTransform.pixelWidth)
+        return SyntheticTerrain(scene: scene, field: field)
+    }
 
-        let dem = try GeoTIFFOutput(creating: demPath, spec: RasterSpec(
+    /// Writes `terrain` to `path` (`dem.tif`), uncommitted.
+    static func writeDEM(_ terrain: SyntheticTerrain, scene: SyntheticScene, to path: String) throws -> GeoTIFFOutput {
+        let dem = try GeoTIFFOutput(creating: path, spec: RasterSpec(
             width: terrain.width, height: terrain.height, bandCount: 1, pixelType: .float32, geoTransform: terrain.geoTransform,
             spatialReference: scene.spatialReference, bandDescriptions: ["terrain height above the WGS 84 ellipsoid (m)"]))
         try dem.raster.write(Window(width: terrain.width, height: terrain.height), from: terrain.heights)
+        return dem
+    }
+
+    /// Writes the product tarball into `folder`, its images made with `terrain`; returns it
+    /// uncommitted (the caller commits it with the world's other files), its summary and the MSS
+    /// image's XML.
+    func write(folder: String, terrain: SyntheticTerrain) throws -> (archive: TarArchiveWriter, summary: L1AProductSummary,
+                                                                     mssMetadata: ProductMetadata) {
+        let p = parameters
+        let mss = mssGeometry(heights: nominalHeights)
+        let pan = mss.finer(by: p.panFactor)
+        let heights = terrain.minimum...terrain.maximum
 
         let staging = (folder as NSString).appendingPathComponent("\(productName).partial")
         try? FileManager.default.removeItem(atPath: staging)
@@ -246,8 +289,9 @@ struct L1AProductWriter {
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let archive = try TarArchiveWriter(creating: (folder as NSString).appendingPathComponent("\(productName).tar.gz"))
 
-        let model = scene.model, sensor = model.sensor, hash = model.hash
+        let model = scene.model, sensor = acquisition.sensor, hash = WorldHash(seed: acquisition.noiseSeed)
         var images: [L1AProductSummary.Image] = []
+        var mssMetadata: ProductMetadata? = nil
         for (geometry, camera) in [(mss, "MSS1"), (pan, "PAN1")] {
             let member = "\(productName)-\(camera)"
             let isPAN = camera.hasPrefix("PAN")
@@ -277,13 +321,14 @@ struct L1AProductWriter {
             }
             try image.commit()
             let (rpc, fitError) = try fitRPC(to: geometry, heights: heights)
-            let xml = try metadata(of: geometry, terrain: terrain, bands: isPAN ? "1" : "1,2,3,4").xml
+            let metadata = try metadata(of: geometry, terrain: terrain, bands: isPAN ? "1" : "1,2,3,4")
+            if !isPAN { mssMetadata = metadata }
             try archive.addFile(at: image.path, as: "\(member).tiff")
-            try archive.add(Data(rpc.rpbText(satellite: scene.metadata.satelliteID, band: isPAN ? "P" : "MS").utf8), as: "\(member).rpb")
-            try archive.add(Data(xml.utf8), as: "\(member).xml")
+            try archive.add(Data(rpc.rpbText(satellite: acquisition.metadata.satelliteID, band: isPAN ? "P" : "MS").utf8), as: "\(member).rpb")
+            try archive.add(Data(metadata.xml.utf8), as: "\(member).xml")
             images.append(.init(member: "\(member).tiff", geometry: geometry, rpc: rpc, rpcFitError: fitError))
         }
         let summary = L1AProductSummary(parameters: p, demHeightRange: [terrain.minimum, terrain.maximum], mss: images[0], pan: images[1])
-        return (archive, dem, summary)
+        return (archive, summary, mssMetadata!)
     }
 }

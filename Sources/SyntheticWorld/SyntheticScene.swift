@@ -39,8 +39,7 @@ public struct SyntheticScene: Sendable {
         func r6(_ v: Double) -> Double { (v * 1e6).rounded() / 1e6 }
         let productID = 5_218_440 + Int(seed % 1_000_000)
         let day = String(time.text.prefix(10)).replacingOccurrences(of: "-", with: "")
-        productName = String(format: "%@_%@_E%.1f_N%.1f_%@_L1A%010d-MSS1", p.satelliteID, p.sensorID,
-                             sceneCenter.x, sceneCenter.y, day, productID)
+        productName = Self.productName(parameters: p, longitude: sceneCenter.x, latitude: sceneCenter.y, day: day, productID: productID) + "-MSS1"
         metadata = ProductMetadata(
             satelliteID: p.satelliteID, sensorID: p.sensorID, receiveTime: time,
             solarZenith: r6(sun.zenith), solarAzimuth: r6(sun.azimuth),
@@ -48,21 +47,33 @@ public struct SyntheticScene: Sendable {
             satelliteAzimuth: r6(360 * hash.uniform(Stream.satellite.rawValue, 2)),
             widthInPixels: width, heightInPixels: height,
             corners: corners.map { .init(longitude: r6($0.x), latitude: r6($0.y)) },
-            otherTags: [("ProductID", "\(productID)"), ("ProductLevel", "LEVEL1A"), ("ProductFormat", "GEOTIFF"),
-                        ("Bands", "1,2,3,4"), ("ImageGSD", "\(ps)"), ("CloudPercent", "0"),
-                        ("MapProjection", "UTM"), ("EarthEllipsoid", "WGS84"), ("ZoneNo", "\(utm.epsg.map { $0 % 100 } ?? 0)"),
-                        ("GeneratedBy", "regolith synth (synthetic world, seed \(seed))")])
+            otherTags: Self.otherTags(productID: productID, pixelSize: ps, cloudPercent: 0, utm: utm, seed: seed))
         let sensor = SimulatedSensor(parameters: p, solarZenith: metadata.solarZenith, earthSunDistance: sun.earthSunDistance)
         model = WorldModel(columns: width, rows: height, seed: seed, parameters: p, sensor: sensor)
         geoTransform = transform
         spatialReference = utm
     }
 
+    /// The CRESDA product name (without `-MSS1`), e.g. `GF2_PMS1_E107.2_N22.5_20201112_L1A0005218441`;
+    /// `day` is `yyyyMMdd`.
+    static func productName(parameters p: WorldParameters, longitude: Double, latitude: Double, day: String, productID: Int) -> String {
+        String(format: "%@_%@_E%.1f_N%.1f_%@_L1A%010d", p.satelliteID, p.sensorID, longitude, latitude, day, productID)
+    }
+
+    /// The product XML's tags after `ReceiveTime`, as the world's products carry them.
+    static func otherTags(productID: Int, pixelSize: Double, cloudPercent: Int, utm: SpatialReference, seed: UInt64) -> [(tag: String, value: String)] {
+        [("ProductID", "\(productID)"), ("ProductLevel", "LEVEL1A"), ("ProductFormat", "GEOTIFF"),
+         ("Bands", "1,2,3,4"), ("ImageGSD", "\(pixelSize)"), ("CloudPercent", "\(cloudPercent)"),
+         ("MapProjection", "UTM"), ("EarthEllipsoid", "WGS84"), ("ZoneNo", "\(utm.epsg.map { $0 % 100 } ?? 0)"),
+         ("GeneratedBy", "regolith synth (synthetic world, seed \(seed))")]
+    }
+
     /// The same scene in a world with terrain (`regolith synth --terrain`): a DEM covering the scene
-    /// (an L1A world's: the product's footprint) plus `terrain.margin` cells, which shapes the crust.
-    public func withTerrain(_ terrain: TerrainParameters, l1a: L1AParameters? = nil) -> SyntheticScene {
+    /// (an L1A world's: its products' footprints, by default the scene's own product) plus
+    /// `terrain.margin` cells, which shapes the crust.
+    public func withTerrain(_ terrain: TerrainParameters, l1a: L1AParameters? = nil, acquisitions: [ProductAcquisition]? = nil) -> SyntheticScene {
         let m = terrain.margin
-        let extent = l1a.map { L1AProductWriter.demExtent(scene: self, parameters: $0, terrain: terrain) }
+        let extent = l1a.map { L1AProductWriter.demExtent(scene: self, acquisitions: acquisitions, parameters: $0, terrain: terrain) }
             ?? Window(x: -m, y: -m, width: width + 2 * m, height: height + 2 * m)
         var parameters = model.parameters
         parameters.terrain = terrain

@@ -37,4 +37,6 @@ enum Stream: UInt64 {
     case speckle
     /// The L1A images' own sensor noise, per image pixel (numbered apart from the streams above).
     case mssSensorNoise = 101, panSensorNoise
+    /// A province's clouds and its products' acquisitions.
+    case clouds = 110, province
 }

@@ -19,16 +19,23 @@ public struct WorldWriter {
         public var zones: String
         public var samples: String
         public var description: String
-        /// L1A worlds only: the product tarball.
+        /// Single-scene L1A worlds only: the product tarball.
         public var product: String?
+        /// L1A worlds: every product tarball (a province's, row by row from the north-west).
+        public var products: [String] = []
+        /// Provinces only: the STAC ItemCollection of the products, and `province.json`.
+        public var catalogue: String?
+        public var province: String?
         /// L1A worlds and worlds with terrain: the DEM.
         public var dem: String?
         /// Worlds with terrain: the crust's terrain factor (truth).
         public var terrainFactor: String?
         /// `--sar` worlds: the backscatter raster.
         public var backscatter: String?
-        /// L1A worlds only: the product's cameras, RPCs and their fit errors (as in `world.json`).
+        /// Single-scene L1A worlds only: the product's cameras, RPCs and their fit errors (as in `world.json`).
         public var productSummary: L1AProductSummary?
+        /// L1A worlds: every product's summary, in `products` order.
+        public var productSummaries: [L1AProductSummary] = []
     }
 
     public static let blockSize = 512
@@ -42,6 +49,9 @@ public struct WorldWriter {
     /// When set, the world is also delivered as an L1A product (tarball, DEM), and the ortho DN
     /// scene and its XML go to `truth/` as the reference: the same world on the ortho grid.
     public var l1a: L1AParameters? = nil
+    /// With `l1a`: the province whose products to write (over `scene`, its world) instead of the
+    /// scene's own product, with their catalogue and `province.json`.
+    public var province: SyntheticProvince? = nil
 
     /// How many chunks a scene is written in (for progress).
     public static func chunkCount(width: Int, height: Int) -> Int {
@@ -53,23 +63,30 @@ public struct WorldWriter {
     public func work(for scene: SyntheticScene) -> (chunks: Int, pixels: Int) {
         let ortho = (Self.chunkCount(width: scene.width, height: scene.height), scene.width * scene.height)
         guard let l1a else { return ortho }
-        let product = L1AProductWriter.work(scene: scene, parameters: l1a)
+        let product = L1AProductWriter.work(scene: scene, acquisitions: province?.acquisitions ?? [scene.acquisition], parameters: l1a)
         return (ortho.0 + product.chunks, ortho.1 + product.pixels)
     }
 
     public init() {}
 
-    public static func files(in folder: String, scene: SyntheticScene, l1a: Bool = false) -> Files {
+    public static func files(in folder: String, scene: SyntheticScene, l1a: Bool = false, province: SyntheticProvince? = nil) -> Files {
         func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
         let sceneStem = l1a ? "truth/ortho-dn" : scene.productName
         let terrain = scene.model.terrain != nil
-        return Files(scene: path("\(sceneStem)\(l1a ? ".tif" : ".tiff")"), metadata: path("\(sceneStem).xml"),
-                     content: path("truth/re2o3.tif"), landCover: path("truth/landcover.tif"), zones: path("truth/zones.tif"),
-                     samples: path("samples.csv"), description: path("world.json"),
-                     product: l1a ? path("\(scene.productName.dropLast("-MSS1".count)).tar.gz") : nil,
-                     dem: l1a || terrain ? path("dem.tif") : nil,
-                     terrainFactor: terrain ? path("truth/terrain-factor.tif") : nil,
-                     backscatter: scene.model.parameters.backscatter != nil ? path("s1.tif") : nil)
+        let products = l1a ? (province?.acquisitions ?? [scene.acquisition]).map { path("\($0.productName).tar.gz") } : []
+        var files = Files(scene: path("\(sceneStem)\(l1a ? ".tif" : ".tiff")"), metadata: path("\(sceneStem).xml"),
+                          content: path("truth/re2o3.tif"), landCover: path("truth/landcover.tif"), zones: path("truth/zones.tif"),
+                          samples: path("samples.csv"), description: path("world.json"),
+                          product: l1a && province == nil ? products[0] : nil,
+                          dem: l1a || terrain ? path("dem.tif") : nil,
+                          terrainFactor: terrain ? path("truth/terrain-factor.tif") : nil,
+                          backscatter: scene.model.parameters.backscatter != nil ? path("s1.tif") : nil)
+        files.products = products
+        if l1a && province != nil {
+            files.catalogue = path("catalogue.json")
+            files.province = path("province.json")
+        }
+        return files
     }
 
     /// Renders and writes everything; nothing appears at a final path unless all succeeded.
@@ -79,7 +96,8 @@ public struct WorldWriter {
         guard scene.model.parameters.backscatter == nil || scene.model.terrain != nil else {
             throw SynthError("backscatter (--sar) needs a world with terrain (--terrain)")
         }
-        var files = Self.files(in: folder, scene: scene, l1a: l1a != nil)
+        guard province == nil || l1a != nil else { throw SynthError("a province's products are L1A products: set the L1A parameters") }
+        var files = Self.files(in: folder, scene: scene, l1a: l1a != nil, province: province)
         try FileManager.default.createDirectory(atPath: (files.content as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         var options = GeoTIFFOptions()
@@ -123,25 +141,40 @@ public struct WorldWriter {
         let backscatter = try scene.model.parameters.backscatter.map {
             try writeBackscatter(SyntheticBackscatter(scene: scene, parameters: $0), scene: scene, to: files.backscatter!, options: options)
         }
-        var product: (archive: TarArchiveWriter, dem: GeoTIFFOutput, summary: L1AProductSummary)? = nil
+        // An L1A world's products, all made with one DEM.
+        var productDEM: GeoTIFFOutput? = nil
+        var products: [(archive: TarArchiveWriter, summary: L1AProductSummary, mssMetadata: ProductMetadata)] = []
         if let l1a {
-            var productWriter = L1AProductWriter(scene: scene, parameters: l1a, threads: threads)
-            productWriter.progress = progress
-            product = try productWriter.write(folder: folder, demPath: files.dem!)
-            files.productSummary = product?.summary
+            let terrain = L1AProductWriter.terrain(scene: scene, acquisitions: province?.acquisitions, parameters: l1a)
+            productDEM = try L1AProductWriter.writeDEM(terrain, scene: scene, to: files.dem!)
+            for acquisition in province?.acquisitions ?? [scene.acquisition] {
+                var productWriter = L1AProductWriter(scene: scene, parameters: l1a, threads: threads, acquisition: acquisition)
+                productWriter.progress = progress
+                products.append(try productWriter.write(folder: folder, terrain: terrain))
+            }
+            files.productSummaries = products.map(\.summary)
+            if province == nil { files.productSummary = products[0].summary }
         }
-        let samplesTemporary = try AtomicOutputPath(files.samples)
-        let metadataTemporary = try AtomicOutputPath(files.metadata)
-        let descriptionTemporary = try AtomicOutputPath(files.description)
+        var texts: [(AtomicOutputPath, Data)] = [
+            (try AtomicOutputPath(files.samples), Data(SampleSurvey.csv(samples).utf8)),
+            (try AtomicOutputPath(files.metadata), Data(scene.metadata.xml.utf8)),
+            (try AtomicOutputPath(files.description), try WorldDescription(scene: scene, files: files, l1a: files.productSummary).json()),
+        ]
+        if let province, let catalogue = files.catalogue, let description = files.province {
+            let items = zip(province.acquisitions, products).map { acquisition, product in
+                (id: acquisition.productName, file: "\(acquisition.productName).tar.gz", metadata: product.mssMetadata)
+            }
+            texts.append((try AtomicOutputPath(catalogue), try STACItemCollection(products: items, orbitHeight: SyntheticProvince.orbitHeight).json()))
+            texts.append((try AtomicOutputPath(description),
+                          try ProvinceDescription(province: province, files: files.products, summaries: files.productSummaries).json()))
+        }
         do {
-            try Data(SampleSurvey.csv(samples).utf8).write(to: URL(fileURLWithPath: samplesTemporary.temporaryPath))
-            try Data(scene.metadata.xml.utf8).write(to: URL(fileURLWithPath: metadataTemporary.temporaryPath))
-            try WorldDescription(scene: scene, files: files, l1a: product?.summary).json().write(to: URL(fileURLWithPath: descriptionTemporary.temporaryPath))
-            for output in [dn, content, cover, zones] + [factor, dem, backscatter, product?.dem].compactMap({ $0 }) { try output.commit() }
-            try product?.archive.commit()
-            for text in [samplesTemporary, metadataTemporary, descriptionTemporary] { try text.commit() }
+            for (temporary, data) in texts { try data.write(to: URL(fileURLWithPath: temporary.temporaryPath)) }
+            for output in [dn, content, cover, zones] + [factor, dem, backscatter, productDEM].compactMap({ $0 }) { try output.commit() }
+            for product in products { try product.archive.commit() }
+            for (temporary, _) in texts { try temporary.commit() }
         } catch {
-            for text in [samplesTemporary, metadataTemporary, descriptionTemporary] { text.discard() }
+            for (temporary, _) in texts { temporary.discard() }
             throw error
         }
         return files
@@ -281,6 +314,8 @@ struct WorldDescription: Codable {
         self.files = ["scene": name(files.scene), "metadata": name(files.metadata), "content": name(files.content),
                       "landCover": name(files.landCover), "zones": name(files.zones), "samples": name(files.samples)]
         if let product = files.product { self.files["product"] = name(product) }
+        if let catalogue = files.catalogue { self.files["catalogue"] = name(catalogue) }
+        if let province = files.province { self.files["province"] = name(province) }
         if let dem = files.dem { self.files["dem"] = name(dem) }
         if let factor = files.terrainFactor { self.files["terrainFactor"] = name(factor) }
         if let backscatter = files.backscatter { self.files["backscatter"] = name(backscatter) }

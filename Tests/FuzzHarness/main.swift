@@ -34,6 +34,9 @@ let parsers: [String: (String) throws -> Void] = [
     },
     "configuration": { _ = try RunConfiguration.load($0) },
     "scenelist": { _ = try SceneBatch.expand(["@" + $0]) },
+    // Product catalogues without reading the products (their paths need only exist).
+    "productlist": { _ = try ProductCatalogue.listFile($0, readProducts: false) },
+    "stac": { _ = try ProductCatalogue.stac($0, readProducts: false) },
     "plan": { folder in
         let plan = try ShardPlan.load(from: folder)
         _ = plan.unfinishedUnits(in: folder).map(plan.describe)
