@@ -68,6 +68,34 @@ struct CovariateCommandTests {
         #expect(set.count > 300)
     }
 
+    /// `arch: auto` with an index: MLR, PLSR and XGBoost are scored on the whole stack, with the
+    /// bands' focal means added, and on the scene bands alone; the folder holds the winner with
+    /// exactly the features it read.
+    @Test func autoScoresEachRegressionWithContextAndWithoutTheExtraFeatures() throws {
+        let dir = try TemporaryDirectory()
+        let calibrate = try ChildProcess.regolith(["calibrate", Self.scene, "--out", dir.file("refl.tif"), "--quiet"])
+        #expect(calibrate.status == 0, "\(calibrate.stderr)")
+        let samples = try ChildProcess.regolith(["samples", dir.file("refl.tif"), Self.samples, "--out", dir.file("set.csv"), "--index", "ndvi", "--quiet"])
+        #expect(samples.status == 0, "\(samples.stderr)")
+        let train = try ChildProcess.regolith(["train", dir.file("set.csv"), "--arch", "auto", "--scene", dir.file("refl.tif"), "--index", "ndvi",
+                                               "--out", dir.file("model"), "--iterations", "60", "--folds", "3", "--quiet"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let candidates = train.stdout.split(separator: "\n").drop { !$0.hasPrefix("candidate ") }.dropFirst().prefix { !$0.hasPrefix("winner") }
+            .map { String($0.prefix(14)).trimmingCharacters(in: .whitespaces) }
+        #expect(candidates == ["MLR", "MLR+mean9", "MLR bands", "PLSR", "PLSR+mean9", "PLSR bands", "XGBoost", "XGBoost+mean9", "XGBoost bands",
+                               "CNN paper", "CNN patch"], "\(train.stdout)")
+        let winner = try #require(train.stdout.split(separator: "\n").first { $0.hasPrefix("winner") }).dropFirst(6).trimmingCharacters(in: .whitespaces)
+        let spec = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("model/model.json")))) as! [String: Any]
+        let names = ((spec["input"] as! [String: Any])["bands"] as! [[String: Any]]).map { $0["name"] as! String }
+        let expected = winner.hasSuffix("+mean9") ? ["b1", "b2", "b3", "b4", "ndvi", "b1_mean9", "b2_mean9", "b3_mean9", "b4_mean9"]
+            : winner.hasSuffix(" bands") ? ["b1", "b2", "b3", "b4"] : ["b1", "b2", "b3", "b4", "ndvi"]
+        #expect(names == expected, "winner \(winner): \(names)")
+        // The map's kernel reads what the folder records (the index by name only if the model has it).
+        let invert = try ChildProcess.regolith(["invert", dir.file("model"), dir.file("refl.tif"), "--out", dir.file("map.tif"), "--quiet"]
+                                               + (names.contains("ndvi") ? ["--index", "ndvi"] : []))
+        #expect(invert.status == 0, "\(invert.stderr)")
+    }
+
     /// Focal means through a feature model's folder (MLR): recorded in `model.json`, streamed with
     /// their halo by `invert` in any tiling, and at each sample the map is the model applied to the
     /// sample set's row (the same features).

@@ -153,7 +153,9 @@ public struct MethodRun: Sendable {
         let kernel: ContentMapKernel
         let inverted: SceneRunResult
         // The model may read more than the scene's bands: the covariates, or a spatial context that `arch: auto` chose.
-        let (mapKernel, stackedCovariates) = try ContentMapping.mapKernel(modelFolder: folder.file(.model), scenes: [pixels], covariates: covariates,
+        // (`arch: auto` may choose a model of the scene bands alone, which needs none of the covariates.)
+        let (mapKernel, stackedCovariates) = try ContentMapping.mapKernel(modelFolder: folder.file(.model), scenes: [pixels],
+                                                                          covariates: trained.features == nil ? CovariateSettings() : covariates,
                                                                           mcDropout: c.model.mcDropout, seed: c.model.seed, input: input, threads: engine.threads)
         if let stacked = mapKernel as? FeatureStackKernel {
             kernel = stacked.mapping

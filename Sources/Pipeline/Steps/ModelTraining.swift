@@ -159,8 +159,9 @@ public struct ModelTraining: Sendable {
 
     /// The candidates of `arch: auto` for a sample set of `stack`'s features, simplest first (ties
     /// go to the simpler): MLR, PLSR and XGBoost, each followed, with the scene to read from, by
-    /// itself on the stack with spatial context (`contextWindows`); the paper's CNN; with the scene,
-    /// the patch CNN. The networks' iterations by early stopping.
+    /// itself on the stack with spatial context (`contextWindows`) and, when the stack has
+    /// covariates, terrain or indices, by itself on the scene bands alone; the paper's CNN; with
+    /// the scene, the patch CNN. The networks' iterations by early stopping.
     func candidates(stack: FeatureStack, set: SampleSet) throws -> [ModelSelection.Candidate] {
         var context: (name: String, stack: FeatureStack, rows: [[Double]])?
         if let scene = s.scene, !s.contextWindows.isEmpty, stack.focalMeans.isEmpty {
@@ -169,10 +170,15 @@ public struct ModelTraining: Sendable {
             let rows = try Self.featureWindows(wider, scene: scene, rows: set.rows, size: 1, affine: s.sceneAffine)
             context = ("+" + s.contextWindows.map { "mean\($0)" }.joined(separator: "+"), wider, rows)
         }
+        // Scene bands come first in a stack's features.
+        let bandsOnly = stack.isPlain ? nil : set.rows.map { Array($0.bands.prefix(stack.sceneBands.count)) }
         var list: [ModelSelection.Candidate] = []
         for method: any RegressionMethod in [LinearRegression(), PartialLeastSquares(seed: s.seed), XGBoostRegression(seed: s.seed)] {
             list.append(.init(method))
             if let context { list.append(.init(method, name: method.name + context.name, rows: context.rows, features: context.stack)) }
+            if let bandsOnly {
+                list.append(.init(method, name: method.name + " bands", rows: bandsOnly, features: FeatureStack(sceneBands: stack.sceneBands)))
+            }
         }
         var cnn = CNNRegression(preset: .paper, patchSize: s.patchSize, options: trainingOptions, bands: stack.descriptors, target: s.target,
                                 earlyStopping: s.earlyStopping)
@@ -203,7 +209,8 @@ public struct ModelTraining: Sendable {
                                                 summaries: [winner.name: fitted.summary])
         // A patch network's domain is its pixels' bands; any other model's, the features it reads.
         let domain = try ApplicabilityDomain(features: winner.method.window > 1 ? set.rows.map(\.bands) : try winner.featureSet(set).rows.map(\.bands))
-        let features = winner.features ?? (stack.isPlain ? nil : stack)
+        let read = winner.features ?? stack
+        let features = read.isPlain ? nil : read
         var result = Result(comparison: comparison, blockSize: block, domain: domain, radiometry: s.radiometry, features: features,
                             arch: s.arch, target: s.target, mapFit: fitted)
         result.selection = Selection(scores: outcome.scores, winner: winner.name, mapModel: winner.name,
