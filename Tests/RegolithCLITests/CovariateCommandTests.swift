@@ -68,15 +68,20 @@ struct CovariateCommandTests {
         #expect(set.count > 300)
     }
 
+    /// The fixture scene calibrated (`refl.tif`) and its sample set with `features` (`set.csv`) in `dir`.
+    static func calibratedSampleSet(in dir: TemporaryDirectory, features: [String]) throws {
+        let calibrate = try ChildProcess.regolith(["calibrate", Self.scene, "--out", dir.file("refl.tif"), "--quiet"])
+        #expect(calibrate.status == 0, "\(calibrate.stderr)")
+        let samples = try ChildProcess.regolith(["samples", dir.file("refl.tif"), Self.samples, "--out", dir.file("set.csv"), "--quiet"] + features)
+        #expect(samples.status == 0, "\(samples.stderr)")
+    }
+
     /// `arch: auto` with an index: MLR, PLSR and XGBoost are scored on the whole stack, with the
     /// bands' focal means added, and on the scene bands alone; the folder holds the winner with
     /// exactly the features it read.
     @Test func autoScoresEachRegressionWithContextAndWithoutTheExtraFeatures() throws {
         let dir = try TemporaryDirectory()
-        let calibrate = try ChildProcess.regolith(["calibrate", Self.scene, "--out", dir.file("refl.tif"), "--quiet"])
-        #expect(calibrate.status == 0, "\(calibrate.stderr)")
-        let samples = try ChildProcess.regolith(["samples", dir.file("refl.tif"), Self.samples, "--out", dir.file("set.csv"), "--index", "ndvi", "--quiet"])
-        #expect(samples.status == 0, "\(samples.stderr)")
+        try Self.calibratedSampleSet(in: dir, features: ["--index", "ndvi"])
         let train = try ChildProcess.regolith(["train", dir.file("set.csv"), "--arch", "auto", "--scene", dir.file("refl.tif"), "--index", "ndvi",
                                                "--out", dir.file("model"), "--iterations", "60", "--folds", "3", "--quiet"])
         #expect(train.status == 0, "\(train.stderr)")
@@ -101,10 +106,7 @@ struct CovariateCommandTests {
     /// sample set's row (the same features).
     @Test func anMLRWithFocalMeansRecordsThemAndMapsWhatItWasTrainedOn() throws {
         let dir = try TemporaryDirectory()
-        let calibrate = try ChildProcess.regolith(["calibrate", Self.scene, "--out", dir.file("refl.tif"), "--quiet"])
-        #expect(calibrate.status == 0, "\(calibrate.stderr)")
-        let samples = try ChildProcess.regolith(["samples", dir.file("refl.tif"), Self.samples, "--out", dir.file("set.csv"), "--focal-means", "9", "--quiet"])
-        #expect(samples.status == 0, "\(samples.stderr)")
+        try Self.calibratedSampleSet(in: dir, features: ["--focal-means", "9"])
         let header = try String(contentsOfFile: dir.file("set.csv"), encoding: .utf8).prefix { $0 != "\n" }
         #expect(header == "id,x,y,column,row,pixel_x,pixel_y,b1,b2,b3,b4,b1_mean9,b2_mean9,b3_mean9,b4_mean9,re2o3,re2o3_sample")
         let train = try ChildProcess.regolith(["train", dir.file("set.csv"), "--arch", "mlr", "--out", dir.file("model"), "--focal-means", "9",
