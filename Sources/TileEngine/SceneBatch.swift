@@ -75,19 +75,29 @@ public enum SceneBatch {
     public static func run(_ kernel: some TileKernel, scenes: [String], outputFolder: String, suffix: String,
                            options: EngineOptions, cog: Bool, progress: ProgressReporter?,
                            source: (String) throws -> RasterSource = { .file($0) }) throws -> Result {
-        try validate(scenes, kernel: kernel, forMosaic: true, source: source)
+        try run(kernels: scenes.map { _ in kernel }, scenes: scenes, outputFolder: outputFolder, suffix: suffix, options: options, cog: cog,
+                progress: progress, source: source)
+    }
+
+    /// `kernels[i]` maps `scenes[i]` (e.g. each DN product with its own calibration folded in).
+    public static func run<Kernel: TileKernel>(kernels: [Kernel], scenes: [String], outputFolder: String, suffix: String,
+                                               options: EngineOptions, cog: Bool, progress: ProgressReporter?,
+                                               source: (String) throws -> RasterSource = { .file($0) }) throws -> Result {
+        precondition(kernels.count == scenes.count, "one kernel per scene")
+        for (kernel, scene) in zip(kernels, scenes) { try validate([scene], kernel: kernel, forMosaic: true, source: source) }
+        try validate(scenes, kernel: kernels[0], forMosaic: true, source: source)
         do {
             try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
         } catch {
             throw RasterError(outputFolder, .notWritable, "cannot create the output folder")
         }
         var results: [SceneRunResult] = []
-        for scene in scenes {
+        for (kernel, scene) in zip(kernels, scenes) {
             results.append(try TilePipeline.run(kernel, source: try source(scene), outputs: [outputPath(for: scene, in: outputFolder, suffix: suffix)],
                                                 options: options, progress: progress))
         }
         let mosaic = (outputFolder as NSString).appendingPathComponent("mosaic.\(suffix).vrt")
-        try RasterCopies.buildVRT(from: results.map(\.output), to: mosaic, nodata: Double(kernel.outputNodata))
+        try RasterCopies.buildVRT(from: results.map(\.output), to: mosaic, nodata: Double(kernels[0].outputNodata))
         var cogPath: String? = nil
         if cog {
             let path = (outputFolder as NSString).appendingPathComponent("mosaic.\(suffix).cog.tif")

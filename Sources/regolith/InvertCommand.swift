@@ -57,13 +57,16 @@ struct InvertCommand: ParsableCommand {
         var input = sceneInput.sceneInput
         (input.metadata, input.dos) = (xml, dos)
         let orthorectification = ortho.requested ? ortho.settings : nil
-        let (kernel, covariates) = try ContentMapping.mapKernel(modelFolder: model, scenes: try GF2Product.sceneRasters(scenes), covariates: try self.covariates.settings(),
-                                                                mcDropout: mcDropout, seed: seed, everywhere: everywhere, orthorectification: orthorectification,
-                                                                input: input, threads: engine.threads)
+        // One kernel per scene: each DN product brings its own calibration.
+        let perScene = try GF2Product.sceneRasters(scenes).map { scene in
+            try ContentMapping.mapKernel(modelFolder: model, scenes: [scene], covariates: try self.covariates.settings(), mcDropout: mcDropout, seed: seed,
+                                         everywhere: everywhere, orthorectification: orthorectification, input: input, threads: engine.threads)
+        }
+        let covariates = perScene.first?.covariates ?? []
         var run = KernelRun(scenes: scenes, out: out, suffix: "content", cog: cog, engine: engine, global: global,
                             otherInputs: ContentMapping.modelFiles(in: model) + (xml.map { [$0] } ?? []) + ortho.settings.inputs + covariates.map(\.path),
                             orthorectification: orthorectification)
         run.covariates = covariates
-        try run.run(kernel)
+        try run.run(perScene: perScene.map(\.kernel))
     }
 }

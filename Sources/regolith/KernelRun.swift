@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Inversion
 import Pipeline
@@ -20,6 +21,18 @@ struct KernelRun {
     var covariates: [Covariate] = []
 
     func run(_ kernel: some TileKernel) throws {
+        try run(perScene: try GF2Product.sceneRasters(scenes).map { _ in kernel })
+    }
+
+    /// One kernel per scene (`GF2Product.sceneRasters(scenes)`, in order), all of one kind.
+    func run(perScene kernels: [any TileKernel]) throws {
+        guard let first = kernels.first else { throw ValidationError("no scenes given") }
+        try run(first, kernels)
+    }
+
+    private func run<Kernel: TileKernel>(_ first: Kernel, _ all: [any TileKernel]) throws {
+        let kernels = all.compactMap { $0 as? Kernel }
+        guard kernels.count == all.count else { throw ValidationError("the scenes need maps of different kinds; map them one at a time") }
         global.apply()
         var job = KernelJob(scenes: try GF2Product.sceneRasters(scenes), out: out, suffix: suffix, cog: cog, engine: engine.engineOptions,
                             unitRows: engine.unitRows)
@@ -27,7 +40,7 @@ struct KernelRun {
         job.covariates = covariates
         let shard = try engine.resolvedShard()
         try OutputPaths.check(outputs: job.outputs(sharded: shard != nil), inputs: job.scenes + otherInputs)
-        switch try job.run(kernel, shard: shard, progress: engine.progress(task: suffix, quiet: global.quiet)) {
+        switch try job.run(perScene: kernels, shard: shard, progress: engine.progress(task: suffix, quiet: global.quiet)) {
         case .file(let result, let cog):
             report(result)
             if let cog { print("wrote \(cog)") }

@@ -138,6 +138,35 @@ struct FusedInversionTests {
         #expect(rasters == ["dn.tif", "refl.tif", "two-pass.tif", "fused-256.tif", "fused-512.tif"], "\(rasters)")
     }
 
+    /// Several DN products in one `invert` (a list, as Slurm arrays and province runs give them),
+    /// each with its own calibration (another year's gains, another sun): each map equals that
+    /// product's own calibrate-then-invert, and the VRT mosaic holds them all.
+    @Test(.enabled(if: gdalTranslate != nil, "gdal_translate (gdal-bin) is installed by tools/install-deps.sh"))
+    func dnProductsWithTheirOwnCalibrationsMapInOneCall() throws {
+        let dir = try TemporaryDirectory()
+        let first = try Self.dnScene(in: dir)
+        // The same pixels acquired another day: the 2016 calibration table and a lower sun.
+        let second = dir.file("dn-2016.tif")
+        try FileManager.default.copyItem(atPath: first, toPath: second)
+        let xml = try String(contentsOfFile: dir.file("dn.xml"), encoding: .utf8)
+            .replacingOccurrences(of: "<ReceiveTime>2020-11-12 03:15:42<", with: "<ReceiveTime>2016-01-20 03:15:42<")
+            .replacingOccurrences(of: "<SolarZenith>44.704479<", with: "<SolarZenith>52.5<")
+        try #require(xml.contains("2016-01-20") && xml.contains("52.5<"))
+        try xml.write(toFile: dir.file("dn-2016.xml"), atomically: true, encoding: .utf8)
+        try Self.regolith(["calibrate", first, "--out", dir.file("refl.tif")])
+        try Self.regolith(["calibrate", second, "--out", dir.file("refl-2016.tif")])
+        try Self.model(.linear, reflectance: dir.file("refl.tif"), radiometry: InputRadiometry(kind: .toaReflectance, dos: false), folder: dir.file("model"))
+        try Self.regolith(["invert", dir.file("model"), first, second, "--out", dir.file("maps")])
+        for (scene, reflectance) in [("dn", "refl"), ("dn-2016", "refl-2016")] {
+            try Self.regolith(["invert", dir.file("model"), dir.file("\(reflectance).tif"), "--out", dir.file("\(reflectance)-map.tif")])
+            try Self.expectSameMap(dir.file("\(reflectance)-map.tif"), dir.file("maps/\(scene).content.tif"), relative: 1e-5, scene)
+        }
+        // The two calibrations differ, so the maps do too.
+        let a = try Raster.open(dir.file("maps/dn.content.tif")), b = try Raster.open(dir.file("maps/dn-2016.content.tif"))
+        #expect(try a.read(a.fullWindow, as: Float.self) != (try b.read(b.fullWindow, as: Float.self)))
+        #expect(FileManager.default.fileExists(atPath: dir.file("maps/mosaic.content.vrt")))
+    }
+
     /// A model without the record (written before it existed) reads its DOS setting from --dos.
     @Test(.enabled(if: gdalTranslate != nil, "gdal_translate (gdal-bin) is installed by tools/install-deps.sh"))
     func aModelWithoutTheRecordTakesDOSFromTheOption() throws {

@@ -56,7 +56,17 @@ public struct KernelJob: Sendable {
     }
 
     public func run(_ kernel: some TileKernel, shard: Shard?, progress: ProgressReporter?) throws -> Outcome {
+        try run(perScene: scenes.map { _ in kernel }, shard: shard, progress: progress)
+    }
+
+    /// `kernels[i]` maps `scenes[i]`: e.g. DN products, each with its own calibration folded into its kernel.
+    public func run<Kernel: TileKernel>(perScene kernels: [Kernel], shard: Shard?, progress: ProgressReporter?) throws -> Outcome {
+        guard kernels.count == scenes.count, let kernel = kernels.first else { throw EngineError("\(out): one kernel per scene, \(kernels.count) for \(scenes.count)") }
         if let shard {
+            // A sharded run's plan has one kernel for every unit.
+            if let (scene, _) = zip(scenes, kernels).first(where: { $0.1.signature != kernel.signature }) {
+                throw EngineError("\(scene): is mapped differently from \(scenes[0]) (its own calibration); a sharded run maps scenes of one calibration: calibrate them first")
+            }
             guard !outIsFile else {
                 throw EngineError("\(out): a sharded run (\(shard.origin) \(shard)) writes a folder of units; give --out a folder and build the result with `regolith mosaic`")
             }
@@ -82,8 +92,8 @@ public struct KernelJob: Sendable {
             }
             return .file(result, cog: cog ? cogPath : nil)
         }
-        return .folder(try SceneBatch.run(kernel, scenes: scenes, outputFolder: out, suffix: suffix, options: engine, cog: cog, progress: progress,
-                                          source: source))
+        return .folder(try SceneBatch.run(kernels: kernels, scenes: scenes, outputFolder: out, suffix: suffix, options: engine, cog: cog,
+                                          progress: progress, source: source))
     }
 
     /// How the engine reads `scene`: orthorectified when asked to, else as it is.
