@@ -33,8 +33,10 @@ public struct FeatureStackKernel: TileKernel {
     public var outputDescriptions: [String] { mapping.outputDescriptions }
     public var outputUnitTypes: [String] { mapping.outputUnitTypes }
     public var outputNodata: Float { mapping.outputNodata }
-    /// The features and their pixel states, beside what the mapping needs.
-    public var scratchBytesPerPixel: Int { MemoryLayout<Float>.size * (extractor.featureCount + 1) + mapping.scratchBytesPerPixel }
+    /// The features and their pixel states, what computing them holds, and what the mapping needs.
+    public var scratchBytesPerPixel: Int {
+        MemoryLayout<Float>.size * (extractor.featureCount + 1) + extractor.scratchBytesPerPixel + mapping.scratchBytesPerPixel
+    }
     public var scratchBytesPerThread: Int { mapping.scratchBytesPerThread }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {

@@ -73,6 +73,12 @@ public struct FeatureExtractor: Sendable {
     /// Neighbours the features need on each side of a pixel: the terrain derivatives' and the widest focal mean's.
     public var halo: Int { max(stack.terrain.isEmpty ? 0 : TerrainAnalysis.halo, (stack.focalMeans.max() ?? 1) / 2) }
 
+    /// Bytes per window pixel `features` holds besides its output: the terrain's heights and
+    /// derivatives; a focal mean's reflectance, validity flags and row sums and counts.
+    public var scratchBytesPerPixel: Int {
+        (stack.terrain.isEmpty ? 0 : 4 * (1 + stack.terrain.count)) + (stack.focalMeans.isEmpty ? 0 : 4 + 1 + 8 + 4)
+    }
+
     /// The stacked raster's bands to read (1-based): the scene bands, then the covariates' bands,
     /// which follow all `sceneBandCount` bands of the scene.
     public func inputBands(sceneBandCount: Int) -> [Int] {
