@@ -14,8 +14,11 @@ struct ProductMosaicCommand: ParsableCommand {
             CATALOGUE lists the products: a STAC ItemCollection (.json), an @list.txt, a folder of products, or one product. Every product is orthorectified through its RPC model with --dem (GDAL's warper, as `regolith ortho` does) onto one grid for the region: the CRS of --t-srs or, by default, the WGS 84 UTM zone of the centre of all the products' footprints; pixels of --res aligned to multiples of it (gdalwarp -tap); covering every product. Each product is calibrated to TOA reflectance with its own XML (as `regolith calibrate` does). Each pixel comes from the product with data there that ranks best by --priority: by default the least cloud cover, then the date nearest --target-date, then the smallest view angle; a product missing a fact ranks last on it, and ties go by product name. --out gets the reflectance (Float32, nodata -9999), and a second file beside it (mosaic.source.tif for mosaic.tif, or --source-out) the source band (UInt16): the 1-based index of the pixel's product in the catalogue's order, 0 where no product has data. Both record the rule, the ranking and each index's product in their metadata (MOSAIC_RULE, MOSAIC_RANKING, MOSAIC_SOURCE_1, …).
 
             Examples:
-              regolith mosaic-products province/catalogue.json --dem province/dem.tif --out mosaic.tif
-              regolith mosaic-products @products.txt --dem dem.tif --t-srs EPSG:4545 --priority date,cloud,view --target-date 2016-12-01 --out mosaic.tif
+              regolith mosaic-products catalogue.json --dem dem.tif --out mosaic.tif
+              regolith mosaic-products @list.txt --dem dem.tif --t-srs EPSG:4545 \\
+                --out mosaic.tif
+              regolith mosaic-products products/ --dem dem.tif --priority date,cloud,view \\
+                --target-date 2016-12-01 --out mosaic.tif
             """
     )
 

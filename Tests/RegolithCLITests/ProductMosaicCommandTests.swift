@@ -5,7 +5,7 @@ import TestSupport
 
 private let gdalTranslate = ChildProcess.which("gdal_translate")
 
-/// `regolith mosaic-products` on a 2 × 2 synthetic province (`synth --province`, 96-pixel products,
+/// `regolith mosaic-products` on a 2 × 2 synthetic province (`synth --province`, 150-pixel products,
 /// one of them cloudy): the region grid, the source band recomputed here from each product's own
 /// orthorectified and calibrated scene (`regolith calibrate --dem`, product by product) and the
 /// catalogue's facts, and the mosaic's pixels against those scenes.
@@ -44,7 +44,7 @@ struct ProductMosaicCommandTests {
     static let province: Result<Province, any Error> = Result {
         let folder = try TemporaryDirectory("regolith-product-mosaic")
         let out = folder.file("province")
-        let synth = try ChildProcess.regolith(["synth", "--province", "2x2", "--width", "96", "--height", "96", "--seed", "5",
+        let synth = try ChildProcess.regolith(["synth", "--province", "2x2", "--width", "150", "--height", "150", "--seed", "5",
                                                "--samples", "40", "--out", out, "--quiet"])
         guard synth.status == 0 else { throw TestSupportError("synth --province failed: \(synth.stderr)") }
         let catalogue = (out as NSString).appendingPathComponent("catalogue.json")
@@ -139,12 +139,13 @@ struct ProductMosaicCommandTests {
         for (k, product) in products.enumerated() { #expect(source.metadataItem("MOSAIC_SOURCE_\(k + 1)") == product.name) }
     }
 
-    /// Measured: equal at every pixel for each order; the date-first order with a target date in
-    /// December 2015 puts that month's product first.
-    @Test(arguments: [("cloud,date,view", nil), ("view,date,cloud", nil), ("date,cloud,view", "2015-12-01"), ("view", nil)] as [(String, String?)])
-    func sourceBandIsThePriorityAtEveryPixel(priority: String, targetDate: String?) throws {
+    /// Measured: equal at every pixel for each order, whatever the tiling; the date-first order with a
+    /// target date in December 2015 puts that month's product first.
+    @Test(arguments: [("cloud,date,view", nil, []), ("cloud,date,view", nil, ["--tile-size", "256", "--threads", "2"]),
+                      ("view,date,cloud", nil, []), ("date,cloud,view", "2015-12-01", []), ("view", nil, [])] as [(String, String?, [String])])
+    func sourceBandIsThePriorityAtEveryPixel(priority: String, targetDate: String?, engine: [String]) throws {
         let products = try Self.province.get().products
-        let (_, reflectance, source) = try Self.mosaic(["--priority", priority] + (targetDate.map { ["--target-date", $0] } ?? []))
+        let (_, reflectance, source) = try Self.mosaic(["--priority", priority] + (targetDate.map { ["--target-date", $0] } ?? []) + engine)
         let target = targetDate.map { ISO8601DateFormatter().date(from: $0 + "T00:00:00Z")! }
         let ranking = Self.ranking(products, keys: priority.split(separator: ",").map(String.init), target: target)
         #expect(source.metadataItem("MOSAIC_RANKING") == ranking.map { String($0 + 1) }.joined(separator: ","))
