@@ -75,7 +75,8 @@ public struct ProductMosaicKernel: TileKernel {
         var unfilled = n
         var samples: [Float] = []
         for layer in layers where unfilled > 0 {
-            let overlap = core.intersection(layer.window)
+            // Only the part of the product's window that holds pixels still without a source is warped.
+            let overlap = Self.unfilledBounds(in: core.intersection(layer.window), of: core, source: source)
             guard !overlap.isEmpty else { continue }
             let m = overlap.pixelCount
             if samples.count < m * bandCount { samples = [Float](repeating: 0, count: m * bandCount) }
@@ -103,5 +104,21 @@ public struct ProductMosaicKernel: TileKernel {
                 }
             }
         }
+    }
+
+    /// The smallest window inside `area` (in scene coordinates) holding every pixel of the tile
+    /// `core` that has no source yet; empty when there is none.
+    static func unfilledBounds(in area: Window, of core: Window, source: UnsafeMutablePointer<Float>) -> Window {
+        guard !area.isEmpty else { return area }
+        var (minX, minY, maxX, maxY) = (Int.max, Int.max, Int.min, Int.min)
+        for y in area.y..<area.maxY {
+            let row = (y - core.y) * core.width - core.x
+            for x in area.x..<area.maxX where source[row + x] == sourceNodata {
+                (minX, maxX) = (min(minX, x), max(maxX, x))
+                (minY, maxY) = (min(minY, y), max(maxY, y))
+            }
+        }
+        guard minX <= maxX else { return Window(x: area.x, y: area.y, width: 0, height: 0) }
+        return Window(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
     }
 }
