@@ -63,7 +63,7 @@ public struct ProductMosaicKernel: TileKernel {
     public var outputFileBands: [Int] { [bandCount, 1] }
     public var outputFilePixelTypes: [PixelType] { [.float32, .uint16] }
     public var outputFileNodata: [Float] { [ReflectanceKernel.nodata, Self.sourceNodata] }
-    /// One product's DN of the tile at a time, and which pixels have a source.
+    /// One product's DN of a strip of the tile at a time (bounded by a whole tile's).
     public var scratchBytesPerPixel: Int { bandCount * MemoryLayout<Float>.size + 1 }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
@@ -75,33 +75,52 @@ public struct ProductMosaicKernel: TileKernel {
         var unfilled = n
         var samples: [Float] = []
         for layer in layers where unfilled > 0 {
-            // Only the part of the product's window that holds pixels still without a source is warped.
-            let overlap = Self.unfilledBounds(in: core.intersection(layer.window), of: core, source: source)
-            guard !overlap.isEmpty else { continue }
-            let m = overlap.pixelCount
-            if samples.count < m * bandCount { samples = [Float](repeating: 0, count: m * bandCount) }
-            let local = Window(x: overlap.x - layer.window.x, y: overlap.y - layer.window.y, width: overlap.width, height: overlap.height)
-            try samples.withUnsafeMutableBufferPointer { buffer in
-                try layer.reader.withRaster { raster in
-                    try raster.read(local, bands: Array(1...bandCount), into: UnsafeMutableBufferPointer(rebasing: buffer[0..<(m * bandCount)]))
-                }
+            let covered = core.intersection(layer.window)
+            guard !covered.isEmpty else { continue }
+            // Only the parts of the product's window that hold pixels still without a source are
+            // warped (the warper is the cost), strip by strip: the L-shaped rest of a product that a
+            // better one overlaps would otherwise be read whole.
+            for stripY in stride(from: covered.y, to: covered.maxY, by: Self.stripRows) {
+                let strip = Window(x: covered.x, y: stripY, width: covered.width, height: min(Self.stripRows, covered.maxY - stripY))
+                let area = Self.unfilledBounds(in: strip, of: core, source: source)
+                guard !area.isEmpty else { continue }
+                try fill(area, from: layer, core: core, output: output, samples: &samples, unfilled: &unfilled)
             }
-            let index = Float(layer.sourceIndex)
-            for row in 0..<overlap.height {
-                for column in 0..<overlap.width {
-                    let target = (overlap.y - core.y + row) * core.width + overlap.x - core.x + column
-                    guard source[target] == Self.sourceNodata else { continue }
-                    let i = row * overlap.width + column
-                    var hasData = true
-                    for b in 0..<bandCount {
-                        let value = samples[b * m + i]
-                        if value.isNaN || value == layer.nodata[b] { hasData = false }
-                    }
-                    guard hasData else { continue }
-                    for b in 0..<bandCount { output[b * n + target] = layer.calibration.apply(band: b, samples[b * m + i]) }
-                    source[target] = index
-                    unfilled -= 1
+        }
+    }
+
+    /// Rows of a product read at once: small enough that the pixels already filled by better
+    /// products are seldom warped again, large enough that a read's fixed cost does not count.
+    static let stripRows = 32
+
+    /// Gives the pixels of `area` (in scene coordinates, inside `core`) that have no source yet and
+    /// have data in `layer` that layer's reflectance and index.
+    private func fill(_ area: Window, from layer: Layer, core: Window, output: UnsafeMutableBufferPointer<Float>,
+                      samples: inout [Float], unfilled: inout Int) throws {
+        let n = core.pixelCount, m = area.pixelCount
+        let source = output.baseAddress! + bandCount * n
+        if samples.count < m * bandCount { samples = [Float](repeating: 0, count: m * bandCount) }
+        let local = Window(x: area.x - layer.window.x, y: area.y - layer.window.y, width: area.width, height: area.height)
+        try samples.withUnsafeMutableBufferPointer { buffer in
+            try layer.reader.withRaster { raster in
+                try raster.read(local, bands: Array(1...bandCount), into: UnsafeMutableBufferPointer(rebasing: buffer[0..<(m * bandCount)]))
+            }
+        }
+        let index = Float(layer.sourceIndex)
+        for row in 0..<area.height {
+            for column in 0..<area.width {
+                let target = (area.y - core.y + row) * core.width + area.x - core.x + column
+                guard source[target] == Self.sourceNodata else { continue }
+                let i = row * area.width + column
+                var hasData = true
+                for b in 0..<bandCount {
+                    let value = samples[b * m + i]
+                    if value.isNaN || value == layer.nodata[b] { hasData = false }
                 }
+                guard hasData else { continue }
+                for b in 0..<bandCount { output[b * n + target] = layer.calibration.apply(band: b, samples[b * m + i]) }
+                source[target] = index
+                unfilled -= 1
             }
         }
     }
