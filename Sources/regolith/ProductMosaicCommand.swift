@@ -37,6 +37,9 @@ struct ProductMosaicCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The date the date key measures from, YYYY-MM-DD or ISO 8601 in UTC (default: the median of the products' dates).", valueName: "date"))
     var targetDate: String?
 
+    @Option(help: ArgumentHelp("Blend the reflectance across each seam between two products' areas over this many pixels on each side, weighted by the distance to the other product's area; the source band still names the product that won the pixel.", valueName: "pixels"))
+    var feather: Int = 0
+
     @OptionGroup var ortho: OrthorectificationOptions
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
@@ -45,6 +48,7 @@ struct ProductMosaicCommand: ParsableCommand {
         do { _ = try MosaicPriority(parsing: priority) } catch let error as InversionError {
             throw ValidationError("--priority: \(error.description)")
         }
+        guard (0...64).contains(feather) else { throw ValidationError("--feather must be 0 to 64 pixels") }
         if let targetDate, Self.date(targetDate) == nil {
             throw ValidationError("--target-date '\(targetDate)' is not a date (YYYY-MM-DD, or ISO 8601 such as 2016-12-01T03:00:00Z)")
         }
@@ -63,7 +67,7 @@ struct ProductMosaicCommand: ParsableCommand {
         try OutputPaths.check(outputs: [(out, .file), (sourceOut, .file)],
                               inputs: products.entries.map(\.path) + ortho.settings.inputs + (catalogue.hasPrefix("@") ? [String(catalogue.dropFirst())] : [catalogue]))
         let mosaic = ProductMosaic(catalogue: products, orthorectification: ortho.settings,
-                                   priority: try MosaicPriority(parsing: priority, targetDate: targetDate.flatMap(Self.date)))
+                                   priority: try MosaicPriority(parsing: priority, targetDate: targetDate.flatMap(Self.date)), feather: feather)
         let summary = try mosaic.run(out: out, sourceOut: sourceOut, engine: engine.engineOptions,
                                      progress: engine.progress(task: "mosaic", quiet: global.quiet))
         print(summary)

@@ -206,6 +206,66 @@ struct ProductMosaicCommandTests {
         #expect(overlapping > 1000 && compared > 30_000, "\(overlapping) overlapping pixels, \(compared) compared")
     }
 
+    /// `--feather F`: a pixel within F pixels of another product's area blends that product in,
+    /// weighted F + 1 − d against F + 1 (d the Euclidean distance to that area), recomputed here from
+    /// the rule's source band and each product's own calibrated scene. Measured: 1918 pixels blended,
+    /// largest relative difference 1.4e-7 (Float sums); 1e-6 allowed. Elsewhere, and in the source
+    /// band, as without it.
+    @Test func featheredSeamsBlendByDistanceAndTilingDoesNotMatter() throws {
+        let products = try Self.province.get().products
+        let feather = 3
+        let (_, plain, plainSource) = try Self.mosaic()
+        let (_, feathered, featheredSource) = try Self.mosaic(["--feather", "\(feather)"])
+        let (_, tiled, _) = try Self.mosaic(["--feather", "\(feather)", "--tile-size", "256", "--threads", "2"])
+        let (width, height) = (plain.width, plain.height), n = width * height
+        #expect(width > 256 && height > 256, "the region must span several 256-pixel tiles")
+        let source = try plainSource.read(plainSource.fullWindow, as: UInt16.self)
+        #expect(try featheredSource.read(featheredSource.fullWindow, as: UInt16.self) == source)
+        let values = try feathered.read(feathered.fullWindow, as: Float.self)
+        #expect(try tiled.read(tiled.fullWindow, as: Float.self) == values)
+        let hard = try plain.read(plain.fullWindow, as: Float.self)
+        let offsets = Self.offsets(products, on: plain.geoTransform!)
+        func reflectance(_ k: Int, _ band: Int, column: Int, row: Int) -> Double? {
+            let (c, r) = (column - offsets[k].column, row - offsets[k].row)
+            guard products[k].hasData(column: c, row: r) else { return nil }
+            return Double(products[k].reflectance[band * products[k].pixelCount + r * products[k].width + c])
+        }
+        var blended = 0, largest = 0.0
+        for row in 0..<height {
+            for column in 0..<width {
+                let i = row * width + column, own = Int(source[i])
+                guard own > 0 else { continue }
+                var nearest: [Int: Double] = [:]
+                for dy in -feather...feather {
+                    for dx in -feather...feather {
+                        let (x, y) = (column + dx, row + dy)
+                        guard x >= 0, y >= 0, x < width, y < height else { continue }
+                        let other = Int(source[y * width + x]), distance = Double(dx * dx + dy * dy).squareRoot()
+                        guard other > 0, other != own, distance <= Double(feather) else { continue }
+                        nearest[other] = min(nearest[other] ?? distance, distance)
+                    }
+                }
+                let others = nearest.filter { reflectance($0.key - 1, 0, column: column, row: row) != nil }
+                if others.isEmpty {
+                    #expect((0..<4).allSatisfy { values[$0 * n + i] == hard[$0 * n + i] })
+                    continue
+                }
+                blended += 1
+                for band in 0..<4 {
+                    var sum = Double(feather + 1) * reflectance(own - 1, band, column: column, row: row)!, total = Double(feather + 1)
+                    for (other, distance) in others {
+                        sum += (Double(feather + 1) - distance) * reflectance(other - 1, band, column: column, row: row)!
+                        total += Double(feather + 1) - distance
+                    }
+                    let expected = sum / total
+                    largest = max(largest, abs(Double(values[band * n + i]) - expected) / max(abs(expected), 1e-6))
+                }
+            }
+        }
+        #expect(blended > 1000, "only \(blended) pixels blended")
+        #expect(largest <= 1e-6, "largest relative difference \(largest)")
+    }
+
     @Test(.enabled(if: gdalTranslate != nil, "needs gdal_translate (tools/install-deps.sh installs gdal-bin)"),
           arguments: ["no products", "DEM not covering", "bad --t-srs"])
     func badInputIsOneLineAndLeavesNothing(problem: String) throws {

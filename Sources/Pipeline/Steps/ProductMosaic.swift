@@ -14,11 +14,15 @@ public struct ProductMosaic: Sendable {
     /// zone of the centre of the products' footprints; a nil resolution: 4 (the GF-2 multispectral grid).
     public var orthorectification: OrthorectificationSettings
     public var priority: MosaicPriority
+    /// Pixels on each side of a seam between two products' areas over which their reflectances are
+    /// blended (`ProductMosaicKernel.feather`); 0: a hard seam, every pixel one product's.
+    public var feather: Int
 
-    public init(catalogue: ProductCatalogue, orthorectification: OrthorectificationSettings, priority: MosaicPriority) {
+    public init(catalogue: ProductCatalogue, orthorectification: OrthorectificationSettings, priority: MosaicPriority, feather: Int = 0) {
         self.catalogue = catalogue
         self.orthorectification = orthorectification
         self.priority = priority
+        self.feather = feather
     }
 
     /// One product ready for the mosaic.
@@ -130,7 +134,8 @@ public struct ProductMosaic: Sendable {
         }
         let bandCount = plan.products[0].calibration.coefficients.bandCount
         let kernel = ProductMosaicKernel(rankedLayers: layers, bandCount: bandCount,
-                                         rule: "\(priority.keys.map(\.rawValue).joined(separator: ",")) target \(plan.targetDate.map { "\($0.timeIntervalSince1970)" } ?? "none")")
+                                         rule: "\(priority.keys.map(\.rawValue).joined(separator: ",")) target \(plan.targetDate.map { "\($0.timeIntervalSince1970)" } ?? "none")",
+                                         feather: feather)
         let source = plan.grid.rasterSource(path: plan.products[0].entry.path,
                                             derivation: "mosaic of \(plan.products.count) products on \(plan.grid), \(plan.rule)",
                                             metadata: metadata(plan),
@@ -149,6 +154,9 @@ public struct ProductMosaic: Sendable {
             ("MOSAIC_RANKING", plan.ranking.map { String($0 + 1) }.joined(separator: ",")),
         ]
         if let date = plan.targetDate { items.append(("MOSAIC_TARGET_DATE", date.formatted(Date.ISO8601FormatStyle()))) }
+        if feather > 0 {
+            items.append(("MOSAIC_FEATHER", "\(feather) pixels: within them of another product's area a pixel blends that product's reflectance in, weighted \(feather) + 1 − distance against \(feather) + 1 for its own; MOSAIC_SOURCE still names its own"))
+        }
         items.append(("MOSAIC_SOURCE_0", "no product"))
         for (k, product) in plan.products.enumerated() { items.append(("MOSAIC_SOURCE_\(k + 1)", product.entry.name)) }
         items += plan.products[0].orthorectification.metadata.filter { $0.key != "ORTHO_SOURCE" }
