@@ -15,7 +15,6 @@ struct TileContext<Kernel: TileKernel>: Sendable {
     let sceneHeight: Int
     /// Input bands' nodata values, in `kernel.inputBands` order.
     let nodata: [Double?]
-    let outputNodata: Float
     let maxTile: Int
     /// Threads each tile may use (`TileInput.parallelism`).
     var parallelism = 1
@@ -113,9 +112,10 @@ struct TileContext<Kernel: TileKernel>: Sendable {
                                           state: UnsafeBufferPointer(rebasing: state[0..<n]), parallelism: parallelism)
                     let out = UnsafeMutableBufferPointer(rebasing: output[0..<(core.pixelCount * outputBands)])
                     try kernel.process(input, into: out)
+                    let bandNodata = kernel.outputBandNodata
                     for row in 0..<core.height {
                         for column in 0..<core.width where state[(row + halo) * window.width + column + halo] == PixelState.nodata.rawValue {
-                            for b in 0..<outputBands { out[b * core.pixelCount + row * core.width + column] = outputNodata }
+                            for b in 0..<outputBands { out[b * core.pixelCount + row * core.width + column] = bandNodata[b] }
                         }
                     }
                 }

@@ -90,6 +90,11 @@ public protocol TileKernel: Sendable {
     var outputFileBands: [Int] { get }
     /// The outputs' pixel type; the kernel's Float values are converted to it when written.
     var outputPixelType: PixelType { get }
+    /// Each output file's pixel type, when the files differ (e.g. Float32 reflectance and a UInt16
+    /// band saying which product each pixel came from); by default `outputPixelType` for all.
+    var outputFilePixelTypes: [PixelType] { get }
+    /// Each output file's nodata value, when the files differ; by default `outputNodata` for all.
+    var outputFileNodata: [Float] { get }
 
     /// Computes `core.pixelCount × outputDescriptions.count` values, band-sequential, into `output`.
     func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws
@@ -108,4 +113,11 @@ extension TileKernel {
     public var outputUnitTypes: [String] { [] }
     public var outputColorInterpretations: [ColorInterpretation] { [] }
     public var outputPixelType: PixelType { .float32 }
+    public var outputFilePixelTypes: [PixelType] { outputFileBands.map { _ in outputPixelType } }
+    public var outputFileNodata: [Float] { outputFileBands.map { _ in outputNodata } }
+
+    /// Each output band's nodata value: its file's.
+    var outputBandNodata: [Float] {
+        zip(outputFileBands, outputFileNodata).flatMap { count, nodata in [Float](repeating: nodata, count: count) }
+    }
 }

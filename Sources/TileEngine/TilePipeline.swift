@@ -64,9 +64,12 @@ public enum TilePipeline {
         }
         let spec = sceneSpec.cropped(to: area)
         var firstBand = 0
-        let fileSpecs = split.map { count -> RasterSpec in
+        let fileSpecs = split.indices.map { file -> RasterSpec in
+            let count = split[file]
             var fileSpec = spec
             fileSpec.bandCount = count
+            fileSpec.pixelType = kernel.outputFilePixelTypes[file]
+            fileSpec.nodata = Double(kernel.outputFileNodata[file])
             let bands = firstBand..<(firstBand + count)
             fileSpec.bandDescriptions = Array(kernel.outputDescriptions[bands])
             fileSpec.unitTypes = Array(kernel.outputUnitTypes.dropFirst(firstBand).prefix(count))
@@ -127,7 +130,7 @@ public enum TilePipeline {
         // Fewer tiles than threads: each tile gets the threads no tile takes.
         let workers = max(1, min(options.threads, todo.count))
         var context = TileContext(kernel: kernel, sceneWidth: sceneWindow.width, sceneHeight: sceneWindow.height, nodata: nodata,
-                                  outputNodata: kernel.outputNodata, maxTile: plan.tileSize)
+                                  maxTile: plan.tileSize)
         context.parallelism = max(1, options.threads / workers)
         DispatchQueue.concurrentPerform(iterations: workers) { [context] _ in
             var buffers = context.makeBuffers()

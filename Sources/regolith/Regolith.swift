@@ -26,7 +26,7 @@ struct Regolith: ParsableCommand {
             subcommands: [InfoCommand.self, SynthCommand.self, CalibrateCommand.self, SamplesCommand.self, CorrelateCommand.self,
                           TrainCommand.self, InvertCommand.self, RunCommand.self,
                           KrigeCommand.self, CompareCommand.self, AnomaliesCommand.self, RenderCommand.self,
-                          NDVICommand.self, FocalMeanCommand.self, OrthoCommand.self, PlanCommand.self, MosaicCommand.self, BenchCommand.self]
+                          NDVICommand.self, FocalMeanCommand.self, OrthoCommand.self, PlanCommand.self, MosaicCommand.self, ProductMosaicCommand.self, BenchCommand.self]
         )
     }
 }

@@ -1,0 +1,165 @@
+import Foundation
+import Inversion
+import RasterIO
+import TileEngine
+
+/// Overlapping L1A products of a catalogue as one calibrated reflectance mosaic on one region grid
+/// (`regolith mosaic-products`): every product orthorectified through its RPC model with the
+/// region's DEM onto one pixel-aligned grid (`RegionGrid`), calibrated with its own XML, and each
+/// pixel taken from the best-ranked product with data there (`MosaicPriority`), with a source band
+/// saying which. Streamed tile by tile through the engine; only the products a tile touches are warped.
+public struct ProductMosaic: Sendable {
+    public var catalogue: ProductCatalogue
+    /// The DEM (or constant height), target CRS, resolution and resampling; a nil CRS: the WGS 84 UTM
+    /// zone of the centre of the products' footprints; a nil resolution: 4 (the GF-2 multispectral grid).
+    public var orthorectification: OrthorectificationSettings
+    public var priority: MosaicPriority
+    /// Pixels on each side of a seam between two products' areas over which their reflectances are
+    /// blended (`ProductMosaicKernel.feather`); 0: a hard seam, every pixel one product's.
+    public var feather: Int
+
+    public init(catalogue: ProductCatalogue, orthorectification: OrthorectificationSettings, priority: MosaicPriority, feather: Int = 0) {
+        self.catalogue = catalogue
+        self.orthorectification = orthorectification
+        self.priority = priority
+        self.feather = feather
+    }
+
+    /// One product ready for the mosaic.
+    public struct Product: Sendable {
+        public var entry: ProductCatalogue.Entry
+        public var orthorectification: Orthorectification
+        /// Where its orthorectified view lies on the region grid.
+        public var window: Window
+        public var calibration: TOAReflectanceModel
+    }
+
+    /// What the mosaic is made of, before any pixel is computed.
+    public struct Plan: Sendable {
+        public var grid: RegionGrid
+        /// In catalogue order: product k has source value k + 1.
+        public var products: [Product]
+        /// Catalogue indices (0-based), best first.
+        public var ranking: [Int]
+        public var rule: String
+        public var targetDate: Date?
+    }
+
+    /// The source band's largest value: its pixel type is UInt16.
+    public static let largestCatalogue = Int(UInt16.max)
+
+    /// The source band beside the mosaic: `mosaic.tif` → `mosaic.source.tif`.
+    public static func sourcePath(for out: String) -> String {
+        (out as NSString).deletingPathExtension + ".source.tif"
+    }
+
+    /// The region's CRS: the settings' or the UTM zone of the centre of the products' footprints.
+    public func regionCRS() throws -> SpatialReference {
+        if let definition = orthorectification.targetCRS {
+            do { return try SpatialReference(definition) } catch {
+                throw RasterError(definition, .invalidArgument, "not a CRS GDAL knows (the region's target CRS)")
+            }
+        }
+        let corners = catalogue.entries.flatMap { $0.footprint ?? [] }
+        guard !corners.isEmpty else {
+            throw InversionError("\(catalogue.entries[0].origin): no product has a footprint (no STAC geometry, no XML corners), so the region's UTM zone is unknown; give the CRS (--t-srs)")
+        }
+        let longitudes = corners.map(\.longitude), latitudes = corners.map(\.latitude)
+        return try SpatialReference.utm(longitude: (longitudes.min()! + longitudes.max()!) / 2, latitude: (latitudes.min()! + latitudes.max()!) / 2)
+    }
+
+    /// Orthorectifies (checking each product's RPC and the DEM's coverage) and calibrates every
+    /// product, fixes the region grid over them and ranks them.
+    public func plan(threads: Int = 1) throws -> Plan {
+        guard catalogue.entries.count <= Self.largestCatalogue else {
+            throw InversionError("the catalogue lists \(catalogue.entries.count) products; a mosaic's source band (UInt16) tells at most \(Self.largestCatalogue) apart")
+        }
+        let crs = try regionCRS()
+        guard orthorectification.resolution != nil || !crs.isGeographic else {
+            throw RasterError(orthorectification.targetCRS ?? "", .invalidArgument, "the region's CRS \(crs.name) is in \(crs.unitName)s; give the resolution in them")
+        }
+        let resolution = orthorectification.resolution ?? Orthorectification.multispectralResolution
+        var products: [(entry: ProductCatalogue.Entry, ortho: Orthorectification, calibration: TOAReflectanceModel)] = []
+        for entry in catalogue.entries {
+            let calibration = SceneCalibration(scene: entry.path)
+            let image = try calibration.resolvedInputs().image.raster
+            let ortho = try Orthorectification(source: image, dem: orthorectification.dem, height: orthorectification.height, targetCRS: crs,
+                                               resolution: resolution, resampling: orthorectification.resampling)
+            products.append((entry, ortho, try calibration.calibration(threads: threads).model))
+        }
+        if let first = products.first, let other = products.first(where: { $0.calibration.coefficients.bandCount != first.calibration.coefficients.bandCount }) {
+            throw InversionError("\(other.entry.origin): \(other.entry.name) has \(other.calibration.coefficients.bandCount) bands, but \(first.entry.name) has \(first.calibration.coefficients.bandCount); a mosaic needs the same bands from every product")
+        }
+        let grid = try RegionGrid(covering: products.map { $0.ortho.geoTransform.extent(width: $0.ortho.width, height: $0.ortho.height) },
+                                  crs: crs, resolution: resolution)
+        let placed = try products.map { product -> Product in
+            guard let window = grid.window(of: product.ortho.geoTransform, width: product.ortho.width, height: product.ortho.height) else {
+                throw RasterError(product.ortho.source, .mismatch, "its orthorectified grid \(product.ortho.geoTransform.coefficients) is not aligned with the region's \(grid)")
+            }
+            return Product(entry: product.entry, orthorectification: product.ortho, window: window, calibration: product.calibration)
+        }
+        return Plan(grid: grid, products: placed, ranking: priority.ranking(of: catalogue.entries),
+                    rule: priority.rule(for: catalogue.entries), targetDate: priority.effectiveTargetDate(for: catalogue.entries))
+    }
+
+    /// What was written, for the console.
+    public struct Summary: Sendable, CustomStringConvertible {
+        public var grid: RegionGrid
+        public var rule: String
+        /// Product names, best first.
+        public var ranking: [String]
+        public var outputs: [String]
+        public var tiles: Int
+        public var megapixelsPerSecond: Double
+
+        public var description: String {
+            ["grid         \(grid)",
+             "priority     \(rule)",
+             "ranking      " + ranking.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: ", "),
+             String(format: "wrote %@ (%d tiles, %.1f Mpixel/s)", outputs.joined(separator: " and "), tiles, megapixelsPerSecond)].joined(separator: "\n")
+        }
+    }
+
+    /// Writes the mosaic (Float32 reflectance, one band per product band) to `out` and the source
+    /// band (UInt16) to `sourceOut`, both through the engine's atomic outputs.
+    public func run(out: String, sourceOut: String? = nil, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
+        let sourceOut = sourceOut ?? Self.sourcePath(for: out)
+        let plan = try plan(threads: engine.threads)
+        let layers = try plan.ranking.map { k -> ProductMosaicKernel.Layer in
+            let product = plan.products[k]
+            let reader = try RasterReaderPool(source: product.orthorectification.rasterSource)
+            let nodata = try reader.withRaster { raster in raster.bands.map { $0.nodata.map(Float.init) } }
+            return ProductMosaicKernel.Layer(sourceIndex: k + 1, name: product.entry.name, reader: reader, window: product.window,
+                                             calibration: BandAffine(calibration: product.calibration), nodata: nodata)
+        }
+        let bandCount = plan.products[0].calibration.coefficients.bandCount
+        let kernel = ProductMosaicKernel(rankedLayers: layers, bandCount: bandCount,
+                                         rule: "\(priority.keys.map(\.rawValue).joined(separator: ",")) target \(plan.targetDate.map { "\($0.timeIntervalSince1970)" } ?? "none")",
+                                         feather: feather)
+        let source = plan.grid.rasterSource(path: plan.products[0].entry.path,
+                                            derivation: "mosaic of \(plan.products.count) products on \(plan.grid), \(plan.rule)",
+                                            metadata: metadata(plan),
+                                            auxiliaryFiles: orthorectification.inputs.map { ("DEM", $0) } + plan.products.enumerated().map { ("product \($0 + 1)", $1.entry.path) })
+        let result = try TilePipeline.run(kernel, source: source, outputs: [out, sourceOut], options: engine, progress: progress)
+        return Summary(grid: plan.grid, rule: plan.rule, ranking: plan.ranking.map { plan.products[$0].entry.name },
+                       outputs: [out, sourceOut], tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond)
+    }
+
+    /// What both outputs record: the rule, the ranking, each source value's product and how they
+    /// were orthorectified.
+    func metadata(_ plan: Plan) -> [(key: String, value: String)] {
+        var items: [(key: String, value: String)] = [
+            ("MOSAIC_RULE", plan.rule),
+            ("MOSAIC_PRIORITY", priority.keys.map(\.rawValue).joined(separator: ",")),
+            ("MOSAIC_RANKING", plan.ranking.map { String($0 + 1) }.joined(separator: ",")),
+        ]
+        if let date = plan.targetDate { items.append(("MOSAIC_TARGET_DATE", date.formatted(Date.ISO8601FormatStyle()))) }
+        if feather > 0 {
+            items.append(("MOSAIC_FEATHER", "\(feather) pixels: within them of another product's area a pixel blends that product's reflectance in, weighted \(feather) + 1 − distance against \(feather) + 1 for its own; MOSAIC_SOURCE still names its own"))
+        }
+        items.append(("MOSAIC_SOURCE_0", "no product"))
+        for (k, product) in plan.products.enumerated() { items.append(("MOSAIC_SOURCE_\(k + 1)", product.entry.name)) }
+        items += plan.products[0].orthorectification.metadata.filter { $0.key != "ORTHO_SOURCE" }
+        return items
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Inversion
+import Pipeline
+import RasterIO
+
+/// `regolith mosaic-products`: overlapping products of a catalogue as one reflectance mosaic on one
+/// region grid, with a band saying which product each pixel came from.
+struct ProductMosaicCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mosaic-products",
+        abstract: "Mosaic overlapping L1A products onto one region grid: orthorectified with the DEM, calibrated, each pixel from the product the priority prefers, with a source band.",
+        discussion: """
+            CATALOGUE lists the products: a STAC ItemCollection (.json), an @list.txt, a folder of products, or one product. Every product is orthorectified through its RPC model with --dem (GDAL's warper, as `regolith ortho` does) onto one grid for the region: the CRS of --t-srs or, by default, the WGS 84 UTM zone of the centre of all the products' footprints; pixels of --res aligned to multiples of it (gdalwarp -tap); covering every product. Each product is calibrated to TOA reflectance with its own XML (as `regolith calibrate` does). Each pixel comes from the product with data there that ranks best by --priority: by default the least cloud cover, then the date nearest --target-date, then the smallest view angle; a product missing a fact ranks last on it, and ties go by product name. The seams between products' areas are hard unless --feather blends them. --out gets the reflectance (Float32, nodata -9999), and a second file beside it (mosaic.source.tif for mosaic.tif, or --source-out) the source band (UInt16): the 1-based index of the pixel's product in the catalogue's order, 0 where no product has data. Both record the rule, the ranking and each index's product in their metadata (MOSAIC_RULE, MOSAIC_RANKING, MOSAIC_SOURCE_1, …).
+
+            Examples:
+              regolith mosaic-products catalogue.json --dem dem.tif --out mosaic.tif
+              regolith mosaic-products @list.txt --dem dem.tif --t-srs EPSG:4545 \\
+                --out mosaic.tif
+              regolith mosaic-products products/ --dem dem.tif --priority date,cloud,view \\
+                --target-date 2016-12-01 --out mosaic.tif
+            """
+    )
+
+    @Argument(help: "The products: a STAC ItemCollection (.json), @list.txt, a folder of products, or one product.")
+    var catalogue: String
+
+    @Option(help: "The mosaic's reflectance .tif.")
+    var out: String
+
+    @Option(help: ArgumentHelp("The source band's .tif (default: --out with .source.tif for its extension).", valueName: "path"))
+    var sourceOut: String?
+
+    @Option(help: ArgumentHelp("Which product a pixel comes from where several have data: keys in order of precedence, comma-separated, from cloud (least cloud cover), date (nearest --target-date), view (smallest view angle).", valueName: "keys"))
+    var priority: String = MosaicPriority.defaultKeys.map(\.rawValue).joined(separator: ",")
+
+    @Option(help: ArgumentHelp("The date the date key measures from, YYYY-MM-DD or ISO 8601 in UTC (default: the median of the products' dates).", valueName: "date"))
+    var targetDate: String?
+
+    @Option(help: ArgumentHelp("Blend the reflectance across each seam between two products' areas over this many pixels on each side, weighted by the distance to the other product's area; the source band still names the product that won the pixel.", valueName: "pixels"))
+    var feather: Int = 0
+
+    @OptionGroup var ortho: OrthorectificationOptions
+    @OptionGroup var engine: EngineCommandOptions
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        do { _ = try MosaicPriority(parsing: priority) } catch let error as InversionError {
+            throw ValidationError("--priority: \(error.description)")
+        }
+        guard (0...64).contains(feather) else { throw ValidationError("--feather must be 0 to 64 pixels") }
+        if let targetDate, Self.date(targetDate) == nil {
+            throw ValidationError("--target-date '\(targetDate)' is not a date (YYYY-MM-DD, or ISO 8601 such as 2016-12-01T03:00:00Z)")
+        }
+    }
+
+    static func date(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle().parse(text))
+            ?? (try? Date.ISO8601FormatStyle().year().month().day().parse(text))
+    }
+
+    func run() throws {
+        global.apply()
+        try engine.refuseSharding("mosaic-products")
+        let products = try ProductCatalogue.load(catalogue, relativeTo: FileManager.default.currentDirectoryPath)
+        let sourceOut = sourceOut ?? ProductMosaic.sourcePath(for: out)
+        try OutputPaths.check(outputs: [(out, .file), (sourceOut, .file)],
+                              inputs: products.entries.map(\.path) + ortho.settings.inputs + (catalogue.hasPrefix("@") ? [String(catalogue.dropFirst())] : [catalogue]))
+        let mosaic = ProductMosaic(catalogue: products, orthorectification: ortho.settings,
+                                   priority: try MosaicPriority(parsing: priority, targetDate: targetDate.flatMap(Self.date)), feather: feather)
+        let summary = try mosaic.run(out: out, sourceOut: sourceOut, engine: engine.engineOptions,
+                                     progress: engine.progress(task: "mosaic", quiet: global.quiet))
+        print(summary)
+    }
+}
