@@ -18,7 +18,7 @@ struct CovariateOptions: ParsableArguments {
     @Option(name: .customLong("index"), help: ArgumentHelp("Spectral indices as features, comma-separated: \(FeatureExtractor.indexHelp), of reflectance.", valueName: "list"))
     var index: String?
 
-    @Option(help: ArgumentHelp("Spatial context as features: each scene band's mean reflectance over a K × K window around the pixel (pixels with data inside the scene), comma-separated odd sides from 3 to 31, e.g. 9 or 5,9. Features b<N>_mean<K>.", valueName: "list"))
+    @Option(help: ArgumentHelp("Spatial context as features: each scene band's mean reflectance over a K × K window around the pixel (pixels with data inside the scene), comma-separated odd sides from 3 to 63, e.g. 9 or 5,9. Features b<N>_mean<K>.", valueName: "list"))
     var focalMeans: String?
 
     func validate() throws { _ = try settings() }
@@ -37,7 +37,7 @@ struct CovariateOptions: ParsableArguments {
         settings.terrainSource = terrainFrom ?? settings.terrainSource
         settings.indices = Self.list(index)
         for text in Self.list(focalMeans) {
-            guard let side = Int(text) else { throw ValidationError("--focal-means: '\(text)' is not a window side (odd, 3 to 31)") }
+            guard let side = Int(text) else { throw ValidationError("--focal-means: '\(text)' is not a window side (odd, 3 to 63)") }
             if let problem = CovariateSettings.focalMeanProblem(side) { throw ValidationError("--focal-means: \(problem)") }
             settings.focalMeans.append(side)
         }

@@ -103,11 +103,21 @@ struct FocalMeanTests {
     }
 
     @Test func badWindowSidesAreRefused() throws {
-        for side in [1, 4, 33, -3] {
+        for side in [1, 4, 65, -3] {
             #expect(throws: InversionError.self) {
                 try FeatureExtractor(stack: FeatureStack(sceneBands: [1], focalMeans: [side]), affine: nil, pixelWidth: 4, pixelHeight: -4)
             }
         }
+    }
+
+    /// `arch: auto`'s spatial context is a ground distance (36 m): its window in pixels follows the grid.
+    @Test func theContextWindowFollowsThePixelSize() {
+        #expect(FeatureStack.focalMeanSide(metres: 36, pixelSize: 4) == 9)
+        #expect(FeatureStack.focalMeanSide(metres: 36, pixelSize: 1) == 37)
+        #expect(FeatureStack.focalMeanSide(metres: 36, pixelSize: 2) == 19)
+        #expect(FeatureStack.focalMeanSide(metres: 36, pixelSize: 0.5) == 63)
+        #expect(FeatureStack.focalMeanSide(metres: 36, pixelSize: 100) == 3)
+        #expect(FeatureStack.focalMeanSide(metres: 36, pixelSize: 0) == 3 && FeatureStack.focalMeanSide(metres: .infinity, pixelSize: 4) == 3)
     }
 
     /// Model files written before focal means existed have no `focalMeans` key: they read as none.

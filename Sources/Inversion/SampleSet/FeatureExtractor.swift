@@ -1,5 +1,6 @@
 import NeuralNet
 import RasterIO
+import TileEngine
 
 /// Computes a `FeatureStack`'s features from a window of the stacked raster (the scene with its
 /// covariates after its bands, `RasterSource.stacking`): scene bands brought to reflectance,
@@ -61,8 +62,8 @@ public struct FeatureExtractor: Sendable {
             }
             throw InversionError("no spectral index '\(name)' (\(Self.indexHelp))")
         }
-        if let side = stack.focalMeans.first(where: { !FeatureStack.focalMeanSides.contains($0) }) {
-            throw InversionError("a focal mean's window side must be odd, from 3 to 31 pixels, not \(side)")
+        if let side = stack.focalMeans.first(where: { !FeatureStack.isFocalMeanSide($0) }) {
+            throw InversionError("a focal mean's window side must be \(FeatureStack.focalMeanSidesText), not \(side)")
         }
         if !stack.focalMeans.isEmpty && stack.sceneBands.isEmpty { throw InversionError("focal means need scene bands to average") }
     }
@@ -74,9 +75,10 @@ public struct FeatureExtractor: Sendable {
     public var halo: Int { max(stack.terrain.isEmpty ? 0 : TerrainAnalysis.halo, (stack.focalMeans.max() ?? 1) / 2) }
 
     /// Bytes per window pixel `features` holds besides its output: the terrain's heights and
-    /// derivatives; a focal mean's reflectance, validity flags and row sums and counts.
+    /// derivatives; for focal means the scene bands' reflectance, the flags and `FocalMeans`' sums.
     public var scratchBytesPerPixel: Int {
-        (stack.terrain.isEmpty ? 0 : 4 * (1 + stack.terrain.count)) + (stack.focalMeans.isEmpty ? 0 : 4 + 1 + 8 + 4)
+        (stack.terrain.isEmpty ? 0 : 4 * (1 + stack.terrain.count))
+            + (stack.focalMeans.isEmpty ? 0 : 4 * stack.sceneBands.count + 1 + FocalMeans.scratchBytesPerPixel)
     }
 
     /// The stacked raster's bands to read (1-based): the scene bands, then the covariates' bands,
@@ -126,55 +128,23 @@ public struct FeatureExtractor: Sendable {
             feature += 1
         }
         if !stack.focalMeans.isEmpty {
+            // Each scene band's reflectance over the whole window, averaged over the pixels with data.
             let valid = (0..<windowCount).map(hasData)
+            let reflectance = (0..<stack.sceneBands.count).map { b in
+                (0..<windowCount).map { i -> Float in affine?.apply(band: b, raw[b * windowCount + i]) ?? raw[b * windowCount + i] }
+            }
+            let core = Window(x: h, y: h, width: innerWidth, height: innerHeight)
             for side in stack.focalMeans {
+                var means = FocalMeans(side: side)
                 for b in 0..<stack.sceneBands.count {
-                    let reflectance = (0..<windowCount).map { i -> Float in
-                        let value = raw[b * windowCount + i]
-                        return affine?.apply(band: b, value) ?? value
+                    out.withUnsafeMutableBufferPointer { out in
+                        means.compute(reflectance[b], included: valid, windowWidth: width, core: core, empty: .nan, into: out.baseAddress! + feature * n)
                     }
-                    Self.focalMean(reflectance, valid: valid, width: width, height: height, halo: h, side: side,
-                                   into: &out, at: feature * n)
                     feature += 1
                 }
             }
         }
         return out
-    }
-
-    /// The mean of `values` over the `side × side` pixels around each core pixel of the window
-    /// (core: `halo` in from each edge), counting only `valid` ones (NaN where none is), written to
-    /// `out[offset...]` row by row. Summed in a fixed order around each pixel (rows, then columns),
-    /// so a pixel's mean is the same number in any tile or sample window.
-    static func focalMean(_ values: [Float], valid: [Bool], width: Int, height: Int, halo: Int, side: Int,
-                          into out: inout [Float], at offset: Int) {
-        let reach = side / 2, innerWidth = width - 2 * halo, innerHeight = height - 2 * halo
-        precondition(reach <= halo, "the window's halo covers the focal mean")
-        // Row sums over `side` columns for each core column, on every row the core's windows reach.
-        let firstRow = halo - reach, rows = innerHeight + 2 * reach
-        var rowSums = [Double](repeating: 0, count: rows * innerWidth), rowCounts = [Int32](repeating: 0, count: rows * innerWidth)
-        for r in 0..<rows {
-            let base = (firstRow + r) * width + halo - reach
-            for column in 0..<innerWidth {
-                var sum = 0.0, count: Int32 = 0
-                for dx in 0..<side where valid[base + column + dx] {
-                    sum += Double(values[base + column + dx])
-                    count += 1
-                }
-                rowSums[r * innerWidth + column] = sum
-                rowCounts[r * innerWidth + column] = count
-            }
-        }
-        for row in 0..<innerHeight {
-            for column in 0..<innerWidth {
-                var sum = 0.0, count: Int32 = 0
-                for dy in 0..<side {
-                    sum += rowSums[(row + dy) * innerWidth + column]
-                    count += rowCounts[(row + dy) * innerWidth + column]
-                }
-                out[offset + row * innerWidth + column] = count > 0 ? Float(sum / Double(count)) : .nan
-            }
-        }
     }
 
     /// The features of the `(2·radius + 1)²` pixels around (column, row) of the stacked raster

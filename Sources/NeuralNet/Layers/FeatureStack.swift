@@ -67,8 +67,18 @@ public struct FeatureStack: Sendable, Hashable, Codable {
     /// Only scene bands: what models without a record read.
     public var isPlain: Bool { covariates.isEmpty && terrain.isEmpty && indices.isEmpty && focalMeans.isEmpty }
 
-    /// Window sides a focal mean may have: odd, up to 31 pixels (a halo of 15).
-    public static let focalMeanSides = stride(from: 3, through: 31, by: 2)
+    /// Window sides a focal mean may have: odd, up to 63 pixels (a halo of 31: some 60 m at 1 m).
+    public static let focalMeanSideRange = 3...63
+    /// The words for that range in messages.
+    public static let focalMeanSidesText = "odd, from 3 to 63 pixels"
+
+    public static func isFocalMeanSide(_ side: Int) -> Bool { focalMeanSideRange.contains(side) && side % 2 == 1 }
+
+    /// The odd window side nearest to `metres` across at `pixelSize` metres, within `focalMeanSideRange`.
+    public static func focalMeanSide(metres: Double, pixelSize: Double) -> Int {
+        let pixels = pixelSize > 0 && metres.isFinite ? Int(min(1e6, max(0, (metres / pixelSize).rounded()))) : 0
+        return min(focalMeanSideRange.upperBound, max(focalMeanSideRange.lowerBound, pixels | 1))
+    }
 
     /// One descriptor per feature: a scene band's number, or for any other feature its 1-based
     /// position in `featureNames` (it is read from the stack, not from a scene band).

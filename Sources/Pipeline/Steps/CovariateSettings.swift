@@ -23,7 +23,7 @@ public struct CovariateSettings: Sendable, Equatable {
 
     /// What is wrong with a focal mean's window side, if anything.
     public static func focalMeanProblem(_ side: Int) -> String? {
-        FeatureStack.focalMeanSides.contains(side) ? nil : "a focal mean's window side is odd, from 3 to 31 pixels, not \(side)"
+        FeatureStack.isFocalMeanSide(side) ? nil : "a focal mean's window side is \(FeatureStack.focalMeanSidesText), not \(side)"
     }
 
     /// Parses `NAME=PATH[:RESAMPLING]` (resampling default bilinear; `nearest` or `mode` for categories).

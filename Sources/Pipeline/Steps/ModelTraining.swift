@@ -33,9 +33,9 @@ public struct ModelTraining: Sendable {
         /// `arch: auto`: the CNN candidates' iterations by early stopping (`iterations` at most).
         public var earlyStopping = CNNRegression.InnerEarlyStopping()
         /// `arch: auto` with the scene: MLR, PLSR and XGBoost are also scored reading each band's
-        /// mean over these window sides around the pixel besides its own values (`FeatureStack.focalMeans`);
-        /// empty: no spatial-context candidates.
-        public var contextWindows = [9]
+        /// mean over a window about this many metres across around the pixel besides its own values
+        /// (`FeatureStack.focalMeans`: 9 × 9 pixels at 4 m, 37 × 37 at 1 m); nil: no spatial-context candidates.
+        public var contextMetres: Double? = 36
         public init() {}
     }
 
@@ -159,16 +159,17 @@ public struct ModelTraining: Sendable {
 
     /// The candidates of `arch: auto` for a sample set of `stack`'s features, simplest first (ties
     /// go to the simpler): MLR, PLSR and XGBoost, each followed, with the scene to read from, by
-    /// itself on the stack with spatial context (`contextWindows`) and, when the stack has
+    /// itself on the stack with spatial context (`contextMetres`) and, when the stack has
     /// covariates, terrain or indices, by itself on the scene bands alone; the paper's CNN; with
     /// the scene, the patch CNN. The networks' iterations by early stopping.
     func candidates(stack: FeatureStack, set: SampleSet) throws -> [ModelSelection.Candidate] {
         var context: (name: String, stack: FeatureStack, rows: [[Double]])?
-        if let scene = s.scene, !s.contextWindows.isEmpty, stack.focalMeans.isEmpty {
+        if let scene = s.scene, let metres = s.contextMetres, stack.focalMeans.isEmpty {
+            guard let transform = try Raster.open(scene).geoTransform else { throw RasterError.needsMapCoordinates(scene, for: "spatial context") }
             var wider = stack
-            wider.focalMeans = s.contextWindows
-            let rows = try Self.featureWindows(wider, scene: scene, rows: set.rows, size: 1, affine: s.sceneAffine)
-            context = ("+" + s.contextWindows.map { "mean\($0)" }.joined(separator: "+"), wider, rows)
+            let side = FeatureStack.focalMeanSide(metres: metres, pixelSize: abs(transform.pixelWidth))
+            wider.focalMeans = [side]
+            context = ("+mean\(side)", wider, try Self.featureWindows(wider, scene: scene, rows: set.rows, size: 1, affine: s.sceneAffine))
         }
         // Scene bands come first in a stack's features.
         let bandsOnly = stack.isPlain ? nil : set.rows.map { Array($0.bands.prefix(stack.sceneBands.count)) }
