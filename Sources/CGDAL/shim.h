@@ -10,3 +10,7 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 #include <cpl_vsi.h>
+// glibc's mallopt, which Swift's Glibc module leaves out: GDAL's freed blocks must go back to the system (FreedMemory).
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#endif

@@ -50,6 +50,7 @@ private let warningsSuppressed = Atomic<Bool>(false)
 let initialCacheBytes = 32 << 20
 
 private let initialization: Void = {
+    FreedMemory.returnLargeBlocksPromptly()
     GDALAllRegister()
     // A user's GDAL_CACHEMAX is theirs to choose.
     if getenv("GDAL_CACHEMAX") == nil { GDALSetCacheMax64(GIntBig(initialCacheBytes)) }

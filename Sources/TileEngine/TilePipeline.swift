@@ -47,7 +47,7 @@ public enum TilePipeline {
         }
         let started = Date()
         let pool = try RasterReaderPool(source: source)
-        let (sceneSpec, nodata) = try pool.withRaster { raster -> (RasterSpec, [Double?]) in
+        let (sceneSpec, nodata, sourceBlocks) = try pool.withRaster { raster -> (RasterSpec, [Double?], [DecodedBlock]) in
             for band in kernel.inputBands where !(1...raster.bandCount).contains(band) {
                 throw RasterError(input, .mismatch, "has \(raster.bandCount) band(s), but \(kernel.signature) needs band \(band)")
             }
@@ -55,7 +55,7 @@ public enum TilePipeline {
             var spec = RasterSpec(like: raster, bandCount: kernel.outputBandCount, pixelType: kernel.outputPixelType,
                                   nodata: Double(kernel.outputNodata), bandDescriptions: kernel.outputDescriptions)
             spec.metadata = source.metadata
-            return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata })
+            return (spec, kernel.inputBands.map { raster.bands[$0 - 1].nodata }, try source.decodedBlocks(view: raster))
         }
         let sceneWindow = Window(width: sceneSpec.width, height: sceneSpec.height)
         let area = region ?? sceneWindow
@@ -94,7 +94,7 @@ public enum TilePipeline {
             budget: options.memoryBudget, baseline: ProcessMemory.resident, threads: options.threads, halo: kernel.halo,
             inputBands: kernel.inputBands.count, outputBands: kernel.outputBandCount,
             scratchBytesPerPixel: kernel.scratchBytesPerPixel, scratchBytesPerThread: kernel.scratchBytesPerThread,
-            sharedScratchBytes: kernel.sharedScratchBytes, tileAlignment: kernel.tileAlignment,
+            sharedScratchBytes: kernel.sharedScratchBytes, sourceBlocks: sourceBlocks, tileAlignment: kernel.tileAlignment,
             sceneWidth: area.width, sceneHeight: area.height, requestedTileSize: options.tileSize ?? journalTileSize,
             largestChosenTile: source.derivation.isEmpty ? TilePlanner.largestTile
                 : TilePlanner.largestTile(sharing: area.width, area.height, among: options.threads))

@@ -1,3 +1,5 @@
+import RasterIO
+
 /// How a kernel's run fits a memory budget: the tile size, how many tiles are in flight, and how
 /// much of the budget GDAL's block cache gets.
 ///
@@ -5,7 +7,7 @@
 /// overhead of at most 64 MiB (codec work buffers, allocator slack). The planner measures what the
 /// process already holds (the Swift runtime, GDAL and its libraries: about 60–70 MiB) and splits
 /// the rest between tile buffers (input with halo, state, output, kernel scratch, for each tile in
-/// flight) and GDAL's cache.
+/// flight), the source blocks each reading thread decodes, and GDAL's cache.
 public struct TilePlan: Sendable, Equatable, CustomStringConvertible {
     /// Core tile edge in pixels; a multiple of the output block size.
     public let tileSize: Int
@@ -15,11 +17,13 @@ public struct TilePlan: Sendable, Equatable, CustomStringConvertible {
     public let tilesInFlight: Int
     public let cacheBytes: Int
     public let bytesPerTile: Int
+    /// What each reading thread holds decoded of its sources' blocks (`RasterSource.decodedBlocks`).
+    public let sourceBlockBytesPerThread: Int
     public let budget: Int
     public let baseline: Int
 
     public var description: String {
-        "tiles \(tileSize)×\(tileSize) (blocks \(blockSize)), \(tilesInFlight) in flight × \(ByteSize.format(bytesPerTile)), GDAL cache \(ByteSize.format(cacheBytes)), budget \(ByteSize.format(budget)) of which \(ByteSize.format(baseline)) already resident"
+        "tiles \(tileSize)×\(tileSize) (blocks \(blockSize)), \(tilesInFlight) in flight × \(ByteSize.format(bytesPerTile)), source blocks \(ByteSize.format(sourceBlockBytesPerThread)) per thread, GDAL cache \(ByteSize.format(cacheBytes)), budget \(ByteSize.format(budget)) of which \(ByteSize.format(baseline)) already resident"
     }
 }
 
@@ -62,14 +66,17 @@ public enum TilePlanner {
 
     public static func plan(budget: Int, baseline: Int, threads: Int, halo: Int, inputBands: Int, outputBands: Int,
                             scratchBytesPerPixel: Int = 0, scratchBytesPerThread: Int = 0, sharedScratchBytes: Int = 0,
-                            tileAlignment: Int = 1, sceneWidth: Int, sceneHeight: Int,
+                            sourceBlocks: [DecodedBlock] = [], tileAlignment: Int = 1, sceneWidth: Int, sceneHeight: Int,
                             requestedTileSize: Int? = nil, largestChosenTile: Int = largestTile) throws -> TilePlan {
         // Every tile size the planner may choose is a multiple of the quantum; a kernel whose output
         // depends on an alignment the quantum does not keep cannot be tiled reproducibly.
         guard tileAlignment >= 1, tileSizeQuantum % tileAlignment == 0 else {
             throw PlanningError(description: "the kernel needs tiles aligned to \(tileAlignment) pixels, which \(tileSizeQuantum)-pixel tiles do not keep")
         }
-        let available = budget - baseline - threads * scratchBytesPerThread - sharedScratchBytes
+        // Each reading thread holds a decoded block of every file it reads while it reads it, outside
+        // the cache's count: an L1A image's strips span the whole image width.
+        let sourceBlockBytes = sourceBlocks.reduce(0) { $0 + $1.bytes }
+        let available = budget - baseline - threads * (scratchBytesPerThread + sourceBlockBytes) - sharedScratchBytes
         func cost(_ t: Int) -> Int {
             bytesPerTile(tileSize: t, halo: halo, inputBands: inputBands, outputBands: outputBands, scratchBytesPerPixel: scratchBytesPerPixel)
         }
@@ -84,9 +91,16 @@ public enum TilePlanner {
         func overhead(_ t: Int) -> Int { 2 * cacheNeed(t) + threads * codecBytesPerThread }
         func fits(_ t: Int) -> Bool { threads * cost(t) + overhead(t) <= available }
 
-        let minimum = threads * cost(tileSizeQuantum) + overhead(tileSizeQuantum) + threads * scratchBytesPerThread + sharedScratchBytes
+        let minimum = threads * cost(tileSizeQuantum) + overhead(tileSizeQuantum) + threads * (scratchBytesPerThread + sourceBlockBytes) + sharedScratchBytes
+        func rounded(_ bytes: Int) -> String { ByteSize.format(((bytes + (1 << 20) - 1) >> 20) << 20) }
+        let refused = available <= 0 || !fits(tileSizeQuantum) && requestedTileSize == nil
+        let fitsWithoutSourceBlocks = threads * cost(tileSizeQuantum) + overhead(tileSizeQuantum) <= available + threads * sourceBlockBytes
+        if refused, fitsWithoutSourceBlocks, let largest = sourceBlocks.max(by: { $0.bytes < $1.bytes }) {
+            // Name the file whose blocks do not fit: the remedy may be re-tiling it, not more memory.
+            throw PlanningError(description: "--memory \(ByteSize.format(budget)) is too small for the blocks its sources decode: each of \(threads) reading thread(s) holds \(ByteSize.format(sourceBlockBytes)) of them, the largest \(largest); give at least \(rounded(baseline + minimum)) (rounded up), fewer --threads, or re-tile the file (gdal_translate -co TILED=YES)")
+        }
         guard available > 0, fits(tileSizeQuantum) || requestedTileSize != nil else {
-            throw PlanningError(description: "--memory \(ByteSize.format(budget)) is too small: the process already holds \(ByteSize.format(baseline)) and \(threads) tile(s) of \(tileSizeQuantum) px need \(ByteSize.format(minimum)) more; give at least \(ByteSize.format(((baseline + minimum + (1 << 20) - 1) >> 20) << 20)) (rounded up) or fewer --threads")
+            throw PlanningError(description: "--memory \(ByteSize.format(budget)) is too small: the process already holds \(ByteSize.format(baseline)) and \(threads) tile(s) of \(tileSizeQuantum) px need \(ByteSize.format(minimum)) more; give at least \(rounded(baseline + minimum)) (rounded up) or fewer --threads")
         }
         let tileSize: Int
         if let requested = requestedTileSize {
@@ -104,6 +118,7 @@ public enum TilePlanner {
         }
         let cache = cacheNeed(tileSize)
         return TilePlan(tileSize: tileSize, blockSize: tileSize % 512 == 0 ? 512 : 256, tilesInFlight: threads,
-                        cacheBytes: cache, bytesPerTile: cost(tileSize), budget: budget, baseline: baseline)
+                        cacheBytes: cache, bytesPerTile: cost(tileSize), sourceBlockBytesPerThread: sourceBlockBytes,
+                        budget: budget, baseline: baseline)
     }
 }

@@ -31,6 +31,42 @@ struct PlannerAndJournalTests {
         #expect(refused?.description.contains("--memory 256 MiB is too small") == true)
     }
 
+    /// Every reading thread holds a decoded block of each file it reads. A file in pixel-interleaved
+    /// strips 512 rows high across 8000 pixels (4 bands of UInt16: 31.25 MiB a strip, as some ground
+    /// segments deliver images) shrinks the tiles at 200 MiB and is refused at 160 MiB, naming the
+    /// file; a file in 256-pixel tiles costs 128 KiB a thread and changes nothing.
+    @Test func sourceBlocksHeldByEveryReaderArePlannedFor() throws {
+        let dir = try TemporaryDirectory()
+        func write(_ name: String, strips: Bool) throws -> String {
+            var options = GeoTIFFOptions()
+            options.tileSize = strips ? 512 : 256
+            options.pixelInterleavedStrips = strips
+            let spec = RasterSpec(width: 8000, height: 1024, bandCount: 4, pixelType: .uint16, nodata: 0)
+            // No pixels written: the block shape is all the planner reads.
+            let output = try GeoTIFFOutput(creating: dir.file(name), spec: spec, options: options)
+            try output.commit()
+            return dir.file(name)
+        }
+        let stripped = try write("strips.tif", strips: true), tiled = try write("tiled.tif", strips: false)
+        let stripBlocks = try RasterSource.file(stripped).decodedBlocks(view: Raster.open(stripped))
+        #expect(stripBlocks.map(\.bytes) == [8000 * 512 * 4 * 2])
+        let tileBlocks = try RasterSource.file(tiled).decodedBlocks(view: Raster.open(tiled))
+        #expect(tileBlocks.map(\.bytes) == [256 * 256 * 2])
+
+        func plan(budget: Int, blocks: [DecodedBlock]) throws -> TilePlan {
+            try TilePlanner.plan(budget: budget << 20, baseline: 70 << 20, threads: 2, halo: 0, inputBands: 4, outputBands: 4,
+                                 sourceBlocks: blocks, sceneWidth: 7300, sceneHeight: 6900)
+        }
+        let plain = try plan(budget: 200, blocks: [])
+        #expect(try plan(budget: 200, blocks: tileBlocks).tileSize == plain.tileSize)
+        let shrunk = try plan(budget: 200, blocks: stripBlocks)
+        #expect(shrunk.tileSize < plain.tileSize && shrunk.sourceBlockBytesPerThread == stripBlocks[0].bytes)
+        #expect(try plan(budget: 160, blocks: []).tileSize == plain.tileSize)
+        let refused = #expect(throws: PlanningError.self) { try plan(budget: 160, blocks: stripBlocks) }
+        #expect(refused?.description.contains("too small for the blocks its sources decode") == true, "\(refused.map(String.init(describing:)) ?? "")")
+        #expect(refused?.description.contains("\(stripped) (blocks 8000×512, 4 bands of 2 bytes)") == true)
+    }
+
     /// A kernel whose values depend on an alignment the tiles cannot keep is refused before any work.
     @Test func tileAlignmentIsAPreconditionOfThePlan() throws {
         for alignment in [1, 16, 128, 256] {
