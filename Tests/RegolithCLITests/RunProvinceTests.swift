@@ -143,6 +143,20 @@ struct RunProvinceTests {
         #expect(html.contains("<h2>Products</h2>") && html.contains("products (pixels)"))
     }
 
+    @Test("the cloud screen leaves no cloud in the mosaic and keeps the cloudy product's clear ground")
+    func cloudScreen() throws {
+        let runs = try Self.runs.get()
+        let mosaic = try Raster.open("\(runs.regionFolder)/mosaic.tif"), source = try Raster.open("\(runs.regionFolder)/mosaic.source.tif")
+        let blue = try mosaic.read(mosaic.fullWindow, bands: [1], as: Float.self), sources = try source.read(source.fullWindow, bands: [1], as: UInt16.self)
+        let valid = blue.filter { $0 != -9999 }
+        // Without the screen the cloudy product's pixels reach a blue reflectance of 0.351 (saturated
+        // DNs), 8.8 % of the mosaic; clear ground stays below 0.11.
+        #expect(!valid.isEmpty && valid.allSatisfy { $0 <= 0.2 }, "brightest blue \(valid.max() ?? .nan)")
+        let cloudyRank = try #require((runs.region["region"] as? [String: Any])?["products"] as? [[String: Any]])
+            .first { ($0["cloudCover"] as? Double ?? 0) > 0 }?["source"] as? Int
+        #expect(sources.contains { Int($0) == cloudyRank }, "the cloudy product contributes no clear pixel")
+    }
+
     @Test("scene and scenes together, an empty list or an empty catalogue: one line naming the key, nothing written",
           arguments: [("both", "scene: truth/ortho-dn.tif\nscenes: catalogue.json", "scenes: give scene"),
                       ("empty-list", "scenes: []", "scenes: the list names no product"),
