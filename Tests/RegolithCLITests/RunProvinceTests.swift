@@ -16,6 +16,8 @@ struct RunProvinceTests {
         let regionReport: Data
         let singleReport: Data
         let regionFolder: String
+        /// Tiles of the region's mosaic that a killed `mosaic-products` had finished before the run resumed it.
+        let resumedTiles: Int
         var region: [String: Any] { try! JSONSerialization.jsonObject(with: regionReport) as! [String: Any] }
         var single: [String: Any] { try! JSONSerialization.jsonObject(with: singleReport) as! [String: Any] }
     }
@@ -34,6 +36,13 @@ struct RunProvinceTests {
         cog: false
         """
 
+    /// `mosaic-products` with the region configuration's settings, slowed down and checkpointing
+    /// often, so that it can be killed part-way and the run resume its mosaic.
+    static func mosaicCommand(_ province: String, catalogue: String, out: String) -> [String] {
+        ["mosaic-products", catalogue, "--dem", "\(province)/dem.tif", "--resampling", "nearest", "--cloud-reflectance", "0.2",
+         "--out", out, "--tile-size", "256", "--checkpoint-seconds", "0.05", "--threads", "1", "--quiet"]
+    }
+
     /// `out` is relative to the working directory, not to the configuration.
     static func configuration(_ text: String, out: String) -> String { text + "\nout: \(out)\n" }
 
@@ -48,6 +57,13 @@ struct RunProvinceTests {
                                                               with: "scene: truth/ortho-dn.tif\n")
         try configuration(regionConfiguration, out: "\(province)/run-region").write(toFile: "\(province)/region.yml", atomically: true, encoding: .utf8)
         try configuration(single, out: "\(province)/run-single").write(toFile: "\(province)/single.yml", atomically: true, encoding: .utf8)
+        // The region run resumes a mosaic that `mosaic-products` (same products, DEM and settings) began
+        // in its folder and was killed in.
+        try FileManager.default.createDirectory(atPath: "\(province)/run-region", withIntermediateDirectories: true)
+        let journal = "\(province)/run-region/mosaic.partial.tif.journal"
+        try EngineCommandTests.runAndKill(mosaicCommand(province, catalogue: "\(province)/catalogue.json", out: "\(province)/run-region/mosaic.tif"),
+                                          whenJournal: journal, records: 1, tileDelay: 0.5)
+        let resumedTiles = EngineCommandTests.finishedTiles(journal: journal)
         let results = LockedResults()
         DispatchQueue.concurrentPerform(iterations: 2) { k in
             results.set(k, Result { try ChildProcess.regolith(["run", "\(province)/\(k == 0 ? "region" : "single").yml", "--quiet"]) })
@@ -58,7 +74,8 @@ struct RunProvinceTests {
             guard result.status == 0 else { throw TestSupportError("run \(name).yml failed: \(result.stderr)") }
             reports.append(try Data(contentsOf: URL(fileURLWithPath: "\(province)/run-\(name)/report.json")))
         }
-        return Runs(folder: folder, province: province, regionReport: reports[0], singleReport: reports[1], regionFolder: "\(province)/run-region")
+        return Runs(folder: folder, province: province, regionReport: reports[0], singleReport: reports[1], regionFolder: "\(province)/run-region",
+                    resumedTiles: resumedTiles)
     }
 
     final class LockedResults: @unchecked Sendable {
@@ -155,6 +172,30 @@ struct RunProvinceTests {
         let cloudyRank = try #require((runs.region["region"] as? [String: Any])?["products"] as? [[String: Any]])
             .first { ($0["cloudCover"] as? Double ?? 0) > 0 }?["source"] as? Int
         #expect(sources.contains { Int($0) == cloudyRank }, "the cloudy product contributes no clear pixel")
+    }
+
+    @Test("a run resumes its mosaic only from the same products: the same pixels as made in one go")
+    func resumeKeepsTheProducts() throws {
+        let runs = try Self.runs.get()
+        #expect(runs.resumedTiles > 0 && !FileManager.default.fileExists(atPath: "\(runs.regionFolder)/mosaic.partial.tif.journal"))
+        let whole = runs.folder.file("whole.tif")
+        let uninterrupted = try ChildProcess.regolith(Self.mosaicCommand(runs.province, catalogue: "\(runs.province)/catalogue.json", out: whole))
+        #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
+        for (resumed, reference) in [("mosaic.tif", whole), ("mosaic.source.tif", runs.folder.file("whole.source.tif"))] {
+            let a = try Raster.open("\(runs.regionFolder)/\(resumed)"), b = try Raster.open(reference)
+            #expect(try a.read(a.fullWindow, as: Float.self) == b.read(b.fullWindow, as: Float.self), "\(resumed)")
+        }
+        // A mosaic begun over three of the products is not continued over four.
+        let mixed = "\(runs.province)/run-mixed"
+        try FileManager.default.createDirectory(atPath: mixed, withIntermediateDirectories: true)
+        let products = try FileManager.default.contentsOfDirectory(atPath: runs.province).filter { $0.hasSuffix(".tar.gz") }.sorted()
+        try products.prefix(3).joined(separator: "\n").write(toFile: "\(runs.province)/three.txt", atomically: true, encoding: .utf8)
+        try EngineCommandTests.runAndKill(Self.mosaicCommand(runs.province, catalogue: "@\(runs.province)/three.txt", out: "\(mixed)/mosaic.tif"),
+                                          whenJournal: "\(mixed)/mosaic.partial.tif.journal", records: 1, tileDelay: 0.5)
+        try Self.configuration(Self.regionConfiguration, out: mixed).write(toFile: "\(runs.province)/mixed.yml", atomically: true, encoding: .utf8)
+        let refused = try ChildProcess.regolith(["run", "\(runs.province)/mixed.yml", "--quiet"])
+        #expect(refused.status != 0 && refused.stderr.contains("mosaic.partial.tif.journal: a partial run of a different command is here"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(mixed)/mosaic.tif") && !FileManager.default.fileExists(atPath: "\(mixed)/content.tif"))
     }
 
     @Test("scene and scenes together, an empty list or an empty catalogue: one line naming the key, nothing written",
