@@ -40,6 +40,9 @@ struct ProductMosaicCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Blend the reflectance across each seam between two products' areas over this many pixels on each side, weighted by the distance to the other product's area; the source band still names the product that won the pixel.", valueName: "pixels"))
     var feather: Int = 0
 
+    @Option(help: ArgumentHelp("A product's pixel whose blue TOA reflectance exceeds this is cloud and is taken from the next-ranked product with data there (by default clouds are judged per product only, by their cloud cover).", valueName: "reflectance"))
+    var cloudReflectance: Double?
+
     @OptionGroup var ortho: OrthorectificationOptions
     @OptionGroup var engine: EngineCommandOptions
     @OptionGroup var global: GlobalOptions
@@ -48,15 +51,11 @@ struct ProductMosaicCommand: ParsableCommand {
         do { _ = try MosaicPriority(parsing: priority) } catch let error as InversionError {
             throw ValidationError("--priority: \(error.description)")
         }
-        guard (0...64).contains(feather) else { throw ValidationError("--feather must be 0 to 64 pixels") }
-        if let targetDate, Self.date(targetDate) == nil {
+        if let problem = SettingRules.featherPixels(feather) { throw ValidationError("--feather: \(problem)") }
+        if let problem = cloudReflectance.flatMap(SettingRules.positive) { throw ValidationError("--cloud-reflectance: \(problem)") }
+        if let targetDate, MosaicPriority.date(parsing: targetDate) == nil {
             throw ValidationError("--target-date '\(targetDate)' is not a date (YYYY-MM-DD, or ISO 8601 such as 2016-12-01T03:00:00Z)")
         }
-    }
-
-    static func date(_ text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle().parse(text))
-            ?? (try? Date.ISO8601FormatStyle().year().month().day().parse(text))
     }
 
     func run() throws {
@@ -67,7 +66,8 @@ struct ProductMosaicCommand: ParsableCommand {
         try OutputPaths.check(outputs: [(out, .file), (sourceOut, .file)],
                               inputs: products.entries.map(\.path) + ortho.settings.inputs + (catalogue.hasPrefix("@") ? [String(catalogue.dropFirst())] : [catalogue]))
         let mosaic = ProductMosaic(catalogue: products, orthorectification: ortho.settings,
-                                   priority: try MosaicPriority(parsing: priority, targetDate: targetDate.flatMap(Self.date)), feather: feather)
+                                   priority: try MosaicPriority(parsing: priority, targetDate: targetDate.flatMap(MosaicPriority.date(parsing:))), feather: feather,
+                                   cloudReflectance: cloudReflectance)
         let summary = try mosaic.run(out: out, sourceOut: sourceOut, engine: engine.engineOptions,
                                      progress: engine.progress(task: "mosaic", quiet: global.quiet))
         print(summary)

@@ -123,7 +123,7 @@ import Testing
     }
 
     @Test func sceneAndSamplesAreRequired() {
-        #expect(throws: ConfigurationError(file: "c.yml", key: "scene", "missing: the scene to map (a GF-2 DN scene)")) {
+        #expect(throws: ConfigurationError(file: "c.yml", key: "scene", "missing: the scene to map (a GF-2 DN scene), or scenes: the products of a region")) {
             try RunConfiguration.decode("", file: "c.yml")
         }
         #expect(throws: ConfigurationError(file: "c.yml", key: "samples", "missing: the samples CSV")) {

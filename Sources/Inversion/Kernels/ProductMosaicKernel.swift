@@ -22,23 +22,30 @@ public struct ProductMosaicKernel: TileKernel {
         /// The view's nodata value per band (nil: every value is data).
         public var nodata: [Float?]
 
-        /// Whether pixel `i` of `m` DN samples (band-sequential) has data in every band.
+        /// A pixel whose first band's (GF-2's blue) reflectance exceeds this is cloud, no data of this
+        /// product (nil: none is).
+        public var cloudReflectance: Float?
+
+        /// Whether pixel `i` of `m` DN samples (band-sequential) has data in every band (and is not cloud).
         @inline(__always)
         func hasData(_ samples: [Float], at i: Int, of m: Int, bands: Int) -> Bool {
             for b in 0..<bands {
                 let value = samples[b * m + i]
                 if value.isNaN || value == nodata[b] { return false }
             }
+            if let cloudReflectance, calibration.apply(band: 0, samples[i]) > cloudReflectance { return false }
             return true
         }
 
-        public init(sourceIndex: Int, name: String, reader: RasterReaderPool, window: Window, calibration: BandAffine, nodata: [Float?]) {
+        public init(sourceIndex: Int, name: String, reader: RasterReaderPool, window: Window, calibration: BandAffine, nodata: [Float?],
+                    cloudReflectance: Float? = nil) {
             self.sourceIndex = sourceIndex
             self.name = name
             self.reader = reader
             self.window = window
             self.calibration = calibration
             self.nodata = nodata
+            self.cloudReflectance = cloudReflectance
         }
     }
 

@@ -97,6 +97,12 @@ public struct MosaicPriority: Sendable, Equatable {
         return "each pixel from the product with data there that has \(phrases.joined(separator: ", then ")); a product without a fact ranks last on it; ties by product name"
     }
 
+    /// A target date as a user writes it: YYYY-MM-DD, or ISO 8601 in UTC; nil when it is neither.
+    public static func date(parsing text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle().parse(text))
+            ?? (try? Date.ISO8601FormatStyle().year().month().day().parse(text))
+    }
+
     /// "2016-11-12T03:22:19Z".
     static func dayFormat(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle())

@@ -6,7 +6,17 @@ extension RunConfiguration {
     /// found, naming its key. The rules are `SettingRules`, shared with the command-line options.
     public func check() throws {
         var problems: [(key: String, problem: String?)] = [
-            ("scene", scene == nil ? "missing: the scene to map (a GF-2 DN scene)" : nil),
+            ("scene", scene == nil && scenes == nil ? "missing: the scene to map (a GF-2 DN scene), or scenes: the products of a region" : nil),
+            ("scenes", scene != nil && scenes != nil ? "give scene (one scene) or scenes (the products of a region), not both" : nil),
+            ("scenes", scenes == .paths([]) ? "the list names no product" : nil),
+            ("xml", scenes != nil && xml != nil ? "applies to scene only; each product of scenes is calibrated with its own XML" : nil),
+            ("dos", scenes != nil && dos ? "applies to scene only; the mosaic of scenes is TOA reflectance" : nil),
+            ("input", scenes != nil && input != nil ? "applies to scene only; scenes are GF-2 products, calibrated into the mosaic" : nil),
+            ("pansharpen", scenes != nil && pansharpen ? "applies to scene only; the mosaic of scenes is made of the MSS images" : nil),
+            ("priority", scenes == nil && mosaicPriority != MosaicPriority.defaultKeys ? "applies to scenes only (the mosaic of a region's products)" : nil),
+            ("target_date", scenes == nil && targetDate != nil ? "applies to scenes only (the mosaic of a region's products)" : nil),
+            ("cloud_reflectance", cloudReflectance.flatMap(SettingRules.positive) ?? (scenes == nil && cloudReflectance != nil ? "applies to scenes only (the mosaic of a region's products)" : nil)),
+            ("feather", SettingRules.featherPixels(feather) ?? (scenes == nil && feather != 0 ? "applies to scenes only (the mosaic of a region's products)" : nil)),
             ("samples", samples == nil ? "missing: the samples CSV" : nil),
             ("height", orthorectification?.dem != nil && orthorectification?.height != nil ? "give dem or height, not both" : nil),
             ("height", orthorectification?.height.flatMap(SettingRules.finite)),

@@ -6,7 +6,7 @@ import NeuralNet
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval
+        case scene, scenes, priority, targetDate = "target_date", feather, cloudReflectance = "cloud_reflectance", xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval
         case covariates, terrain, terrainFrom = "terrain_from", indices, focalMeans = "focal_means"
     }
 
@@ -15,6 +15,26 @@ extension RunConfiguration: Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
         scene = try c.decodeIfPresent(String.self, forKey: .scene)
+        if c.contains(.scenes) {
+            if let paths = try? c.decode([String].self, forKey: .scenes) {
+                scenes = .paths(paths)
+            } else {
+                scenes = .catalogue(try c.decode(String.self, forKey: .scenes))
+            }
+        }
+        if let text = try c.decodeIfPresent(String.self, forKey: .priority) {
+            do { mosaicPriority = try MosaicPriority(parsing: text).keys } catch let error as InversionError {
+                throw ConfigurationError(key: "priority", error.description)
+            }
+        }
+        if let text = try c.decodeIfPresent(String.self, forKey: .targetDate) {
+            guard let date = MosaicPriority.date(parsing: text) else {
+                throw ConfigurationError(key: "target_date", "'\(text)' is not a date (YYYY-MM-DD, or ISO 8601 such as 2016-12-01T03:00:00Z)")
+            }
+            targetDate = date
+        }
+        feather = try c.decodeIfPresent(Int.self, forKey: .feather) ?? feather
+        cloudReflectance = try c.decodeIfPresent(Double.self, forKey: .cloudReflectance)
         xml = try c.decodeIfPresent(String.self, forKey: .xml)
         let ortho = OrthorectificationSettings(dem: try c.decodeIfPresent(String.self, forKey: .dem),
                                                height: try c.decodeIfPresent(Double.self, forKey: .height),

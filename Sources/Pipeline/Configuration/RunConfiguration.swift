@@ -1,9 +1,10 @@
+import Foundation
 import Inversion
 import RasterIO
 import NeuralNet
 
-/// What `regolith run` does, as its YAML configuration says. Every field but `scene` and `samples`
-/// has a default (no file at all means the bundled fixture world). Decoding is strict
+/// What `regolith run` does, as its YAML configuration says. Every field but `scene` (or `scenes`)
+/// and `samples` has a default (no file at all means the bundled fixture world). Decoding is strict
 /// (`RunConfiguration+Decoding.swift`) and every value is range-checked before any work
 /// (`RunConfiguration+Checks.swift`).
 public struct RunConfiguration: Sendable, Equatable {
@@ -55,7 +56,24 @@ public struct RunConfiguration: Sendable, Equatable {
         public init() {}
     }
 
+    /// The products of a region (`scenes:`), instead of one `scene`: a YAML list of product paths,
+    /// or one string that `ProductCatalogue.load` reads (a folder, an `@list.txt`, a STAC
+    /// ItemCollection `.json`). The run maps their mosaic (`ProductMosaic`) as one reflectance scene.
+    public enum Scenes: Sendable, Equatable {
+        case paths([String])
+        case catalogue(String)
+    }
+
     public var scene: String?
+    public var scenes: Scenes?
+    /// `scenes:` only: which product each mosaic pixel comes from (`priority`, `target_date`) and
+    /// the seams' feathering in pixels (`feather`), as `regolith mosaic-products` takes them.
+    public var mosaicPriority: [MosaicPriority.Key] = MosaicPriority.defaultKeys
+    public var targetDate: Date?
+    public var feather: Int = 0
+    /// `scenes:` only (`cloud_reflectance`): a product's pixel whose blue TOA reflectance exceeds this
+    /// is cloud, taken from the next-ranked product (`ProductMosaic.cloudReflectance`); nil: no screen.
+    public var cloudReflectance: Double?
     public var xml: String?
     /// Orthorectify the scene (an L1A one, with its RPC model) while calibrating it (keys `dem`,
     /// `height`, `t_srs`, `res`, `resampling`); nil: the scene is map-projected already.

@@ -24,6 +24,11 @@ public enum SettingRules {
         return positive(value)
     }
 
+    /// Pixels a mosaic's seams are feathered over on each side (`--feather`, `feather:`).
+    public static func featherPixels(_ value: Int) -> String? {
+        (0...64).contains(value) ? nil : "\(value) is not between 0 and 64 pixels"
+    }
+
     public static func finite(_ value: Double) -> String? {
         value.isFinite ? nil : "\(value) is not a finite number"
     }

@@ -34,31 +34,36 @@ public struct MethodRun: Sendable {
 
     public func run() throws -> RunReport {
         let c = configuration
-        guard let scene = loaded.resolve(c.scene), let samples = loaded.resolve(c.samples) else {
-            throw ConfigurationError(key: c.scene == nil ? "scene" : "samples", "missing")
-        }
+        guard let samples = loaded.resolve(c.samples) else { throw ConfigurationError(key: "samples", "missing") }
         // A DEM path in the configuration file is relative to it, like the other inputs.
         var orthorectification = c.orthorectification
         orthorectification?.dem = loaded.resolve(c.orthorectification?.dem)
+        // A region's products (`scenes:`) are mosaicked first, and the method maps the mosaic as one
+        // reflectance scene; their catalogue and the mosaic's plan are checked before anything is written.
+        let region = try c.scenes.map { try regionInput($0, orthorectification: orthorectification ?? OrthorectificationSettings()) }
+        let scene = region == nil ? loaded.resolve(c.scene) : nil
+        if region == nil && scene == nil { throw ConfigurationError(key: "scene", "missing") }
         // Samples, kriging and anomaly areas need map coordinates: a scene in sensor geometry without
         // orthorectification (or one that cannot be orthorectified) is refused before anything is
         // written, not after its calibration.
         // The views built for the check are the ones the orthorectification step writes from.
-        let image = try GF2Product.sceneImage(scene)
+        let image = try scene.map(GF2Product.sceneImage)
         var panchromatic: [String] = []
         var sensorGeometry: SceneOrthorectification?
-        if c.pansharpen {
-            do {
-                let fused = try ProductPansharpening(scene: scene, orthorectification: orthorectification ?? OrthorectificationSettings())
-                panchromatic = fused.product.pan.map { [$0.raster] } ?? []
-                sensorGeometry = SceneOrthorectification(fused)
-            } catch let error as InversionError {
-                throw ConfigurationError(key: "pansharpen", error.description)
+        if let scene, let image {
+            if c.pansharpen {
+                do {
+                    let fused = try ProductPansharpening(scene: scene, orthorectification: orthorectification ?? OrthorectificationSettings())
+                    panchromatic = fused.product.pan.map { [$0.raster] } ?? []
+                    sensorGeometry = SceneOrthorectification(fused)
+                } catch let error as InversionError {
+                    throw ConfigurationError(key: "pansharpen", error.description)
+                }
+            } else if let orthorectification {
+                sensorGeometry = SceneOrthorectification(try orthorectification.orthorectification(of: image.raster))
+            } else if try Raster.open(image.raster).geoTransform == nil {
+                throw RasterError.needsMapCoordinates(image.raster, for: "regolith run (samples, kriging, anomaly areas)")
             }
-        } else if let orthorectification {
-            sensorGeometry = SceneOrthorectification(try orthorectification.orthorectification(of: image.raster))
-        } else if try Raster.open(image.raster).geoTransform == nil {
-            throw RasterError.needsMapCoordinates(image.raster, for: "regolith run (samples, kriging, anomaly areas)")
         }
         let samplesCRS: SpatialReference
         do { samplesCRS = try SpatialReference(c.samplesCrs) } catch {
@@ -66,7 +71,7 @@ public struct MethodRun: Sendable {
         }
         let folder = RunFolder(path: c.out)
         let covariates = c.covariates.resolvingPaths { loaded.resolve($0) ?? $0 }
-        let inputs = covariates.covariates.map(\.path) + [scene, samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
+        let inputs = covariates.covariates.map(\.path) + (scene.map { [$0] } ?? []) + (region?.inputs ?? []) + [samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
             + (orthorectification?.inputs ?? []) + panchromatic
         try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), $0 == .model ? .folder : .file) },
                               inputs: inputs)
@@ -74,9 +79,12 @@ public struct MethodRun: Sendable {
         // One run owns the folder; the engine's own locks cover each raster, this the rest.
         let lock = try OutputLock(lockFile: folder.file(".regolith-run.lock"), owner: c.out)
         defer { lock.release() }
-        var report = RunReport(title: "Regolith run: \(URL(fileURLWithPath: scene).lastPathComponent)", software: software,
+        let subject = scene.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "a region of \(region?.catalogue.entries.count ?? 0) products"
+        var report = RunReport(title: "Regolith run: \(subject)", software: software,
                                started: ISO8601DateFormatter().string(from: Date()), configuration: loaded.text)
-        report.inputs = ["scene": scene, "samples": samples, "output folder": c.out]
+        report.inputs = ["samples": samples, "output folder": c.out]
+        if let scene { report.inputs["scene"] = scene }
+        if let region { report.inputs["scenes"] = "\(region.catalogue.entries.count) products: " + region.catalogue.entries.map(\.name).joined(separator: ", ") }
         if let truth = loaded.resolve(c.truth.content) { report.inputs["true content"] = truth }
         for covariate in covariates.covariates { report.inputs["covariate \(covariate.name)"] = covariate.description }
         func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
@@ -89,7 +97,7 @@ public struct MethodRun: Sendable {
 
         // What every step reads: the scene's image (a product's MSS image) as it is, or, in sensor
         // geometry, orthorectified (and pan-sharpened) once into the folder, DNs kept as DNs.
-        var pixels = image.raster
+        var pixels = image?.raster ?? folder.file(.mosaic)
         var orthorectified: SceneOrthorectification.Summary?
         if let sensorGeometry {
             orthorectified = try timed(c.pansharpen ? "orthorectify and pan-sharpen" : "orthorectify") {
@@ -97,14 +105,23 @@ public struct MethodRun: Sendable {
             }
             pixels = folder.file(.orthorectifiedScene)
         }
-        let metadata = loaded.resolve(c.xml) ?? image.metadata
+        if let region {
+            let summary = try timed("mosaic \(region.catalogue.entries.count) products") {
+                try region.mosaic.run(out: folder.file(.mosaic), sourceOut: folder.file(.mosaicSource), plan: region.plan, engine: engine)
+            }
+            report.region = RunReport.Region(catalogue: region.catalogue, summary: summary)
+        }
+        let metadata = loaded.resolve(c.xml) ?? image?.metadata
         // DNs are calibrated as they are read, reflectance made elsewhere scaled as it is read: no
         // reflectance scene is written, and every step sees the values `calibrate` would have written.
+        // A region's mosaic holds each product's TOA reflectance already, read as it is stored.
         var input = c.input == .reflectance ? SceneInput(kind: .reflectance, scale: c.scale)
-                                            : SceneInput(kind: .dn, metadata: metadata, dos: c.dos)
+                  : region != nil ? SceneInput() : SceneInput(kind: .dn, metadata: metadata, dos: c.dos)
         let affine: BandAffine?
         if c.input == .reflectance {
             affine = try input.storedToReflectance(scene: pixels, threads: engine.threads)
+        } else if region != nil {
+            affine = nil
         } else {
             let (toa, haze) = try timed("calibrate") {
                 try SceneCalibration(scene: pixels, metadata: metadata, darkObjectSubtraction: c.dos).calibration(threads: engine.threads)
@@ -134,7 +151,7 @@ public struct MethodRun: Sendable {
         if !covariates.isEmpty {
             settings.features = try covariates.featureStack(sceneBands: sampleSet.sampleSet.bandNames.prefix { $0.first == "b" && Int($0.dropFirst()) != nil }.compactMap { Int($0.dropFirst()) })
         }
-        settings.radiometry = input.radiometry(darkObjectSubtraction: c.dos)
+        settings.radiometry = region != nil ? InputRadiometry(kind: .toaReflectance, dos: false) : input.radiometry(darkObjectSubtraction: c.dos)
         let value = TargetDescriptor(name: c.column, unit: c.unit)
         settings.target = value
         report.value = value.label
@@ -230,6 +247,8 @@ public struct MethodRun: Sendable {
             try search.run(map: content, out: folder.file(.anomalyAreas), labels: labels)
         }
         report.anomalyThreshold = anomalies.threshold
+        // Delineated on the region's map, an area straddling two products is one area; its pixels' products from the source band.
+        try report.region?.attribute(labels: labels, source: folder.file(.mosaicSource))
         report.anomalies = anomalies.areas
         let map = try Raster.open(content)
         report.mapCRS = map.spatialReference?.name

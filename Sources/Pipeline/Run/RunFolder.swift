@@ -8,6 +8,9 @@ public struct RunFolder: Sendable {
         /// The scene orthorectified (and pan-sharpened) from sensor geometry, DNs kept: written only
         /// when the configuration asks for it (`dem`, `height`, `t_srs`, `res`, `pansharpen`).
         case orthorectifiedScene = "scene-ortho.tif"
+        /// A region run's (`scenes:`) mosaic of its products (TOA reflectance) and its source band.
+        case mosaic = "mosaic.tif"
+        case mosaicSource = "mosaic.source.tif"
         case sampleSet = "sampleset.csv"
         case model = "model"
         case content = "content.tif"
@@ -27,6 +30,8 @@ public struct RunFolder: Sendable {
         var title: String? {
             switch self {
             case .orthorectifiedScene: "orthorectified scene (DN)"
+            case .mosaic: "region mosaic (TOA reflectance)"
+            case .mosaicSource: "region mosaic's source product per pixel"
             case .sampleSet: "sample set"
             case .model: "model"
             case .content: "content map"

@@ -28,6 +28,7 @@ extension RunReport {
         if let verdict { page += "<h2>Which model to trust</h2><p class=verdict>\(e(verdict))</p>" }
         page += "<h2>Inputs</h2>" + wide("<table>" + inputs.sorted { $0.key < $1.key }.map { "<tr><th class=l>\(e($0.key))</th><td class=l>\(e($0.value))</td></tr>" }.joined() + "</table>")
         page += notes.isEmpty ? "" : "<ul>" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+        page += regionSection
         if let calibration { page += "<h2>Calibration</h2><pre>\(e(calibration.description))</pre>" }
         if let samples {
             page += "<h2>Sample set</h2><pre>\(e(samples.description))\nThe geochemical map is kriged with the same variogram and samples.</pre>"
@@ -186,7 +187,7 @@ extension RunReport {
         let withProbability = anomalies.contains { $0.exceedanceProbability != nil }
         let located = Dictionary(anomalyLocations.map { ($0.rank, $0) }, uniquingKeysWith: { first, _ in first })
         html += "<div class=\"wide rows\"><table><tr><th>rank</th><th>area (m²)</th><th>pixels</th><th>mean</th><th>max</th><th>centre x</th><th>centre y</th><th>longitude</th><th>latitude</th><th class=l>pixel box (col, row, w, h)</th>"
-            + (withProbability ? "<th>P(content above threshold)</th>" : "") + "</tr>"
+            + (withProbability ? "<th>P(content above threshold)</th>" : "") + (region != nil ? "<th class=l>products (pixels)</th>" : "") + "</tr>"
         for a in anomalies {
             let place = located[a.rank]
             let coordinates = [place?.x, place?.y].map { $0.map { String(format: "%.1f", $0) } ?? "" }
@@ -194,7 +195,8 @@ extension RunReport {
             html += String(format: "<tr><td>%d</td><td>%.0f</td><td>%d</td><td>%.3f</td><td>%.3f</td>", a.rank, a.areaSquareMetres, a.pixels, a.meanContent, a.maxContent)
                 + coordinates.map { "<td>\($0)</td>" }.joined()
                 + "<td class=l>\(a.bounds.map(String.init).joined(separator: ", "))</td>"
-                + (withProbability ? String(format: "<td>%.3f</td>", a.exceedanceProbability ?? .nan) : "") + "</tr>"
+                + (withProbability ? String(format: "<td>%.3f</td>", a.exceedanceProbability ?? .nan) : "")
+                + (region.map { "<td class=l>\(e($0.sources(ofRank: a.rank) ?? ""))</td>" } ?? "") + "</tr>"
         }
         return html + "</table></div>"
     }

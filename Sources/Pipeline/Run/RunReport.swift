@@ -122,6 +122,8 @@ public struct RunReport: Codable, Sendable {
     public var configuration: String
     public var inputs: [String: String] = [:]
     public var calibration: SceneCalibration.Summary?
+    /// A run over a region's products (`scenes:`): the products and each area's products.
+    public var region: Region?
     public var samples: SampleSetConstruction.Summary?
     public var screening: [BandScreening.Row] = []
     public var validations: [ValidationResult] = []

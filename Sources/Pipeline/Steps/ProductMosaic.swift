@@ -17,12 +17,17 @@ public struct ProductMosaic: Sendable {
     /// Pixels on each side of a seam between two products' areas over which their reflectances are
     /// blended (`ProductMosaicKernel.feather`); 0: a hard seam, every pixel one product's.
     public var feather: Int
+    /// Per-pixel cloud screen: a product's pixel whose blue TOA reflectance exceeds this counts as no
+    /// data, so the next-ranked product with data there fills it (nil: clouds are judged per product only).
+    public var cloudReflectance: Double?
 
-    public init(catalogue: ProductCatalogue, orthorectification: OrthorectificationSettings, priority: MosaicPriority, feather: Int = 0) {
+    public init(catalogue: ProductCatalogue, orthorectification: OrthorectificationSettings, priority: MosaicPriority, feather: Int = 0,
+                cloudReflectance: Double? = nil) {
         self.catalogue = catalogue
         self.orthorectification = orthorectification
         self.priority = priority
         self.feather = feather
+        self.cloudReflectance = cloudReflectance
     }
 
     /// One product ready for the mosaic.
@@ -121,20 +126,23 @@ public struct ProductMosaic: Sendable {
     }
 
     /// Writes the mosaic (Float32 reflectance, one band per product band) to `out` and the source
-    /// band (UInt16) to `sourceOut`, both through the engine's atomic outputs.
-    public func run(out: String, sourceOut: String? = nil, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
+    /// band (UInt16) to `sourceOut`, both through the engine's atomic outputs; `plan`: this mosaic's
+    /// plan when made already (a run checks it before writing anything).
+    public func run(out: String, sourceOut: String? = nil, plan: Plan? = nil, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
         let sourceOut = sourceOut ?? Self.sourcePath(for: out)
-        let plan = try plan(threads: engine.threads)
+        let plan = try plan ?? self.plan(threads: engine.threads)
         let layers = try plan.ranking.map { k -> ProductMosaicKernel.Layer in
             let product = plan.products[k]
             let reader = try RasterReaderPool(source: product.orthorectification.rasterSource)
             let nodata = try reader.withRaster { raster in raster.bands.map { $0.nodata.map(Float.init) } }
             return ProductMosaicKernel.Layer(sourceIndex: k + 1, name: product.entry.name, reader: reader, window: product.window,
-                                             calibration: BandAffine(calibration: product.calibration), nodata: nodata)
+                                             calibration: BandAffine(calibration: product.calibration), nodata: nodata,
+                                             cloudReflectance: cloudReflectance.map(Float.init))
         }
         let bandCount = plan.products[0].calibration.coefficients.bandCount
         let kernel = ProductMosaicKernel(rankedLayers: layers, bandCount: bandCount,
-                                         rule: "\(priority.keys.map(\.rawValue).joined(separator: ",")) target \(plan.targetDate.map { "\($0.timeIntervalSince1970)" } ?? "none")",
+                                         rule: "\(priority.keys.map(\.rawValue).joined(separator: ",")) target \(plan.targetDate.map { "\($0.timeIntervalSince1970)" } ?? "none")"
+                                             + (cloudReflectance.map { " cloud above \($0)" } ?? ""),
                                          feather: feather)
         let source = plan.grid.rasterSource(path: plan.products[0].entry.path,
                                             derivation: "mosaic of \(plan.products.count) products on \(plan.grid), \(plan.rule)",
@@ -156,6 +164,9 @@ public struct ProductMosaic: Sendable {
         if let date = plan.targetDate { items.append(("MOSAIC_TARGET_DATE", date.formatted(Date.ISO8601FormatStyle()))) }
         if feather > 0 {
             items.append(("MOSAIC_FEATHER", "\(feather) pixels: within them of another product's area a pixel blends that product's reflectance in, weighted \(feather) + 1 − distance against \(feather) + 1 for its own; MOSAIC_SOURCE still names its own"))
+        }
+        if let cloudReflectance {
+            items.append(("MOSAIC_CLOUD_REFLECTANCE", "\(cloudReflectance): a product's pixel with blue TOA reflectance above it is cloud, left to the next-ranked product"))
         }
         items.append(("MOSAIC_SOURCE_0", "no product"))
         for (k, product) in plan.products.enumerated() { items.append(("MOSAIC_SOURCE_\(k + 1)", product.entry.name)) }
