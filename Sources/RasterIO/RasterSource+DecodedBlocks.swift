@@ -4,10 +4,14 @@ extension RasterSource {
     /// every file the source reads (the scene, and a derived view's DEM, PAN, covariates), and for
     /// a computed view (warped, pan-sharpened) one of the view's own blocks, all bands.
     /// - Parameter view: a handle `open` gave.
+    /// A file that is not a raster (a product's tarball or folder, which a kernel opens and reads
+    /// itself, as a region mosaic's does) adds no block here; `view` opened, so the source is readable.
     public func decodedBlocks(view: Raster) throws -> [DecodedBlock] {
-        var paths = [path]
-        for (_, file) in auxiliaryFiles where !paths.contains(file) { paths.append(file) }
-        var blocks = try paths.map { DecodedBlock(of: try Raster.open($0)) }
+        var blocks: [DecodedBlock] = []
+        var seen = Set<String>()
+        for file in [path] + auxiliaryFiles.map(\.1) where seen.insert(file).inserted {
+            if let raster = try? Raster.open(file) { blocks.append(DecodedBlock(of: raster)) }
+        }
         if !derivation.isEmpty { blocks.append(DecodedBlock(of: view, allBands: true)) }
         return blocks
     }

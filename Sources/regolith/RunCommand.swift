@@ -65,6 +65,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Unit of the samples' value column, e.g. ppm (overrides the configuration's `unit`).") var unit: String?
     @Option(help: "Level of the content map's prediction interval, e.g. 0.9 (overrides the configuration's `interval`).") var interval: Double?
     @Flag(help: "Check the configuration and exit.") var check = false
+    @Flag(help: "Discard the partial rasters an interrupted run left in the output folder instead of resuming them.") var restart = false
 
     func validate() throws {
         if let problem = interval.flatMap(SettingRules.openFraction) { throw ValidationError("--interval: \(problem)") }
@@ -83,9 +84,11 @@ struct RunCommand: ParsableCommand {
         }
         try EngineCommandOptions.refuse(try Shard.fromSlurm(ProcessInfo.processInfo.environment), command: "run")
         let quiet = global.quiet
-        let report = try MethodRun(loaded, software: "regolith \(Regolith.version), GDAL \(GDAL.version)") { step in
+        var method = MethodRun(loaded, software: "regolith \(Regolith.version), GDAL \(GDAL.version)") { step in
             if !quiet { FileHandle.standardError.write(Data("regolith run: \(step)\n".utf8)) }
-        }.run()
+        }
+        method.restart = restart
+        let report = try method.run()
         print(report.consoleSummary(folder: loaded.configuration.out))
     }
 }

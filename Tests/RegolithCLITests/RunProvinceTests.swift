@@ -196,6 +196,11 @@ struct RunProvinceTests {
         let refused = try ChildProcess.regolith(["run", "\(runs.province)/mixed.yml", "--quiet"])
         #expect(refused.status != 0 && refused.stderr.contains("mosaic.partial.tif.journal: a partial run of a different command is here"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(mixed)/mosaic.tif") && !FileManager.default.fileExists(atPath: "\(mixed)/content.tif"))
+        // As the refusal says, --restart discards the partial mosaic and makes it from all four products.
+        let restarted = try ChildProcess.regolith(["run", "\(runs.province)/mixed.yml", "--restart", "--quiet"])
+        #expect(restarted.status == 0, "\(restarted.stderr)")
+        let a = try Raster.open("\(mixed)/mosaic.tif"), b = try Raster.open(whole)
+        #expect(try a.read(a.fullWindow, as: Float.self) == b.read(b.fullWindow, as: Float.self))
     }
 
     @Test("scene and scenes together, an empty list or an empty catalogue: one line naming the key, nothing written",

@@ -14,6 +14,8 @@ public struct MethodRun: Sendable {
     public var software: String
     /// Progress lines (the step being run).
     public var log: @Sendable (String) -> Void
+    /// Discard the partial rasters an interrupted run left in the folder instead of resuming them.
+    public var restart = false
 
     public init(_ loaded: LoadedConfiguration, software: String, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.loaded = loaded
@@ -29,6 +31,7 @@ public struct MethodRun: Sendable {
         if let memory = configuration.memory, let bytes = ByteSize.parse(memory) { options.memoryBudget = bytes }
         if let threads = configuration.threads { options.threads = threads }
         options.compression = configuration.compress
+        options.restart = restart
         return options
     }
 
