@@ -30,7 +30,7 @@ struct TrainCommand: ParsableCommand {
 
     @Argument(help: "Sample set CSV from `regolith samples`.") var sampleSet: String
     @Option(help: "Output model folder.") var out: String
-    @Option(help: "The folder's model: paper, patch, mlr, pls, xgboost, or auto (MLR, PLSR, XGBoost, the paper CNN and, with --scene, the patch CNN scored by spatial-block cross-validation, network iterations by early stopping; the best is saved).") var arch: ModelArchitecture = .paper
+    @Option(help: "The folder's model: paper, patch, mlr, pls, xgboost, or auto (MLR, PLSR, XGBoost, the paper CNN and, with --scene, the patch CNN and MLR, PLSR and XGBoost reading the bands' 36 m focal means too, and on the scene bands alone when covariates, terrain or indices are given, all scored by spatial-block cross-validation, network iterations by early stopping; the best is saved).") var arch: ModelArchitecture = .paper
     @Option(help: "Window side of the patch network (odd).") var patchSize = 5
     @Option(help: "Reflectance scene the sample set came from: the patch network's windows (--arch patch), and the radiometry recorded in the model (a scene from `calibrate` states whether it had dark-object subtraction, which `invert` then applies to DN scenes).") var scene: String?
     @Option(help: "Adam iterations.") var iterations = 5000

@@ -158,7 +158,7 @@ public struct MethodRun: Sendable {
         let value = TargetDescriptor(name: c.column, unit: c.unit)
         settings.target = value
         report.value = value.label
-        let trained = try timed(c.model.arch == .auto ? "train and select (MLR, PLSR, XGBoost, paper and patch CNN by spatial validation)"
+        let trained = try timed(c.model.arch == .auto ? "train and select (MLR, PLSR, XGBoost with and without spatial context, paper and patch CNN by spatial validation)"
                                                       : "train (CNN, MLR, PLSR, XGBoost; random and spatial validation)") {
             try ModelTraining(settings).run(set: sampleSet.sampleSet, source: folder.file(.sampleSet), log: log)
         }
