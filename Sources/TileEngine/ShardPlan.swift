@@ -55,22 +55,57 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
 public struct PlannedScene: Codable, Equatable, Sendable {
     public var path: String
     public var stem: String
+    /// The size the engine reads: the file's, or its orthorectified view's.
     public var width: Int
     public var height: Int
     public var bytes: Int
     public var modified: Double
+    /// How the engine reads it when not as it is (`RasterSource.derivation`, e.g. orthorectified
+    /// with a DEM onto a grid), and the other files its pixels are made from; nil for a file read as it is.
+    public var reading: String?
+    public var auxiliaryFiles: [PlannedFile]?
+
+    /// A file a scene's pixels are made from besides its own (a DEM): a task must find it unchanged.
+    public struct PlannedFile: Codable, Equatable, Sendable {
+        public var role: String
+        public var path: String
+        public var bytes: Int
+        public var modified: Double
+    }
 
     /// Reads the scene's size from its header, and its file's size and modification time (of
     /// the file itself when `path` is a symbolic link).
     init(header path: String) throws {
         let header = try RasterHeader(path: path)
+        try self.init(path: path, width: header.width, height: header.height)
+    }
+
+    /// The scene as `source` reads it (e.g. orthorectified on the way in): the view's size, how it
+    /// is made and the files it is made from.
+    init(path: String, source: RasterSource) throws {
+        guard !source.derivation.isEmpty || !source.auxiliaryFiles.isEmpty else {
+            try self.init(header: path)
+            return
+        }
+        let view = try source.open()
+        try self.init(path: path, width: view.width, height: view.height)
+        reading = source.derivation
+        auxiliaryFiles = try source.auxiliaryFiles.map { role, file in
+            guard let status = VirtualFile.status(file) else {
+                throw RasterError(file, .unreadable, "cannot read its size and date (the \(role) of \(path)): \(String(cString: strerror(errno)))")
+            }
+            return PlannedFile(role: role, path: VirtualFile.standardized(file), bytes: status.bytes, modified: status.modified)
+        }
+    }
+
+    private init(path: String, width: Int, height: Int) throws {
         guard let status = VirtualFile.status(path) else {
             throw RasterError(path, .unreadable, "cannot read its size and date: \(String(cString: strerror(errno)))")
         }
         self.path = VirtualFile.standardized(path)
         stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        width = header.width
-        height = header.height
+        self.width = width
+        self.height = height
         bytes = status.bytes
         modified = status.modified
     }
@@ -117,15 +152,19 @@ public struct ShardPlan: Codable, Equatable, Sendable {
 
     public var totalPixels: Int { units.reduce(0) { $0 + $1.pixels } }
 
-    /// Plans `scenePaths` from their headers (GDAL opens only the header).
-    public static func make(scenes scenePaths: [String], unitRows: Int, tasks: Int) throws -> ShardPlan {
+    /// Plans `scenePaths` from their headers (GDAL opens only the header), or, with `source`, from
+    /// the views the engine reads them through (e.g. orthorectified on the way in: the view's grid).
+    public static func make(scenes scenePaths: [String], unitRows: Int, tasks: Int,
+                            source: (@Sendable (String) throws -> RasterSource)? = nil) throws -> ShardPlan {
         guard !scenePaths.isEmpty else { throw EngineError("no scenes given") }
         guard unitRows >= 1 else { throw EngineError("rows per unit must be positive, not \(unitRows)") }
         guard (1...largestTaskCount).contains(tasks) else { throw EngineError("the task count must be 1 to \(largestTaskCount), not \(tasks)") }
         // Headers are read on all cores (a province is hundreds of scenes); the order stays the list's.
         let headers = Mutex([Result<PlannedScene, any Error>?](repeating: nil, count: scenePaths.count))
         DispatchQueue.concurrentPerform(iterations: scenePaths.count) { index in
-            let header = Result { try PlannedScene(header: scenePaths[index]) }
+            let header = Result {
+                try source.map { try PlannedScene(path: scenePaths[index], source: $0(scenePaths[index])) } ?? PlannedScene(header: scenePaths[index])
+            }
             headers.withLock { $0[index] = header }
         }
         var stems = Set<String>()
@@ -236,6 +275,10 @@ public struct ShardPlan: Codable, Equatable, Sendable {
         if scenes.count != other.scenes.count { return "it has \(other.scenes.count) scene(s), now \(scenes.count)" }
         for (now, then) in zip(scenes, other.scenes) where now != then {
             if now.path != then.path { return "its scenes differ (\(then.path) there, \(now.path) now)" }
+            if now.reading != then.reading { return "the scene \(now.path) is read differently (\(then.reading ?? "as it is") there, \(now.reading ?? "as it is") now)" }
+            if let file = (now.auxiliaryFiles ?? []).first(where: { !(then.auxiliaryFiles ?? []).contains($0) }) {
+                return "the \(file.role) \(file.path) of the scene \(now.path) differs from the one the plan was stored with"
+            }
             return "the scene \(now.path) has changed since"
         }
         return self == other ? nil : "the plans differ"

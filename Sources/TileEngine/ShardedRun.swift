@@ -23,14 +23,31 @@ extension SceneBatch {
     /// started again redoes at most one checkpoint interval of one unit.
     public static func runShard(_ kernel: some TileKernel, scenes: [String], outputFolder: String, shard: Shard, unitRows: Int,
                                 options: EngineOptions, progress: ProgressReporter?) throws -> ShardRunResult {
-        try validate(scenes, kernel: kernel, forMosaic: true)
+        try runShard(kernels: scenes.map { _ in kernel }, scenes: scenes, outputFolder: outputFolder, shard: shard, unitRows: unitRows,
+                     options: options, progress: progress)
+    }
+
+    /// `kernels[i]` maps `scenes[i]` (e.g. DN products, each with its own calibration), read through
+    /// `source` (e.g. orthorectified on the way in; the plan's units are rows of that view).
+    public static func runShard<Kernel: TileKernel>(kernels: [Kernel], scenes: [String], outputFolder: String, shard: Shard, unitRows: Int,
+                                                    options: EngineOptions, progress: ProgressReporter?,
+                                                    source: (@Sendable (String) throws -> RasterSource)? = nil) throws -> ShardRunResult {
+        guard kernels.count == scenes.count, let kernel = kernels.first else {
+            throw EngineError("\(outputFolder): one kernel per scene, \(kernels.count) for \(scenes.count)")
+        }
+        for (scene, sceneKernel) in zip(scenes, kernels) {
+            try validate([scene], kernel: sceneKernel, forMosaic: true, source: source ?? { .file($0) })
+        }
+        try validate(scenes, kernel: kernel, forMosaic: true, source: source ?? { .file($0) })
         // A unit starts a new tile grid at its first row, so units must keep the kernel's alignment too.
         guard unitRows % kernel.tileAlignment == 0 else {
             throw EngineError("--unit-rows \(unitRows) is not a multiple of \(kernel.tileAlignment), the tile alignment `\(kernel.signature.split(separator: " ").first ?? "")` needs for reproducible output")
         }
-        var plan = try ShardPlan.make(scenes: scenes, unitRows: unitRows, tasks: shard.count)
-        plan.kernel = kernel.signature
-        plan.contentInputs = kernel.contentInputs
+        var plan = try ShardPlan.make(scenes: scenes, unitRows: unitRows, tasks: shard.count, source: source)
+        plan.kernel = signature(of: kernels)
+        plan.contentInputs = kernels.flatMap(\.contentInputs).reduce(into: [ContentInput]()) { inputs, input in
+            if !inputs.contains(input) { inputs.append(input) }
+        }
         plan.nodata = kernel.outputNodata
         do {
             try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
@@ -52,13 +69,22 @@ extension SceneBatch {
             } catch {
                 throw RasterError(folder, .notWritable, "cannot create the unit folder")
             }
-            let result = try TilePipeline.run(kernel, input: scenes[unit.scene], output: output, region: plan.window(of: unit),
-                                              options: options, progress: progress)
+            let scene = scenes[unit.scene]
+            let result = try TilePipeline.run(kernels[unit.scene], source: try source?(scene) ?? .file(scene), outputs: [output],
+                                              region: plan.window(of: unit), options: options, progress: progress)
             processed.append(ShardRunResult.ProcessedUnit(unit: unit, result: result))
         }
         if !skipped.isEmpty {
             progress?.note("task \(shard): \(skipped.count) unit(s) were finished by an earlier run")
         }
         return ShardRunResult(shard: shard, plan: plan, skippedUnits: skipped, processed: processed)
+    }
+
+    /// The plan's record of the operation: the kernel's signature, or each scene's when they differ
+    /// (e.g. each DN product with its own calibration folded in).
+    static func signature<Kernel: TileKernel>(of kernels: [Kernel]) -> String {
+        let signatures = kernels.map(\.signature)
+        guard Set(signatures).count > 1 else { return signatures[0] }
+        return signatures.enumerated().map { "scene \($0 + 1): \($1)" }.joined(separator: " | ")
     }
 }

@@ -31,6 +31,18 @@ struct OrthorectificationOptions: ParsableArguments {
         OrthorectificationSettings(dem: dem, height: height, targetCRS: targetCRS, resolution: res, resampling: resampling)
     }
 
+    /// The options as given, for a command line that passes them on (e.g. `plan`'s sbatch line).
+    var arguments: [String] {
+        guard requested else { return [] }
+        var words: [String] = []
+        if let dem { words += ["--dem", dem] }
+        if let height { words += ["--height", "\(height)"] }
+        if let targetCRS { words += ["--t-srs", targetCRS] }
+        if let res { words += ["--res", "\(res)"] }
+        if resampling != .bilinear { words += ["--resampling", resampling.rawValue] }
+        return words
+    }
+
     /// Whether a command that also takes map-projected scenes was asked to orthorectify.
     var requested: Bool { dem != nil || height != nil || targetCRS != nil || res != nil }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Inversion
 import Pipeline
+import RasterIO
 import TileEngine
 
 /// `regolith plan`: how a batch of scenes splits into work units and Slurm array tasks.
@@ -10,11 +11,12 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Splits scenes into work units and the units over N Slurm array tasks; prints the sbatch line.",
         discussion: """
-            Reads only the scenes' headers. A unit is a band of --unit-rows scene rows; the units are split, in order, into N runs of about equal pixels. Every task of the array recomputes the same plan from the same scenes and options (it depends on nothing else), stores it as plan.json in the output folder, and runs only its own units (--shard I/N, or the Slurm array variables). `regolith mosaic` then checks that every unit is there.
+            Reads only the scenes' headers; products in sensor geometry given with the orthorectification options (--dem, --height, --t-srs, --res, as the tasks get them) are planned on their orthorectified grids, and the printed sbatch line passes those options on. A unit is a band of --unit-rows scene rows; the units are split, in order, into N runs of about equal pixels. Every task of the array recomputes the same plan from the same scenes and options (it depends on nothing else), stores it as plan.json in the output folder, and runs only its own units (--shard I/N, or the Slurm array variables). `regolith mosaic` then checks that every unit is there.
 
             Examples:
               regolith plan @province.txt --tasks 64 --memory 4GiB
               regolith plan scenes/*.tiff --tasks 4 --json
+              regolith plan GF2_*.tar.gz --dem dem.tif --tasks 16 --command "invert model/"
             """
     )
 
@@ -29,6 +31,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "The regolith command and its options, for the printed sbatch line, e.g. \"ndvi --red 3\".") var command = "COMMAND"
     @Option(help: "The shared output folder, for the printed sbatch line.") var out = "OUT"
     @Flag(help: "Print the plan as JSON.") var json = false
+    @OptionGroup(title: "Orthorectification") var ortho: OrthorectificationOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -54,7 +57,12 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let plan = try ShardPlan.make(scenes: try GF2Product.sceneRasters(scenes), unitRows: unitRows, tasks: tasks)
+        var source: (@Sendable (String) throws -> RasterSource)?
+        if ortho.requested {
+            let settings = ortho.settings
+            source = { @Sendable scene in try settings.orthorectification(of: scene).rasterSource }
+        }
+        let plan = try ShardPlan.make(scenes: try GF2Product.sceneRasters(scenes), unitRows: unitRows, tasks: tasks, source: source)
         let budget = memory.flatMap(ByteSize.parse) ?? EngineOptions.defaultMemoryBudget
         let memoryRequest = SlurmRequest.memoryMiB(budget: budget)
         // One pass over the units, not one per task: a plan may have a million of each.
@@ -75,7 +83,7 @@ struct PlanCommand: ParsableCommand {
     private func sbatchLine(budget: Int, memoryRequest: Int) -> String {
         var words = ["sbatch", "--array=0-\(tasks - 1)", "--cpus-per-task=\(threads)", "--mem=\(memoryRequest)M",
                      "tools/slurm/regolith-array.sbatch", "\(tasks)"]
-        words += command.split(separator: " ").map(String.init) + scenes.map(Self.shellQuoted)
+        words += command.split(separator: " ").map(String.init) + scenes.map(Self.shellQuoted) + ortho.arguments.map(Self.shellQuoted)
         words += ["--out", Self.shellQuoted(out), "--memory", "\(budget >> 20)MiB", "--unit-rows", "\(unitRows)"]
         if let tileSize { words += ["--tile-size", "\(tileSize)"] }
         return words.joined(separator: " ")

@@ -63,24 +63,19 @@ public struct KernelJob: Sendable {
     public func run<Kernel: TileKernel>(perScene kernels: [Kernel], shard: Shard?, progress: ProgressReporter?) throws -> Outcome {
         guard kernels.count == scenes.count, let kernel = kernels.first else { throw EngineError("\(out): one kernel per scene, \(kernels.count) for \(scenes.count)") }
         if let shard {
-            // A sharded run's plan has one kernel for every unit.
-            if let (scene, _) = zip(scenes, kernels).first(where: { $0.1.signature != kernel.signature }) {
-                throw EngineError("\(scene): is mapped differently from \(scenes[0]) (its own calibration); a sharded run maps scenes of one calibration: calibrate them first")
-            }
             guard !outIsFile else {
                 throw EngineError("\(out): a sharded run (\(shard.origin) \(shard)) writes a folder of units; give --out a folder and build the result with `regolith mosaic`")
             }
             guard !cog else {
                 throw EngineError("\(out): --cog does not apply to one task of a sharded run (\(shard.origin) \(shard)); pass it to `regolith mosaic`")
             }
-            if !covariates.isEmpty {
-                throw EngineError("\(out): a sharded run (\(shard.origin) \(shard)) cannot stack covariates on the way in; map without sharding")
-            }
-            if orthorectification != nil {
-                throw EngineError("\(out): a sharded run (\(shard.origin) \(shard)) cannot orthorectify on the way in; orthorectify the scenes with `regolith ortho` first")
-            }
-            return .shard(try SceneBatch.runShard(kernel, scenes: scenes, outputFolder: out, shard: shard, unitRows: unitRows,
-                                                  options: engine, progress: progress))
+            // Each unit is rows of the scene as the engine reads it (orthorectified, covariates stacked),
+            // mapped by its scene's own kernel (its own calibration).
+            let job = self
+            var source: (@Sendable (String) throws -> RasterSource)?
+            if !readsAsIs { source = { @Sendable scene in try job.source(scene) } }
+            return .shard(try SceneBatch.runShard(kernels: kernels, scenes: scenes, outputFolder: out, shard: shard, unitRows: unitRows,
+                                                  options: engine, progress: progress, source: source))
         }
         if scenes.count == 1 && outIsFile {
             try SceneBatch.validate(scenes, kernel: kernel, source: source)
@@ -95,6 +90,9 @@ public struct KernelJob: Sendable {
         return .folder(try SceneBatch.run(kernels: kernels, scenes: scenes, outputFolder: out, suffix: suffix, options: engine, cog: cog,
                                           progress: progress, source: source))
     }
+
+    /// Whether every scene is read as it is (no orthorectification, no covariates stacked on).
+    private var readsAsIs: Bool { orthorectification == nil && covariates.isEmpty }
 
     /// How the engine reads `scene`: orthorectified when asked to, else as it is.
     private func source(_ scene: String) throws -> RasterSource {
