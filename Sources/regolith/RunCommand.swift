@@ -132,7 +132,10 @@ struct RunCommand: ParsableCommand {
             }
             return
         }
-        method.readsProductViews = stage == .region
+        if stage == .region {
+            _ = try method.regionScenes()
+            method.readsProductViews = true
+        }
         let report = try method.run()
         print(report.consoleSummary(folder: loaded.configuration.out))
     }

@@ -89,6 +89,10 @@ struct RegionJobGraphTests {
         let region = try String(contentsOfFile: "\(out)/slurm/region.sbatch", encoding: .utf8)
         #expect(region.contains("--stage region") && !region.contains("--task"), "\(region)")
         #expect(!FileManager.default.fileExists(atPath: "\(out)/products"))
+        // One scene has no job graph.
+        let single = try ChildProcess.regolith(["run", "\(runs.province)/single.yml", "--out", runs.folder.file("single-stage"), "--stage", "region", "--quiet"])
+        #expect(single.status == 1 && single.stderr.contains("single.yml: scenes: missing: a run in stages or on Slurm is a region's"), "\(single.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: runs.folder.file("single-stage")))
         for wrong in [["--stage", "region", "--slurm"], ["--task", "1"], ["--partition", "batch"]] {
             let refused = try Self.stage(runs, out: out, wrong)
             #expect(refused.status == 2, "\(wrong): \(refused.status) \(refused.stderr)")

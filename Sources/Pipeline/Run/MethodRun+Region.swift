@@ -60,10 +60,15 @@ extension MethodRun {
 
     /// The region's products (`scenes:`) read, checked and planned as the run plans them.
     func plannedRegion() throws -> RegionInput {
+        try regionInput(try regionScenes(), orthorectification: resolvedOrthorectification ?? OrthorectificationSettings())
+    }
+
+    /// The configuration's `scenes:`, refused when absent: a run in stages or on Slurm is a region's.
+    public func regionScenes() throws -> RunConfiguration.Scenes {
         guard let scenes = configuration.scenes else {
             throw ConfigurationError(file: loaded.file, key: "scenes", "missing: a run in stages or on Slurm is a region's (`scenes:`); one scene runs in one process")
         }
-        return try regionInput(scenes, orthorectification: resolvedOrthorectification ?? OrthorectificationSettings())
+        return scenes
     }
 
     /// The region's product names in catalogue order (product K is array task K), checked as a run checks them.
