@@ -15,6 +15,8 @@ struct RunCommand: ParsableCommand {
 
             A region's products go in as `scenes` instead of `scene`: a list of products, or a folder of products, an @list.txt or a STAC ItemCollection (.json), with `dem` for the whole region. They are mosaicked first into mosaic.tif and mosaic.source.tif as `regolith mosaic-products` does (`priority`, `target_date`, `feather`, `t_srs`, `res`, `resampling`; `cloud_reflectance` screens clouds per pixel), and the method runs on the mosaic as on one reflectance scene; the report lists the products and each anomaly area's products.
 
+            A region on Slurm: `--slurm` writes the run as a job graph into the output folder (slurm/products.sbatch, slurm/region.sbatch; logs in logs/) and submits it with sbatch: a job array with one task per product, each orthorectifying its product onto the region grid into products/K.tif (K its 0-based place in the catalogue; `--stage product --task K`, K from SLURM_ARRAY_TASK_ID in the job), then, once every task succeeded (--dependency=afterok), the region job (`--stage region`): the mosaic read from those views, then samples to report as in one process. It prints "array <job id>" and "region <job id>". `--slurm-script-only` writes the scripts and prints the sbatch lines instead. A task resumes what a killed run of it left and skips a view made already from the same product and DEM, so resubmitting (rerunning the same `--slurm` command once the old jobs have ended) redoes only what is missing; the region stage refuses a view that is missing or was made from other inputs, naming the file. On one machine the plain run mosaics the products in one process, to the same pixels.
+
             Covariates (`covariates`, `terrain`, `indices`) add predictors besides the scene's bands: rasters in any CRS and resolution put on the scene's grid by GDAL's warper, terrain derivatives of the DEM among them by GDAL's DEM processing, spectral indices; see `regolith samples --help`. The sample set gets a column per feature and the model records them.
 
             The configuration is checked whole before anything is written: an unknown or misspelt key, a value of the wrong type or out of range stops the run with one line naming the file and the key. --check only checks it.
@@ -57,6 +59,7 @@ struct RunCommand: ParsableCommand {
               regolith run
               regolith run survey.yml --out results/
               regolith run survey.yml --check
+              regolith run province.yml --slurm --partition batch --cpus 4 --memory 4GiB --time 2:00:00
             """
     )
 
@@ -66,9 +69,31 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Level of the content map's prediction interval, e.g. 0.9 (overrides the configuration's `interval`).") var interval: Double?
     @Flag(help: "Check the configuration and exit.") var check = false
     @Flag(help: "Discard the partial rasters an interrupted run left in the output folder instead of resuming them.") var restart = false
+    @Option(help: ArgumentHelp("Peak memory budget of the run (or of each Slurm job), e.g. 2GiB (overrides the configuration's `memory`); sbatch's --mem is derived from it.", valueName: "size"))
+    var memory: String?
+    @Option(help: "Worker threads (overrides the configuration's `threads`).") var threads: Int?
+    @Option(help: "Run one stage of a region's job graph: product (one product's view, with --task) or region (the mosaic from the views, then the rest of the run).")
+    var stage: RunStage?
+    @Option(help: "The product of --stage product: its 0-based place in the catalogue (default inside a Slurm array job: SLURM_ARRAY_TASK_ID).")
+    var task: Int?
+    @Flag(help: "Write a region run's job graph into the output folder and submit it with sbatch.") var slurm = false
+    @Flag(help: "Write a region run's job graph into the output folder and print the sbatch lines, without submitting.") var slurmScriptOnly = false
+    @Option(help: "Slurm partition of the jobs (default: the site's).") var partition: String?
+    @Option(help: "CPUs per Slurm job (each job's --threads).") var cpus = 1
+    @Option(help: "Time limit per Slurm job, in sbatch's format, e.g. 2:00:00 (default: the partition's).") var time: String?
 
     func validate() throws {
         if let problem = interval.flatMap(SettingRules.openFraction) { throw ValidationError("--interval: \(problem)") }
+        if let problem = memory.flatMap(SettingRules.memory) { throw ValidationError("--memory: \(problem)") }
+        if let problem = threads.flatMap(SettingRules.threads) { throw ValidationError("--threads: \(problem)") }
+        if let problem = SettingRules.threads(cpus) { throw ValidationError("--cpus: \(problem)") }
+        if slurm && slurmScriptOnly { throw ValidationError("give --slurm or --slurm-script-only, not both") }
+        if stage != nil && (slurm || slurmScriptOnly) { throw ValidationError("--stage runs inside a job; --slurm submits the jobs: give one") }
+        if task != nil && stage != .product { throw ValidationError("--task goes with --stage product") }
+        if let task, task < 0 { throw ValidationError("--task must be 0 or more") }
+        if !(slurm || slurmScriptOnly) && (partition != nil || time != nil || cpus != 1) {
+            throw ValidationError("--partition, --cpus and --time go with --slurm or --slurm-script-only")
+        }
     }
     @OptionGroup var global: GlobalOptions
 
@@ -78,17 +103,73 @@ struct RunCommand: ParsableCommand {
         if let out { loaded.configuration.out = out }
         if let unit { loaded.configuration.unit = unit }
         if let interval { loaded.configuration.interval = interval }
+        if let memory { loaded.configuration.memory = memory }
+        if let threads { loaded.configuration.threads = threads }
         if check {
             print("\(config ?? "the fixture world"): a valid configuration")
             return
         }
-        try EngineCommandOptions.refuse(try Shard.fromSlurm(ProcessInfo.processInfo.environment), command: "run")
+        let environment = ProcessInfo.processInfo.environment
+        if stage != .product { try EngineCommandOptions.refuse(try Shard.fromSlurm(environment), command: "run") }
         let quiet = global.quiet
         var method = MethodRun(loaded, software: "regolith \(Regolith.version), GDAL \(GDAL.version)") { step in
             if !quiet { FileHandle.standardError.write(Data("regolith run: \(step)\n".utf8)) }
         }
         method.restart = restart
+        method.tileDelay = environment[EngineCommandOptions.tileDelayVariable].flatMap(Double.init) ?? 0
+        if slurm || slurmScriptOnly {
+            try submit(method, loaded: loaded)
+            return
+        }
+        if stage == .product {
+            guard let task = task ?? environment["SLURM_ARRAY_TASK_ID"].flatMap(Int.init) else {
+                throw ValidationError("--stage product needs --task K (or a Slurm array job's SLURM_ARRAY_TASK_ID)")
+            }
+            let (view, outcome) = try method.writeProductView(task: task)
+            switch outcome {
+            case .written(let summary): print("product \(task) (\(view.product.entry.name)):\n\(summary)")
+            case .unchanged: print("product \(task) (\(view.product.entry.name)): \(view.path) made already from the same product and DEM; skipped")
+            }
+            return
+        }
+        if stage == .region {
+            _ = try method.regionScenes()
+            method.readsProductViews = true
+        }
         let report = try method.run()
         print(report.consoleSummary(folder: loaded.configuration.out))
     }
+
+    /// `--slurm` and `--slurm-script-only`: the region's products checked as a run checks them, then
+    /// the job graph written (and submitted).
+    private func submit(_ method: MethodRun, loaded: LoadedConfiguration) throws {
+        let products = try method.regionProductNames()
+        guard let config else { throw ValidationError("--slurm needs a configuration file (the jobs read it)") }
+        let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
+        var stageOptions: [String] = []
+        if let unit { stageOptions += ["--unit", unit] }
+        if let interval { stageOptions += ["--interval", "\(interval)"] }
+        if let memory { stageOptions += ["--memory", memory] }
+        if restart { stageOptions.append("--restart") }
+        if global.quiet { stageOptions.append("--quiet") }
+        let jobs = RegionSlurmJobs(configuration: absolute(config), out: absolute(loaded.configuration.out),
+                                   regolith: absolute(Bundle.main.executablePath ?? CommandLine.arguments[0]), products: products.count,
+                                   stageOptions: stageOptions, cpus: cpus,
+                                   memoryBudget: loaded.configuration.memory.flatMap(ByteSize.parse) ?? EngineOptions.defaultMemoryBudget,
+                                   partition: partition, time: time)
+        try jobs.write()
+        if slurmScriptOnly {
+            print("wrote \(jobs.productScript) (\(products.count) array tasks, one per product) and \(jobs.regionScript); submit them with:")
+            jobs.commandLines.forEach { print("  " + $0) }
+            return
+        }
+        let ids = try jobs.submit()
+        print("array \(ids.array)")
+        print("region \(ids.region)")
+    }
+}
+
+/// A stage of a region run's job graph.
+enum RunStage: String, ExpressibleByArgument, CaseIterable {
+    case product, region
 }

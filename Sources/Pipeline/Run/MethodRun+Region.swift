@@ -34,9 +34,57 @@ extension MethodRun {
         do { priority = try MosaicPriority(keys: c.mosaicPriority, targetDate: c.targetDate) } catch let error as InversionError {
             throw ConfigurationError(file: loaded.file, key: "priority", error.description)
         }
-        let mosaic = ProductMosaic(catalogue: catalogue, orthorectification: orthorectification, priority: priority, feather: c.feather,
+        var mosaic = ProductMosaic(catalogue: catalogue, orthorectification: orthorectification, priority: priority, feather: c.feather,
                                    cloudReflectance: c.cloudReflectance)
-        return RegionInput(catalogue: catalogue, mosaic: mosaic, plan: try mosaic.plan(threads: engine.threads),
+        let plan = try mosaic.plan(threads: engine.threads)
+        if readsProductViews {
+            let views = productViews(plan)
+            for view in views { try view.check() }
+            mosaic.views = views.map(\.path)
+        }
+        return RegionInput(catalogue: catalogue, mosaic: mosaic, plan: plan,
                            inputs: catalogue.entries.map(\.path) + (listFile.map { [$0] } ?? []))
+    }
+
+    /// The configuration's orthorectification settings, its DEM path resolved like the other inputs.
+    var resolvedOrthorectification: OrthorectificationSettings? {
+        var orthorectification = configuration.orthorectification
+        orthorectification?.dem = loaded.resolve(configuration.orthorectification?.dem)
+        return orthorectification
+    }
+
+    /// Each product's view in the run folder, in catalogue order.
+    func productViews(_ plan: ProductMosaic.Plan) -> [ProductView] {
+        plan.products.enumerated().map { ProductView(index: $0, product: $1, runFolder: configuration.out) }
+    }
+
+    /// The region's products (`scenes:`) read, checked and planned as the run plans them.
+    func plannedRegion() throws -> RegionInput {
+        try regionInput(try regionScenes(), orthorectification: resolvedOrthorectification ?? OrthorectificationSettings())
+    }
+
+    /// The configuration's `scenes:`, refused when absent: a run in stages or on Slurm is a region's.
+    public func regionScenes() throws -> RunConfiguration.Scenes {
+        guard let scenes = configuration.scenes else {
+            throw ConfigurationError(file: loaded.file, key: "scenes", "missing: a run in stages or on Slurm is a region's (`scenes:`); one scene runs in one process")
+        }
+        return scenes
+    }
+
+    /// The region's product names in catalogue order (product K is array task K), checked as a run checks them.
+    public func regionProductNames() throws -> [String] {
+        try plannedRegion().catalogue.entries.map(\.name)
+    }
+
+    /// The first stage of a region run's job graph for product `task` (0-based catalogue position):
+    /// its view written into the run folder (`ProductView`), or left as it is when made already from
+    /// the same inputs. Array tasks run side by side, each writing its own file under its own lock.
+    public func writeProductView(task: Int) throws -> (view: ProductView, outcome: ProductView.Outcome) {
+        let region = try plannedRegion()
+        let views = productViews(region.plan)
+        guard views.indices.contains(task) else {
+            throw ConfigurationError(file: loaded.file, key: "scenes", "has \(views.count) products (tasks 0 to \(views.count - 1)), no task \(task)")
+        }
+        return (views[task], try views[task].write(engine: engine))
     }
 }

@@ -16,6 +16,11 @@ public struct MethodRun: Sendable {
     public var log: @Sendable (String) -> Void
     /// Discard the partial rasters an interrupted run left in the folder instead of resuming them.
     public var restart = false
+    /// A region run's second stage (`--stage region`): the mosaic reads the product views the first
+    /// stage wrote (`ProductView`) instead of warping the products, refusing a missing or stale one.
+    public var readsProductViews = false
+    /// Seconds every tile is slowed down by, so a test can cancel a task mid-way.
+    public var tileDelay: Double = 0
 
     public init(_ loaded: LoadedConfiguration, software: String, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.loaded = loaded
@@ -32,6 +37,7 @@ public struct MethodRun: Sendable {
         if let threads = configuration.threads { options.threads = threads }
         options.compression = configuration.compress
         options.restart = restart
+        options.tileDelay = tileDelay
         return options
     }
 
@@ -39,8 +45,7 @@ public struct MethodRun: Sendable {
         let c = configuration
         guard let samples = loaded.resolve(c.samples) else { throw ConfigurationError(key: "samples", "missing") }
         // A DEM path in the configuration file is relative to it, like the other inputs.
-        var orthorectification = c.orthorectification
-        orthorectification?.dem = loaded.resolve(c.orthorectification?.dem)
+        let orthorectification = resolvedOrthorectification
         // A region's products (`scenes:`) are mosaicked first, and the method maps the mosaic as one
         // reflectance scene; their catalogue and the mosaic's plan are checked before anything is written.
         let region = try c.scenes.map { try regionInput($0, orthorectification: orthorectification ?? OrthorectificationSettings()) }

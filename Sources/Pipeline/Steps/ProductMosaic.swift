@@ -20,6 +20,9 @@ public struct ProductMosaic: Sendable {
     /// Per-pixel cloud screen: a product's pixel whose blue TOA reflectance exceeds this counts as no
     /// data, so the next-ranked product with data there fills it (nil: clouds are judged per product only).
     public var cloudReflectance: Double?
+    /// Per product (catalogue order), its orthorectified view written earlier as a file (`ProductView`,
+    /// a region run's job graph), read instead of warping the product again; nil: warped on the fly.
+    public var views: [String]?
 
     public init(catalogue: ProductCatalogue, orthorectification: OrthorectificationSettings, priority: MosaicPriority, feather: Int = 0,
                 cloudReflectance: Double? = nil) {
@@ -133,8 +136,9 @@ public struct ProductMosaic: Sendable {
         let plan = try plan ?? self.plan(threads: engine.threads)
         let layers = try plan.ranking.map { k -> ProductMosaicKernel.Layer in
             let product = plan.products[k]
-            let reader = try RasterReaderPool(source: product.orthorectification.rasterSource)
-            let nodata = try reader.withRaster { raster in raster.bands.map { $0.nodata.map(Float.init) } }
+            let reader = try RasterReaderPool(source: views.map { .file($0[k]) } ?? product.orthorectification.rasterSource)
+            // The warped view's nodata either way: a view file records 0 where the warped view has none.
+            let nodata = try product.orthorectification.open().bands.map { $0.nodata.map(Float.init) }
             return ProductMosaicKernel.Layer(sourceIndex: k + 1, name: product.entry.name, reader: reader, window: product.window,
                                              calibration: BandAffine(calibration: product.calibration), nodata: nodata,
                                              cloudReflectance: cloudReflectance.map(Float.init))
@@ -145,9 +149,10 @@ public struct ProductMosaic: Sendable {
                                              + (cloudReflectance.map { " cloud above \($0)" } ?? ""),
                                          feather: feather)
         let source = plan.grid.rasterSource(path: plan.products[0].entry.path,
-                                            derivation: "mosaic of \(plan.products.count) products on \(plan.grid), \(plan.rule)",
+                                            derivation: "mosaic of \(plan.products.count) products on \(plan.grid), \(plan.rule)" + (views == nil ? "" : " from their views"),
                                             metadata: metadata(plan),
-                                            auxiliaryFiles: orthorectification.inputs.map { ("DEM", $0) } + plan.products.enumerated().map { ("product \($0 + 1)", $1.entry.path) })
+                                            auxiliaryFiles: orthorectification.inputs.map { ("DEM", $0) } + plan.products.enumerated().map { ("product \($0 + 1)", $1.entry.path) }
+                                                + (views ?? []).enumerated().map { ("product view \($0 + 1)", $1) })
         let result = try TilePipeline.run(kernel, source: source, outputs: [out, sourceOut], options: engine, progress: progress)
         return Summary(grid: plan.grid, rule: plan.rule, ranking: plan.ranking.map { plan.products[$0].entry.name },
                        outputs: [out, sourceOut], tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond)

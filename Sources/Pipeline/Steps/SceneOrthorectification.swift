@@ -13,8 +13,11 @@ public struct SceneOrthorectification: Sendable {
     public let height: Int
     public let geoTransform: GeoTransform
 
-    public init(_ orthorectification: Orthorectification) {
-        source = orthorectification.rasterSource
+    /// `recording`: metadata the output records besides how the view was made.
+    public init(_ orthorectification: Orthorectification, recording extra: [(key: String, value: String)] = []) {
+        let view = orthorectification.rasterSource
+        source = extra.isEmpty ? view : RasterSource(path: view.path, derivation: view.derivation, metadata: view.metadata + extra,
+                                                     auxiliaryFiles: view.auxiliaryFiles) { try view.open() }
         method = "ortho        \(orthorectification)"
         (width, height, geoTransform) = (orthorectification.width, orthorectification.height, orthorectification.geoTransform)
     }

@@ -1,0 +1,85 @@
+import Foundation
+import RasterIO
+import TileEngine
+
+/// One product of a region run orthorectified into a file of the run folder (`products/<K>.tif`,
+/// K its 0-based position in the catalogue): the first stage of the run's job graph, one array task
+/// per product. The file holds the DNs the on-the-fly mosaic reads from the product's warped view
+/// (calibration stays in the mosaic, so both paths compute one way), on the product's own grid, which
+/// lies on the region grid at a whole-pixel offset. It is written through the engine (atomic,
+/// journalled: a killed task resumes, and only from the same product and DEM) and records what it was
+/// made from, so the mosaic stage refuses a view that is missing or made from other inputs.
+public struct ProductView: Sendable {
+    /// The run folder's subfolder of the views.
+    public static let folderName = "products"
+    /// The view's metadata item saying what it was made from (`identity`).
+    public static let identityKey = "REGOLITH_PRODUCT_VIEW"
+
+    /// The product's 0-based position in the catalogue (its array task).
+    public let index: Int
+    public let product: ProductMosaic.Product
+    public let path: String
+
+    public init(index: Int, product: ProductMosaic.Product, runFolder: String) {
+        self.index = index
+        self.product = product
+        path = Self.path(index: index, runFolder: runFolder)
+    }
+
+    public static func path(index: Int, runFolder: String) -> String {
+        ((runFolder as NSString).appendingPathComponent(folderName) as NSString).appendingPathComponent("\(index).tif")
+    }
+
+    /// What the view's pixels depend on: the product's image and the DEM (path, size, modification
+    /// time, as a resumed run knows its inputs), how it is orthorectified and onto which grid.
+    public var identity: String {
+        let ortho = product.orthorectification
+        let files = ([("image", ortho.source)] + ortho.auxiliaryFiles).map { role, file in
+            let status = VirtualFile.status(file)
+            return "\(role) \(VirtualFile.standardized(file)) (\(status.map { "\($0.bytes) bytes, modified \($0.modified)" } ?? "missing"))"
+        }
+        return "product \(index + 1) \(product.entry.name): " + files.joined(separator: ", ") + "; \(ortho); grid \(ortho.geoTransform.coefficients) \(ortho.width) × \(ortho.height)"
+    }
+
+    public enum Outcome: Sendable {
+        /// Written now (or finished from a partial one a killed task left).
+        case written(SceneOrthorectification.Summary)
+        /// There already, made from the same inputs: nothing done.
+        case unchanged
+    }
+
+    /// Writes the view unless it is there already from the same inputs (a rerun task skips it).
+    public func write(engine: EngineOptions) throws -> Outcome {
+        if !engine.restart, (try? check()) != nil { return .unchanged }
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw RasterError(folder, .notWritable, "cannot create the folder of the product views (\(error.localizedDescription))")
+        }
+        let summary = try SceneOrthorectification(product.orthorectification, recording: [(Self.identityKey, identity)]).run(out: path, engine: engine)
+        return .written(summary)
+    }
+
+    /// Refuses, in one line naming the file, a view that is missing or was made from other inputs
+    /// or onto another grid than this product's now.
+    public func check() throws {
+        let task = "run the product stage for it (regolith run … --stage product --task \(index), or resubmit array task \(index))"
+        guard FileManager.default.fileExists(atPath: path) else {
+            let partial = (try? AtomicOutputPath(path)).map { FileManager.default.fileExists(atPath: $0.temporaryPath) } ?? false
+            throw RasterError(path, .notFound, "missing: product \(index + 1) (\(product.entry.name)) has not been orthorectified"
+                              + (partial ? " (its task was interrupted; a partial view is there)" : "") + "; \(task)")
+        }
+        let raster = try Raster.open(path)
+        let ortho = product.orthorectification
+        guard let recorded = raster.metadataItem(Self.identityKey) else {
+            throw RasterError(path, .mismatch, "is not a product view of this run (no \(Self.identityKey)); remove it and \(task)")
+        }
+        guard recorded == identity else {
+            throw RasterError(path, .mismatch, "was made from other inputs than product \(index + 1) now (then: \(recorded); now: \(identity)); \(task)")
+        }
+        guard raster.width == ortho.width, raster.height == ortho.height, raster.geoTransform == ortho.geoTransform else {
+            throw RasterError(path, .mismatch, "is \(raster.width) × \(raster.height) at \(raster.geoTransform?.coefficients ?? []), not product \(index + 1)'s grid; \(task)")
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import RasterIO
+import Testing
+import TestSupport
+
+/// A region run as its job graph in stages (`run --stage product --task K` for every product, then
+/// `run --stage region`) against the in-process run of `RunProvinceTests` (same 2 × 2 province and
+/// configuration): the same pixels and the same anomaly areas, and the stages' refusals.
+@Suite("regolith run --stage: a region run's job graph gives the in-process run's pixels and areas")
+struct RegionJobGraphTests {
+    /// The rasters both runs write, compared pixel for pixel.
+    static let rasters = ["mosaic.tif", "mosaic.source.tif", "content.tif", "content-interval.tif", "geochem.tif", "anomaly-ranks.tif"]
+
+    static func pixels(_ path: String) throws -> [Float] {
+        let raster = try Raster.open(path)
+        return try raster.read(raster.fullWindow, as: Float.self)
+    }
+
+    /// Every field and geometry of every area, as ogrinfo lists them (independent of the code that wrote them).
+    static func features(_ gpkg: String) throws -> String {
+        let ogrinfo = try #require(ChildProcess.which("ogrinfo"), "ogrinfo (gdal-bin) is not installed")
+        let result = try ChildProcess.run(ogrinfo, ["-q", "-al", gpkg])
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout
+    }
+
+    /// Compares a run folder with the in-process run's: every raster's pixels and the GPKG's features.
+    static func expectSameRun(_ folder: String, as reference: String) throws {
+        for name in rasters {
+            let made = try pixels("\(folder)/\(name)"), expected = try pixels("\(reference)/\(name)")
+            // NaN-aware: NaN is nodata in some bands.
+            #expect(made.count == expected.count && zip(made, expected).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(name) differs")
+        }
+        let areas = try features("\(reference)/anomalies.gpkg")
+        #expect(areas.contains("OGRFeature(anomalies):1"), "the reference run found no area")
+        #expect(try features("\(folder)/anomalies.gpkg") == areas, "anomalies.gpkg differs")
+    }
+
+    static func stage(_ runs: RunProvinceTests.Runs, out: String, _ arguments: [String]) throws -> ChildProcessResult {
+        try ChildProcess.regolith(["run", "\(runs.province)/region.yml", "--out", out, "--quiet"] + arguments)
+    }
+
+    @Test("every product's view, then the region stage: the in-process run's rasters and areas; stale or missing views refused")
+    func stagesEqualTheInProcessRun() throws {
+        let runs = try RunProvinceTests.runs.get()
+        let out = runs.folder.file("graph")
+        for task in 0..<4 {
+            let made = try Self.stage(runs, out: out, ["--stage", "product", "--task", "\(task)"])
+            #expect(made.status == 0 && made.stdout.contains("wrote \(out)/products/\(task).tif"), "\(made.stderr)\(made.stdout)")
+        }
+        let again = try Self.stage(runs, out: out, ["--stage", "product", "--task", "1"])
+        #expect(again.status == 0 && again.stdout.contains("made already from the same product and DEM; skipped"), "\(again.stdout)")
+        let beyond = try Self.stage(runs, out: out, ["--stage", "product", "--task", "4"])
+        #expect(beyond.status == 1 && beyond.stderr.contains("scenes: has 4 products (tasks 0 to 3), no task 4"), "\(beyond.stderr)")
+
+        // A view missing, or one made from another product: the region stage refuses in one line
+        // naming the file, before writing anything.
+        let view = "\(out)/products/2.tif", kept = runs.folder.file("view-2.tif")
+        try FileManager.default.moveItem(atPath: view, toPath: kept)
+        let missing = try Self.stage(runs, out: out, ["--stage", "region"])
+        #expect(missing.status == 1 && missing.stderr.split(separator: "\n").count == 1
+                && missing.stderr.contains("\(view): missing: product 3 (") && missing.stderr.contains("--task 2"), "\(missing.stderr)")
+        try FileManager.default.copyItem(atPath: "\(out)/products/0.tif", toPath: view)
+        let stale = try Self.stage(runs, out: out, ["--stage", "region"])
+        #expect(stale.status == 1 && stale.stderr.split(separator: "\n").count == 1
+                && stale.stderr.contains("\(view): was made from other inputs than product 3 now"), "\(stale.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/mosaic.tif") && !FileManager.default.fileExists(atPath: "\(out)/content.tif"))
+        // Its task makes it again over the stale one: the same pixels as made first.
+        let remade = try Self.stage(runs, out: out, ["--stage", "product", "--task", "2"])
+        #expect(remade.status == 0 && remade.stdout.contains("wrote"), "\(remade.stderr)")
+        #expect(try Self.pixels(view) == Self.pixels(kept))
+
+        let region = try Self.stage(runs, out: out, ["--stage", "region"])
+        #expect(region.status == 0, "\(region.stderr)")
+        try Self.expectSameRun(out, as: runs.regionFolder)
+    }
+
+    @Test("--slurm-script-only writes the job scripts and prints the sbatch lines; usage errors exit 2")
+    func scriptsOnly() throws {
+        let runs = try RunProvinceTests.runs.get()
+        let out = runs.folder.file("scripts")
+        let result = try Self.stage(runs, out: out, ["--slurm-script-only", "--partition", "batch", "--cpus", "2", "--memory", "1GiB", "--time", "1:00:00"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // 1 GiB + the engine's 64 MiB, plus 10 %: 1197 MiB.
+        #expect(result.stdout.contains("--array=0-3") && result.stdout.contains("--mem=1197M") && result.stdout.contains("--partition=batch")
+                && result.stdout.contains("--time=1:00:00") && result.stdout.contains("--dependency=afterok:ARRAY_JOB_ID"), "\(result.stdout)")
+        let products = try String(contentsOfFile: "\(out)/slurm/products.sbatch", encoding: .utf8)
+        #expect(products.contains("--stage product") && products.contains(#"--task "${SLURM_ARRAY_TASK_ID}""#) && products.contains("--memory 1GiB"), "\(products)")
+        let region = try String(contentsOfFile: "\(out)/slurm/region.sbatch", encoding: .utf8)
+        #expect(region.contains("--stage region") && !region.contains("--task"), "\(region)")
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/products"))
+        // One scene has no job graph.
+        let single = try ChildProcess.regolith(["run", "\(runs.province)/single.yml", "--out", runs.folder.file("single-stage"), "--stage", "region", "--quiet"])
+        #expect(single.status == 1 && single.stderr.contains("single.yml: scenes: missing: a run in stages or on Slurm is a region's"), "\(single.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: runs.folder.file("single-stage")))
+        for wrong in [["--stage", "region", "--slurm"], ["--task", "1"], ["--partition", "batch"]] {
+            let refused = try Self.stage(runs, out: out, wrong)
+            #expect(refused.status == 2, "\(wrong): \(refused.status) \(refused.stderr)")
+        }
+    }
+}
