@@ -46,7 +46,9 @@ extension RunReport {
         let outlined = region.products.filter { ($0.outline?.count ?? 0) > 2 }
         let widths = outlined.map { product in product.outline!.map { px($0.x) }.max()! - product.outline!.map { px($0.x) }.min()! }.sorted()
         let labelFont = min(font * 1.3, max(7, (widths.isEmpty ? w : widths[widths.count / 2]) / 5))
-        svg += String(format: "<g fill=\"none\" stroke-width=\"%.1f\">", font / 8)
+        // Outlines reach past the grid where an image saw ground without data (clipped to the map).
+        svg += String(format: "<clipPath id=\"footprint-map-frame\"><rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\"/></clipPath>", w, h)
+        svg += String(format: "<g fill=\"none\" stroke-width=\"%.1f\" clip-path=\"url(#footprint-map-frame)\">", font / 8)
         for product in outlined {
             let points = product.outline!.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }.joined(separator: " ")
             svg += "<polygon points=\"\(points)\" stroke=\"\(Region.colour(source: product.source, dark: true))\"><title>\(e("\(product.rank). \(product.name)"))</title></polygon>"
