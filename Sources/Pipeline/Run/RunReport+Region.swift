@@ -92,16 +92,18 @@ extension RunReport {
         if let map = footprintMap {
             html += "<figure class=map>\(map)<figcaption><b>Product footprints and the mosaic's sources.</b> \(footprintLegend) Hover over an outline or a marker for its product(s).</figcaption></figure>"
         }
-        html += "<div class=\"wide rows\"><table><tr><th>rank</th><th>source</th><th class=l>product</th><th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th>"
-            + (figures ? "<th>supplied (pixels)</th><th>share</th><th>samples</th><th class=l>anomaly areas</th><th>mean content\(value.isEmpty ? "" : " " + e(value))</th>" : "") + "</tr>"
+        // What each product gave the map first, the catalogue facts that ranked it after.
+        html += "<div class=\"wide rows\"><table><tr><th>rank</th><th>source</th><th class=l>product</th>"
+            + (figures ? "<th>supplied (pixels)</th><th>share</th><th>samples</th><th class=l>anomaly areas</th><th>mean content\(value.isEmpty ? "" : " " + e(value))</th>" : "")
+            + "<th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th></tr>"
         for p in region.products.sorted(by: { $0.rank < $1.rank }) {
             let swatch = figures ? "<span style=\"display:inline-block;width:0.8em;height:0.8em;margin-right:0.3em;background:\(Region.colour(source: p.source));border:2px solid \(Region.colour(source: p.source, dark: true))\"></span>" : ""
-            html += "<tr><td>\(p.rank)</td><td>\(swatch)\(p.source)</td><td class=l>\(e(p.name))</td><td class=l>\(e(p.datetime ?? ""))</td><td>\(number(p.cloudCover, "%.1f"))</td><td>\(number(p.viewAngle, "%.2f"))</td>"
+            html += "<tr><td>\(p.rank)</td><td>\(swatch)\(p.source)</td><td class=l>\(e(p.name))</td>"
             if figures {
                 html += "<td>\(count(p.suppliedPixels))</td><td>\(number(p.suppliedShare, "%.3f"))</td><td>\(count(p.samples))</td>"
                     + "<td class=l>\(p.anomalyAreas.map { $0.map(String.init).joined(separator: ", ") } ?? "")</td><td>\(number(p.meanContent, "%.4g"))</td>"
             }
-            html += "</tr>"
+            html += "<td class=l>\(e(p.datetime ?? ""))</td><td>\(number(p.cloudCover, "%.1f"))</td><td>\(number(p.viewAngle, "%.2f"))</td></tr>"
         }
         return html + "</table></div>"
     }
