@@ -45,6 +45,10 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
     public let errorThreshold: Double
     /// The scene's outline in WGS 84 longitude/latitude at the RPC's height offset.
     public let footprint: MapExtent
+    /// The scene's edge itself, a ring of longitude/latitude points (the image's top edge from its
+    /// first column, then its right, bottom and left edges; 8 steps each) at the same height: where
+    /// its data lies on the ground, for maps of a region's products.
+    public let outline: [(x: Double, y: Double)]
     public let width: Int
     public let height: Int
     public let geoTransform: GeoTransform
@@ -75,6 +79,7 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
         self.source = source
         let edge = try Self.edge(of: scene, height: constantHeight ?? heightOffset)
         self.footprint = MapExtent(minX: edge.map(\.x).min()!, minY: edge.map(\.y).min()!, maxX: edge.map(\.x).max()!, maxY: edge.map(\.y).max()!)
+        self.outline = edge
         if let dem {
             try Self.checkCoverage(dem: dem, edge: edge, scene: source)
             elevation = .dem(path: dem)
@@ -178,7 +183,8 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
     }
 
-    /// The scene's edges (nine points each) through its RPC model at one height, in lon/lat.
+    /// The scene's edges through its RPC model at one height, in lon/lat: a ring around the image
+    /// (top, right, bottom and left edge in turn, 8 steps each).
     private static func edge(of scene: Raster, height: Double) throws -> [(x: Double, y: Double)] {
         let options = GDALStringList(options: [("METHOD", "RPC"), ("RPC_HEIGHT", "\(height)")])
         GDALFailure.reset()
@@ -188,10 +194,11 @@ public struct Orthorectification: Sendable, CustomStringConvertible {
         defer { GDALDestroyGenImgProjTransformer(transformer) }
         let steps = 8
         var xs: [Double] = [], ys: [Double] = []
-        for step in 0...steps {
-            let f = Double(step) / Double(steps)
-            let (w, h) = (Double(scene.width), Double(scene.height))
-            for (x, y) in [(f * w, 0.0), (f * w, h), (0.0, f * h), (w, f * h)] {
+        let (w, h) = (Double(scene.width), Double(scene.height))
+        for side in 0..<4 {
+            for step in 0..<steps {
+                let f = Double(step) / Double(steps)
+                let (x, y) = [(f * w, 0.0), (w, f * h), ((1 - f) * w, h), (0.0, (1 - f) * h)][side]
                 xs.append(x)
                 ys.append(y)
             }

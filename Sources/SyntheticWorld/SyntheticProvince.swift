@@ -16,9 +16,11 @@ import RasterIO
 /// province needs: the sampling area covers 90 % of the region (samples in every product); the two
 /// anomaly zones are centred on product borders (zone I on the border between the first two
 /// columns, zone II on the border between the last two rows; in a single row or column both on
-/// borders, apart) with no seeded jitter; and their size is the single scene's, or 0.12 × the
-/// product's shorter side for the zone I's standard deviation when that is smaller, so that each is
-/// wider than the overlap and no single product holds a whole zone. With terrain, the crust's
+/// borders, apart) with no seeded jitter; and their size is the single scene's, or
+/// `zoneSigmaOfProductSide` × the product's shorter side for the zone I's standard deviation when
+/// that is smaller, so that each is wider than the overlap and than the ground an image sees beyond
+/// its window: no single product holds a whole zone, and in a mosaic each zone's pixels come from
+/// more than one product. With terrain, the crust's
 /// factor scales the zones as it scales the content, and may shrink one off its border.
 public struct SyntheticProvince: Sendable {
     public let rows: Int, columns: Int
@@ -49,6 +51,10 @@ public struct SyntheticProvince: Sendable {
     /// off-nadir angle at the satellite.
     public static let orbitHeight = 631.0
     public static let defaultOverlap = 0.12
+    /// Zone I's standard deviation at most, as a fraction of the product's shorter side. At 0.12 the
+    /// rotated images of a 3 × 3 province of 128-pixel products each saw one whole zone (about 10
+    /// pixels beyond their windows), so a mosaic took it from one product.
+    public static let zoneSigmaOfProductSide = 0.2
     /// The share of the cloudy product's window its clouds hide at least half.
     public static let cloudCover = 0.3
 
@@ -80,7 +86,7 @@ public struct SyntheticProvince: Sendable {
         let side = 0.9 * Double(min(width, height)) * ps
         p.samplingAreaFraction = 0.9
         p.samplingAreaMaxSide = side
-        let sigmaI = min(parameters.zoneISigma * parameters.samplingAreaMaxSide, 0.12 * Double(min(productWidth, productHeight)) * ps)
+        let sigmaI = min(parameters.zoneISigma * parameters.samplingAreaMaxSide, Self.zoneSigmaOfProductSide * Double(min(productWidth, productHeight)) * ps)
         let shrink = sigmaI / (parameters.zoneISigma * side)
         p.zoneISigma *= shrink
         p.zoneIISigmaAlong *= shrink

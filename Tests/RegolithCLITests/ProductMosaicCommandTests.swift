@@ -22,11 +22,14 @@ struct ProductMosaicCommandTests {
         let height: Int
         let geoTransform: GeoTransform
         let reflectance: [Float]
+        /// A mosaic's per-pixel cloud screen (`--cloud-reflectance`): a pixel brighter in blue has no data.
+        var cloudReflectance: Float? = nil
         var pixelCount: Int { width * height }
         var extent: MapExtent { geoTransform.extent(width: width, height: height) }
 
         func hasData(column: Int, row: Int) -> Bool {
             guard column >= 0, row >= 0, column < width, row < height else { return false }
+            if let cloudReflectance, reflectance[row * width + column] > cloudReflectance { return false }
             return (0..<4).allSatisfy { reflectance[$0 * pixelCount + row * width + column] != -9999 }
         }
     }
@@ -49,14 +52,22 @@ struct ProductMosaicCommandTests {
         guard synth.status == 0 else { throw TestSupportError("synth --province failed: \(synth.stderr)") }
         let catalogue = (out as NSString).appendingPathComponent("catalogue.json")
         let dem = (out as NSString).appendingPathComponent("dem.tif")
+        let products = try calibratedProducts(catalogue: catalogue, dem: dem, into: folder)
+        return Province(folder: folder, catalogue: catalogue, dem: dem, products: products)
+    }
+
+    /// Each product of a `synth --province` catalogue with its facts, calibrated alone (`regolith
+    /// calibrate --dem`, on the region's UTM zone) into `folder`; `calibrate`: further options.
+    static func calibratedProducts(catalogue: String, dem: String, into folder: TemporaryDirectory, calibrate: [String] = []) throws -> [Product] {
+        let base = (catalogue as NSString).deletingLastPathComponent
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: catalogue))) as! [String: Any]
-        let products = try (json["features"] as! [[String: Any]]).map { item -> Product in
+        return try (json["features"] as! [[String: Any]]).map { item -> Product in
             let properties = item["properties"] as! [String: Any]
             let href = ((item["assets"] as! [String: Any])["product"] as! [String: Any])["href"] as! String
             let name = item["id"] as! String
             let calibrated = folder.file("\(name).tif")
-            let result = try ChildProcess.regolith(["calibrate", (out as NSString).appendingPathComponent(href), "--dem", dem,
-                                                    "--t-srs", "EPSG:32648", "--out", calibrated, "--quiet"])
+            let result = try ChildProcess.regolith(["calibrate", (base as NSString).appendingPathComponent(href), "--dem", dem,
+                                                    "--t-srs", "EPSG:32648", "--out", calibrated, "--quiet"] + calibrate)
             guard result.status == 0 else { throw TestSupportError("calibrate \(name) failed: \(result.stderr)") }
             let raster = try Raster.open(calibrated)
             return Product(name: name, date: ISO8601DateFormatter().date(from: properties["datetime"] as! String)!,
@@ -65,7 +76,6 @@ struct ProductMosaicCommandTests {
                            width: raster.width, height: raster.height, geoTransform: raster.geoTransform!,
                            reflectance: try raster.read(raster.fullWindow, as: Float.self))
         }
-        return Province(folder: folder, catalogue: catalogue, dem: dem, products: products)
     }
 
     /// The README's rule, written out again: catalogue indices best first by the keys in order

@@ -262,6 +262,13 @@ public struct MethodRun: Sendable {
         report.mapCRS = map.spatialReference?.name
         report.anomalyLocations = Self.locate(anomalies.areas)
         report.sampleLocations = sampleSet.sampleSet.rows.map { RunReport.MapPoint(x: $0.x, y: $0.y) }
+        if let region, var described = report.region {
+            let samples = report.sampleLocations
+            try timed("products' figures and footprint map") {
+                try described.describeProducts(plan: region.plan, source: folder.file(.mosaicSource), content: content, samples: samples)
+            }
+            report.region = described
+        }
 
         if let truthContent = loaded.resolve(c.truth.content), let zones = loaded.resolve(c.truth.zones) {
             report.truth = try timed("score against the truth") {

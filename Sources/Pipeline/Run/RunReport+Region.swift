@@ -1,5 +1,6 @@
 import Foundation
 import Inversion
+import RasterIO
 
 extension RunReport {
     /// A run over a region's products (`scenes:`): the products, how the mosaic chose between them,
@@ -15,6 +16,25 @@ extension RunReport {
             public var datetime: String?
             public var cloudCover: Double?
             public var viewAngle: Double?
+            /// Its image's edge on the ground in the map CRS (a ring; `Orthorectification.outline`).
+            public var outline: [MapPoint]?
+            /// What it supplied to the mosaic: pixels (and their share of the mosaic's pixels that
+            /// have a product), the samples on them, the anomaly areas with pixels from it (ranks)
+            /// and the content map's mean over them.
+            public var suppliedPixels: Int?
+            public var suppliedShare: Double?
+            public var samples: Int?
+            public var anomalyAreas: [Int]?
+            public var meanContent: Double?
+        }
+
+        /// The source band downsampled (nearest pixel) for the footprint map: `columns` × `rows`
+        /// cells over `extent`, each row as runs of [source value, cells, source value, cells, …].
+        public struct SourceCells: Codable, Sendable {
+            public var columns: Int
+            public var rows: Int
+            public var extent: MapExtent
+            public var runs: [[Int]]
         }
 
         public struct AreaSource: Codable, Sendable {
@@ -30,6 +50,9 @@ extension RunReport {
         /// In catalogue order.
         public var products: [Product]
         public var areaSources: [AreaSource] = []
+        public var sourceCells: SourceCells?
+        /// The mosaic's pixels no product supplied (outside every image, or cloud in all of them).
+        public var pixelsWithoutProduct: Int?
 
         public init(catalogue: ProductCatalogue, summary: ProductMosaic.Summary) {
             grid = summary.grid.description
@@ -58,14 +81,30 @@ extension RunReport {
 }
 
 extension RunReport {
-    /// The products table of a region run (empty otherwise).
+    /// The products table of a region run, with each product's figures and the footprint map (empty otherwise).
     var regionSection: String {
         guard let region else { return "" }
         func number(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "" }
-        return "<h2>Products</h2><p>\(region.products.count) products mosaicked on \(e(region.grid)): \(e(region.rule)). Each pixel's product is in mosaic.source.tif (its source value below); each anomaly area's products are in the areas' table.</p>"
-            + "<div class=wide><table><tr><th>rank</th><th>source</th><th class=l>product</th><th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th></tr>"
-            + region.products.sorted { $0.rank < $1.rank }.map { p in
-                "<tr><td>\(p.rank)</td><td>\(p.source)</td><td class=l>\(e(p.name))</td><td class=l>\(e(p.datetime ?? ""))</td><td>\(number(p.cloudCover, "%.1f"))</td><td>\(number(p.viewAngle, "%.2f"))</td></tr>"
-            }.joined() + "</table></div>"
+        func count(_ value: Int?) -> String { value.map(String.init) ?? "" }
+        let figures = region.products.contains { $0.suppliedPixels != nil }
+        var html = "<h2>Products</h2><p>\(region.products.count) products mosaicked on \(e(region.grid)): \(e(region.rule)). Each pixel's product is in mosaic.source.tif (its source value below); each anomaly area's products are in the areas' table."
+            + (figures ? " Supplied: the mosaic's pixels taken from the product (share: of the pixels with a product\(region.pixelsWithoutProduct.map { "; \($0) pixels have none" } ?? "")); samples and mean content over those pixels; anomaly areas: the ranks of the areas with pixels from it." : "") + "</p>"
+        if let map = footprintMap {
+            html += "<figure class=map>\(map)<figcaption><b>Product footprints and the mosaic's sources.</b> \(footprintLegend) Hover over an outline or a marker for its product(s).</figcaption></figure>"
+        }
+        // What each product gave the map first, the catalogue facts that ranked it after.
+        html += "<div class=\"wide rows\"><table><tr><th>rank</th><th>source</th><th class=l>product</th>"
+            + (figures ? "<th>supplied (pixels)</th><th>share</th><th>samples</th><th class=l>anomaly areas</th><th>mean content\(value.isEmpty ? "" : " " + e(value))</th>" : "")
+            + "<th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th></tr>"
+        for p in region.products.sorted(by: { $0.rank < $1.rank }) {
+            let swatch = figures ? "<span style=\"display:inline-block;width:0.8em;height:0.8em;margin-right:0.3em;background:\(Region.colour(source: p.source));border:2px solid \(Region.colour(source: p.source, dark: true))\"></span>" : ""
+            html += "<tr><td>\(p.rank)</td><td>\(swatch)\(p.source)</td><td class=l>\(e(p.name))</td>"
+            if figures {
+                html += "<td>\(count(p.suppliedPixels))</td><td>\(number(p.suppliedShare, "%.3f"))</td><td>\(count(p.samples))</td>"
+                    + "<td class=l>\(p.anomalyAreas.map { $0.map(String.init).joined(separator: ", ") } ?? "")</td><td>\(number(p.meanContent, "%.4g"))</td>"
+            }
+            html += "<td class=l>\(e(p.datetime ?? ""))</td><td>\(number(p.cloudCover, "%.1f"))</td><td>\(number(p.viewAngle, "%.2f"))</td></tr>"
+        }
+        return html + "</table></div>"
     }
 }
