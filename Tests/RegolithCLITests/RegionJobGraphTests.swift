@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// A region run as its job graph in stages (`run --stage product --task K` for every product, then
-/// `run --stage region`) against the in-process run of `RunProvinceTests` (same 2 × 2 province and
+/// `run --stage region`) against the in-process run of `RunProvinceTests` (same 3 × 3 province and
 /// configuration): the same pixels and the same anomaly areas, and the stages' refusals.
 @Suite("regolith run --stage: a region run's job graph gives the in-process run's pixels and areas")
 struct RegionJobGraphTests {
