@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand {
 
             The scene may be a GF-2 product as delivered: its .tar.gz or .tar (read in place), its folder or its …-MSS1.tiff, with the product's XML. A product in sensor geometry (L1A, RPC only) needs `dem` (any CRS; or `height`): it is orthorectified once through GDAL's warper into scene-ortho.tif (DNs kept; `t_srs`, `res` and `resampling` as in `regolith ortho`), and with `pansharpen: true` fused with its PAN on the 1 m grid.
 
-            A region's products go in as `scenes` instead of `scene`: a list of products, or a folder of products, an @list.txt or a STAC ItemCollection (.json), with `dem` for the whole region. They are mosaicked first into mosaic.tif and mosaic.source.tif as `regolith mosaic-products` does (`priority`, `target_date`, `feather`, `t_srs`, `res`, `resampling`; `cloud_reflectance` screens clouds per pixel), and the method runs on the mosaic as on one reflectance scene; the report lists the products and each anomaly area's products.
+            A region's products go in as `scenes` instead of `scene`: a list of products, or a folder of products, an @list.txt or a STAC ItemCollection (.json), with `dem` for the whole region. They are mosaicked first into mosaic.tif and mosaic.source.tif as `regolith mosaic-products` does (`priority`, `target_date`, `feather`, `t_srs`, `res`, `resampling`; `cloud_reflectance` screens clouds per pixel; `normalise: true` fits each product's radiometry to the better-ranked products' over their overlap, as --normalise does), and the method runs on the mosaic as on one reflectance scene; the report lists the products and each anomaly area's products.
 
             Covariates (`covariates`, `terrain`, `indices`) add predictors besides the scene's bands: rasters in any CRS and resolution put on the scene's grid by GDAL's warper, terrain derivatives of the DEM among them by GDAL's DEM processing, spectral indices; see `regolith samples --help`. The sample set gets a column per feature and the model records them.
 
@@ -29,6 +29,7 @@ struct RunCommand: ParsableCommand {
               scenes: catalogue.json          # instead of scene: a region's products
               priority: cloud,date,view       target_date: 2016-12-01
               feather: 0                      cloud_reflectance: 0.2   # scenes only
+              normalise: false                # scenes only
               input: reflectance              scale: 0.0001
               # reflectance made elsewhere (FLAASH/QUAC, GeoTIFF or ENVI), no calibrate
               delimiter: ";"                  x_column: easting        y_column: northing

@@ -35,7 +35,7 @@ extension MethodRun {
             throw ConfigurationError(file: loaded.file, key: "priority", error.description)
         }
         let mosaic = ProductMosaic(catalogue: catalogue, orthorectification: orthorectification, priority: priority, feather: c.feather,
-                                   cloudReflectance: c.cloudReflectance)
+                                   cloudReflectance: c.cloudReflectance, normalise: c.normalise)
         return RegionInput(catalogue: catalogue, mosaic: mosaic, plan: try mosaic.plan(threads: engine.threads),
                            inputs: catalogue.entries.map(\.path) + (listFile.map { [$0] } ?? []))
     }

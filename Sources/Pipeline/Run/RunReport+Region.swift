@@ -15,6 +15,8 @@ extension RunReport {
             public var datetime: String?
             public var cloudCover: Double?
             public var viewAngle: Double?
+            /// With `normalise: true`: its gain and offset per band and the pixels they were fitted on.
+            public var normalisation: ProductNormalisation?
         }
 
         public struct AreaSource: Codable, Sendable {
@@ -36,7 +38,8 @@ extension RunReport {
             rule = summary.rule
             products = catalogue.entries.enumerated().map { k, entry in
                 Product(name: entry.name, source: k + 1, rank: (summary.ranking.firstIndex(of: entry.name) ?? k) + 1,
-                        datetime: entry.datetime.map { $0.formatted(Date.ISO8601FormatStyle()) }, cloudCover: entry.cloudCover, viewAngle: entry.viewAngle)
+                        datetime: entry.datetime.map { $0.formatted(Date.ISO8601FormatStyle()) }, cloudCover: entry.cloudCover, viewAngle: entry.viewAngle,
+                        normalisation: summary.normalisation?[k])
             }
         }
 
@@ -62,10 +65,19 @@ extension RunReport {
     var regionSection: String {
         guard let region else { return "" }
         func number(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "" }
+        let normalised = region.products.contains { $0.normalisation != nil }
+        func normalisationCells(_ fit: ProductNormalisation?) -> String {
+            guard normalised else { return "" }
+            guard let fit else { return "<td></td><td></td><td></td>" }
+            func list(_ values: [Double]) -> String { values.map { String(format: "%.4f", $0) }.joined(separator: " ") }
+            return "<td class=l>\(list(fit.gains))</td><td class=l>\(list(fit.offsets))</td><td class=l>\(fit.note.map { e($0) } ?? "\(fit.pixels) of \(fit.overlapPixels)")</td>"
+        }
         return "<h2>Products</h2><p>\(region.products.count) products mosaicked on \(e(region.grid)): \(e(region.rule)). Each pixel's product is in mosaic.source.tif (its source value below); each anomaly area's products are in the areas' table.</p>"
-            + "<div class=wide><table><tr><th>rank</th><th>source</th><th class=l>product</th><th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th></tr>"
+            + (normalised ? "<p>Normalised (normalise: true): \(e(RelativeNormalisation.method)).</p>" : "")
+            + "<div class=wide><table><tr><th>rank</th><th>source</th><th class=l>product</th><th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th>"
+            + (normalised ? "<th class=l>normalisation gains</th><th class=l>offsets</th><th class=l>pixels fitted (of the overlap's sampled)</th>" : "") + "</tr>"
             + region.products.sorted { $0.rank < $1.rank }.map { p in
-                "<tr><td>\(p.rank)</td><td>\(p.source)</td><td class=l>\(e(p.name))</td><td class=l>\(e(p.datetime ?? ""))</td><td>\(number(p.cloudCover, "%.1f"))</td><td>\(number(p.viewAngle, "%.2f"))</td></tr>"
+                "<tr><td>\(p.rank)</td><td>\(p.source)</td><td class=l>\(e(p.name))</td><td class=l>\(e(p.datetime ?? ""))</td><td>\(number(p.cloudCover, "%.1f"))</td><td>\(number(p.viewAngle, "%.2f"))</td>\(normalisationCells(p.normalisation))</tr>"
             }.joined() + "</table></div>"
     }
 }
