@@ -32,33 +32,48 @@ public struct TheilSenLine: Sendable, Equatable {
     }
 
     /// The median of the slopes between every two points with different x; nil when there is none.
+    /// Through raw buffers: a few million slopes per band, in debug builds too.
     static func medianSlope(x: [Double], y: [Double]) -> Double? {
         precondition(x.count == y.count, "one y per x")
-        var slopes: [Double] = []
-        slopes.reserveCapacity(x.count * (x.count - 1) / 2)
-        for i in x.indices {
-            for j in (i + 1)..<x.count where x[i] != x[j] {
-                slopes.append((y[j] - y[i]) / (x[j] - x[i]))
+        let n = x.count
+        guard n >= 2 else { return nil }
+        let slopes = UnsafeMutableBufferPointer<Double>.allocate(capacity: n * (n - 1) / 2)
+        defer { slopes.deallocate() }
+        var count = 0
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                for i in 0..<n {
+                    let (xi, yi) = (x[i], y[i])
+                    for j in (i + 1)..<n where x[j] != xi {
+                        slopes[count] = (y[j] - yi) / (x[j] - xi)
+                        count += 1
+                    }
+                }
             }
         }
-        return median(&slopes)
+        return median(UnsafeMutableBufferPointer(rebasing: slopes[0..<count]))
     }
 
     /// The median of `values` (reordered; the mean of the middle two for an even count), nil when
     /// empty; by selection, in linear time, as a few million slopes need.
     static func median(_ values: inout [Double]) -> Double? {
+        values.withUnsafeMutableBufferPointer { median($0) }
+    }
+
+    static func median(_ values: UnsafeMutableBufferPointer<Double>) -> Double? {
         guard !values.isEmpty else { return nil }
         let middle = values.count / 2
-        let upper = select(&values, rank: middle)
+        let upper = select(values, rank: middle)
         guard values.count % 2 == 0 else { return upper }
         // After selection every value before `middle` is at most `upper`: the largest of them is the lower middle.
-        let lower = values[0..<middle].max()!
+        var lower = values[0]
+        for i in 1..<middle where values[i] > lower { lower = values[i] }
         return (lower + upper) / 2
     }
 
     /// The value of rank `rank` (0-based) in ascending order; `values` is partitioned around it
     /// (Hoare's quickselect with a median-of-three pivot).
-    static func select(_ values: inout [Double], rank: Int) -> Double {
+    static func select(_ values: UnsafeMutableBufferPointer<Double>, rank: Int) -> Double {
         var low = 0, high = values.count - 1
         while low < high {
             let mid = low + (high - low) / 2
