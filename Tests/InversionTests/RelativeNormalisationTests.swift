@@ -22,9 +22,9 @@ struct RelativeNormalisationTests {
         let kept = PseudoInvariantPixels.select(product: product, reference: reference)
         #expect(kept.count == Int(expected[0]["pixels"]!)!)
         // Fewer pixels than the fit's subsample bound: the fit sees them all, as scipy did.
-        #expect(kept.count <= RelativeNormalisation.fitPixels)
+        #expect(kept.count <= RelativeNormalisation.fitSamples)
         let fit = RelativeNormalisation().fit(product: product, reference: reference, seed: 1)
-        #expect(fit.note == nil && fit.pixels == kept.count && fit.overlapPixels == product[0].count)
+        #expect(fit.note == nil && fit.samples == kept.count && fit.overlapSamples == product[0].count)
         for row in expected {
             let b = Int(row["band"]!)! - 1
             #expect(abs(fit.gains[b] - Double(row["slope"]!)!) <= 1e-12, "band \(b + 1) gain \(fit.gains[b]) vs scipy \(row["slope"]!)")
@@ -87,8 +87,8 @@ struct RelativeNormalisationTests {
         #expect(none.gains == [1, 1, 1, 1] && none.offsets == [0, 0, 0, 0] && none.note == "it overlaps no better-ranked product")
         let few = (0..<4).map { b in (0..<40).map { 0.1 + 0.001 * Double($0 + b) } }
         let small = RelativeNormalisation().fit(product: few, reference: few, seed: 1)
-        #expect(small.gains == [1, 1, 1, 1] && small.overlapPixels == 40)
-        #expect(small.note?.contains("fewer than \(RelativeNormalisation.minimumPixels)") == true, "\(small.note ?? "")")
+        #expect(small.gains == [1, 1, 1, 1] && small.overlapSamples == 40)
+        #expect(small.note?.contains("fewer than \(RelativeNormalisation.minimumSamples)") == true, "\(small.note ?? "")")
     }
 
     /// Full-size products (7300 × 6900) overlapping whole: the lattice stays within its bound.
@@ -96,14 +96,14 @@ struct RelativeNormalisationTests {
     func theLatticeIsBounded(width: Int, height: Int) {
         let stride = RelativeNormalisation.latticeStride(width: width, height: height)
         let points = ((width + stride - 1) / stride) * ((height + stride - 1) / stride)
-        #expect(points <= RelativeNormalisation.latticePixels)
-        #expect(stride == 1 || ((width + stride - 2) / (stride - 1)) * ((height + stride - 2) / (stride - 1)) > RelativeNormalisation.latticePixels)
+        #expect(points <= RelativeNormalisation.latticeSamples)
+        #expect(stride == 1 || ((width + stride - 2) / (stride - 1)) * ((height + stride - 2) / (stride - 1)) > RelativeNormalisation.latticeSamples)
     }
 
     /// The normalisation composes with the calibration into one multiply-add.
     @Test func composesWithTheCalibration() {
         let calibration = BandAffine(scales: [0.01, 0.02], shifts: [-0.1, 0.05])
-        let fit = ProductNormalisation(gains: [1.1, 0.9], offsets: [0.01, -0.02], overlapPixels: 10, pixels: 5)
+        let fit = ProductNormalisation(gains: [1.1, 0.9], offsets: [0.01, -0.02], overlapSamples: 10, samples: 5)
         let composed = fit.composed(with: calibration)
         for b in 0..<2 {
             let dn: Float = 300

@@ -6,25 +6,25 @@ import Foundation
 public struct ProductNormalisation: Codable, Sendable, Equatable {
     public var gains: [Double]
     public var offsets: [Double]
-    /// Overlap pixels sampled with data in both the product and the reference.
-    public var overlapPixels: Int
-    /// Of those, the pseudo-invariant pixels the fit used (before its bounded subsample).
-    public var pixels: Int
+    /// Overlap samples (block means, `RelativeNormalisation.blockSize`) with data in both the product and the reference.
+    public var overlapSamples: Int
+    /// Of those, the pseudo-invariant samples the fit used (before its bounded subsample).
+    public var samples: Int
     /// Why the product keeps gain 1 and offset 0 (the reference itself, too little overlap); nil when fitted.
     public var note: String?
 
-    public init(gains: [Double], offsets: [Double], overlapPixels: Int, pixels: Int, note: String? = nil) {
+    public init(gains: [Double], offsets: [Double], overlapSamples: Int, samples: Int, note: String? = nil) {
         self.gains = gains
         self.offsets = offsets
-        self.overlapPixels = overlapPixels
-        self.pixels = pixels
+        self.overlapSamples = overlapSamples
+        self.samples = samples
         self.note = note
     }
 
     /// Gain 1, offset 0 in every band, and why.
-    public static func identity(bands: Int, overlapPixels: Int = 0, pixels: Int = 0, note: String) -> ProductNormalisation {
+    public static func identity(bands: Int, overlapSamples: Int = 0, samples: Int = 0, note: String) -> ProductNormalisation {
         ProductNormalisation(gains: [Double](repeating: 1, count: bands), offsets: [Double](repeating: 0, count: bands),
-                             overlapPixels: overlapPixels, pixels: pixels, note: note)
+                             overlapSamples: overlapSamples, samples: samples, note: note)
     }
 
     /// The calibration with the normalisation composed after it: `gain · (scale · DN + shift) + offset`
@@ -34,10 +34,10 @@ public struct ProductNormalisation: Codable, Sendable, Equatable {
                    shifts: calibration.shifts.indices.map { Float(gains[$0] * Double(calibration.shifts[$0]) + offsets[$0]) })
     }
 
-    /// "gains 1.0412, 0.9876, …; offsets 0.0012, …; 2311 of 5120 overlap pixels" or the note.
+    /// "gains 1.0412, 0.9876, …; offsets 0.0012, …; 2311 pseudo-invariant of 5120 overlap samples" or the note.
     public var description: String {
         func list(_ values: [Double]) -> String { values.map { String(format: "%.4f", $0) }.joined(separator: ", ") }
         if let note { return "gain 1, offset 0: \(note)" }
-        return "gains \(list(gains)); offsets \(list(offsets)); \(pixels) pseudo-invariant of \(overlapPixels) overlap pixels"
+        return "gains \(list(gains)); offsets \(list(offsets)); \(samples) pseudo-invariant of \(overlapSamples) overlap samples"
     }
 }

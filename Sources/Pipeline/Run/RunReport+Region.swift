@@ -70,12 +70,12 @@ extension RunReport {
             guard normalised else { return "" }
             guard let fit else { return "<td></td><td></td><td></td>" }
             func list(_ values: [Double]) -> String { values.map { String(format: "%.4f", $0) }.joined(separator: " ") }
-            return "<td class=l>\(list(fit.gains))</td><td class=l>\(list(fit.offsets))</td><td class=l>\(fit.note.map { e($0) } ?? "\(fit.pixels) of \(fit.overlapPixels)")</td>"
+            return "<td class=l>\(list(fit.gains))</td><td class=l>\(list(fit.offsets))</td><td class=l>\(fit.note.map { e($0) } ?? "\(fit.samples) of \(fit.overlapSamples)")</td>"
         }
         return "<h2>Products</h2><p>\(region.products.count) products mosaicked on \(e(region.grid)): \(e(region.rule)). Each pixel's product is in mosaic.source.tif (its source value below); each anomaly area's products are in the areas' table.</p>"
             + (normalised ? "<p>Normalised (normalise: true): \(e(RelativeNormalisation.method)).</p>" : "")
             + "<div class=wide><table><tr><th>rank</th><th>source</th><th class=l>product</th><th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th>"
-            + (normalised ? "<th class=l>normalisation gains</th><th class=l>offsets</th><th class=l>pixels fitted (of the overlap's sampled)</th>" : "") + "</tr>"
+            + (normalised ? "<th class=l>normalisation gains</th><th class=l>offsets</th><th class=l>samples fitted (of the overlap's; 3 × 3-pixel means)</th>" : "") + "</tr>"
             + region.products.sorted { $0.rank < $1.rank }.map { p in
                 "<tr><td>\(p.rank)</td><td>\(p.source)</td><td class=l>\(e(p.name))</td><td class=l>\(e(p.datetime ?? ""))</td><td>\(number(p.cloudCover, "%.1f"))</td><td>\(number(p.viewAngle, "%.2f"))</td>\(normalisationCells(p.normalisation))</tr>"
             }.joined() + "</table></div>"
