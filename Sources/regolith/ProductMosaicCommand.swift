@@ -13,12 +13,16 @@ struct ProductMosaicCommand: ParsableCommand {
         discussion: """
             CATALOGUE lists the products: a STAC ItemCollection (.json), an @list.txt, a folder of products, or one product. Every product is orthorectified through its RPC model with --dem (GDAL's warper, as `regolith ortho` does) onto one grid for the region: the CRS of --t-srs or, by default, the WGS 84 UTM zone of the centre of all the products' footprints; pixels of --res aligned to multiples of it (gdalwarp -tap); covering every product. Each product is calibrated to TOA reflectance with its own XML (as `regolith calibrate` does). Each pixel comes from the product with data there that ranks best by --priority: by default the least cloud cover, then the date nearest --target-date, then the smallest view angle; a product missing a fact ranks last on it, and ties go by product name. The seams between products' areas are hard unless --feather blends them. --out gets the reflectance (Float32, nodata -9999), and a second file beside it (mosaic.source.tif for mosaic.tif, or --source-out) the source band (UInt16): the 1-based index of the pixel's product in the catalogue's order, 0 where no product has data. Both record the rule, the ranking and each index's product in their metadata (MOSAIC_RULE, MOSAIC_RANKING, MOSAIC_SOURCE_1, …).
 
+            With --normalise, the products' radiometry is made consistent before they are mosaicked: the best-ranked product is the reference, and each other product in rank order is fitted, band by band, to the mosaic of the better-ranked ones (as normalised already, so that a chain of overlaps reaches the reference) over their overlap, by a symmetric Theil–Sen line (reference = gain × product + offset; the slope the geometric mean of both directions' median pairwise slopes, which noise in the product does not shrink) through its pseudo-invariant pixels: those whose NDVI differs from the reference's by little (within 3 robust standard deviations of the median difference), clouds screened as --cloud-reflectance says. The overlap is sampled on a seeded lattice of at most 100000 samples, each the mean of 3 × 3 pixels in both products, and the fit takes at most 2000 of them, so memory does not grow with the products. A product with fewer than 100 such samples keeps gain 1 and offset 0. The gains and offsets are applied as the mosaic reads each product and recorded in its metadata (MOSAIC_NORMALISATION_1, …, by source value).
+
             Examples:
               regolith mosaic-products catalogue.json --dem dem.tif --out mosaic.tif
               regolith mosaic-products @list.txt --dem dem.tif --t-srs EPSG:4545 \\
                 --out mosaic.tif
               regolith mosaic-products products/ --dem dem.tif --priority date,cloud,view \\
                 --target-date 2016-12-01 --out mosaic.tif
+              regolith mosaic-products catalogue.json --dem dem.tif --normalise \\
+                --out mosaic.tif
             """
     )
 
@@ -42,6 +46,9 @@ struct ProductMosaicCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("A product's pixel whose blue TOA reflectance exceeds this is cloud and is taken from the next-ranked product with data there (by default clouds are judged per product only, by their cloud cover).", valueName: "reflectance"))
     var cloudReflectance: Double?
+
+    @Flag(help: "Normalise each product's reflectance to the better-ranked products' over their overlap (a robust gain and offset per band) before mosaicking.")
+    var normalise = false
 
     @OptionGroup var ortho: OrthorectificationOptions
     @OptionGroup var engine: EngineCommandOptions
@@ -67,7 +74,7 @@ struct ProductMosaicCommand: ParsableCommand {
                               inputs: products.entries.map(\.path) + ortho.settings.inputs + (catalogue.hasPrefix("@") ? [String(catalogue.dropFirst())] : [catalogue]))
         let mosaic = ProductMosaic(catalogue: products, orthorectification: ortho.settings,
                                    priority: try MosaicPriority(parsing: priority, targetDate: targetDate.flatMap(MosaicPriority.date(parsing:))), feather: feather,
-                                   cloudReflectance: cloudReflectance)
+                                   cloudReflectance: cloudReflectance, normalise: normalise)
         let summary = try mosaic.run(out: out, sourceOut: sourceOut, engine: engine.engineOptions,
                                      progress: engine.progress(task: "mosaic", quiet: global.quiet))
         print(summary)

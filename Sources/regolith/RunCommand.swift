@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand {
 
             The scene may be a GF-2 product as delivered: its .tar.gz or .tar (read in place), its folder or its …-MSS1.tiff, with the product's XML. A product in sensor geometry (L1A, RPC only) needs `dem` (any CRS; or `height`): it is orthorectified once through GDAL's warper into scene-ortho.tif (DNs kept; `t_srs`, `res` and `resampling` as in `regolith ortho`), and with `pansharpen: true` fused with its PAN on the 1 m grid.
 
-            A region's products go in as `scenes` instead of `scene`: a list of products, or a folder of products, an @list.txt or a STAC ItemCollection (.json), with `dem` for the whole region. They are mosaicked first into mosaic.tif and mosaic.source.tif as `regolith mosaic-products` does (`priority`, `target_date`, `feather`, `t_srs`, `res`, `resampling`; `cloud_reflectance` screens clouds per pixel), and the method runs on the mosaic as on one reflectance scene; the report lists the products and each anomaly area's products.
+            A region's products go in as `scenes` instead of `scene`: a list of products, or a folder of products, an @list.txt or a STAC ItemCollection (.json), with `dem` for the whole region. They are mosaicked first into mosaic.tif and mosaic.source.tif as `regolith mosaic-products` does (`priority`, `target_date`, `feather`, `t_srs`, `res`, `resampling`; `cloud_reflectance` screens clouds per pixel; `normalise: true` fits each product's radiometry to the better-ranked products' over their overlap, as --normalise does), and the method runs on the mosaic as on one reflectance scene; the report lists the products and each anomaly area's products.
 
             A region on Slurm: `--slurm` writes the run as a job graph into the output folder (slurm/products.sbatch, slurm/region.sbatch; logs in logs/) and submits it with sbatch: a job array with one task per product, each orthorectifying its product onto the region grid into products/K.tif (K its 0-based place in the catalogue; `--stage product --task K`, K from SLURM_ARRAY_TASK_ID in the job), then, once every task succeeded (--dependency=afterok), the region job (`--stage region`): the mosaic read from those views, then samples to report as in one process. It prints "array <job id>" and "region <job id>". `--slurm-script-only` writes the scripts and prints the sbatch lines instead. A task resumes what a killed run of it left and skips a view made already from the same product and DEM, so resubmitting (rerunning the same `--slurm` command once the old jobs have ended) redoes only what is missing; the region stage refuses a view that is missing or was made from other inputs, naming the file. On one machine the plain run mosaics the products in one process, to the same pixels.
 
@@ -31,6 +31,7 @@ struct RunCommand: ParsableCommand {
               scenes: catalogue.json          # instead of scene: a region's products
               priority: cloud,date,view       target_date: 2016-12-01
               feather: 0                      cloud_reflectance: 0.2   # scenes only
+              normalise: false                # scenes only
               input: reflectance              scale: 0.0001
               # reflectance made elsewhere (FLAASH/QUAC, GeoTIFF or ENVI), no calibrate
               delimiter: ";"                  x_column: easting        y_column: northing

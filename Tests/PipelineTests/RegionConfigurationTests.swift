@@ -18,6 +18,8 @@ import Testing
                                             file: "c.yml")
         #expect(c.mosaicPriority == [.date, .view] && c.feather == 3 && c.cloudReflectance == 0.2)
         #expect(c.targetDate == MosaicPriority.date(parsing: "2016-12-01T00:00:00Z"))
+        #expect(!c.normalise)
+        #expect(try RunConfiguration.decode("scenes: products/\nsamples: s.csv\nnormalise: true\n", file: "c.yml").normalise)
     }
 
     @Test(arguments: [
@@ -29,6 +31,7 @@ import Testing
         ("scenes: c.json\nfeather: 65\n", "feather", "65 is not between 0 and 64 pixels"),
         ("scene: a.tiff\ntarget_date: 2016-12-01\n", "target_date", "applies to scenes only (the mosaic of a region's products)"),
         ("scenes: c.json\ncloud_reflectance: -1\n", "cloud_reflectance", "-1.0 is not a positive number"),
+        ("scene: a.tiff\nnormalise: true\n", "normalise", "applies to scenes only (the mosaic of a region's products)"),
     ])
     func misuseNamesTheKey(text: String, key: String, problem: String) {
         #expect(throws: ConfigurationError(file: "c.yml", key: key, problem)) {

@@ -115,6 +115,16 @@ public struct ProductMosaicKernel: TileKernel {
         }
     }
 
+    /// The winners of `target` (scene coordinates) as arrays: each pixel's reflectance
+    /// (band-sequential) and source index (`sourceNodata`: none); what `RelativeNormalisation` compares.
+    func winners(in target: Window) throws -> (values: [Float], source: [Float]) {
+        var values = [Float](repeating: 0, count: bandCount * target.pixelCount), source = [Float](repeating: 0, count: target.pixelCount)
+        try values.withUnsafeMutableBufferPointer { values in
+            try source.withUnsafeMutableBufferPointer { source in try choose(in: target, values: values.baseAddress!, source: source.baseAddress!) }
+        }
+        return (values, source)
+    }
+
     /// The winners of `target` (scene coordinates): each pixel's source index and that product's
     /// reflectance (band-sequential, `target.pixelCount` per band).
     private func choose(in target: Window, values: UnsafeMutablePointer<Float>, source: UnsafeMutablePointer<Float>) throws {

@@ -16,6 +16,7 @@ extension RunConfiguration {
             ("priority", scenes == nil && mosaicPriority != MosaicPriority.defaultKeys ? "applies to scenes only (the mosaic of a region's products)" : nil),
             ("target_date", scenes == nil && targetDate != nil ? "applies to scenes only (the mosaic of a region's products)" : nil),
             ("cloud_reflectance", cloudReflectance.flatMap(SettingRules.positive) ?? (scenes == nil && cloudReflectance != nil ? "applies to scenes only (the mosaic of a region's products)" : nil)),
+            ("normalise", scenes == nil && normalise ? "applies to scenes only (the mosaic of a region's products)" : nil),
             ("feather", SettingRules.featherPixels(feather) ?? (scenes == nil && feather != 0 ? "applies to scenes only (the mosaic of a region's products)" : nil)),
             ("samples", samples == nil ? "missing: the samples CSV" : nil),
             ("height", orthorectification?.dem != nil && orthorectification?.height != nil ? "give dem or height, not both" : nil),

@@ -6,7 +6,7 @@ import NeuralNet
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, scenes, priority, targetDate = "target_date", feather, cloudReflectance = "cloud_reflectance", xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval
+        case scene, scenes, priority, targetDate = "target_date", feather, cloudReflectance = "cloud_reflectance", normalise, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval
         case covariates, terrain, terrainFrom = "terrain_from", indices, focalMeans = "focal_means"
     }
 
@@ -35,6 +35,7 @@ extension RunConfiguration: Decodable {
         }
         feather = try c.decodeIfPresent(Int.self, forKey: .feather) ?? feather
         cloudReflectance = try c.decodeIfPresent(Double.self, forKey: .cloudReflectance)
+        normalise = try c.decodeIfPresent(Bool.self, forKey: .normalise) ?? normalise
         xml = try c.decodeIfPresent(String.self, forKey: .xml)
         let ortho = OrthorectificationSettings(dem: try c.decodeIfPresent(String.self, forKey: .dem),
                                                height: try c.decodeIfPresent(Double.self, forKey: .height),

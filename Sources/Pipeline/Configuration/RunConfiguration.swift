@@ -74,6 +74,9 @@ public struct RunConfiguration: Sendable, Equatable {
     /// `scenes:` only (`cloud_reflectance`): a product's pixel whose blue TOA reflectance exceeds this
     /// is cloud, taken from the next-ranked product (`ProductMosaic.cloudReflectance`); nil: no screen.
     public var cloudReflectance: Double?
+    /// `scenes:` only (`normalise`): fit each product's radiometry to the better-ranked products'
+    /// over their overlap before mosaicking (`ProductMosaic.normalise`).
+    public var normalise: Bool = false
     public var xml: String?
     /// Orthorectify the scene (an L1A one, with its RPC model) while calibrating it (keys `dem`,
     /// `height`, `t_srs`, `res`, `resampling`); nil: the scene is map-projected already.

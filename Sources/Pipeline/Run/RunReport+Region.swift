@@ -26,6 +26,8 @@ extension RunReport {
             public var samples: Int?
             public var anomalyAreas: [Int]?
             public var meanContent: Double?
+            /// With `normalise: true`: its gain and offset per band and the pixels they were fitted on.
+            public var normalisation: ProductNormalisation?
         }
 
         /// The source band downsampled (nearest pixel) for the footprint map: `columns` × `rows`
@@ -59,7 +61,8 @@ extension RunReport {
             rule = summary.rule
             products = catalogue.entries.enumerated().map { k, entry in
                 Product(name: entry.name, source: k + 1, rank: (summary.ranking.firstIndex(of: entry.name) ?? k) + 1,
-                        datetime: entry.datetime.map { $0.formatted(Date.ISO8601FormatStyle()) }, cloudCover: entry.cloudCover, viewAngle: entry.viewAngle)
+                        datetime: entry.datetime.map { $0.formatted(Date.ISO8601FormatStyle()) }, cloudCover: entry.cloudCover, viewAngle: entry.viewAngle,
+                        normalisation: summary.normalisation?[k])
             }
         }
 
@@ -87,15 +90,24 @@ extension RunReport {
         func number(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "" }
         func count(_ value: Int?) -> String { value.map(String.init) ?? "" }
         let figures = region.products.contains { $0.suppliedPixels != nil }
+        let normalised = region.products.contains { $0.normalisation != nil }
+        func normalisationCells(_ fit: ProductNormalisation?) -> String {
+            guard normalised else { return "" }
+            guard let fit else { return "<td></td><td></td><td></td>" }
+            func list(_ values: [Double]) -> String { values.map { String(format: "%.4f", $0) }.joined(separator: " ") }
+            return "<td class=l>\(list(fit.gains))</td><td class=l>\(list(fit.offsets))</td><td class=l>\(fit.note.map { e($0) } ?? "\(fit.samples) of \(fit.overlapSamples)")</td>"
+        }
         var html = "<h2>Products</h2><p>\(region.products.count) products mosaicked on \(e(region.grid)): \(e(region.rule)). Each pixel's product is in mosaic.source.tif (its source value below); each anomaly area's products are in the areas' table."
             + (figures ? " Supplied: the mosaic's pixels taken from the product (share: of the pixels with a product\(region.pixelsWithoutProduct.map { "; \($0) pixels have none" } ?? "")); samples and mean content over those pixels; anomaly areas: the ranks of the areas with pixels from it." : "") + "</p>"
+        if normalised { html += "<p>Normalised (normalise: true): \(e(RelativeNormalisation.method)).</p>" }
         if let map = footprintMap {
             html += "<figure class=map>\(map)<figcaption><b>Product footprints and the mosaic's sources.</b> \(footprintLegend) Hover over an outline or a marker for its product(s).</figcaption></figure>"
         }
         // What each product gave the map first, the catalogue facts that ranked it after.
         html += "<div class=\"wide rows\"><table><tr><th>rank</th><th>source</th><th class=l>product</th>"
             + (figures ? "<th>supplied (pixels)</th><th>share</th><th>samples</th><th class=l>anomaly areas</th><th>mean content\(value.isEmpty ? "" : " " + e(value))</th>" : "")
-            + "<th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th></tr>"
+            + "<th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th>"
+            + (normalised ? "<th class=l>normalisation gains</th><th class=l>offsets</th><th class=l>samples fitted (of the overlap's; 3 × 3-pixel means)</th>" : "") + "</tr>"
         for p in region.products.sorted(by: { $0.rank < $1.rank }) {
             let swatch = figures ? "<span style=\"display:inline-block;width:0.8em;height:0.8em;margin-right:0.3em;background:\(Region.colour(source: p.source));border:2px solid \(Region.colour(source: p.source, dark: true))\"></span>" : ""
             html += "<tr><td>\(p.rank)</td><td>\(swatch)\(p.source)</td><td class=l>\(e(p.name))</td>"
@@ -103,7 +115,7 @@ extension RunReport {
                 html += "<td>\(count(p.suppliedPixels))</td><td>\(number(p.suppliedShare, "%.3f"))</td><td>\(count(p.samples))</td>"
                     + "<td class=l>\(p.anomalyAreas.map { $0.map(String.init).joined(separator: ", ") } ?? "")</td><td>\(number(p.meanContent, "%.4g"))</td>"
             }
-            html += "<td class=l>\(e(p.datetime ?? ""))</td><td>\(number(p.cloudCover, "%.1f"))</td><td>\(number(p.viewAngle, "%.2f"))</td></tr>"
+            html += "<td class=l>\(e(p.datetime ?? ""))</td><td>\(number(p.cloudCover, "%.1f"))</td><td>\(number(p.viewAngle, "%.2f"))</td>\(normalisationCells(p.normalisation))</tr>"
         }
         return html + "</table></div>"
     }

@@ -23,14 +23,18 @@ public struct ProductMosaic: Sendable {
     /// Per product (catalogue order), its orthorectified view written earlier as a file (`ProductView`,
     /// a region run's job graph), read instead of warping the product again; nil: warped on the fly.
     public var views: [String]?
+    /// Fit each product after the first in rank order to the better-ranked ones over their overlap
+    /// (`RelativeNormalisation`) and apply the gains and offsets as the mosaic reads it.
+    public var normalise: Bool
 
     public init(catalogue: ProductCatalogue, orthorectification: OrthorectificationSettings, priority: MosaicPriority, feather: Int = 0,
-                cloudReflectance: Double? = nil) {
+                cloudReflectance: Double? = nil, normalise: Bool = false) {
         self.catalogue = catalogue
         self.orthorectification = orthorectification
         self.priority = priority
         self.feather = feather
         self.cloudReflectance = cloudReflectance
+        self.normalise = normalise
     }
 
     /// One product ready for the mosaic.
@@ -119,13 +123,21 @@ public struct ProductMosaic: Sendable {
         public var outputs: [String]
         public var tiles: Int
         public var megapixelsPerSecond: Double
+        /// With `normalise`: each product's normalisation, in catalogue order.
+        public var normalisation: [ProductNormalisation]?
 
         public var description: String {
-            ["grid         \(grid)",
-             "priority     \(rule)",
-             "ranking      " + ranking.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: ", "),
-             String(format: "wrote %@ (%d tiles, %.1f Mpixel/s)", outputs.joined(separator: " and "), tiles, megapixelsPerSecond)].joined(separator: "\n")
+            var lines = ["grid         \(grid)",
+                         "priority     \(rule)",
+                         "ranking      " + ranking.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: ", ")]
+            if let normalisation {
+                for (rank, k) in catalogueIndices.enumerated() { lines.append("normalised   \(rank + 1). \(normalisation[k].description)") }
+            }
+            return (lines + [String(format: "wrote %@ (%d tiles, %.1f Mpixel/s)", outputs.joined(separator: " and "), tiles, megapixelsPerSecond)]).joined(separator: "\n")
         }
+
+        /// Catalogue indices (0-based), best first.
+        public var catalogueIndices: [Int]
     }
 
     /// Writes the mosaic (Float32 reflectance, one band per product band) to `out` and the source
@@ -144,23 +156,34 @@ public struct ProductMosaic: Sendable {
                                              cloudReflectance: cloudReflectance.map(Float.init))
         }
         let bandCount = plan.products[0].calibration.coefficients.bandCount
-        let kernel = ProductMosaicKernel(rankedLayers: layers, bandCount: bandCount,
+        // The normalised layers' calibrations carry the gains, so the kernel's signature (and the
+        // engine's journal) tells a normalised mosaic from another and refuses to resume across them.
+        var ranked = layers, normalisation: [ProductNormalisation]?
+        if normalise {
+            let fitted = try RelativeNormalisation().normalise(layers, bandCount: bandCount)
+            ranked = fitted.layers
+            var byCatalogue = [ProductNormalisation?](repeating: nil, count: plan.products.count)
+            for (rank, k) in plan.ranking.enumerated() { byCatalogue[k] = fitted.normalisations[rank] }
+            normalisation = byCatalogue.map { $0! }
+        }
+        let kernel = ProductMosaicKernel(rankedLayers: ranked, bandCount: bandCount,
                                          rule: "\(priority.keys.map(\.rawValue).joined(separator: ",")) target \(plan.targetDate.map { "\($0.timeIntervalSince1970)" } ?? "none")"
-                                             + (cloudReflectance.map { " cloud above \($0)" } ?? ""),
+                                             + (cloudReflectance.map { " cloud above \($0)" } ?? "") + (normalise ? " normalised" : ""),
                                          feather: feather)
         let source = plan.grid.rasterSource(path: plan.products[0].entry.path,
                                             derivation: "mosaic of \(plan.products.count) products on \(plan.grid), \(plan.rule)" + (views == nil ? "" : " from their views"),
-                                            metadata: metadata(plan),
+                                            metadata: metadata(plan, normalisation: normalisation),
                                             auxiliaryFiles: orthorectification.inputs.map { ("DEM", $0) } + plan.products.enumerated().map { ("product \($0 + 1)", $1.entry.path) }
                                                 + (views ?? []).enumerated().map { ("product view \($0 + 1)", $1) })
         let result = try TilePipeline.run(kernel, source: source, outputs: [out, sourceOut], options: engine, progress: progress)
         return Summary(grid: plan.grid, rule: plan.rule, ranking: plan.ranking.map { plan.products[$0].entry.name },
-                       outputs: [out, sourceOut], tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond)
+                       outputs: [out, sourceOut], tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond,
+                       normalisation: normalisation, catalogueIndices: plan.ranking)
     }
 
-    /// What both outputs record: the rule, the ranking, each source value's product and how they
-    /// were orthorectified.
-    func metadata(_ plan: Plan) -> [(key: String, value: String)] {
+    /// What both outputs record: the rule, the ranking, each source value's product, each product's
+    /// normalisation (with `normalise`) and how they were orthorectified.
+    func metadata(_ plan: Plan, normalisation: [ProductNormalisation]? = nil) -> [(key: String, value: String)] {
         var items: [(key: String, value: String)] = [
             ("MOSAIC_RULE", plan.rule),
             ("MOSAIC_PRIORITY", priority.keys.map(\.rawValue).joined(separator: ",")),
@@ -172,6 +195,10 @@ public struct ProductMosaic: Sendable {
         }
         if let cloudReflectance {
             items.append(("MOSAIC_CLOUD_REFLECTANCE", "\(cloudReflectance): a product's pixel with blue TOA reflectance above it is cloud, left to the next-ranked product"))
+        }
+        if let normalisation {
+            items.append(("MOSAIC_NORMALISATION", RelativeNormalisation.method))
+            for (k, fit) in normalisation.enumerated() { items.append(("MOSAIC_NORMALISATION_\(k + 1)", fit.description)) }
         }
         items.append(("MOSAIC_SOURCE_0", "no product"))
         for (k, product) in plan.products.enumerated() { items.append(("MOSAIC_SOURCE_\(k + 1)", product.entry.name)) }
