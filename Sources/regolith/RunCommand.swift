@@ -60,7 +60,8 @@ struct RunCommand: ParsableCommand {
               regolith run
               regolith run survey.yml --out results/
               regolith run survey.yml --check
-              regolith run province.yml --slurm --partition batch --cpus 4 --memory 4GiB --time 2:00:00
+              regolith run province.yml --slurm --partition batch --cpus 4 \\
+                  --memory 4GiB --time 2:00:00
             """
     )
 

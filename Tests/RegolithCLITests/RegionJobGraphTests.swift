@@ -44,14 +44,15 @@ struct RegionJobGraphTests {
     func stagesEqualTheInProcessRun() throws {
         let runs = try RunProvinceTests.runs.get()
         let out = runs.folder.file("graph")
-        for task in 0..<4 {
+        let products = RunProvinceTests.products
+        for task in 0..<products {
             let made = try Self.stage(runs, out: out, ["--stage", "product", "--task", "\(task)"])
             #expect(made.status == 0 && made.stdout.contains("wrote \(out)/products/\(task).tif"), "\(made.stderr)\(made.stdout)")
         }
         let again = try Self.stage(runs, out: out, ["--stage", "product", "--task", "1"])
         #expect(again.status == 0 && again.stdout.contains("made already from the same product and DEM; skipped"), "\(again.stdout)")
-        let beyond = try Self.stage(runs, out: out, ["--stage", "product", "--task", "4"])
-        #expect(beyond.status == 1 && beyond.stderr.contains("scenes: has 4 products (tasks 0 to 3), no task 4"), "\(beyond.stderr)")
+        let beyond = try Self.stage(runs, out: out, ["--stage", "product", "--task", "\(products)"])
+        #expect(beyond.status == 1 && beyond.stderr.contains("scenes: has \(products) products (tasks 0 to \(products - 1)), no task \(products)"), "\(beyond.stderr)")
 
         // A view missing, or one made from another product: the region stage refuses in one line
         // naming the file, before writing anything.
@@ -82,7 +83,7 @@ struct RegionJobGraphTests {
         let result = try Self.stage(runs, out: out, ["--slurm-script-only", "--partition", "batch", "--cpus", "2", "--memory", "1GiB", "--time", "1:00:00"])
         #expect(result.status == 0, "\(result.stderr)")
         // 1 GiB + the engine's 64 MiB, plus 10 %: 1197 MiB.
-        #expect(result.stdout.contains("--array=0-3") && result.stdout.contains("--mem=1197M") && result.stdout.contains("--partition=batch")
+        #expect(result.stdout.contains("--array=0-\(RunProvinceTests.products - 1)") && result.stdout.contains("--mem=1197M") && result.stdout.contains("--partition=batch")
                 && result.stdout.contains("--time=1:00:00") && result.stdout.contains("--dependency=afterok:ARRAY_JOB_ID"), "\(result.stdout)")
         let products = try String(contentsOfFile: "\(out)/slurm/products.sbatch", encoding: .utf8)
         #expect(products.contains("--stage product") && products.contains(#"--task "${SLURM_ARRAY_TASK_ID}""#) && products.contains("--memory 1GiB"), "\(products)")

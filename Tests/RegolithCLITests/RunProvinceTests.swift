@@ -9,6 +9,9 @@ import TestSupport
 /// scene) with the same samples.
 @Suite("regolith run with scenes: a province's products to one map and one set of areas")
 struct RunProvinceTests {
+    /// The province's products: `synth --province 3x3`.
+    static let products = 9
+
     struct Runs: Sendable {
         let folder: TemporaryDirectory
         let province: String
