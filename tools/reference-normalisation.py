@@ -44,7 +44,7 @@ positive = np.all(product > 0, axis=0) & np.all(reference > 0, axis=0)
 ndvi = lambda r: (r[3] - r[2]) / (r[3] + r[2])
 difference = ndvi(product) - ndvi(reference)
 median = np.median(difference[positive])
-mad = 1.4826 * np.median(np.abs(difference[positive] - median))
+mad = max(1.4826 * np.median(np.abs(difference[positive] - median)), 1e-4)  # the floor RelativeNormalisation uses too
 kept = positive & (np.abs(difference - median) <= 3 * mad)
 with open(os.path.join(root, "theilsen.csv"), "w") as f:
     f.write(f"# tools/reference-normalisation.py: scipy {__import__('scipy').__version__} theilslopes both ways (symmetric) on the {kept.sum()} pseudo-invariant pairs\n")

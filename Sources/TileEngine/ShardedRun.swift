@@ -35,10 +35,10 @@ extension SceneBatch {
         guard kernels.count == scenes.count, let kernel = kernels.first else {
             throw EngineError("\(outputFolder): one kernel per scene, \(kernels.count) for \(scenes.count)")
         }
-        for (scene, sceneKernel) in zip(scenes, kernels) {
+        try validate(scenes, kernel: kernel, forMosaic: true, source: source ?? { .file($0) })
+        for (scene, sceneKernel) in zip(scenes, kernels) where sceneKernel.inputBands != kernel.inputBands {
             try validate([scene], kernel: sceneKernel, forMosaic: true, source: source ?? { .file($0) })
         }
-        try validate(scenes, kernel: kernel, forMosaic: true, source: source ?? { .file($0) })
         // A unit starts a new tile grid at its first row, so units must keep the kernel's alignment too.
         guard unitRows % kernel.tileAlignment == 0 else {
             throw EngineError("--unit-rows \(unitRows) is not a multiple of \(kernel.tileAlignment), the tile alignment `\(kernel.signature.split(separator: " ").first ?? "")` needs for reproducible output")
@@ -57,6 +57,7 @@ extension SceneBatch {
         try plan.storeOrCheck(in: outputFolder)
         var skipped: [WorkUnit] = []
         var processed: [ShardRunResult.ProcessedUnit] = []
+        var sources: [Int: RasterSource] = [:]
         for unit in plan.units(for: shard.index) {
             let output = plan.outputPath(of: unit, in: outputFolder)
             if FileManager.default.fileExists(atPath: output) {
@@ -69,8 +70,11 @@ extension SceneBatch {
             } catch {
                 throw RasterError(folder, .notWritable, "cannot create the unit folder")
             }
+            // One view per scene for all its units (an orthorectified view checks the RPC and DEM when made).
             let scene = scenes[unit.scene]
-            let result = try TilePipeline.run(kernels[unit.scene], source: try source?(scene) ?? .file(scene), outputs: [output],
+            let view = try sources[unit.scene] ?? source?(scene) ?? .file(scene)
+            sources[unit.scene] = view
+            let result = try TilePipeline.run(kernels[unit.scene], source: view, outputs: [output],
                                               region: plan.window(of: unit), options: options, progress: progress)
             processed.append(ShardRunResult.ProcessedUnit(unit: unit, result: result))
         }

@@ -23,6 +23,9 @@ struct RegionSlurmJobs {
     var memoryBudget: Int
     var partition: String?
     var time: String?
+    /// Options of the region job alone: `--restart` discards the region's partial rasters there, but
+    /// a requeued or resubmitted product task keeps the views finished already.
+    var regionOptions: [String] = []
 
     var scriptFolder: String { (out as NSString).appendingPathComponent("slurm") }
     var logFolder: String { (out as NSString).appendingPathComponent("logs") }
@@ -51,7 +54,7 @@ struct RegionSlurmJobs {
 
     var regionScriptText: String {
         script(name: "regolith-region", comment: "After every product task: the mosaic from the product views, then samples, training, inversion, kriging, anomalies and the report.",
-               stage: ["--stage", "region"], requeue: false)
+               stage: ["--stage", "region"] + regionOptions, requeue: false)
     }
 
     /// sbatch's options for both jobs.
@@ -87,9 +90,19 @@ struct RegionSlurmJobs {
     }
 
     /// Submits the array, then the region job after it; their job ids.
+    /// When the region job is refused, the array is cancelled again: no product tasks run for a
+    /// graph that would never finish.
     func submit() throws -> (array: String, region: String) {
         let array = try Self.sbatch(arrayArguments)
-        return (array, try Self.sbatch(regionArguments(after: array)))
+        do {
+            return (array, try Self.sbatch(regionArguments(after: array)))
+        } catch let failure as CommandFailure {
+            let cancel = Process()
+            cancel.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            cancel.arguments = ["scancel", array]
+            let cancelled = (try? cancel.run()).map { cancel.waitUntilExit(); return cancel.terminationStatus == 0 } ?? false
+            throw CommandFailure(message: failure.message + (cancelled ? "; the product array \(array) was cancelled" : "; cancel the product array yourself: scancel \(array)"))
+        }
     }
 
     /// Runs `sbatch --parsable` and returns the job id it prints.
@@ -106,7 +119,7 @@ struct RegionSlurmJobs {
         let complaint = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         // --parsable prints "<job id>" or "<job id>;<cluster>".
-        let id = printed.split(separator: "\n").first.map { String($0.split(separator: ";")[0]) } ?? ""
+        let id = printed.split(separator: "\n").first.map { String($0.split(separator: ";").first ?? "") } ?? ""
         guard process.terminationStatus == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
             let reason = (complaint + printed).split(separator: "\n").joined(separator: " ")
             throw CommandFailure(message: "sbatch \(arguments.last ?? ""): failed (status \(process.terminationStatus)): \(reason)")

@@ -152,13 +152,12 @@ struct RunCommand: ParsableCommand {
         if let unit { stageOptions += ["--unit", unit] }
         if let interval { stageOptions += ["--interval", "\(interval)"] }
         if let memory { stageOptions += ["--memory", memory] }
-        if restart { stageOptions.append("--restart") }
         if global.quiet { stageOptions.append("--quiet") }
         let jobs = RegionSlurmJobs(configuration: absolute(config), out: absolute(loaded.configuration.out),
                                    regolith: absolute(Bundle.main.executablePath ?? CommandLine.arguments[0]), products: products.count,
                                    stageOptions: stageOptions, cpus: cpus,
                                    memoryBudget: loaded.configuration.memory.flatMap(ByteSize.parse) ?? EngineOptions.defaultMemoryBudget,
-                                   partition: partition, time: time)
+                                   partition: partition, time: time, regionOptions: restart ? ["--restart"] : [])
         try jobs.write()
         if slurmScriptOnly {
             print("wrote \(jobs.productScript) (\(products.count) array tasks, one per product) and \(jobs.regionScript); submit them with:")

@@ -61,9 +61,10 @@ struct ProductNormalisationCommandTests {
         return Province(folder: folder, catalogue: catalogue, wrongCatalogue: wrongCatalogue, dem: (out as NSString).appendingPathComponent("dem.tif"))
     }
 
-    static func mosaic(_ extra: [String], wrong: Bool = true) throws -> (reflectance: Raster, source: Raster) {
+    /// `test`: names the output apart from other tests' (the tests run in parallel).
+    static func mosaic(_ extra: [String], wrong: Bool = true, test: String = #function) throws -> (reflectance: Raster, source: Raster) {
         let province = try province.get()
-        let out = province.folder.file("mosaic\(wrong ? "-wrong" : "")\(extra.joined()).tif")
+        let out = province.folder.file("\(test.prefix { $0.isLetter })-mosaic\(wrong ? "-wrong" : "")\(extra.joined()).tif")
         let result = try ChildProcess.regolith(["mosaic-products", wrong ? province.wrongCatalogue : province.catalogue, "--dem", province.dem, "--out", out, "--quiet"] + extra)
         guard result.status == 0 else { throw TestSupportError("mosaic-products \(extra) failed: \(result.stderr)") }
         return (try Raster.open(out), try Raster.open(ProductMosaicPaths.source(out)))

@@ -90,6 +90,13 @@ struct RegionJobGraphTests {
         let region = try String(contentsOfFile: "\(out)/slurm/region.sbatch", encoding: .utf8)
         #expect(region.contains("--stage region") && !region.contains("--task"), "\(region)")
         #expect(!FileManager.default.fileExists(atPath: "\(out)/products"))
+        // The run's own checks come before any job: an output folder that holds the inputs is refused
+        // in one line (exit 2, as `run` refuses it), and neither a script nor a view is written there.
+        for arguments in [["--slurm-script-only"], ["--stage", "product", "--task", "0"]] {
+            let inside = try Self.stage(runs, out: runs.province, arguments)
+            #expect(inside.status == 2 && inside.stderr.split(separator: "\n").count == 1 && inside.stderr.contains("holds the input"), "\(arguments): \(inside.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: "\(runs.province)/slurm") && !FileManager.default.fileExists(atPath: "\(runs.province)/products"))
+        }
         // One scene has no job graph.
         let single = try ChildProcess.regolith(["run", "\(runs.province)/single.yml", "--out", runs.folder.file("single-stage"), "--stage", "region", "--quiet"])
         #expect(single.status == 1 && single.stderr.contains("single.yml: scenes: missing: a run in stages or on Slurm is a region's"), "\(single.stderr)")

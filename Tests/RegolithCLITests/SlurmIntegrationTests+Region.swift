@@ -60,7 +60,7 @@ extension SlurmIntegrationTests {
         let region2 = try cluster.waitForEnd(round2.region, timeout: 120)
         phase("round 2 (resubmitted graph) done")
         #expect(region2.values.allSatisfy { $0 == "COMPLETED" }, "region job: \(region2)\n\(Self.logs(out))")
-        for task in 0..<4 {
+        for task in 0..<RunProvinceTests.products {
             let log = (try? String(contentsOfFile: "\(out)/logs/product-\(round2.array)_\(task).out", encoding: .utf8)) ?? ""
             #expect(log.contains(task == victim ? "wrote \(out)/products/\(task).tif" : "skipped"), "task \(task): \(log)")
         }

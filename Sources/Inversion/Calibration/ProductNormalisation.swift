@@ -2,7 +2,7 @@ import Foundation
 
 /// One product's relative radiometric normalisation in a region mosaic: per band, reference
 /// reflectance ≈ gain × its reflectance + offset, fitted on its overlap with the better-ranked
-/// products (`RelativeNormalisation`), and how many pixels the fit saw.
+/// products (`RelativeNormalisation`), and how many samples (block means) the fit saw.
 public struct ProductNormalisation: Codable, Sendable, Equatable {
     public var gains: [Double]
     public var offsets: [Double]

@@ -18,7 +18,9 @@ public enum PseudoInvariantPixels {
         var sorted = differences
         guard let median = TheilSenLine.median(&sorted) else { return [] }
         var deviations = differences.map { abs($0 - median) }
-        let spread = 1.4826 * TheilSenLine.median(&deviations)!
+        // A floor on the spread: when most differences are equal (identical pixels) the MAD is 0, and
+        // only exact-median samples would be kept.
+        let spread = max(1.4826 * (TheilSenLine.median(&deviations) ?? 0), 1e-4)
         return zip(positive, differences).filter { abs($0.1 - median) <= madCut * spread }.map(\.0)
     }
 }

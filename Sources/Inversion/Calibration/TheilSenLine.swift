@@ -3,7 +3,7 @@
 /// of x — scipy.stats.theilslopes with its default `method="separate"` — or, symmetric, the
 /// geometric mean of both directions' slopes. Robust to up to 29 % of the points lying anywhere;
 /// it costs n(n − 1)/2 slopes (each way), so callers bound n (`RelativeNormalisation`
-/// fits at most `RelativeNormalisation.fitPixels` points).
+/// fits at most `RelativeNormalisation.fitSamples` points).
 public struct TheilSenLine: Sendable, Equatable {
     public let slope: Double
     public let intercept: Double

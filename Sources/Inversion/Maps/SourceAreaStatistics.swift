@@ -27,9 +27,9 @@ public struct SourceAreaStatistics: Sendable, Equatable {
         var pointsByRow: [Int: [Int]] = [:]
         if let transform = source.geoTransform {
             for point in points {
-                guard let pixel = transform.pixel(x: point.x, y: point.y) else { continue }
-                let (column, row) = (Int(pixel.column.rounded(.down)), Int(pixel.row.rounded(.down)))
-                if column >= 0, row >= 0, column < source.width, row < source.height { pointsByRow[row, default: []].append(column) }
+                guard let pixel = transform.pixel(x: point.x, y: point.y), pixel.column >= 0, pixel.row >= 0,
+                      pixel.column < Double(source.width), pixel.row < Double(source.height) else { continue }
+                pointsByRow[Int(pixel.row.rounded(.down)), default: []].append(Int(pixel.column.rounded(.down)))
             }
         }
         // Indexed by source value (a source band is UInt16): no hashing per pixel.

@@ -58,9 +58,16 @@ extension MethodRun {
         plan.products.enumerated().map { ProductView(index: $0, product: $1, runFolder: configuration.out) }
     }
 
-    /// The region's products (`scenes:`) read, checked and planned as the run plans them.
+    /// The region's products (`scenes:`) read, checked and planned as the run plans them, with the
+    /// run's own checks before anything is written (samples, their CRS, no output among the inputs,
+    /// the product views included): a stage or `--slurm` refuses what the region stage would.
     func plannedRegion() throws -> RegionInput {
-        try regionInput(try regionScenes(), orthorectification: resolvedOrthorectification ?? OrthorectificationSettings())
+        guard let samples = loaded.resolve(configuration.samples) else { throw ConfigurationError(key: "samples", "missing") }
+        let orthorectification = resolvedOrthorectification
+        let region = try regionInput(try regionScenes(), orthorectification: orthorectification ?? OrthorectificationSettings())
+        _ = try checkInputsAndOutputs(samples: samples, scene: nil, region: region, orthorectification: orthorectification, panchromatic: [],
+                                      extraOutputs: productViews(region.plan).map { ($0.path, .file) })
+        return region
     }
 
     /// The configuration's `scenes:`, refused when absent: a run in stages or on Slurm is a region's.

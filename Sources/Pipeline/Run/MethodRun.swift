@@ -73,16 +73,10 @@ public struct MethodRun: Sendable {
                 throw RasterError.needsMapCoordinates(image.raster, for: "regolith run (samples, kriging, anomaly areas)")
             }
         }
-        let samplesCRS: SpatialReference
-        do { samplesCRS = try SpatialReference(c.samplesCrs) } catch {
-            throw ConfigurationError(key: "samples_crs", "'\(c.samplesCrs)' is not a CRS GDAL knows")
-        }
+        let samplesCRS = try checkInputsAndOutputs(samples: samples, scene: scene, region: region, orthorectification: orthorectification,
+                                                   panchromatic: panchromatic)
         let folder = RunFolder(path: c.out)
         let covariates = c.covariates.resolvingPaths { loaded.resolve($0) ?? $0 }
-        let inputs = covariates.covariates.map(\.path) + (scene.map { [$0] } ?? []) + (region?.inputs ?? []) + [samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
-            + (orthorectification?.inputs ?? []) + panchromatic
-        try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), $0 == .model ? .folder : .file) },
-                              inputs: inputs)
         try folder.create()
         // One run owns the folder; the engine's own locks cover each raster, this the rest.
         let lock = try OutputLock(lockFile: folder.file(".regolith-run.lock"), owner: c.out)
@@ -295,6 +289,24 @@ public struct MethodRun: Sendable {
         try AtomicTextFile.writeJSON(report, to: folder.file(.reportData))
         try AtomicTextFile.write(report.html(embeddingFrom: folder.path), to: folder.file(.reportPage))
         return report
+    }
+
+    /// What every run checks before writing anything: the samples' CRS, and that no output (the
+    /// folder, its entries, `extraOutputs`) is one of the run's inputs. Returns the samples' CRS.
+    func checkInputsAndOutputs(samples: String, scene: String?, region: RegionInput?, orthorectification: OrthorectificationSettings?,
+                               panchromatic: [String], extraOutputs: [(path: String, kind: OutputPaths.Kind)] = []) throws -> SpatialReference {
+        let c = configuration
+        let samplesCRS: SpatialReference
+        do { samplesCRS = try SpatialReference(c.samplesCrs) } catch {
+            throw ConfigurationError(key: "samples_crs", "'\(c.samplesCrs)' is not a CRS GDAL knows")
+        }
+        let folder = RunFolder(path: c.out)
+        let covariates = c.covariates.resolvingPaths { loaded.resolve($0) ?? $0 }
+        let inputs = covariates.covariates.map(\.path) + (scene.map { [$0] } ?? []) + (region?.inputs ?? []) + [samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
+            + (orthorectification?.inputs ?? []) + panchromatic
+        try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), $0 == .model ? .folder : .file) } + extraOutputs,
+                              inputs: inputs)
+        return samplesCRS
     }
 
     /// Each area's place: its polygon's centroid in the map CRS and in WGS 84 longitude/latitude
