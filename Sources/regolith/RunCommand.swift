@@ -15,7 +15,7 @@ struct RunCommand: ParsableCommand {
 
             A region's products go in as `scenes` instead of `scene`: a list of products, or a folder of products, an @list.txt or a STAC ItemCollection (.json), with `dem` for the whole region. They are mosaicked first into mosaic.tif and mosaic.source.tif as `regolith mosaic-products` does (`priority`, `target_date`, `feather`, `t_srs`, `res`, `resampling`; `cloud_reflectance` screens clouds per pixel; `normalise: true` fits each product's radiometry to the better-ranked products' over their overlap, as --normalise does), and the method runs on the mosaic as on one reflectance scene; the report lists the products and each anomaly area's products.
 
-            A region on Slurm: `--slurm` writes the run as a job graph into the output folder (slurm/products.sbatch, slurm/region.sbatch; logs in logs/) and submits it with sbatch: a job array with one task per product, each orthorectifying its product onto the region grid into products/K.tif (K its 0-based place in the catalogue; `--stage product --task K`, K from SLURM_ARRAY_TASK_ID in the job), then, once every task succeeded (--dependency=afterok), the region job (`--stage region`): the mosaic read from those views, then samples to report as in one process. It prints "array <job id>" and "region <job id>". `--slurm-script-only` writes the scripts and prints the sbatch lines instead. A task resumes what a killed run of it left and skips a view made already from the same product and DEM, so resubmitting (rerunning the same `--slurm` command once the old jobs have ended) redoes only what is missing; the region stage refuses a view that is missing or was made from other inputs, naming the file. On one machine the plain run mosaics the products in one process, to the same pixels.
+            A region on Slurm: `--slurm` writes the run as a job graph into the output folder (slurm/products.sbatch, slurm/region.sbatch; logs in logs/) and submits it with sbatch: a job array with one task per product, each orthorectifying its product onto the region grid into products/K.tif (K its 0-based place in the catalogue; `--stage product --task K`, K from SLURM_ARRAY_TASK_ID in the job), then, once every task succeeded (--dependency=afterok), the region job (`--stage region`): the mosaic read from those views, then samples to report as in one process. It prints "array <job id>" and "region <job id>". `--slurm-script-only` writes the scripts and prints the sbatch lines instead. Both write slurm/region-plan.json too (the region's CRS and the products' files as planned), so that each task reads its own product alone; a task refuses that plan, naming it, when the products changed since (resubmit). A task resumes what a killed run of it left and skips a view made already from the same product and DEM, so resubmitting (rerunning the same `--slurm` command once the old jobs have ended) redoes only what is missing; the region stage refuses a view that is missing or was made from other inputs, naming the file. On one machine the plain run mosaics the products in one process, to the same pixels.
 
             Covariates (`covariates`, `terrain`, `indices`) add predictors besides the scene's bands: rasters in any CRS and resolution put on the scene's grid by GDAL's warper, terrain derivatives of the DEM among them by GDAL's DEM processing, spectral indices; see `regolith samples --help`. The sample set gets a column per feature and the model records them.
 
@@ -129,8 +129,8 @@ struct RunCommand: ParsableCommand {
             }
             let (view, outcome) = try method.writeProductView(task: task)
             switch outcome {
-            case .written(let summary): print("product \(task) (\(view.product.entry.name)):\n\(summary)")
-            case .unchanged: print("product \(task) (\(view.product.entry.name)): \(view.path) made already from the same product and DEM; skipped")
+            case .written(let summary): print("product \(task) (\(view.name)):\n\(summary)")
+            case .unchanged: print("product \(task) (\(view.name)): \(view.path) made already from the same product and DEM; skipped")
             }
             return
         }
@@ -145,7 +145,7 @@ struct RunCommand: ParsableCommand {
     /// `--slurm` and `--slurm-script-only`: the region's products checked as a run checks them, then
     /// the job graph written (and submitted).
     private func submit(_ method: MethodRun, loaded: LoadedConfiguration) throws {
-        let products = try method.regionProductNames()
+        let products = try method.writeRegionGraphPlan()
         guard let config else { throw ValidationError("--slurm needs a configuration file (the jobs read it)") }
         let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
         var stageOptions: [String] = []

@@ -45,7 +45,13 @@ struct RegionJobGraphTests {
         let runs = try RunProvinceTests.runs.get()
         let out = runs.folder.file("graph")
         let products = RunProvinceTests.products
+        // The first tasks by hand, planning the whole region; the others as Slurm runs them, from the
+        // graph's plan that `--slurm-script-only` writes: the region stage takes views of both.
         for task in 0..<products {
+            if task == 4 {
+                let scripts = try Self.stage(runs, out: out, ["--slurm-script-only"])
+                #expect(scripts.status == 0 && FileManager.default.fileExists(atPath: "\(out)/slurm/region-plan.json"), "\(scripts.stderr)")
+            }
             let made = try Self.stage(runs, out: out, ["--stage", "product", "--task", "\(task)"])
             #expect(made.status == 0 && made.stdout.contains("wrote \(out)/products/\(task).tif"), "\(made.stderr)\(made.stdout)")
         }
@@ -74,6 +80,65 @@ struct RegionJobGraphTests {
         let region = try Self.stage(runs, out: out, ["--stage", "region"])
         #expect(region.status == 0, "\(region.stderr)")
         try Self.expectSameRun(out, as: runs.regionFolder)
+    }
+
+    @Test("with the graph's plan a product task reads its own product alone; a plan older than the products is refused")
+    func productTaskReadsItsOwnProduct() throws {
+        let runs = try RunProvinceTests.runs.get()
+        // A copy of the province: its products are damaged here.
+        let copy = runs.folder.file("plan-province")
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        let names = try FileManager.default.contentsOfDirectory(atPath: runs.province).filter { $0.hasSuffix(".tar.gz") }
+        #expect(names.count == RunProvinceTests.products)
+        for name in names + ["catalogue.json", "dem.tif", "samples.csv", "truth", "region.yml"] {
+            try FileManager.default.copyItem(atPath: "\(runs.province)/\(name)", toPath: "\(copy)/\(name)")
+        }
+        let stage = { (out: String, arguments: [String]) in
+            try ChildProcess.regolith(["run", "\(copy)/region.yml", "--out", out, "--quiet"] + arguments)
+        }
+        let planned = "\(copy)/graph"
+        let scripts = try stage(planned, ["--slurm-script-only"])
+        #expect(scripts.status == 0, "\(scripts.stderr)")
+        let plan = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(planned)/slurm/region-plan.json"))) as! [String: Any]
+        let listed = try #require(plan["products"] as? [String])
+        #expect(listed.count == RunProvinceTests.products)
+        try #require(listed.allSatisfy { $0.hasPrefix(copy + "/") }, "the copy's catalogue names products outside it: \(listed)")
+        let whole = try stage("\(copy)/reference", ["--stage", "product", "--task", "0"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+
+        // Every other product damaged, with its size and date kept: task 0 from the plan does not
+        // notice and makes the view the whole region's plan makes, while planning the region fails.
+        let touch = try #require(ChildProcess.which("touch")), cp = try #require(ChildProcess.which("cp"))
+        for product in listed.dropFirst() {
+            let size = try #require(VirtualFile.status(product)).bytes
+            #expect(try ChildProcess.run(cp, ["-p", product, product + ".kept"]).status == 0)
+            let handle = try #require(FileHandle(forWritingAtPath: product))
+            handle.write(Data(repeating: 0, count: size))
+            try handle.close()
+            #expect(try ChildProcess.run(touch, ["-r", product + ".kept", product]).status == 0)
+        }
+        let made = try stage(planned, ["--stage", "product", "--task", "0"])
+        #expect(made.status == 0 && made.stdout.contains("wrote \(planned)/products/0.tif"), "\(made.stderr)")
+        let unplanned = try stage("\(copy)/unplanned", ["--stage", "product", "--task", "0"])
+        #expect(unplanned.status == 1 && unplanned.stderr.split(separator: "\n").count == 1, "\(unplanned.stderr)")
+        let reference = try Raster.open("\(copy)/reference/products/0.tif"), view = try Raster.open("\(planned)/products/0.tif")
+        #expect(view.geoTransform == reference.geoTransform && view.width == reference.width && view.height == reference.height)
+        #expect(try view.read(view.fullWindow, as: UInt16.self) == reference.read(reference.fullWindow, as: UInt16.self))
+
+        // A product touched since the plan: a task refuses the plan in one line and writes nothing.
+        #expect(try ChildProcess.run(touch, [listed[0]]).status == 0)
+        let stale = try stage(planned, ["--stage", "product", "--task", "1"])
+        #expect(stale.status == 1 && stale.stderr.split(separator: "\n").count == 1
+                && stale.stderr.contains("\(planned)/slurm/region-plan.json: \(listed[0]) changed since the graph was planned") && stale.stderr.contains("--slurm"),
+                "\(stale.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(planned)/products/1.tif"))
+        // A configuration listing other products than the plan's.
+        try String(contentsOfFile: "\(copy)/region.yml", encoding: .utf8)
+            .replacingOccurrences(of: "scenes: catalogue.json", with: "scenes: [\(listed[0]), \(listed[1])]")
+            .write(toFile: "\(copy)/region.yml", atomically: true, encoding: .utf8)
+        let other = try stage(planned, ["--stage", "product", "--task", "1"])
+        #expect(other.status == 1 && other.stderr.contains("region-plan.json: the configuration lists 2 products, the graph was planned for \(RunProvinceTests.products)"),
+                "\(other.stderr)")
     }
 
     @Test("--slurm-script-only writes the job scripts and prints the sbatch lines; usage errors exit 2")

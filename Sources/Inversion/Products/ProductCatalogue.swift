@@ -145,32 +145,41 @@ public struct ProductCatalogue: Sendable, Equatable {
             var entry = Entry(path: item.path, product: nil, name: item.id ?? fileName, datetime: item.datetime, cloudCover: item.cloudCover,
                               viewAngle: item.viewAngle, footprint: item.footprint, origin: item.origin)
             if readProducts {
-                let product: GF2Product
-                do { product = try GF2Product.locate(item.path) } catch let error as InversionError {
-                    throw InversionError("\(item.origin): \(error.description)")
+                entry = try entry.read()
+                if let first = byName[entry.name] {
+                    throw InversionError("\(item.origin): \(item.path): the same product \(entry.name) as \(first)")
                 }
-                if let first = byName[product.name] {
-                    throw InversionError("\(item.origin): \(item.path): the same product \(product.name) as \(first)")
-                }
-                byName[product.name] = item.origin
-                entry.product = product
-                entry.name = product.name
-                if entry.datetime == nil || entry.cloudCover == nil || entry.viewAngle == nil || entry.footprint == nil,
-                   let xml = product.mss.metadata {
-                    let metadata: GF2Metadata
-                    do { metadata = try GF2Metadata.read(xml) } catch let error as MetadataError {
-                        throw InversionError("\(item.origin): \(error.description)")
-                    }
-                    entry.datetime = entry.datetime ?? metadata.receiveTime
-                    entry.cloudCover = entry.cloudCover ?? metadata.otherTags.first { $0.tag == "CloudPercent" }
-                        .flatMap { Double($0.value.trimmingCharacters(in: .whitespaces)) }.flatMap { (0...100).contains($0) ? $0 : nil }
-                    entry.viewAngle = entry.viewAngle ?? metadata.satelliteZenith
-                    entry.footprint = entry.footprint ?? [metadata.topLeft, metadata.topRight, metadata.bottomRight, metadata.bottomLeft]
-                        .map { LonLat(longitude: $0.longitude, latitude: $0.latitude) }
-                }
+                byName[entry.name] = item.origin
             }
             entries.append(entry)
         }
         return ProductCatalogue(entries: entries)
+    }
+}
+
+extension ProductCatalogue.Entry {
+    /// The entry with its product located and the facts the listing left out read from its XML
+    /// (what `readProducts` does for every entry; a region's array task reads its own product only).
+    public func read() throws -> ProductCatalogue.Entry {
+        var entry = self
+        let product: GF2Product
+        do { product = try GF2Product.locate(path) } catch let error as InversionError {
+            throw InversionError("\(origin): \(error.description)")
+        }
+        entry.product = product
+        entry.name = product.name
+        if entry.datetime == nil || entry.cloudCover == nil || entry.viewAngle == nil || entry.footprint == nil, let xml = product.mss.metadata {
+            let metadata: GF2Metadata
+            do { metadata = try GF2Metadata.read(xml) } catch let error as MetadataError {
+                throw InversionError("\(origin): \(error.description)")
+            }
+            entry.datetime = entry.datetime ?? metadata.receiveTime
+            entry.cloudCover = entry.cloudCover ?? metadata.otherTags.first { $0.tag == "CloudPercent" }
+                .flatMap { Double($0.value.trimmingCharacters(in: .whitespaces)) }.flatMap { (0...100).contains($0) ? $0 : nil }
+            entry.viewAngle = entry.viewAngle ?? metadata.satelliteZenith
+            entry.footprint = entry.footprint ?? [metadata.topLeft, metadata.topRight, metadata.bottomRight, metadata.bottomLeft]
+                .map { ProductCatalogue.LonLat(longitude: $0.longitude, latitude: $0.latitude) }
+        }
+        return entry
     }
 }

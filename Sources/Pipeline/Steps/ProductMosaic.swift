@@ -80,6 +80,17 @@ public struct ProductMosaic: Sendable {
         return try SpatialReference.utm(longitude: (longitudes.min()! + longitudes.max()!) / 2, latitude: (latitudes.min()! + latitudes.max()!) / 2)
     }
 
+    /// The region's pixel size: the settings' or 4 (the GF-2 multispectral grid), in the CRS's unit.
+    public var resolution: Double { orthorectification.resolution ?? Orthorectification.multispectralResolution }
+
+    /// One product orthorectified through its RPC model with the DEM onto the region's CRS and pixel
+    /// size (checking its RPC and the DEM's coverage): its grid is the region's at a whole-pixel offset.
+    public func orthorectification(of entry: ProductCatalogue.Entry, crs: SpatialReference) throws -> Orthorectification {
+        let image = try SceneCalibration(scene: entry.path).resolvedInputs().image.raster
+        return try Orthorectification(source: image, dem: orthorectification.dem, height: orthorectification.height, targetCRS: crs,
+                                      resolution: resolution, resampling: orthorectification.resampling)
+    }
+
     /// Orthorectifies (checking each product's RPC and the DEM's coverage) and calibrates every
     /// product, fixes the region grid over them and ranks them.
     public func plan(threads: Int = 1) throws -> Plan {
@@ -90,14 +101,10 @@ public struct ProductMosaic: Sendable {
         guard orthorectification.resolution != nil || !crs.isGeographic else {
             throw RasterError(orthorectification.targetCRS ?? "", .invalidArgument, "the region's CRS \(crs.name) is in \(crs.unitName)s; give the resolution in them")
         }
-        let resolution = orthorectification.resolution ?? Orthorectification.multispectralResolution
         var products: [(entry: ProductCatalogue.Entry, ortho: Orthorectification, calibration: TOAReflectanceModel)] = []
         for entry in catalogue.entries {
-            let calibration = SceneCalibration(scene: entry.path)
-            let image = try calibration.resolvedInputs().image.raster
-            let ortho = try Orthorectification(source: image, dem: orthorectification.dem, height: orthorectification.height, targetCRS: crs,
-                                               resolution: resolution, resampling: orthorectification.resampling)
-            products.append((entry, ortho, try calibration.calibration(threads: threads).model))
+            products.append((entry, try orthorectification(of: entry, crs: crs),
+                             try SceneCalibration(scene: entry.path).calibration(threads: threads).model))
         }
         if let first = products.first, let other = products.first(where: { $0.calibration.coefficients.bandCount != first.calibration.coefficients.bandCount }) {
             throw InversionError("\(other.entry.origin): \(other.entry.name) has \(other.calibration.coefficients.bandCount) bands, but \(first.entry.name) has \(first.calibration.coefficients.bandCount); a mosaic needs the same bands from every product")

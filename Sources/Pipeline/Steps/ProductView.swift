@@ -17,13 +17,21 @@ public struct ProductView: Sendable {
 
     /// The product's 0-based position in the catalogue (its array task).
     public let index: Int
-    public let product: ProductMosaic.Product
+    /// The product's name (CRESDA's).
+    public let name: String
+    /// How it is orthorectified onto the region's CRS and pixel size, and its grid there.
+    public let orthorectification: Orthorectification
     public let path: String
 
-    public init(index: Int, product: ProductMosaic.Product, runFolder: String) {
+    public init(index: Int, name: String, orthorectification: Orthorectification, runFolder: String) {
         self.index = index
-        self.product = product
+        self.name = name
+        self.orthorectification = orthorectification
         path = Self.path(index: index, runFolder: runFolder)
+    }
+
+    public init(index: Int, product: ProductMosaic.Product, runFolder: String) {
+        self.init(index: index, name: product.entry.name, orthorectification: product.orthorectification, runFolder: runFolder)
     }
 
     public static func path(index: Int, runFolder: String) -> String {
@@ -33,12 +41,12 @@ public struct ProductView: Sendable {
     /// What the view's pixels depend on: the product's image and the DEM (path, size, modification
     /// time, as a resumed run knows its inputs), how it is orthorectified and onto which grid.
     public var identity: String {
-        let ortho = product.orthorectification
+        let ortho = orthorectification
         let files = ([("image", ortho.source)] + ortho.auxiliaryFiles).map { role, file in
             let status = VirtualFile.status(file)
             return "\(role) \(VirtualFile.standardized(file)) (\(status.map { "\($0.bytes) bytes, modified \($0.modified)" } ?? "missing"))"
         }
-        return "product \(index + 1) \(product.entry.name): " + files.joined(separator: ", ") + "; \(ortho); grid \(ortho.geoTransform.coefficients) \(ortho.width) × \(ortho.height)"
+        return "product \(index + 1) \(name): " + files.joined(separator: ", ") + "; \(ortho); grid \(ortho.geoTransform.coefficients) \(ortho.width) × \(ortho.height)"
     }
 
     public enum Outcome: Sendable {
@@ -57,7 +65,7 @@ public struct ProductView: Sendable {
         } catch {
             throw RasterError(folder, .notWritable, "cannot create the folder of the product views (\(error.localizedDescription))")
         }
-        let summary = try SceneOrthorectification(product.orthorectification, recording: [(Self.identityKey, identity)]).run(out: path, engine: engine)
+        let summary = try SceneOrthorectification(orthorectification, recording: [(Self.identityKey, identity)]).run(out: path, engine: engine)
         return .written(summary)
     }
 
@@ -67,11 +75,11 @@ public struct ProductView: Sendable {
         let task = "run the product stage for it (regolith run … --stage product --task \(index), or resubmit array task \(index))"
         guard FileManager.default.fileExists(atPath: path) else {
             let partial = (try? AtomicOutputPath(path)).map { FileManager.default.fileExists(atPath: $0.temporaryPath) } ?? false
-            throw RasterError(path, .notFound, "missing: product \(index + 1) (\(product.entry.name)) has not been orthorectified"
+            throw RasterError(path, .notFound, "missing: product \(index + 1) (\(name)) has not been orthorectified"
                               + (partial ? " (its task was interrupted; a partial view is there)" : "") + "; \(task)")
         }
         let raster = try Raster.open(path)
-        let ortho = product.orthorectification
+        let ortho = orthorectification
         guard let recorded = raster.metadataItem(Self.identityKey) else {
             throw RasterError(path, .mismatch, "is not a product view of this run (no \(Self.identityKey)); remove it and \(task)")
         }
