@@ -70,13 +70,17 @@ struct ProductMosaicCommand: ParsableCommand {
         try engine.refuseSharding("mosaic-products")
         let products = try ProductCatalogue.load(catalogue, relativeTo: FileManager.default.currentDirectoryPath)
         let sourceOut = sourceOut ?? ProductMosaic.sourcePath(for: out)
-        try OutputPaths.check(outputs: [(out, .file), (sourceOut, .file)],
+        let views = ProductMosaic.viewFolder(for: out)
+        try OutputPaths.check(outputs: [(out, .file), (sourceOut, .file), (views, .folder)],
                               inputs: products.entries.map(\.path) + ortho.settings.inputs + (catalogue.hasPrefix("@") ? [String(catalogue.dropFirst())] : [catalogue]))
         let mosaic = ProductMosaic(catalogue: products, orthorectification: ortho.settings,
                                    priority: try MosaicPriority(parsing: priority, targetDate: targetDate.flatMap(MosaicPriority.date(parsing:))), feather: feather,
                                    cloudReflectance: cloudReflectance, normalise: normalise)
         let summary = try mosaic.run(out: out, sourceOut: sourceOut, engine: engine.engineOptions,
                                      progress: engine.progress(task: "mosaic", quiet: global.quiet))
+        // The views are the mosaic's intermediate files: a killed command leaves them for its rerun
+        // to skip, a finished one removes them.
+        try? FileManager.default.removeItem(atPath: views)
         print(summary)
     }
 }

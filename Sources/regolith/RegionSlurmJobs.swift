@@ -48,7 +48,7 @@ struct RegionSlurmJobs {
     }
 
     var productScriptText: String {
-        script(name: "regolith-products", comment: "Array task K: product K of \(products) (0-based, catalogue order) orthorectified into products/K.tif.",
+        script(name: "regolith-products", comment: "Array task K: product K of \(products) (0-based, catalogue order) orthorectified into mosaic.products/K.tif.",
                stage: ["--stage", "product"], rawStage: " --task \"${SLURM_ARRAY_TASK_ID}\"", requeue: true)
     }
 

@@ -126,6 +126,8 @@ struct ProductMosaicCommandTests {
         let out = folder.file("mosaic.tif")
         let result = try ChildProcess.regolith(["mosaic-products", province.catalogue, "--dem", province.dem, "--out", out, "--quiet"] + extra)
         guard result.status == 0 else { throw TestSupportError("mosaic-products failed: \(result.stderr)") }
+        // The products' views, made first beside the mosaic, are gone once it is finished.
+        guard !FileManager.default.fileExists(atPath: folder.file("mosaic.products")) else { throw TestSupportError("mosaic-products left its views in \(folder.file("mosaic.products"))") }
         return (folder, try Raster.open(out), try Raster.open(folder.file("mosaic.source.tif")))
     }
 
@@ -302,6 +304,7 @@ struct ProductMosaicCommandTests {
         #expect(result.status == status)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1 && result.stderr.contains(expected), "\(result.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: out) && !FileManager.default.fileExists(atPath: folder.file("mosaic.source.tif")))
+        #expect(!FileManager.default.fileExists(atPath: out) && !FileManager.default.fileExists(atPath: folder.file("mosaic.source.tif"))
+                && !FileManager.default.fileExists(atPath: folder.file("mosaic.products/0.tif")))
     }
 }

@@ -53,7 +53,7 @@ struct RegionJobGraphTests {
                 #expect(scripts.status == 0 && FileManager.default.fileExists(atPath: "\(out)/slurm/region-plan.json"), "\(scripts.stderr)")
             }
             let made = try Self.stage(runs, out: out, ["--stage", "product", "--task", "\(task)"])
-            #expect(made.status == 0 && made.stdout.contains("wrote \(out)/products/\(task).tif"), "\(made.stderr)\(made.stdout)")
+            #expect(made.status == 0 && made.stdout.contains("wrote \(out)/mosaic.products/\(task).tif"), "\(made.stderr)\(made.stdout)")
         }
         let again = try Self.stage(runs, out: out, ["--stage", "product", "--task", "1"])
         #expect(again.status == 0 && again.stdout.contains("made already from the same product and DEM; skipped"), "\(again.stdout)")
@@ -62,12 +62,12 @@ struct RegionJobGraphTests {
 
         // A view missing, or one made from another product: the region stage refuses in one line
         // naming the file, before writing anything.
-        let view = "\(out)/products/2.tif", kept = runs.folder.file("view-2.tif")
+        let view = "\(out)/mosaic.products/2.tif", kept = runs.folder.file("view-2.tif")
         try FileManager.default.moveItem(atPath: view, toPath: kept)
         let missing = try Self.stage(runs, out: out, ["--stage", "region"])
         #expect(missing.status == 1 && missing.stderr.split(separator: "\n").count == 1
                 && missing.stderr.contains("\(view): missing: product 3 (") && missing.stderr.contains("--task 2"), "\(missing.stderr)")
-        try FileManager.default.copyItem(atPath: "\(out)/products/0.tif", toPath: view)
+        try FileManager.default.copyItem(atPath: "\(out)/mosaic.products/0.tif", toPath: view)
         let stale = try Self.stage(runs, out: out, ["--stage", "region"])
         #expect(stale.status == 1 && stale.stderr.split(separator: "\n").count == 1
                 && stale.stderr.contains("\(view): was made from other inputs than product 3 now"), "\(stale.stderr)")
@@ -118,10 +118,10 @@ struct RegionJobGraphTests {
             #expect(try ChildProcess.run(touch, ["-r", product + ".kept", product]).status == 0)
         }
         let made = try stage(planned, ["--stage", "product", "--task", "0"])
-        #expect(made.status == 0 && made.stdout.contains("wrote \(planned)/products/0.tif"), "\(made.stderr)")
+        #expect(made.status == 0 && made.stdout.contains("wrote \(planned)/mosaic.products/0.tif"), "\(made.stderr)")
         let unplanned = try stage("\(copy)/unplanned", ["--stage", "product", "--task", "0"])
         #expect(unplanned.status == 1 && unplanned.stderr.split(separator: "\n").count == 1, "\(unplanned.stderr)")
-        let reference = try Raster.open("\(copy)/reference/products/0.tif"), view = try Raster.open("\(planned)/products/0.tif")
+        let reference = try Raster.open("\(copy)/reference/mosaic.products/0.tif"), view = try Raster.open("\(planned)/mosaic.products/0.tif")
         #expect(view.geoTransform == reference.geoTransform && view.width == reference.width && view.height == reference.height)
         #expect(try view.read(view.fullWindow, as: UInt16.self) == reference.read(reference.fullWindow, as: UInt16.self))
 
@@ -131,7 +131,7 @@ struct RegionJobGraphTests {
         #expect(stale.status == 1 && stale.stderr.split(separator: "\n").count == 1
                 && stale.stderr.contains("\(planned)/slurm/region-plan.json: \(listed[0]) changed since the graph was planned") && stale.stderr.contains("--slurm"),
                 "\(stale.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: "\(planned)/products/1.tif"))
+        #expect(!FileManager.default.fileExists(atPath: "\(planned)/mosaic.products/1.tif"))
         // A configuration listing other products than the plan's.
         try String(contentsOfFile: "\(copy)/region.yml", encoding: .utf8)
             .replacingOccurrences(of: "scenes: catalogue.json", with: "scenes: [\(listed[0]), \(listed[1])]")

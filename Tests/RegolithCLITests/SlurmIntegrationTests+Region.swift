@@ -39,7 +39,7 @@ extension SlurmIntegrationTests {
         let out = runs.folder.file("slurm-run")
         let round1 = try Self.submitRegion(cluster, runs, out: out, environment: ["REGOLITH_TEST_TILE_DELAY": "2"])
         let victim = 2
-        let partial = "\(out)/products/\(victim).partial.tif"
+        let partial = "\(out)/mosaic.products/\(victim).partial.tif"
         let deadline = Date().addingTimeInterval(45)
         while Date() < deadline && !FileManager.default.fileExists(atPath: partial) { usleep(100_000) }
         #expect(FileManager.default.fileExists(atPath: partial), "task \(victim) was caught writing its view\n\(Self.logs(out))")
@@ -50,9 +50,9 @@ extension SlurmIntegrationTests {
         #expect(tasks1["\(round1.array)_\(victim)"] == "CANCELLED", "\(tasks1)")
         #expect(tasks1.filter { $0.key != "\(round1.array)_\(victim)" }.values.allSatisfy { $0 == "COMPLETED" }, "\(tasks1)\n\(Self.logs(out))")
         #expect(region1.values.allSatisfy { $0 == "CANCELLED" }, "the region job is cancelled with its dependency: \(region1)")
-        #expect(!FileManager.default.fileExists(atPath: "\(out)/products/\(victim).tif") && !FileManager.default.fileExists(atPath: "\(out)/mosaic.tif"))
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/mosaic.products/\(victim).tif") && !FileManager.default.fileExists(atPath: "\(out)/mosaic.tif"))
         let early = try ChildProcess.regolith(["run", "\(runs.province)/region.yml", "--out", out, "--stage", "region", "--quiet"])
-        #expect(early.status == 1 && early.stderr.contains("products/\(victim).tif: missing:") && early.stderr.contains("a partial view is there"),
+        #expect(early.status == 1 && early.stderr.contains("mosaic.products/\(victim).tif: missing:") && early.stderr.contains("a partial view is there"),
                 "the region stage refuses without the cancelled task's view: \(early.stderr)")
 
         // Round 2: the same command again; the finished products are skipped, the cancelled one is made.
@@ -62,7 +62,7 @@ extension SlurmIntegrationTests {
         #expect(region2.values.allSatisfy { $0 == "COMPLETED" }, "region job: \(region2)\n\(Self.logs(out))")
         for task in 0..<RunProvinceTests.products {
             let log = (try? String(contentsOfFile: "\(out)/logs/product-\(round2.array)_\(task).out", encoding: .utf8)) ?? ""
-            #expect(log.contains(task == victim ? "wrote \(out)/products/\(task).tif" : "skipped"), "task \(task): \(log)")
+            #expect(log.contains(task == victim ? "wrote \(out)/mosaic.products/\(task).tif" : "skipped"), "task \(task): \(log)")
         }
         try RegionJobGraphTests.expectSameRun(out, as: runs.regionFolder)
     }

@@ -28,7 +28,7 @@ extension MethodRun {
         if readsProductViews {
             let views = productViews(plan)
             for view in views { try view.check() }
-            mosaic.views = views.map(\.path)
+            mosaic.viewsMadeAlready = true
         }
         return RegionInput(catalogue: catalogue, mosaic: mosaic, plan: plan, inputs: inputs)
     }
@@ -59,9 +59,9 @@ extension MethodRun {
         return orthorectification
     }
 
-    /// Each product's view in the run folder, in catalogue order.
+    /// Each product's view in the run folder (`mosaic.products/K.tif`), in catalogue order.
     func productViews(_ plan: ProductMosaic.Plan) -> [ProductView] {
-        plan.products.enumerated().map { ProductView(index: $0, product: $1, runFolder: configuration.out) }
+        ProductMosaic.views(plan, mosaic: RunFolder(path: configuration.out).file(.mosaic))
     }
 
     /// The region's products (`scenes:`) read, checked and planned as the run plans them, with the
@@ -72,7 +72,7 @@ extension MethodRun {
         let orthorectification = resolvedOrthorectification
         let region = try regionInput(try regionScenes(), orthorectification: orthorectification ?? OrthorectificationSettings())
         _ = try checkInputsAndOutputs(samples: samples, scene: nil, region: region, orthorectification: orthorectification, panchromatic: [],
-                                      extraOutputs: productViews(region.plan).map { ($0.path, .file) } + [(RegionGraphPlan.path(runFolder: configuration.out), .file)])
+                                      extraOutputs: [(RegionGraphPlan.path(runFolder: configuration.out), .file)])
         return region
     }
 
@@ -128,7 +128,8 @@ extension MethodRun {
         do { crs = try SpatialReference(stored.crs) } catch {
             throw RasterError(RegionGraphPlan.path(runFolder: configuration.out), .mismatch, "its CRS is not one GDAL knows; resubmit the graph (regolith run … --slurm)")
         }
-        let view = ProductView(index: task, name: entry.name, orthorectification: try mosaic.orthorectification(of: entry, crs: crs), runFolder: configuration.out)
+        let view = ProductView(index: task, name: entry.name, orthorectification: try mosaic.orthorectification(of: entry, crs: crs),
+                               mosaic: RunFolder(path: configuration.out).file(.mosaic))
         try OutputPaths.check(outputs: [(configuration.out, .folder), (view.path, .file)],
                               inputs: inputs + orthorectification.inputs + (loaded.file.map { [$0] } ?? []))
         return view

@@ -17,7 +17,7 @@ public struct MethodRun: Sendable {
     /// Discard the partial rasters an interrupted run left in the folder instead of resuming them.
     public var restart = false
     /// A region run's second stage (`--stage region`): the mosaic reads the product views the first
-    /// stage wrote (`ProductView`) instead of warping the products, refusing a missing or stale one.
+    /// stage wrote (`ProductView`), refusing a missing or stale one instead of making it.
     public var readsProductViews = false
     /// Seconds every tile is slowed down by, so a test can cancel a task mid-way.
     public var tileDelay: Double = 0
@@ -304,7 +304,8 @@ public struct MethodRun: Sendable {
         let covariates = c.covariates.resolvingPaths { loaded.resolve($0) ?? $0 }
         let inputs = covariates.covariates.map(\.path) + (scene.map { [$0] } ?? []) + (region?.inputs ?? []) + [samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
             + (orthorectification?.inputs ?? []) + panchromatic
-        try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), $0 == .model ? .folder : .file) } + extraOutputs,
+        let views = region.map { productViews($0.plan).map { ($0.path, OutputPaths.Kind.file) } } ?? []
+        try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), $0 == .model ? .folder : .file) } + views + extraOutputs,
                               inputs: inputs)
         return samplesCRS
     }

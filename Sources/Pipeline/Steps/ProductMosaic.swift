@@ -7,7 +7,11 @@ import TileEngine
 /// (`regolith mosaic-products`): every product orthorectified through its RPC model with the
 /// region's DEM onto one pixel-aligned grid (`RegionGrid`), calibrated with its own XML, and each
 /// pixel taken from the best-ranked product with data there (`MosaicPriority`), with a source band
-/// saying which. Streamed tile by tile through the engine; only the products a tile touches are warped.
+/// saying which. Each product is first orthorectified on its own grid into a view beside the mosaic
+/// (`ProductView`, DNs), its tiles aligned with the warper's blocks, so every block is warped once;
+/// the mosaic is then streamed tile by tile from the views (warping each product over the region's
+/// tiles instead re-warped the blocks two tiles share: the mosaic took 1.4 × the products' own
+/// passes, against 0.9 × this way, on a 2 × 2 province of 2400-pixel products).
 public struct ProductMosaic: Sendable {
     public var catalogue: ProductCatalogue
     /// The DEM (or constant height), target CRS, resolution and resampling; a nil CRS: the WGS 84 UTM
@@ -20,9 +24,9 @@ public struct ProductMosaic: Sendable {
     /// Per-pixel cloud screen: a product's pixel whose blue TOA reflectance exceeds this counts as no
     /// data, so the next-ranked product with data there fills it (nil: clouds are judged per product only).
     public var cloudReflectance: Double?
-    /// Per product (catalogue order), its orthorectified view written earlier as a file (`ProductView`,
-    /// a region run's job graph), read instead of warping the product again; nil: warped on the fly.
-    public var views: [String]?
+    /// The products' views were made already (by a region run's array tasks): a missing or stale one
+    /// is refused, not made.
+    public var viewsMadeAlready = false
     /// Fit each product after the first in rank order to the better-ranked ones over their overlap
     /// (`RelativeNormalisation`) and apply the gains and offsets as the mosaic reads it.
     public var normalise: Bool
@@ -63,6 +67,16 @@ public struct ProductMosaic: Sendable {
     /// The source band beside the mosaic: `mosaic.tif` → `mosaic.source.tif`.
     public static func sourcePath(for out: String) -> String {
         (out as NSString).deletingPathExtension + ".source.tif"
+    }
+
+    /// The folder of the products' views beside the mosaic: `mosaic.tif` → `mosaic.products/`.
+    public static func viewFolder(for out: String) -> String {
+        (out as NSString).deletingPathExtension + ".products"
+    }
+
+    /// Each product's view for the mosaic `out`, in catalogue order.
+    public static func views(_ plan: Plan, mosaic out: String) -> [ProductView] {
+        plan.products.enumerated().map { ProductView(index: $0, product: $1, mosaic: out) }
     }
 
     /// The region's CRS: the settings' or the UTM zone of the centre of the products' footprints.
@@ -153,10 +167,14 @@ public struct ProductMosaic: Sendable {
     public func run(out: String, sourceOut: String? = nil, plan: Plan? = nil, engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Summary {
         let sourceOut = sourceOut ?? Self.sourcePath(for: out)
         let plan = try plan ?? self.plan(threads: engine.threads)
+        let views = Self.views(plan, mosaic: out)
+        for view in views {
+            if viewsMadeAlready { try view.check() } else { _ = try view.write(engine: engine) }
+        }
         let layers = try plan.ranking.map { k -> ProductMosaicKernel.Layer in
             let product = plan.products[k]
-            let reader = try RasterReaderPool(source: views.map { .file($0[k]) } ?? product.orthorectification.rasterSource)
-            // The warped view's nodata either way: a view file records 0 where the warped view has none.
+            let reader = try RasterReaderPool(source: .file(views[k].path))
+            // The warped view's nodata: a view file records 0 where the warped view has none.
             let nodata = try product.orthorectification.open().bands.map { $0.nodata.map(Float.init) }
             return ProductMosaicKernel.Layer(sourceIndex: k + 1, name: product.entry.name, reader: reader, window: product.window,
                                              calibration: BandAffine(calibration: product.calibration), nodata: nodata,
@@ -178,10 +196,10 @@ public struct ProductMosaic: Sendable {
                                              + (cloudReflectance.map { " cloud above \($0)" } ?? "") + (normalise ? " normalised" : ""),
                                          feather: feather)
         let source = plan.grid.rasterSource(path: plan.products[0].entry.path,
-                                            derivation: "mosaic of \(plan.products.count) products on \(plan.grid), \(plan.rule)" + (views == nil ? "" : " from their views"),
+                                            derivation: "mosaic of \(plan.products.count) products on \(plan.grid), \(plan.rule), from their views",
                                             metadata: metadata(plan, normalisation: normalisation),
                                             auxiliaryFiles: orthorectification.inputs.map { ("DEM", $0) } + plan.products.enumerated().map { ("product \($0 + 1)", $1.entry.path) }
-                                                + (views ?? []).enumerated().map { ("product view \($0 + 1)", $1) })
+                                                + views.map { ("product view \($0.index + 1)", $0.path) })
         let result = try TilePipeline.run(kernel, source: source, outputs: [out, sourceOut], options: engine, progress: progress)
         return Summary(grid: plan.grid, rule: plan.rule, ranking: plan.ranking.map { plan.products[$0].entry.name },
                        outputs: [out, sourceOut], tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond,

@@ -2,16 +2,15 @@ import Foundation
 import RasterIO
 import TileEngine
 
-/// One product of a region run orthorectified into a file of the run folder (`products/<K>.tif`,
-/// K its 0-based position in the catalogue): the first stage of the run's job graph, one array task
-/// per product. The file holds the DNs the on-the-fly mosaic reads from the product's warped view
+/// One product of a region mosaic orthorectified into a file beside the mosaic
+/// (`mosaic.products/<K>.tif`, K its 0-based position in the catalogue), from which the mosaic is
+/// made: the first stage of a region run's job graph, one array task per product; in one process,
+/// each product in turn before the mosaic. The file holds the DNs the on-the-fly mosaic reads from the product's warped view
 /// (calibration stays in the mosaic, so both paths compute one way), on the product's own grid, which
 /// lies on the region grid at a whole-pixel offset. It is written through the engine (atomic,
 /// journalled: a killed task resumes, and only from the same product and DEM) and records what it was
 /// made from, so the mosaic stage refuses a view that is missing or made from other inputs.
 public struct ProductView: Sendable {
-    /// The run folder's subfolder of the views.
-    public static let folderName = "products"
     /// The view's metadata item saying what it was made from (`identity`).
     public static let identityKey = "REGOLITH_PRODUCT_VIEW"
 
@@ -23,19 +22,20 @@ public struct ProductView: Sendable {
     public let orthorectification: Orthorectification
     public let path: String
 
-    public init(index: Int, name: String, orthorectification: Orthorectification, runFolder: String) {
+    /// `mosaic`: the mosaic the view is made for (its folder of views: `ProductMosaic.viewFolder`).
+    public init(index: Int, name: String, orthorectification: Orthorectification, mosaic: String) {
         self.index = index
         self.name = name
         self.orthorectification = orthorectification
-        path = Self.path(index: index, runFolder: runFolder)
+        path = Self.path(index: index, mosaic: mosaic)
     }
 
-    public init(index: Int, product: ProductMosaic.Product, runFolder: String) {
-        self.init(index: index, name: product.entry.name, orthorectification: product.orthorectification, runFolder: runFolder)
+    public init(index: Int, product: ProductMosaic.Product, mosaic: String) {
+        self.init(index: index, name: product.entry.name, orthorectification: product.orthorectification, mosaic: mosaic)
     }
 
-    public static func path(index: Int, runFolder: String) -> String {
-        ((runFolder as NSString).appendingPathComponent(folderName) as NSString).appendingPathComponent("\(index).tif")
+    public static func path(index: Int, mosaic: String) -> String {
+        (ProductMosaic.viewFolder(for: mosaic) as NSString).appendingPathComponent("\(index).tif")
     }
 
     /// What the view's pixels depend on: the product's image and the DEM (path, size, modification
