@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side cost of a province against its products mapped one by one (issue 18, throughput):
-# the region path — `regolith mosaic-products` (every product orthorectified with the DEM onto one
-# region grid, calibrated, overlaps resolved by the priority), `regolith invert` of the mosaic, and
+# the region path — `regolith mosaic-products` (every product orthorectified with the DEM into its
+# view on the region grid, then the views calibrated and their overlaps resolved by the priority into
+# one mosaic), `regolith invert` of the mosaic, and
 # `regolith anomalies` over the whole region (region-wide labelling) — against the single-scene
 # fused pass the region replaces: `regolith invert MODEL PRODUCT/ --dem dem.tif` for each product
 # (orthorectified, calibrated and mapped in one pass). The difference is the region's overhead:
