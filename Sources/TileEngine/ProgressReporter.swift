@@ -36,6 +36,11 @@ public final class ProgressReporter: Sendable {
         state = Mutex(State())
     }
 
+    /// A reporter like this one for a step of its task ("mosaic: view 2 of 9").
+    public func step(_ name: String) -> ProgressReporter {
+        ProgressReporter(task: "\(task): \(name)", format: format, quiet: quiet, interval: interval, isTerminal: isTerminal)
+    }
+
     /// Starts (or restarts) the count: `units` tiles (or chunks) of `pixels` in all, some already done.
     public func start(units: Int, pixels: Int, alreadyDoneUnits: Int = 0, alreadyDonePixels: Int = 0) {
         state.withLock {

@@ -10,8 +10,8 @@ import TileEngine
 /// saying which. Each product is first orthorectified on its own grid into a view beside the mosaic
 /// (`ProductView`, DNs), its tiles aligned with the warper's blocks, so every block is warped once;
 /// the mosaic is then streamed tile by tile from the views (warping each product over the region's
-/// tiles instead re-warped the blocks two tiles share: the mosaic took 1.4 × the products' own
-/// passes, against 0.9 × this way, on a 2 × 2 province of 2400-pixel products).
+/// tiles instead re-warped the blocks two tiles share: the mosaic took 1.4 × the products' own fused
+/// passes, against 1.03 × this way, on a 2 × 2 province of 2400-pixel products).
 public struct ProductMosaic: Sendable {
     public var catalogue: ProductCatalogue
     /// The DEM (or constant height), target CRS, resolution and resampling; a nil CRS: the WGS 84 UTM
@@ -169,7 +169,7 @@ public struct ProductMosaic: Sendable {
         let plan = try plan ?? self.plan(threads: engine.threads)
         let views = Self.views(plan, mosaic: out)
         for view in views {
-            if viewsMadeAlready { try view.check() } else { _ = try view.write(engine: engine) }
+            if viewsMadeAlready { try view.check() } else { _ = try view.write(engine: engine, progress: progress?.step("view \(view.index + 1) of \(views.count)")) }
         }
         let layers = try plan.ranking.map { k -> ProductMosaicKernel.Layer in
             let product = plan.products[k]

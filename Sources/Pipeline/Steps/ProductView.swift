@@ -57,7 +57,7 @@ public struct ProductView: Sendable {
     }
 
     /// Writes the view unless it is there already from the same inputs (a rerun task skips it).
-    public func write(engine: EngineOptions) throws -> Outcome {
+    public func write(engine: EngineOptions, progress: ProgressReporter? = nil) throws -> Outcome {
         if !engine.restart, (try? check()) != nil { return .unchanged }
         let folder = (path as NSString).deletingLastPathComponent
         do {
@@ -65,7 +65,7 @@ public struct ProductView: Sendable {
         } catch {
             throw RasterError(folder, .notWritable, "cannot create the folder of the product views (\(error.localizedDescription))")
         }
-        let summary = try SceneOrthorectification(orthorectification, recording: [(Self.identityKey, identity)]).run(out: path, engine: engine)
+        let summary = try SceneOrthorectification(orthorectification, recording: [(Self.identityKey, identity)]).run(out: path, engine: engine, progress: progress)
         return .written(summary)
     }
 
