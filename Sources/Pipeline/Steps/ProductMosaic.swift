@@ -8,7 +8,8 @@ import TileEngine
 /// region's DEM onto one pixel-aligned grid (`RegionGrid`), calibrated with its own XML, and each
 /// pixel taken from the best-ranked product with data there (`MosaicPriority`), with a source band
 /// saying which. Each product is first orthorectified on its own grid into a view beside the mosaic
-/// (`ProductView`, DNs), its tiles aligned with the warper's blocks, so every block is warped once;
+/// (`ProductView`, DNs), its tiles starting where the warper's 512 × 128 blocks do, so a block is
+/// warped once (tiles of 512 pixels and more);
 /// the mosaic is then streamed tile by tile from the views (warping each product over the region's
 /// tiles instead re-warped the blocks two tiles share: the mosaic took 1.4 × the products' own fused
 /// passes, against 1.03 × this way, on a 2 × 2 province of 2400-pixel products).

@@ -5,9 +5,9 @@ import TileEngine
 /// One product of a region mosaic orthorectified into a file beside the mosaic
 /// (`mosaic.products/<K>.tif`, K its 0-based position in the catalogue), from which the mosaic is
 /// made: the first stage of a region run's job graph, one array task per product; in one process,
-/// each product in turn before the mosaic. The file holds the DNs the on-the-fly mosaic reads from the product's warped view
-/// (calibration stays in the mosaic, so both paths compute one way), on the product's own grid, which
-/// lies on the region grid at a whole-pixel offset. It is written through the engine (atomic,
+/// each product in turn before the mosaic. The file holds the product's warped DNs (calibration
+/// stays in the mosaic) on the product's own grid, which lies on the region grid at a whole-pixel
+/// offset; its tiles start at the view's origin, as the warper's blocks do. It is written through the engine (atomic,
 /// journalled: a killed task resumes, and only from the same product and DEM) and records what it was
 /// made from, so the mosaic stage refuses a view that is missing or made from other inputs.
 public struct ProductView: Sendable {
