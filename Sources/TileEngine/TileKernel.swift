@@ -95,6 +95,8 @@ public protocol TileKernel: Sendable {
     var outputFilePixelTypes: [PixelType] { get }
     /// Each output file's nodata value, when the files differ; by default `outputNodata` for all.
     var outputFileNodata: [Float] { get }
+    /// Each output file's TIFF predictor; nil (the default): 3 for floating point, 2 for integers.
+    var outputFilePredictors: [Int?] { get }
 
     /// Computes `core.pixelCount × outputDescriptions.count` values, band-sequential, into `output`.
     func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws
@@ -115,6 +117,7 @@ extension TileKernel {
     public var outputPixelType: PixelType { .float32 }
     public var outputFilePixelTypes: [PixelType] { outputFileBands.map { _ in outputPixelType } }
     public var outputFileNodata: [Float] { outputFileBands.map { _ in outputNodata } }
+    public var outputFilePredictors: [Int?] { outputFileBands.map { _ in nil } }
 
     /// Each output band's nodata value: its file's.
     var outputBandNodata: [Float] {

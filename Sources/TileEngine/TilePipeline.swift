@@ -111,7 +111,8 @@ public enum TilePipeline {
         }
         let signature = try RunSignature(kernel: kernel.signature + derivation + (region.map { " region \($0)" } ?? ""), contentInputs: kernel.contentInputs + auxiliary,
                                          input: input, tileSize: plan.tileSize, blockSize: plan.blockSize)
-        let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: fileSpecs, plan: plan,
+        let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: fileSpecs,
+                                                     predictors: kernel.outputFilePredictors, plan: plan,
                                                      signature: signature, threads: options.threads,
                                                      compression: options.compression, zstdLevel: options.zstdLevel, progress: progress)
         let writers = outputFiles.map(ConcurrentRasterWriter.init)
@@ -183,7 +184,7 @@ public enum TilePipeline {
     }
 
     /// Resumes the partial outputs when their journal matches; otherwise starts new ones.
-    private static func openOutputs(locations: [AtomicOutputPath], journalPath: String, specs: [RasterSpec], plan: TilePlan,
+    private static func openOutputs(locations: [AtomicOutputPath], journalPath: String, specs: [RasterSpec], predictors: [Int?], plan: TilePlan,
                                      signature: RunSignature, threads: Int,
                                      compression: GeoTIFFOptions.Compression, zstdLevel: Int, progress: ProgressReporter?) throws -> ([GeoTIFFOutput], TileJournal) {
         let partialsExist = locations.allSatisfy { FileManager.default.fileExists(atPath: $0.temporaryPath) }
@@ -208,7 +209,10 @@ public enum TilePipeline {
         options.zstdLevel = zstdLevel
         options.tileSize = plan.blockSize
         options.compressionThreads = threads
-        let outputs = try zip(locations, specs).map { location, spec in
+        let outputs = try zip(locations, specs).enumerated().map { file, output in
+            let (location, spec) = output
+            var options = options
+            options.predictor = predictors[file]
             let output = try GeoTIFFOutput(creating: location.finalPath, spec: spec, options: options)
             output.keepsPartialOnFailure = true
             // The header must be on disk before the journal says anything about the file.

@@ -85,6 +85,10 @@ public struct ProductMosaicKernel: TileKernel {
     public var outputFileBands: [Int] { [bandCount, 1] }
     public var outputFilePixelTypes: [PixelType] { [.float32, .uint16] }
     public var outputFileNodata: [Float] { [ReflectanceKernel.nodata, Self.sourceNodata] }
+    /// The reflectance without a predictor: each product's values are an affine map of its integer
+    /// DNs, which ZSTD finds repeated as they are and not once the floating-point predictor has split
+    /// their bytes (measured on a 2 × 2 province: 140 MB against 230 MB, and faster to write and read).
+    public var outputFilePredictors: [Int?] { [1, nil] }
     /// One product's DN over the tile's pixels still without a source at a time (at most a whole tile's); with a
     /// feathered seam, the tile's winners and their reflectance, and the DN of the products blended in.
     public var scratchBytesPerPixel: Int { bandCount * MemoryLayout<Float>.size * (feather > 0 ? 4 : 1) + 1 }
