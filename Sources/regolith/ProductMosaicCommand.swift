@@ -80,7 +80,7 @@ struct ProductMosaicCommand: ParsableCommand {
                                      progress: engine.progress(task: "mosaic", quiet: global.quiet))
         // The views are the mosaic's intermediate files: a killed command leaves them for its rerun
         // to skip, a finished one removes them.
-        try? FileManager.default.removeItem(atPath: views)
+        ProductMosaic.removeViews(of: out, products: products.entries.count)
         print(summary)
     }
 }

@@ -278,6 +278,17 @@ struct ProductMosaicCommandTests {
         #expect(largest <= 1e-6, "largest relative difference \(largest)")
     }
 
+    @Test func aFinishedMosaicRemovesItsViewsAndNothingElse() throws {
+        let province = try Self.province.get()
+        let folder = try TemporaryDirectory("regolith-mosaic-views")
+        let out = folder.file("mosaic.tif"), views = folder.file("mosaic.products")
+        try FileManager.default.createDirectory(atPath: views, withIntermediateDirectories: true)
+        try "someone else's".write(toFile: "\(views)/notes.txt", atomically: true, encoding: .utf8)
+        let result = try ChildProcess.regolith(["mosaic-products", province.catalogue, "--dem", province.dem, "--out", out, "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: views) == ["notes.txt"])
+    }
+
     @Test(.enabled(if: gdalTranslate != nil, "needs gdal_translate (tools/install-deps.sh installs gdal-bin)"),
           arguments: ["no products", "DEM not covering", "bad --t-srs"])
     func badInputIsOneLineAndLeavesNothing(problem: String) throws {

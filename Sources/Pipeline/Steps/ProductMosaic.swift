@@ -75,6 +75,14 @@ public struct ProductMosaic: Sendable {
         (out as NSString).deletingPathExtension + ".products"
     }
 
+    /// Removes the views of a finished mosaic of `products` products, and their folder when nothing
+    /// else is in it (a file someone else put there stays).
+    public static func removeViews(of out: String, products: Int) {
+        let folder = viewFolder(for: out)
+        for index in 0..<products { try? FileManager.default.removeItem(atPath: ProductView.path(index: index, mosaic: out)) }
+        if (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
     /// Each product's view for the mosaic `out`, in catalogue order.
     public static func views(_ plan: Plan, mosaic out: String) -> [ProductView] {
         plan.products.enumerated().map { ProductView(index: $0, product: $1, mosaic: out) }
