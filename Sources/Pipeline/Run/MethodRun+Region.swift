@@ -119,7 +119,6 @@ extension MethodRun {
         try stored.check(products: catalogue.entries.map(\.path), files: inputs, runFolder: configuration.out)
         guard catalogue.entries.indices.contains(task) else { throw Self.noTask(task, of: catalogue.entries.count, file: loaded.file) }
         let orthorectification = resolvedOrthorectification ?? OrthorectificationSettings()
-        let mosaic = ProductMosaic(catalogue: catalogue, orthorectification: orthorectification, priority: try MosaicPriority())
         let entry: ProductCatalogue.Entry
         do { entry = try catalogue.entries[task].read() } catch let error as InversionError {
             throw ConfigurationError(file: loaded.file, key: "scenes", error.description)
@@ -128,7 +127,7 @@ extension MethodRun {
         do { crs = try SpatialReference(stored.crs) } catch {
             throw RasterError(RegionGraphPlan.path(runFolder: configuration.out), .mismatch, "its CRS is not one GDAL knows; resubmit the graph (regolith run … --slurm)")
         }
-        let view = ProductView(index: task, name: entry.name, orthorectification: try mosaic.orthorectification(of: entry, crs: crs),
+        let view = ProductView(index: task, name: entry.name, orthorectification: try ProductMosaic.orthorectification(of: entry, settings: orthorectification, crs: crs),
                                mosaic: RunFolder(path: configuration.out).file(.mosaic))
         try OutputPaths.check(outputs: [(configuration.out, .folder), (view.path, .file)],
                               inputs: inputs + orthorectification.inputs + (loaded.file.map { [$0] } ?? []))

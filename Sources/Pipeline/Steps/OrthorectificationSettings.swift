@@ -25,12 +25,16 @@ public struct OrthorectificationSettings: Sendable, Equatable {
     /// `scene` orthorectified with these settings (its RPC and the DEM's coverage checked); a GF-2
     /// product (tarball, folder) stands for its MSS image.
     public func orthorectification(of scene: String) throws -> Orthorectification {
-        let image = try GF2Product.sceneImage(scene).raster
-        let crs: SpatialReference?
-        do { crs = try targetCRS.map(SpatialReference.init) } catch {
+        try orthorectification(ofImage: GF2Product.sceneImage(scene).raster)
+    }
+
+    /// One image orthorectified with these settings; `crs` (a region's) instead of `targetCRS`.
+    public func orthorectification(ofImage image: String, crs: SpatialReference? = nil) throws -> Orthorectification {
+        let target: SpatialReference?
+        do { target = try crs ?? targetCRS.map(SpatialReference.init) } catch {
             throw RasterError(targetCRS ?? "", .invalidArgument, "not a CRS GDAL knows (the target CRS)")
         }
-        return try Orthorectification(source: image, dem: dem, height: height, targetCRS: crs, resolution: resolution, resampling: resampling)
+        return try Orthorectification(source: image, dem: dem, height: height, targetCRS: target, resolution: resolution, resampling: resampling)
     }
 
     /// Files these settings read besides the scenes (the DEM), which no output may overwrite.

@@ -104,14 +104,21 @@ public struct ProductMosaic: Sendable {
     }
 
     /// The region's pixel size: the settings' or 4 (the GF-2 multispectral grid), in the CRS's unit.
-    public var resolution: Double { orthorectification.resolution ?? Orthorectification.multispectralResolution }
+    public var resolution: Double { Self.resolution(orthorectification) }
 
-    /// One product orthorectified through its RPC model with the DEM onto the region's CRS and pixel
-    /// size (checking its RPC and the DEM's coverage): its grid is the region's at a whole-pixel offset.
-    public func orthorectification(of entry: ProductCatalogue.Entry, crs: SpatialReference) throws -> Orthorectification {
-        let image = try SceneCalibration(scene: entry.path).resolvedInputs().image.raster
-        return try Orthorectification(source: image, dem: orthorectification.dem, height: orthorectification.height, targetCRS: crs,
-                                      resolution: resolution, resampling: orthorectification.resampling)
+    static func resolution(_ settings: OrthorectificationSettings) -> Double {
+        settings.resolution ?? Orthorectification.multispectralResolution
+    }
+
+    /// One product orthorectified through its RPC model with `settings`' DEM onto the region's CRS
+    /// and pixel size (checking its RPC and the DEM's coverage): its grid is the region's at a
+    /// whole-pixel offset. A product the catalogue located already is not located again (a
+    /// `.tar.gz` is decompressed to be listed).
+    public static func orthorectification(of entry: ProductCatalogue.Entry, settings: OrthorectificationSettings,
+                                          crs: SpatialReference) throws -> Orthorectification {
+        var settings = settings
+        settings.resolution = resolution(settings)
+        return try settings.orthorectification(ofImage: entry.product?.mss.raster ?? GF2Product.sceneImage(entry.path).raster, crs: crs)
     }
 
     /// Orthorectifies (checking each product's RPC and the DEM's coverage) and calibrates every
@@ -126,7 +133,7 @@ public struct ProductMosaic: Sendable {
         }
         var products: [(entry: ProductCatalogue.Entry, ortho: Orthorectification, calibration: TOAReflectanceModel)] = []
         for entry in catalogue.entries {
-            products.append((entry, try orthorectification(of: entry, crs: crs),
+            products.append((entry, try Self.orthorectification(of: entry, settings: orthorectification, crs: crs),
                              try SceneCalibration(scene: entry.path).calibration(threads: threads).model))
         }
         if let first = products.first, let other = products.first(where: { $0.calibration.coefficients.bandCount != first.calibration.coefficients.bandCount }) {
