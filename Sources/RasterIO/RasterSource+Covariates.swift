@@ -55,3 +55,18 @@ extension Raster {
         return try Raster(path: base.path, handle: stack, sources: [base] + extras)
     }
 }
+
+extension RasterSource {
+    /// The source with every band of `files` after its own: rasters made on its exact pixel grid
+    /// (e.g. a region mosaic's source band beside its reflectance), read as they are.
+    public func stacking(bandsOf files: [String]) -> RasterSource {
+        guard !files.isEmpty else { return self }
+        let base = self
+        let derivation = ([self.derivation].filter { !$0.isEmpty } + ["with the bands of " + files.joined(separator: ", ")]).joined(separator: "; ")
+        return RasterSource(path: path, derivation: derivation, metadata: metadata,
+                            auxiliaryFiles: auxiliaryFiles + files.map { ("stacked bands", $0) }) {
+            let scene = try base.open()
+            return try Raster.stacked(scene, with: try files.map { try Raster.open($0) })
+        }
+    }
+}

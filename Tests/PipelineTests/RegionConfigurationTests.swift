@@ -22,6 +22,13 @@ import Testing
         #expect(try RunConfiguration.decode("scenes: products/\nsamples: s.csv\nnormalise: true\n", file: "c.yml").normalise)
     }
 
+    @Test func theModelScopeDecodes() throws {
+        let region = try RunConfiguration.decode("scenes: products/\nsamples: s.csv\n", file: "c.yml")
+        #expect(region.modelScope == .region && region.minProductSamples == ProductScope.defaultMinimumSamples)
+        let product = try RunConfiguration.decode("scenes: products/\nsamples: s.csv\nmodel_scope: product\nmin_product_samples: 8\n", file: "c.yml")
+        #expect(product.modelScope == .product && product.minProductSamples == 8)
+    }
+
     @Test(arguments: [
         ("scene: a.tiff\nscenes: c.json\n", "scenes", "give scene (one scene) or scenes (the products of a region), not both"),
         ("scenes: []\n", "scenes", "the list names no product"),
@@ -32,6 +39,10 @@ import Testing
         ("scene: a.tiff\ntarget_date: 2016-12-01\n", "target_date", "applies to scenes only (the mosaic of a region's products)"),
         ("scenes: c.json\ncloud_reflectance: -1\n", "cloud_reflectance", "-1.0 is not a positive number"),
         ("scene: a.tiff\nnormalise: true\n", "normalise", "applies to scenes only (the mosaic of a region's products)"),
+        ("scene: a.tiff\nmodel_scope: product\n", "model_scope", "applies to scenes only (each product of a region's mosaic with its own model)"),
+        ("scenes: c.json\nmodel_scope: products\n", "model_scope", "'products' is not a model scope: give region or product"),
+        ("scenes: c.json\nmodel_scope: product\nmin_product_samples: 1\n", "min_product_samples", "1 is not between 2 and 1000000"),
+        ("scenes: c.json\nmin_product_samples: 8\n", "min_product_samples", "applies with model_scope: product only"),
     ])
     func misuseNamesTheKey(text: String, key: String, problem: String) {
         #expect(throws: ConfigurationError(file: "c.yml", key: key, problem)) {

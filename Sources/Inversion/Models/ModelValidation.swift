@@ -153,12 +153,18 @@ public struct SpatialBlockValidation: Sendable {
         return fold
     }
 
-    public func run(_ method: any RegressionMethod, on set: SampleSet) throws -> ValidationResult {
+    /// `method` scored fold by fold; with a `scope`, each fold fits each product's model on that
+    /// product's training samples and the region's on all of them, and every test sample is
+    /// predicted by its product's model (else the region's), as the map would be.
+    public func run(_ method: any RegressionMethod, on set: SampleSet, scope: ProductScope? = nil) throws -> ValidationResult {
+        if let scope, scope.products.count != set.count {
+            throw InversionError("spatial cross-validation: \(scope.products.count) samples' products for \(set.count) samples")
+        }
         let fold = try foldAssignment(for: set)
         // Folds are independent (each re-krigs and trains on its own), so they train in parallel.
         let outcomes = Mutex<[Result<FoldOutcome?, any Error>?]>(Array(repeating: nil, count: folds))
         DispatchQueue.concurrentPerform(iterations: folds) { k in
-            let outcome = Result { try self.runFold(k, fold: fold, method: method, set: set) }
+            let outcome = Result { try self.runFold(k, fold: fold, method: method, set: set, scope: scope) }
             outcomes.withLock { $0[k] = outcome }
         }
         var outOfFold = [Double](repeating: .nan, count: set.count)
@@ -191,7 +197,7 @@ public struct SpatialBlockValidation: Sendable {
 
     /// Fold k: re-krige the training samples' targets, train, predict the test samples. Nil-free
     /// result for an empty fold is skipped by the caller.
-    private func runFold(_ k: Int, fold: [Int], method: any RegressionMethod, set: SampleSet) throws -> FoldOutcome? {
+    private func runFold(_ k: Int, fold: [Int], method: any RegressionMethod, set: SampleSet, scope: ProductScope?) throws -> FoldOutcome? {
         let test = set.rows.indices.filter { fold[$0] == k }, train = set.rows.indices.filter { fold[$0] != k }
         guard !test.isEmpty else { return nil }
         guard train.count >= 3 else {
@@ -206,9 +212,18 @@ public struct SpatialBlockValidation: Sendable {
             }
             return p.value
         }
-        let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: targets, positions: set.positions(train))
-        let trainPredicted = fitted.predict(train.map { set.rows[$0].bands })
-        return FoldOutcome(test: test, predicted: fitted.predict(test.map { set.rows[$0].bands }), iterations: fitted.chosenIterations,
+        let trainPredicted: [Double], testPredicted: [Double], iterations: Int?
+        if let scope {
+            let features = set.features
+            let fitted = try scope.fit(method, rows: train, features: features, targets: targets, positions: set.positions(train))
+            (trainPredicted, testPredicted) = (scope.predict(fitted, rows: train, features: features), scope.predict(fitted, rows: test, features: features))
+            iterations = fitted.region.chosenIterations
+        } else {
+            let fitted = try method.fit(features: train.map { set.rows[$0].bands }, targets: targets, positions: set.positions(train))
+            (trainPredicted, testPredicted) = (fitted.predict(train.map { set.rows[$0].bands }), fitted.predict(test.map { set.rows[$0].bands }))
+            iterations = fitted.chosenIterations
+        }
+        return FoldOutcome(test: test, predicted: testPredicted, iterations: iterations,
                            trainKriged: RegressionMetrics(observed: targets, predicted: trainPredicted),
                            trainMeasured: RegressionMetrics(observed: train.map { set.rows[$0].measured }, predicted: trainPredicted))
     }
@@ -226,7 +241,7 @@ extension RegressionMetrics {
 
 extension SampleSet {
     /// The map positions of rows `indices`.
-    func positions(_ indices: [Int]) -> [SIMD2<Double>] {
+    public func positions(_ indices: [Int]) -> [SIMD2<Double>] {
         indices.map { SIMD2(rows[$0].x, rows[$0].y) }
     }
 }

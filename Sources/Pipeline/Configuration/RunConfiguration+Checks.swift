@@ -18,6 +18,9 @@ extension RunConfiguration {
             ("cloud_reflectance", cloudReflectance.flatMap(SettingRules.positive) ?? (scenes == nil && cloudReflectance != nil ? "applies to scenes only (the mosaic of a region's products)" : nil)),
             ("normalise", scenes == nil && normalise ? "applies to scenes only (the mosaic of a region's products)" : nil),
             ("feather", SettingRules.featherPixels(feather) ?? (scenes == nil && feather != 0 ? "applies to scenes only (the mosaic of a region's products)" : nil)),
+            ("model_scope", scenes == nil && modelScope == .product ? "applies to scenes only (each product of a region's mosaic with its own model)" : nil),
+            ("min_product_samples", SettingRules.count(minProductSamples, in: 2...1_000_000)
+                ?? (modelScope != .product && minProductSamples != ProductScope.defaultMinimumSamples ? "applies with model_scope: product only" : nil)),
             ("samples", samples == nil ? "missing: the samples CSV" : nil),
             ("height", orthorectification?.dem != nil && orthorectification?.height != nil ? "give dem or height, not both" : nil),
             ("height", orthorectification?.height.flatMap(SettingRules.finite)),

@@ -6,7 +6,7 @@ import NeuralNet
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, scenes, priority, targetDate = "target_date", feather, cloudReflectance = "cloud_reflectance", normalise, xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval
+        case scene, scenes, priority, targetDate = "target_date", feather, cloudReflectance = "cloud_reflectance", normalise, modelScope = "model_scope", minProductSamples = "min_product_samples", xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval
         case covariates, terrain, terrainFrom = "terrain_from", indices, focalMeans = "focal_means"
     }
 
@@ -36,6 +36,13 @@ extension RunConfiguration: Decodable {
         feather = try c.decodeIfPresent(Int.self, forKey: .feather) ?? feather
         cloudReflectance = try c.decodeIfPresent(Double.self, forKey: .cloudReflectance)
         normalise = try c.decodeIfPresent(Bool.self, forKey: .normalise) ?? normalise
+        if let name = try c.decodeIfPresent(String.self, forKey: .modelScope) {
+            guard let scope = ModelScope(rawValue: name) else {
+                throw ConfigurationError(key: "model_scope", "'\(name)' is not a model scope: give \(ModelScope.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+            modelScope = scope
+        }
+        minProductSamples = try c.decodeIfPresent(Int.self, forKey: .minProductSamples) ?? minProductSamples
         xml = try c.decodeIfPresent(String.self, forKey: .xml)
         let ortho = OrthorectificationSettings(dem: try c.decodeIfPresent(String.self, forKey: .dem),
                                                height: try c.decodeIfPresent(Double.self, forKey: .height),

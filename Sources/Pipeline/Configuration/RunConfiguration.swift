@@ -59,6 +59,11 @@ public struct RunConfiguration: Sendable, Equatable {
     /// The products of a region (`scenes:`), instead of one `scene`: a YAML list of product paths,
     /// or one string that `ProductCatalogue.load` reads (a folder, an `@list.txt`, a STAC
     /// ItemCollection `.json`). The run maps their mosaic (`ProductMosaic`) as one reflectance scene.
+    /// Which samples fit the map's model: all of the region's, or each product's own (`model_scope`).
+    public enum ModelScope: String, Sendable, Codable, CaseIterable {
+        case region, product
+    }
+
     public enum Scenes: Sendable, Equatable {
         case paths([String])
         case catalogue(String)
@@ -77,6 +82,11 @@ public struct RunConfiguration: Sendable, Equatable {
     /// `scenes:` only (`normalise`): fit each product's radiometry to the better-ranked products'
     /// over their overlap before mosaicking (`ProductMosaic.normalise`).
     public var normalise: Bool = false
+    /// `scenes:` only (`model_scope`): the region's model for every pixel, or each product's own
+    /// model, fitted on its samples, for the products with at least `minProductSamples`
+    /// (`min_product_samples`) of them (`ProductScope`).
+    public var modelScope: ModelScope = .region
+    public var minProductSamples: Int = ProductScope.defaultMinimumSamples
     public var xml: String?
     /// Orthorectify the scene (an L1A one, with its RPC model) while calibrating it (keys `dem`,
     /// `height`, `t_srs`, `res`, `resampling`); nil: the scene is map-projected already.

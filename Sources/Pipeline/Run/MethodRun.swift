@@ -154,6 +154,10 @@ public struct MethodRun: Sendable {
             settings.features = try covariates.featureStack(sceneBands: sampleSet.sampleSet.bandNames.prefix { $0.first == "b" && Int($0.dropFirst()) != nil }.compactMap { Int($0.dropFirst()) })
         }
         settings.radiometry = region != nil ? InputRadiometry(kind: .toaReflectance, dos: false) : input.radiometry(darkObjectSubtraction: c.dos)
+        if region != nil && c.modelScope == .product {
+            settings.productScope = ProductScope(products: try Self.sampleProducts(sampleSet.sampleSet, source: folder.file(.mosaicSource)),
+                                                 minimumSamples: c.minProductSamples)
+        }
         let value = TargetDescriptor(name: c.column, unit: c.unit)
         settings.target = value
         report.value = value.label
@@ -162,11 +166,17 @@ public struct MethodRun: Sendable {
             try ModelTraining(settings).run(set: sampleSet.sampleSet, source: folder.file(.sampleSet), log: log)
         }
         try ModelTraining.saveWinner(trained, to: folder.file(.model))
+        try ModelTraining.saveProductModels(trained, names: Dictionary(uniqueKeysWithValues: (region?.catalogue.entries ?? []).enumerated().map { ($0 + 1, $1.name) }),
+                                            to: folder.file(.productModels))
         report.validations = trained.comparison.validations
         report.modelSummaries = trained.comparison.summaries
         report.mapMethod = trained.arch.regressionMethod ?? trained.comparison.validations.first?.method
         report.selection = trained.selection
         report.figures = trained.comparison.validations.map { scatterFigure($0, value: value) }
+        if let scope = trained.productModels {
+            report.region?.describe(scope)
+            report.figures.append(scatterFigure(scope.validation, value: value))
+        }
 
         let content = folder.file(.content)
         let kernel: ContentMapKernel
@@ -176,16 +186,24 @@ public struct MethodRun: Sendable {
         let (mapKernel, stackedCovariates) = try ContentMapping.mapKernel(modelFolder: folder.file(.model), scenes: [pixels],
                                                                           covariates: trained.features == nil ? CovariateSettings() : covariates,
                                                                           mcDropout: c.model.mcDropout, seed: c.model.seed, input: input, threads: engine.threads)
-        if let stacked = mapKernel as? FeatureStackKernel {
-            kernel = stacked.mapping
+        let regionMapping = (mapKernel as? FeatureStackKernel)?.mapping ?? (mapKernel as? ContentMapKernel)
+        guard let regionMapping else { throw InversionError("\(folder.file(.model)): no map kernel for a \(type(of: mapKernel))") }
+        kernel = regionMapping
+        let productKernels = try productModelKernels(trained, folder: folder, region: region, scene: pixels,
+                                                     covariates: trained.features == nil ? CovariateSettings() : covariates, input: input)
+        if !productKernels.isEmpty {
+            // The mosaic's source band after the bands the models read: it picks each pixel's model.
+            let stacked = RasterSource.file(pixels).stacking(stackedCovariates)
+            let scoped = try ProductScopedMapKernel(region: mapKernel, products: productKernels, sourceBand: try stacked.open().bandCount + 1)
+            inverted = try timed("invert (each product's own model, the region's elsewhere)") {
+                try TilePipeline.run(scoped, source: stacked.stacking(bandsOf: [folder.file(.mosaicSource)]), outputs: [content], options: engine)
+            }
+        } else if let stacked = mapKernel as? FeatureStackKernel {
             inverted = try timed("invert") {
                 try TilePipeline.run(stacked, source: RasterSource.file(pixels).stacking(stackedCovariates), outputs: [content], options: engine)
             }
-        } else if let plain = mapKernel as? ContentMapKernel {
-            kernel = plain
-            inverted = try timed("invert") { try TilePipeline.run(plain, input: pixels, output: content, options: engine) }
         } else {
-            throw InversionError("\(folder.file(.model)): no map kernel for a \(type(of: mapKernel))")
+            inverted = try timed("invert") { try TilePipeline.run(regionMapping, input: pixels, output: content, options: engine) }
         }
         report.inversion = .init(tiles: inverted.tiles, megapixelsPerSecond: inverted.megapixelsPerSecond, domain: kernel.domain?.description)
         // The pixels predicted outside the training targets' range, flagged beside the map and counted
@@ -305,7 +323,7 @@ public struct MethodRun: Sendable {
         let inputs = covariates.covariates.map(\.path) + (scene.map { [$0] } ?? []) + (region?.inputs ?? []) + [samples] + [c.xml, c.truth.content, c.truth.zones].compactMap { loaded.resolve($0) } + (loaded.file.map { [$0] } ?? [])
             + (orthorectification?.inputs ?? []) + panchromatic
         let views = region.map { productViews($0.plan).map { ($0.path, OutputPaths.Kind.file) } } ?? []
-        try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), $0 == .model ? .folder : .file) } + views + extraOutputs,
+        try OutputPaths.check(outputs: [(c.out, .folder)] + RunFolder.Entry.allCases.map { (folder.file($0), [.model, .productModels].contains($0) ? .folder : .file) } + views + extraOutputs,
                               inputs: inputs)
         return samplesCRS
     }

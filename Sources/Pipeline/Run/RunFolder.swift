@@ -13,6 +13,8 @@ public struct RunFolder: Sendable {
         case mosaicSource = "mosaic.source.tif"
         case sampleSet = "sampleset.csv"
         case model = "model"
+        /// `model_scope: product`: each product's own model folder, named after the product.
+        case productModels = "model.products"
         case content = "content.tif"
         case contentInterval = "content-interval.tif"
         case contentRange = "content-range.tif"
@@ -34,6 +36,7 @@ public struct RunFolder: Sendable {
             case .mosaicSource: "region mosaic's source product per pixel"
             case .sampleSet: "sample set"
             case .model: "model"
+            case .productModels: "each product's own model (model_scope: product)"
             case .content: "content map"
             case .contentInterval: "content prediction interval (lower, upper)"
             case .contentRange: "content outside the training range"
@@ -66,7 +69,7 @@ public struct RunFolder: Sendable {
     /// The report's table of outputs, relative to the folder.
     var outputs: [String: String] {
         Dictionary(uniqueKeysWithValues: Entry.allCases.filter { FileManager.default.fileExists(atPath: file($0)) }.compactMap { entry in
-            entry.title.map { ($0, entry == .model ? "model/\(Model.specificationFile)" : entry.rawValue) }
+            entry.title.map { ($0, entry == .model ? "model/\(Model.specificationFile)" : entry == .productModels ? entry.rawValue + "/" : entry.rawValue) }
         })
     }
 }

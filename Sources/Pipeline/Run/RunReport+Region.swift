@@ -28,6 +28,21 @@ extension RunReport {
             public var meanContent: Double?
             /// With `normalise: true`: its gain and offset per band and the pixels they were fitted on.
             public var normalisation: ProductNormalisation?
+            /// With `model_scope: product`: "own (23 samples)", or why it keeps the region's model.
+            public var model: String?
+        }
+
+        /// `model_scope: product`: which products have their own model, and the scope's spatial
+        /// validation beside the region's model's under the same blocks.
+        public struct ModelScope: Codable, Sendable {
+            public var method: String
+            public var minimumSamples: Int
+            public var productsWithOwnModel: Int
+            public var scheme: String
+            public var productScopeRMSE: Double
+            public var productScopeR2: Double
+            public var regionRMSE: Double?
+            public var regionR2: Double?
         }
 
         /// The source band downsampled (nearest pixel) for the footprint map: `columns` × `rows`
@@ -55,6 +70,7 @@ extension RunReport {
         public var sourceCells: SourceCells?
         /// The mosaic's pixels no product supplied (outside every image, or cloud in all of them).
         public var pixelsWithoutProduct: Int?
+        public var modelScope: ModelScope?
 
         public init(catalogue: ProductCatalogue, summary: ProductMosaic.Summary) {
             grid = summary.grid.description
@@ -72,6 +88,18 @@ extension RunReport {
             areaSources = try AreaSources.count(labels: labels, source: source).sorted { $0.key < $1.key }.map { rank, counts in
                 AreaSource(rank: rank, products: counts.map { names[$0.source] ?? "no product" }, pixels: counts.map(\.pixels))
             }
+        }
+
+        /// Records `model_scope: product`'s models: each product's, and the scope's validation.
+        public mutating func describe(_ scope: ModelTraining.ProductModels) {
+            for k in products.indices { products[k].model = "no samples; the region's model" }
+            for product in scope.products where products.indices.contains(product.source - 1) {
+                products[product.source - 1].model = product.fitted != nil ? "own (\(product.samples) samples)" : product.note
+            }
+            modelScope = ModelScope(method: scope.method, minimumSamples: scope.minimumSamples,
+                                    productsWithOwnModel: scope.products.filter { $0.fitted != nil }.count, scheme: scope.validation.scheme,
+                                    productScopeRMSE: scope.validation.test.measured.rmse, productScopeR2: scope.validation.test.measured.r2,
+                                    regionRMSE: scope.regionValidation?.test.measured.rmse, regionR2: scope.regionValidation?.test.measured.r2)
         }
 
         /// "GF2_…0001 (412), GF2_…0003 (97)" for the areas table.
@@ -100,13 +128,18 @@ extension RunReport {
         var html = "<h2>Products</h2><p>\(region.products.count) products mosaicked on \(e(region.grid)): \(e(region.rule)). Each pixel's product is in mosaic.source.tif (its source value below); each anomaly area's products are in the areas' table."
             + (figures ? " Supplied: the mosaic's pixels taken from the product (share: of the pixels with a product\(region.pixelsWithoutProduct.map { "; \($0) pixels have none" } ?? "")); samples and mean content over those pixels; anomaly areas: the ranks of the areas with pixels from it." : "") + "</p>"
         if normalised { html += "<p>Normalised (normalise: true): \(e(RelativeNormalisation.method)).</p>" }
+        if let scope = region.modelScope {
+            html += "<p>Model scope: product. \(scope.productsWithOwnModel) of \(region.products.count) products have their own \(e(scope.method)) model, fitted on the samples read from them (at least \(scope.minimumSamples) each; in model.products/); each of their pixels is mapped by it where it applies, the other pixels by the region's model. "
+                + String(format: "Spatial validation (%@, each product's model refitted in every fold): RMSE %.3g, R² %.2f against the measured contents", e(scope.scheme), scope.productScopeRMSE, scope.productScopeR2)
+                + (scope.regionRMSE.map { String(format: "; the region's model alone under the same blocks: RMSE %.3g, R² %.2f", $0, scope.regionR2 ?? .nan) } ?? "") + ".</p>"
+        }
         if let map = footprintMap {
             html += "<figure class=map>\(map)<figcaption><b>Product footprints and the mosaic's sources.</b> \(footprintLegend) Hover over an outline or a marker for its product(s).</figcaption></figure>"
         }
         // What each product gave the map first, the catalogue facts that ranked it after.
         html += "<div class=\"wide rows\"><table><tr><th>rank</th><th>source</th><th class=l>product</th>"
             + (figures ? "<th>supplied (pixels)</th><th>share</th><th>samples</th><th class=l>anomaly areas</th><th>mean content\(value.isEmpty ? "" : " " + e(value))</th>" : "")
-            + "<th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th>"
+            + (region.modelScope != nil ? "<th class=l>model</th>" : "") + "<th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th>"
             + (normalised ? "<th class=l>normalisation gains</th><th class=l>offsets</th><th class=l>samples fitted (of the overlap's; 3 × 3-pixel means)</th>" : "") + "</tr>"
         for p in region.products.sorted(by: { $0.rank < $1.rank }) {
             let swatch = figures ? "<span style=\"display:inline-block;width:0.8em;height:0.8em;margin-right:0.3em;background:\(Region.colour(source: p.source));border:2px solid \(Region.colour(source: p.source, dark: true))\"></span>" : ""
@@ -115,6 +148,7 @@ extension RunReport {
                 html += "<td>\(count(p.suppliedPixels))</td><td>\(number(p.suppliedShare, "%.3f"))</td><td>\(count(p.samples))</td>"
                     + "<td class=l>\(p.anomalyAreas.map { $0.map(String.init).joined(separator: ", ") } ?? "")</td><td>\(number(p.meanContent, "%.4g"))</td>"
             }
+            if region.modelScope != nil { html += "<td class=l>\(e(p.model ?? ""))</td>" }
             html += "<td class=l>\(e(p.datetime ?? ""))</td><td>\(number(p.cloudCover, "%.1f"))</td><td>\(number(p.viewAngle, "%.2f"))</td>\(normalisationCells(p.normalisation))</tr>"
         }
         return html + "</table></div>"

@@ -18,6 +18,11 @@ extension RunReport {
                                 label.padding(toLength: 12, withPad: " ", startingAt: 0),
                                 validation(method, "random")?.test.measured.r2 ?? .nan, validation(method, "spatial")?.test.measured.r2 ?? .nan))
         }
+        if let scope = region?.modelScope {
+            lines.append(String(format: "scope        product: %d of %d products with their own %@; spatial-CV RMSE %.3f%@", scope.productsWithOwnModel,
+                                region?.products.count ?? 0, scope.method, scope.productScopeRMSE,
+                                scope.regionRMSE.map { String(format: " against %.3f for the region's model alone", $0) } ?? ""))
+        }
         if let interval {
             lines.append(String(format: "interval     %g: the map ± %.3f (%d held-out residuals of %@; a fraction %.3f of them within)", interval.level, interval.quantile,
                                 interval.residuals, interval.method, interval.empiricalCoverage))

@@ -36,6 +36,9 @@ public struct ModelTraining: Sendable {
         /// mean over a window about this many metres across around the pixel besides its own values
         /// (`FeatureStack.focalMeans`: 9 × 9 pixels at 4 m, 37 × 37 at 1 m); nil: no spatial-context candidates.
         public var contextMetres: Double? = 36
+        /// `model_scope: product`: each product's samples (by the mosaic's source) and the fewest
+        /// that get a product its own model (`withProductModels`); nil: the region's model alone.
+        public var productScope: ProductScope?
         public init() {}
     }
 
@@ -74,9 +77,12 @@ public struct ModelTraining: Sendable {
         public var target = TargetDescriptor(name: "re2o3")
         /// `arch: auto`: the winner fitted on every sample (nil: the map's model is `arch`'s fit in `comparison`).
         public var mapFit: (any FittedRegression)?
-        /// The spatial-block validation of the model the map is made with: its out-of-fold
-        /// residuals calibrate the map's intervals.
+        /// `model_scope: product`: each product's own model and the scope's validation.
+        public var productModels: ProductModels?
+        /// The spatial-block validation of the model the map is made with (under `model_scope:
+        /// product`, of the scope as a whole): its out-of-fold residuals calibrate the map's intervals.
         public var mapValidation: ValidationResult? {
+            if let productModels { return productModels.validation }
             let method = selection?.mapModel ?? arch.regressionMethod ?? comparison.validations.first?.method
             return comparison.validations.first { $0.method == method && $0.scheme.hasPrefix("spatial") }
         }
@@ -96,7 +102,15 @@ public struct ModelTraining: Sendable {
         if s.arch == .paper && stack.featureNames.count < 4 {
             throw InversionError("\(source): has \(stack.featureNames.count) band or feature column(s) (\(stack.featureNames.joined(separator: ", "))); the paper network reads at least 4")
         }
-        if s.arch == .auto { return try select(set: set, stack: stack, source: source, log: log) }
+        let region = s.arch == .auto ? try select(set: set, stack: stack, source: source, log: log)
+                                     : try compare(set: set, stack: stack, source: source, log: log)
+        guard let scope = s.productScope else { return region }
+        return try withProductModels(region, scope: scope, stack: stack, set: set, log: log)
+    }
+
+    /// `arch`'s model against the others (not `auto`): the paper's comparison.
+    private func compare(set: SampleSet, stack: FeatureStack, source: String, log: @escaping (String) -> Void) throws -> Result {
+        let s = settings
         var features = set
         if s.arch == .patch {
             guard let scene = s.scene else { throw InversionError("\(source): the patch network needs the scene the sample set came from") }
@@ -139,7 +153,7 @@ public struct ModelTraining: Sendable {
         return FeatureStack(sceneBands: numbers.map { $0! })
     }
 
-    private var trainingOptions: TrainingOptions {
+    var trainingOptions: TrainingOptions {
         var options = TrainingOptions()
         options.iterations = s.iterations
         options.learningRate = Float(s.learningRate)
@@ -239,6 +253,13 @@ extension ModelTraining.Result {
     /// model without that record: what the training bands' means imply, as for a network).
     public var mapModel: MapModel {
         get throws {
+            try model(try mapFitted)
+        }
+    }
+
+    /// The fit the map is made with (before `model_scope: product`'s own models).
+    var mapFitted: any FittedRegression {
+        get throws {
             let fitted: any FittedRegression
             if let mapFit {
                 fitted = mapFit
@@ -249,15 +270,20 @@ extension ModelTraining.Result {
                 guard let network = comparison.model else { throw InversionError("no network was trained") }
                 fitted = network
             }
-            if fitted is CNNRegression.Fitted {
-                return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry, features: features)
-            }
-            // Without a record, the radiometry the scene bands' training values imply (they come first).
-            let sceneBandMeans = domain.mean.prefix(features?.sceneBands.count ?? domain.mean.count)
-            let inferred = comparison.model?.model.expectedRadiometry
-                ?? InputRadiometry(kind: sceneBandMeans.allSatisfy { $0 < 1.5 } ? .toaReflectance : .dn)
-            return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry ?? inferred, features: features)
+            return fitted
         }
+    }
+
+    /// `fitted` as a map model of this training's bands, target, radiometry and features.
+    func model(_ fitted: any FittedRegression) throws -> MapModel {
+        if fitted is CNNRegression.Fitted {
+            return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry, features: features)
+        }
+        // Without a record, the radiometry the scene bands' training values imply (they come first).
+        let sceneBandMeans = domain.mean.prefix(features?.sceneBands.count ?? domain.mean.count)
+        let inferred = comparison.model?.model.expectedRadiometry
+            ?? InputRadiometry(kind: sceneBandMeans.allSatisfy { $0 < 1.5 } ? .toaReflectance : .dn)
+        return try MapModel(fitted: fitted, bands: BandDescriptor.gf2, target: target, radiometry: radiometry ?? inferred, features: features)
     }
 }
 
