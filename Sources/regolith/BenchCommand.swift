@@ -13,7 +13,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Throughput of the paper-CNN inversion on this node, per thread count, end to end and inference only.",
         discussion: """
-            Generates a synthetic GF-2 scene once (7300 × 6900 by default, kept in --work), then for each thread count runs `invert` end to end (read 4 × UInt16, standardise, CNN, write Float32 ZSTD PREDICTOR=3, --memory) and the CNN alone on pixels held in memory. The network is the paper preset with seeded weights: its cost does not depend on the weights. Prints a table and, with --json, writes the figures for comparing nodes.
+            Generates a synthetic GF-2 scene once (7300 × 6900 by default, kept in --work), then for each thread count runs `invert` end to end (read 4 × UInt16, standardise, CNN, write Float32 ZSTD, --memory) and the CNN alone on pixels held in memory. The network is the paper preset with seeded weights: its cost does not depend on the weights. Prints a table and, with --json, writes the figures for comparing nodes.
 
             Examples:
               regolith bench

@@ -66,6 +66,11 @@ extension RunProvinceTests {
         #expect(differing == 0, "\(differing) of \(actual.count) pixels differ from their product's model's map")
         // Own models do change the map where they apply.
         #expect(zip(actual, regional).contains { $0 != $1 })
+        // Model outputs are written without a TIFF predictor, the kriged map with the floating-point one.
+        for map in ["content.tif", "content-interval.tif"] {
+            #expect(try Raster.open("\(folder)/\(map)").metadataItem("PREDICTOR", domain: "IMAGE_STRUCTURE") == nil, "\(map)")
+        }
+        #expect(try Raster.open("\(folder)/geochem.tif").metadataItem("PREDICTOR", domain: "IMAGE_STRUCTURE") == "3")
         let html = try String(contentsOfFile: "\(folder)/report.html", encoding: .utf8)
         #expect(html.contains("Model scope: product. \(own.count) of \(products.count) products have their own MLR model"))
     }

@@ -25,6 +25,8 @@ public struct ContentIntervalKernel: TileKernel {
         }
     }
     public var outputUnitTypes: [String] { [unit, unit] }
+    /// As the map's (`ContentMapKernel.mapPredictor`): the bounds compress 8 % smaller without a predictor.
+    public var outputFilePredictors: [Int?] { [ContentMapKernel.mapPredictor] }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {
         let values = input.samples.baseAddress!, bounds = output.baseAddress!

@@ -33,6 +33,7 @@ public struct FeatureStackKernel: TileKernel {
     public var outputDescriptions: [String] { mapping.outputDescriptions }
     public var outputUnitTypes: [String] { mapping.outputUnitTypes }
     public var outputNodata: Float { mapping.outputNodata }
+    public var outputFilePredictors: [Int?] { mapping.outputFilePredictors }
     /// The features and their pixel states, what computing them holds, and what the mapping needs.
     public var scratchBytesPerPixel: Int {
         MemoryLayout<Float>.size * (extractor.featureCount + 1) + extractor.scratchBytesPerPixel + mapping.scratchBytesPerPixel

@@ -41,6 +41,7 @@ public struct ProductScopedMapKernel: TileKernel {
     public var outputDescriptions: [String] { region.outputDescriptions }
     public var outputUnitTypes: [String] { region.outputUnitTypes }
     public var outputNodata: Float { region.outputNodata }
+    public var outputFilePredictors: [Int?] { region.outputFilePredictors }
     /// One model's output for the tile, held while the chosen pixels are copied.
     public var scratchBytesPerPixel: Int {
         ([region] + Array(products.values)).map(\.scratchBytesPerPixel).max()! + MemoryLayout<Float>.size * outputBandCount
