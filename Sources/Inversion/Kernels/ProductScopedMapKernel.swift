@@ -35,16 +35,23 @@ public struct ProductScopedMapKernel: TileKernel {
         "product-scoped region=[\(region.signature)] source=b\(sourceBand) "
             + products.keys.sorted().map { "\($0)=[\(products[$0]!.signature)]" }.joined(separator: " ")
     }
-    public var contentInputs: [ContentInput] { region.contentInputs + products.keys.sorted().flatMap { products[$0]!.contentInputs } }
+    /// Each product model's inputs under a role of its own: a resume compares inputs role by role.
+    public var contentInputs: [ContentInput] {
+        region.contentInputs + products.keys.sorted().flatMap { product in
+            products[product]!.contentInputs.map { ContentInput(role: "\($0.role) of product \(product)", source: $0.source, digest: $0.digest) }
+        }
+    }
     public var inputBands: [Int] { region.inputBands + [sourceBand] }
     public var halo: Int { region.halo }
     public var outputDescriptions: [String] { region.outputDescriptions }
     public var outputUnitTypes: [String] { region.outputUnitTypes }
     public var outputNodata: Float { region.outputNodata }
     public var outputFilePredictors: [Int?] { region.outputFilePredictors }
-    /// One model's output for the tile, held while the chosen pixels are copied.
+    /// One model's output for the tile, held while the chosen pixels are copied, and each pixel's
+    /// product and choice.
     public var scratchBytesPerPixel: Int {
         ([region] + Array(products.values)).map(\.scratchBytesPerPixel).max()! + MemoryLayout<Float>.size * outputBandCount
+            + MemoryLayout<Int>.size + MemoryLayout<Bool>.size
     }
     public var scratchBytesPerThread: Int { ([region] + Array(products.values)).map(\.scratchBytesPerThread).max()! }
     public var sharedScratchBytes: Int { ([region] + Array(products.values)).map(\.sharedScratchBytes).reduce(0, +) }
@@ -59,7 +66,7 @@ public struct ProductScopedMapKernel: TileKernel {
         for row in 0..<input.core.height {
             for column in 0..<input.core.width {
                 let value = input.value(band: planes, column: column, row: row), pixel = row * input.core.width + column
-                source[pixel] = value.isFinite && value >= 1 ? Int(value) : 0
+                source[pixel] = value >= 1 && value <= Float(UInt16.max) ? Int(value) : 0
                 needsRegion[pixel] = products[source[pixel]] == nil && input.state[input.index(column: column, row: row)] == PixelState.data.rawValue
             }
         }

@@ -14,6 +14,9 @@ public struct ProductScope: Sendable, Equatable {
     public var products: [Int]
     /// A product with fewer samples keeps the region's model.
     public var minimumSamples: Int
+    /// What each sample's applicability domain is measured on, in row order, when not the features
+    /// the models read (a patch network's: its pixel's own bands); nil: those features.
+    public var domainFeatures: [[Double]]?
 
     public static let defaultMinimumSamples = 20
 
@@ -31,13 +34,22 @@ public struct ProductScope: Sendable, Equatable {
             .map { ($0.key, $0.value) }
     }
 
-    /// The models of one fit: the region's on every given row, and each product's own.
+    /// The models of one fit: the region's on every given row, and each product's own with where it
+    /// applies (its samples' applicability domain: outside it, the region's model predicts, as on the map).
     public struct Fitted: Sendable {
         public var region: any FittedRegression
         /// By product (source value).
-        public var own: [Int: any FittedRegression]
-        /// Products that had enough samples but whose own fit failed, with why (they keep the region's).
+        public var own: [Int: (model: any FittedRegression, domain: ApplicabilityDomain)]
+        /// Products that had enough samples but whose own fit or domain failed, with why (they keep the region's).
         public var failures: [Int: String]
+    }
+
+    /// One product's own model fitted on `rows` of `features` with their `targets` and `positions`
+    /// (one per row of `rows`), and its applicability domain.
+    public func fitOwn(_ method: any RegressionMethod, rows: [Int], features: [[Double]], targets: [Double],
+                       positions: [SIMD2<Double>]) throws -> (model: any FittedRegression, domain: ApplicabilityDomain) {
+        let domain = try ApplicabilityDomain(features: rows.map { (domainFeatures ?? features)[$0] })
+        return (try method.fit(features: rows.map { features[$0] }, targets: targets, positions: positions), domain)
     }
 
     /// `method` fitted on `rows` of `features` (every row of the set) with their `targets` (one per
@@ -48,11 +60,11 @@ public struct ProductScope: Sendable, Equatable {
         precondition(targets.count == rows.count && positions.count == rows.count, "one target and position per row")
         let region = try method.fit(features: rows.map { features[$0] }, targets: targets, positions: positions)
         let place = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
-        var own: [Int: any FittedRegression] = [:], failures: [Int: String] = [:]
+        var own: [Int: (model: any FittedRegression, domain: ApplicabilityDomain)] = [:], failures: [Int: String] = [:]
         for (product, productRows) in ownModelRows(among: rows) {
             do {
-                own[product] = try method.fit(features: productRows.map { features[$0] }, targets: productRows.map { targets[place[$0]!] },
-                                              positions: productRows.map { positions[place[$0]!] })
+                own[product] = try fitOwn(method, rows: productRows, features: features, targets: productRows.map { targets[place[$0]!] },
+                                          positions: productRows.map { positions[place[$0]!] })
             } catch {
                 failures[product] = "\(error)"
             }
@@ -60,12 +72,16 @@ public struct ProductScope: Sendable, Equatable {
         return Fitted(region: region, own: own, failures: failures)
     }
 
-    /// Predictions for `rows` of `features`: each by its product's own model, else the region's.
+    /// Predictions for `rows` of `features`: each by its product's own model where that applies,
+    /// else by the region's.
     public func predict(_ fitted: Fitted, rows: [Int], features: [[Double]]) -> [Double] {
         var predicted = [Double](repeating: .nan, count: rows.count)
-        let byModel = Dictionary(grouping: rows.indices, by: { fitted.own[products[rows[$0]]] == nil ? 0 : products[rows[$0]] })
+        let byModel = Dictionary(grouping: rows.indices, by: { i -> Int in
+            guard let own = fitted.own[products[rows[i]]] else { return 0 }
+            return own.domain.distance((domainFeatures ?? features)[rows[i]]) <= own.domain.threshold ? products[rows[i]] : 0
+        })
         for (product, positions) in byModel {
-            let model = fitted.own[product] ?? fitted.region
+            let model = fitted.own[product]?.model ?? fitted.region
             for (position, value) in zip(positions, model.predict(positions.map { features[rows[$0]] })) { predicted[position] = value }
         }
         return predicted

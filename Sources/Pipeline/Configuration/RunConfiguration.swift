@@ -56,14 +56,14 @@ public struct RunConfiguration: Sendable, Equatable {
         public init() {}
     }
 
-    /// The products of a region (`scenes:`), instead of one `scene`: a YAML list of product paths,
-    /// or one string that `ProductCatalogue.load` reads (a folder, an `@list.txt`, a STAC
-    /// ItemCollection `.json`). The run maps their mosaic (`ProductMosaic`) as one reflectance scene.
     /// Which samples fit the map's model: all of the region's, or each product's own (`model_scope`).
     public enum ModelScope: String, Sendable, Codable, CaseIterable {
         case region, product
     }
 
+    /// The products of a region (`scenes:`), instead of one `scene`: a YAML list of product paths,
+    /// or one string that `ProductCatalogue.load` reads (a folder, an `@list.txt`, a STAC
+    /// ItemCollection `.json`). The run maps their mosaic (`ProductMosaic`) as one reflectance scene.
     public enum Scenes: Sendable, Equatable {
         case paths([String])
         case catalogue(String)

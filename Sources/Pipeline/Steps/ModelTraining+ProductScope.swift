@@ -55,11 +55,16 @@ extension ModelTraining {
         return ModelSelection.Candidate(network, rows: windows)
     }
 
-    /// `result` (the region's model) with the product scope's models and validation.
+    /// `result` (the region's model) with the product scope's models and validation. Each product's
+    /// model is fitted on all of its samples, also when `arch` fits the region's on the paper's
+    /// random split: a product's few samples are not split again, and the spatial validation scores it.
     func withProductModels(_ result: Result, scope: ProductScope, stack: FeatureStack, set: SampleSet, log: (String) -> Void) throws -> Result {
         let s = settings
         let candidate = try mapCandidate(result, stack: stack, set: set)
         let features = try candidate.featureSet(set)
+        // A patch network's domain is its pixels' bands; any other model's, the features it reads.
+        var scope = scope
+        scope.domainFeatures = candidate.method.window > 1 ? set.features : nil
         let blocks = SpatialBlockValidation(blockSize: result.blockSize, folds: s.folds, seed: s.seed, kriging: s.kriging)
         log("scoring \(candidate.name) per product by \(blocks.scheme)")
         var validation = try blocks.run(candidate.method, on: features, scope: scope)
@@ -78,13 +83,10 @@ extension ModelTraining {
             if own[source] != nil {
                 log("fitting \(candidate.name) on product \(source)'s \(productRows.count) samples")
                 do {
-                    let fitted = try candidate.method.fit(features: productRows.map { features.rows[$0].bands }, targets: productRows.map { set.rows[$0].kriged },
-                                                         positions: set.positions(productRows))
-                    // A patch network's domain is its pixels' bands; any other model's, the features it reads.
-                    product.domain = try ApplicabilityDomain(features: productRows.map { candidate.method.window > 1 ? set.rows[$0].bands : features.rows[$0].bands })
-                    product.fitted = fitted
+                    (product.fitted, product.domain) = try scope.fitOwn(candidate.method, rows: productRows, features: features.features,
+                                                                        targets: productRows.map { set.rows[$0].kriged }, positions: set.positions(productRows))
                 } catch {
-                    product.note = "its own fit failed (\(error)); the region's model"
+                    product.note = "its own model failed (\(error)); the region's model"
                 }
             } else {
                 product.note = "\(productRows.count) sample(s), fewer than \(scope.minimumSamples); the region's model"

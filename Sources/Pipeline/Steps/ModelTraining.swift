@@ -82,7 +82,7 @@ public struct ModelTraining: Sendable {
         /// The spatial-block validation of the model the map is made with (under `model_scope:
         /// product`, of the scope as a whole): its out-of-fold residuals calibrate the map's intervals.
         public var mapValidation: ValidationResult? {
-            if let productModels { return productModels.validation }
+            if let productModels, productModels.products.contains(where: { $0.fitted != nil }) { return productModels.validation }
             let method = selection?.mapModel ?? arch.regressionMethod ?? comparison.validations.first?.method
             return comparison.validations.first { $0.method == method && $0.scheme.hasPrefix("spatial") }
         }
