@@ -31,7 +31,8 @@ struct RunCommand: ParsableCommand {
               scenes: catalogue.json          # instead of scene: a region's products
               priority: cloud,date,view       target_date: 2016-12-01
               feather: 0                      cloud_reflectance: 0.2   # scenes only
-              normalise: false                # scenes only
+              normalise: false                # scenes only; dos: true, each product's own haze
+              model_scope: region             min_product_samples: 20   # scenes only
               input: reflectance              scale: 0.0001
               # reflectance made elsewhere (FLAASH/QUAC, GeoTIFF or ENVI), no calibrate
               delimiter: ";"                  x_column: easting        y_column: northing

@@ -10,7 +10,6 @@ extension RunConfiguration {
             ("scenes", scene != nil && scenes != nil ? "give scene (one scene) or scenes (the products of a region), not both" : nil),
             ("scenes", scenes == .paths([]) ? "the list names no product" : nil),
             ("xml", scenes != nil && xml != nil ? "applies to scene only; each product of scenes is calibrated with its own XML" : nil),
-            ("dos", scenes != nil && dos ? "applies to scene only; the mosaic of scenes is TOA reflectance" : nil),
             ("input", scenes != nil && input != nil ? "applies to scene only; scenes are GF-2 products, calibrated into the mosaic" : nil),
             ("pansharpen", scenes != nil && pansharpen ? "applies to scene only; the mosaic of scenes is made of the MSS images" : nil),
             ("priority", scenes == nil && mosaicPriority != MosaicPriority.defaultKeys ? "applies to scenes only (the mosaic of a region's products)" : nil),

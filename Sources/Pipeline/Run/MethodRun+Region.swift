@@ -23,7 +23,7 @@ extension MethodRun {
             throw ConfigurationError(file: loaded.file, key: "priority", error.description)
         }
         var mosaic = ProductMosaic(catalogue: catalogue, orthorectification: orthorectification, priority: priority, feather: c.feather,
-                                   cloudReflectance: c.cloudReflectance, normalise: c.normalise)
+                                   cloudReflectance: c.cloudReflectance, normalise: c.normalise, darkObjectSubtraction: c.dos)
         let plan = try mosaic.plan(threads: engine.threads)
         if readsProductViews {
             let views = productViews(plan)

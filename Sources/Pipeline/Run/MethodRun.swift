@@ -153,7 +153,7 @@ public struct MethodRun: Sendable {
         if !covariates.isEmpty {
             settings.features = try covariates.featureStack(sceneBands: sampleSet.sampleSet.bandNames.prefix { $0.first == "b" && Int($0.dropFirst()) != nil }.compactMap { Int($0.dropFirst()) })
         }
-        settings.radiometry = region != nil ? InputRadiometry(kind: .toaReflectance, dos: false) : input.radiometry(darkObjectSubtraction: c.dos)
+        settings.radiometry = region != nil ? InputRadiometry(kind: .toaReflectance, dos: c.dos) : input.radiometry(darkObjectSubtraction: c.dos)
         if region != nil && c.modelScope == .product {
             settings.productScope = ProductScope(products: try Self.sampleProducts(sampleSet.sampleSet, source: folder.file(.mosaicSource)),
                                                  minimumSamples: c.minProductSamples)

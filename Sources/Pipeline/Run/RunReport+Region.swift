@@ -30,6 +30,9 @@ extension RunReport {
             public var normalisation: ProductNormalisation?
             /// With `model_scope: product`: "own (23 samples)", or why it keeps the region's model.
             public var model: String?
+            /// With `dos: true`: its dark DNs and the haze subtracted, per band.
+            public var darkDN: [Double]?
+            public var haze: [Double]?
         }
 
         /// `model_scope: product`: which products have their own model, and the scope's spatial
@@ -78,7 +81,7 @@ extension RunReport {
             products = catalogue.entries.enumerated().map { k, entry in
                 Product(name: entry.name, source: k + 1, rank: (summary.ranking.firstIndex(of: entry.name) ?? k) + 1,
                         datetime: entry.datetime.map { $0.formatted(Date.ISO8601FormatStyle()) }, cloudCover: entry.cloudCover, viewAngle: entry.viewAngle,
-                        normalisation: summary.normalisation?[k])
+                        normalisation: summary.normalisation?[k], darkDN: summary.haze?[k].darkDN, haze: summary.haze?[k].haze)
             }
         }
 
@@ -119,6 +122,7 @@ extension RunReport {
         func count(_ value: Int?) -> String { value.map(String.init) ?? "" }
         let figures = region.products.contains { $0.suppliedPixels != nil }
         let normalised = region.products.contains { $0.normalisation != nil }
+        let hazy = region.products.contains { $0.haze != nil }
         func normalisationCells(_ fit: ProductNormalisation?) -> String {
             guard normalised else { return "" }
             guard let fit else { return "<td></td><td></td><td></td>" }
@@ -127,6 +131,7 @@ extension RunReport {
         }
         var html = "<h2>Products</h2><p>\(region.products.count) products mosaicked on \(e(region.grid)): \(e(region.rule)). Each pixel's product is in mosaic.source.tif (its source value below); each anomaly area's products are in the areas' table."
             + (figures ? " Supplied: the mosaic's pixels taken from the product (share: of the pixels with a product\(region.pixelsWithoutProduct.map { "; \($0) pixels have none" } ?? "")); samples and mean content over those pixels; anomaly areas: the ranks of the areas with pixels from it." : "") + "</p>"
+        if hazy { html += "<p>Dark-object subtraction (dos: true) per product: each product's haze from the \(DarkObjectCorrection.defaultPercentile) % darkest DN of its orthorectified view, less \(DarkObjectCorrection.darkObjectReflectance) reflectance (DOS1), subtracted before the mosaic.</p>" }
         if normalised { html += "<p>Normalised (normalise: true): \(e(RelativeNormalisation.method)).</p>" }
         if let scope = region.modelScope {
             html += "<p>Model scope: product. \(scope.productsWithOwnModel) of \(region.products.count) products have their own \(e(scope.method)) model, fitted on the samples read from them (at least \(scope.minimumSamples) each; in model.products/); each of their pixels is mapped by it where it applies, the other pixels by the region's model. "
@@ -139,7 +144,7 @@ extension RunReport {
         // What each product gave the map first, the catalogue facts that ranked it after.
         html += "<div class=\"wide rows\"><table><tr><th>rank</th><th>source</th><th class=l>product</th>"
             + (figures ? "<th>supplied (pixels)</th><th>share</th><th>samples</th><th class=l>anomaly areas</th><th>mean content\(value.isEmpty ? "" : " " + e(value))</th>" : "")
-            + (region.modelScope != nil ? "<th class=l>model</th>" : "") + "<th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th>"
+            + (region.modelScope != nil ? "<th class=l>model</th>" : "") + (hazy ? "<th class=l>dark DN</th><th class=l>haze (DOS)</th>" : "") + "<th class=l>date (UTC)</th><th>cloud (%)</th><th>view angle (°)</th>"
             + (normalised ? "<th class=l>normalisation gains</th><th class=l>offsets</th><th class=l>samples fitted (of the overlap's; 3 × 3-pixel means)</th>" : "") + "</tr>"
         for p in region.products.sorted(by: { $0.rank < $1.rank }) {
             let swatch = figures ? "<span style=\"display:inline-block;width:0.8em;height:0.8em;margin-right:0.3em;background:\(Region.colour(source: p.source));border:2px solid \(Region.colour(source: p.source, dark: true))\"></span>" : ""
@@ -149,6 +154,9 @@ extension RunReport {
                     + "<td class=l>\(p.anomalyAreas.map { $0.map(String.init).joined(separator: ", ") } ?? "")</td><td>\(number(p.meanContent, "%.4g"))</td>"
             }
             if region.modelScope != nil { html += "<td class=l>\(e(p.model ?? ""))</td>" }
+            if hazy {
+                html += "<td class=l>\((p.darkDN ?? []).map { String(format: "%.1f", $0) }.joined(separator: " "))</td><td class=l>\((p.haze ?? []).map { String(format: "%.4f", $0) }.joined(separator: " "))</td>"
+            }
             html += "<td class=l>\(e(p.datetime ?? ""))</td><td>\(number(p.cloudCover, "%.1f"))</td><td>\(number(p.viewAngle, "%.2f"))</td>\(normalisationCells(p.normalisation))</tr>"
         }
         return html + "</table></div>"

@@ -31,15 +31,20 @@ public struct ProductMosaic: Sendable {
     /// Fit each product after the first in rank order to the better-ranked ones over their overlap
     /// (`RelativeNormalisation`) and apply the gains and offsets as the mosaic reads it.
     public var normalise: Bool
+    /// Dark-object subtraction per product (DOS1, `dos`): each product's haze from its own view's
+    /// DN histogram, as `run` takes one scene's from its orthorectified DNs, subtracted in its
+    /// calibration before the cloud screen and any normalisation.
+    public var darkObjectSubtraction: Bool
 
     public init(catalogue: ProductCatalogue, orthorectification: OrthorectificationSettings, priority: MosaicPriority, feather: Int = 0,
-                cloudReflectance: Double? = nil, normalise: Bool = false) {
+                cloudReflectance: Double? = nil, normalise: Bool = false, darkObjectSubtraction: Bool = false) {
         self.catalogue = catalogue
         self.orthorectification = orthorectification
         self.priority = priority
         self.feather = feather
         self.cloudReflectance = cloudReflectance
         self.normalise = normalise
+        self.darkObjectSubtraction = darkObjectSubtraction
     }
 
     /// One product ready for the mosaic.
@@ -162,11 +167,16 @@ public struct ProductMosaic: Sendable {
         public var megapixelsPerSecond: Double
         /// With `normalise`: each product's normalisation, in catalogue order.
         public var normalisation: [ProductNormalisation]?
+        /// With `darkObjectSubtraction`: each product's dark DNs and haze, in catalogue order.
+        public var haze: [DarkObjectCorrection.Result]?
 
         public var description: String {
             var lines = ["grid         \(grid)",
                          "priority     \(rule)",
                          "ranking      " + ranking.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: ", ")]
+            if let haze {
+                for (rank, k) in catalogueIndices.enumerated() { lines.append("dark object  \(rank + 1). \(Self.describe(haze[k]))") }
+            }
             if let normalisation {
                 for (rank, k) in catalogueIndices.enumerated() { lines.append("normalised   \(rank + 1). \(normalisation[k].description)") }
             }
@@ -175,6 +185,12 @@ public struct ProductMosaic: Sendable {
 
         /// Catalogue indices (0-based), best first.
         public var catalogueIndices: [Int]
+
+        /// "DN 212, 160, 101, 88; haze 0.0651, 0.0366, 0.0170, 0.0021".
+        static func describe(_ haze: DarkObjectCorrection.Result) -> String {
+            "DN " + haze.darkDN.map { String(format: "%.1f", $0) }.joined(separator: ", ")
+                + "; haze " + haze.haze.map { String(format: "%.4f", $0) }.joined(separator: ", ")
+        }
     }
 
     /// Writes the mosaic (Float32 reflectance, one band per product band) to `out` and the source
@@ -187,13 +203,17 @@ public struct ProductMosaic: Sendable {
         for view in views {
             if viewsMadeAlready { try view.check() } else { _ = try view.write(engine: engine, progress: progress?.step("view \(view.index + 1) of \(views.count)")) }
         }
+        // Each product's haze from its view's DNs (the view's nodata, 0, left out).
+        let haze = try darkObjectSubtraction ? plan.products.indices.map { k in
+            try DarkObjectCorrection.estimate(scene: views[k].path, model: plan.products[k].calibration, threads: engine.threads)
+        } : nil
         let layers = try plan.ranking.map { k -> ProductMosaicKernel.Layer in
             let product = plan.products[k]
             let reader = try RasterReaderPool(source: .file(views[k].path))
             // The warped view's nodata: a view file records 0 where the warped view has none.
             let nodata = try product.orthorectification.open().bands.map { $0.nodata.map(Float.init) }
             return ProductMosaicKernel.Layer(sourceIndex: k + 1, name: product.entry.name, reader: reader, window: product.window,
-                                             calibration: BandAffine(calibration: product.calibration), nodata: nodata,
+                                             calibration: BandAffine(calibration: product.calibration, haze: haze?[k].haze), nodata: nodata,
                                              cloudReflectance: cloudReflectance.map(Float.init))
         }
         let bandCount = plan.products[0].calibration.coefficients.bandCount
@@ -209,22 +229,22 @@ public struct ProductMosaic: Sendable {
         }
         let kernel = ProductMosaicKernel(rankedLayers: ranked, bandCount: bandCount,
                                          rule: "\(priority.keys.map(\.rawValue).joined(separator: ",")) target \(plan.targetDate.map { "\($0.timeIntervalSince1970)" } ?? "none")"
-                                             + (cloudReflectance.map { " cloud above \($0)" } ?? "") + (normalise ? " normalised" : ""),
+                                             + (cloudReflectance.map { " cloud above \($0)" } ?? "") + (normalise ? " normalised" : "") + (haze != nil ? " dos" : ""),
                                          feather: feather)
         let source = plan.grid.rasterSource(path: plan.products[0].entry.path,
                                             derivation: "mosaic of \(plan.products.count) products on \(plan.grid), \(plan.rule), from their views",
-                                            metadata: metadata(plan, normalisation: normalisation),
+                                            metadata: metadata(plan, normalisation: normalisation, haze: haze),
                                             auxiliaryFiles: orthorectification.inputs.map { ("DEM", $0) } + plan.products.enumerated().map { ("product \($0 + 1)", $1.entry.path) }
                                                 + views.map { ("product view \($0.index + 1)", $0.path) })
         let result = try TilePipeline.run(kernel, source: source, outputs: [out, sourceOut], options: engine, progress: progress)
         return Summary(grid: plan.grid, rule: plan.rule, ranking: plan.ranking.map { plan.products[$0].entry.name },
                        outputs: [out, sourceOut], tiles: result.tiles, megapixelsPerSecond: result.megapixelsPerSecond,
-                       normalisation: normalisation, catalogueIndices: plan.ranking)
+                       normalisation: normalisation, haze: haze, catalogueIndices: plan.ranking)
     }
 
     /// What both outputs record: the rule, the ranking, each source value's product, each product's
-    /// normalisation (with `normalise`) and how they were orthorectified.
-    func metadata(_ plan: Plan, normalisation: [ProductNormalisation]? = nil) -> [(key: String, value: String)] {
+    /// haze (with `darkObjectSubtraction`) and normalisation (with `normalise`) and how they were orthorectified.
+    func metadata(_ plan: Plan, normalisation: [ProductNormalisation]? = nil, haze: [DarkObjectCorrection.Result]? = nil) -> [(key: String, value: String)] {
         var items: [(key: String, value: String)] = [
             ("MOSAIC_RULE", plan.rule),
             ("MOSAIC_PRIORITY", priority.keys.map(\.rawValue).joined(separator: ",")),
@@ -236,6 +256,10 @@ public struct ProductMosaic: Sendable {
         }
         if let cloudReflectance {
             items.append(("MOSAIC_CLOUD_REFLECTANCE", "\(cloudReflectance): a product's pixel with blue TOA reflectance above it is cloud, left to the next-ranked product"))
+        }
+        if let haze {
+            items.append(("MOSAIC_DOS", "DOS1 per product: the \(DarkObjectCorrection.defaultPercentile) % darkest DN of its orthorectified view, less \(DarkObjectCorrection.darkObjectReflectance) reflectance"))
+            for (k, fit) in haze.enumerated() { items.append(("MOSAIC_DOS_\(k + 1)", Summary.describe(fit))) }
         }
         if let normalisation {
             items.append(("MOSAIC_NORMALISATION", RelativeNormalisation.method))
