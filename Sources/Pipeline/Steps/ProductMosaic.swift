@@ -138,8 +138,9 @@ public struct ProductMosaic: Sendable {
         }
         var products: [(entry: ProductCatalogue.Entry, ortho: Orthorectification, calibration: TOAReflectanceModel)] = []
         for entry in catalogue.entries {
+            let calibration = SceneCalibration(scene: entry.path)
             products.append((entry, try Self.orthorectification(of: entry, settings: orthorectification, crs: crs),
-                             try SceneCalibration(scene: entry.path).calibration(threads: threads).model))
+                             try (entry.product.map { try calibration.calibration(of: $0.mss, threads: threads) } ?? calibration.calibration(threads: threads)).model))
         }
         if let first = products.first, let other = products.first(where: { $0.calibration.coefficients.bandCount != first.calibration.coefficients.bandCount }) {
             throw InversionError("\(other.entry.origin): \(other.entry.name) has \(other.calibration.coefficients.bandCount) bands, but \(first.entry.name) has \(first.calibration.coefficients.bandCount); a mosaic needs the same bands from every product")

@@ -69,13 +69,18 @@ public struct SceneCalibration: Sendable {
     /// The scene's image (a product's MSS image) and the metadata XML that calibrates it.
     public func resolvedInputs() throws -> (image: ProductImage, metadata: String) {
         let image = try GF2Product.sceneImage(scene)
+        return (image, try metadataPath(of: image))
+    }
+
+    /// The XML that calibrates `image`: `metadata`, or the image's own, checked to exist.
+    private func metadataPath(of image: ProductImage) throws -> String {
         guard let metadataPath = metadata ?? image.metadata else {
             throw InversionError("\(scene): the product holds no metadata XML beside \((image.raster as NSString).lastPathComponent); give it with --xml")
         }
         guard VirtualFile.isFile(metadataPath) else {
             throw InversionError("\(metadataPath): no product metadata XML for \(scene); give it with --xml")
         }
-        return (image, metadataPath)
+        return metadataPath
     }
 
     /// The scene's calibration: the coefficients its product XML implies, checked against the scene,
@@ -83,6 +88,12 @@ public struct SceneCalibration: Sendable {
     public func calibration(threads: Int) throws -> (model: TOAReflectanceModel, haze: DarkObjectCorrection.Result?) {
         let (image, metadataPath) = try resolvedInputs()
         return try calibration(of: image.raster, metadataPath: metadataPath, threads: threads)
+    }
+
+    /// The calibration of a product image located already (a catalogue's): the product is not
+    /// located again (a `.tar.gz` is decompressed to be listed).
+    public func calibration(of image: ProductImage, threads: Int) throws -> (model: TOAReflectanceModel, haze: DarkObjectCorrection.Result?) {
+        try calibration(of: image.raster, metadataPath: try metadataPath(of: image), threads: threads)
     }
 
     private func calibration(of scene: String, metadataPath: String, threads: Int) throws -> (model: TOAReflectanceModel, haze: DarkObjectCorrection.Result?) {
