@@ -50,7 +50,7 @@ struct ProductMosaicCommand: ParsableCommand {
     @Flag(help: "Normalise each product's reflectance to the better-ranked products' over their overlap (a robust gain and offset per band) before mosaicking.")
     var normalise = false
 
-    @Flag(help: "Subtract each product's haze (dark-object subtraction, DOS1: the 0.01 % darkest DN of its orthorectified view, less 1 % reflectance), as `calibrate --dos` does for one scene.")
+    @Flag(help: "Subtract each product's haze (dark-object subtraction, DOS1: the 0.01 % darkest DN of its orthorectified view, less 1 % reflectance), as `run` takes one scene's from its orthorectified DNs.")
     var dos = false
 
     @OptionGroup var ortho: OrthorectificationOptions

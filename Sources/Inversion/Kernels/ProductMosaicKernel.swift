@@ -58,15 +58,21 @@ public struct ProductMosaicKernel: TileKernel {
     public let feather: Int
     public static let sourceNodata: Float = 0
 
-    public init(rankedLayers: [Layer], bandCount: Int, rule: String, feather: Int = 0) {
+    /// The layers' calibrations subtract each product's haze (dark-object subtraction): the bands
+    /// say "DOS reflectance", as `calibrate --dos` writes them, so a model trained on the mosaic
+    /// records its radiometry.
+    public let darkObjectSubtraction: Bool
+
+    public init(rankedLayers: [Layer], bandCount: Int, rule: String, feather: Int = 0, darkObjectSubtraction: Bool = false) {
         layers = rankedLayers
         self.bandCount = bandCount
         self.rule = rule
         self.feather = max(0, feather)
+        self.darkObjectSubtraction = darkObjectSubtraction
     }
 
     public var signature: String {
-        "mosaic \(rule)\(feather > 0 ? " feather \(feather)" : ""); "
+        "mosaic \(rule)\(feather > 0 ? " feather \(feather)" : "")\(darkObjectSubtraction ? " dos" : ""); "
             + layers.map { "\($0.sourceIndex)=\($0.name) at \($0.window) calibration \($0.calibration.signature)" }.joined(separator: "; ")
     }
     public var inputBands: [Int] { [] }
@@ -74,7 +80,7 @@ public struct ProductMosaicKernel: TileKernel {
     public var halo: Int { feather }
     public var outputDescriptions: [String] {
         (1...bandCount).map { b in
-            "TOA reflectance b\(b)" + (b <= ReflectanceKernel.bandNames.count ? " (\(ReflectanceKernel.bandNames[b - 1]))" : "")
+            (darkObjectSubtraction ? "DOS" : "TOA") + " reflectance b\(b)" + (b <= ReflectanceKernel.bandNames.count ? " (\(ReflectanceKernel.bandNames[b - 1]))" : "")
         } + ["source product (1-based index into the catalogue, 0: none)"]
     }
     public var outputColorInterpretations: [ColorInterpretation] {

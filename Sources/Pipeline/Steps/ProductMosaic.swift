@@ -230,8 +230,8 @@ public struct ProductMosaic: Sendable {
         }
         let kernel = ProductMosaicKernel(rankedLayers: ranked, bandCount: bandCount,
                                          rule: "\(priority.keys.map(\.rawValue).joined(separator: ",")) target \(plan.targetDate.map { "\($0.timeIntervalSince1970)" } ?? "none")"
-                                             + (cloudReflectance.map { " cloud above \($0)" } ?? "") + (normalise ? " normalised" : "") + (haze != nil ? " dos" : ""),
-                                         feather: feather)
+                                             + (cloudReflectance.map { " cloud above \($0)" } ?? "") + (normalise ? " normalised" : ""),
+                                         feather: feather, darkObjectSubtraction: haze != nil)
         let source = plan.grid.rasterSource(path: plan.products[0].entry.path,
                                             derivation: "mosaic of \(plan.products.count) products on \(plan.grid), \(plan.rule), from their views",
                                             metadata: metadata(plan, normalisation: normalisation, haze: haze),
