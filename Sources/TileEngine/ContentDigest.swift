@@ -24,6 +24,23 @@ public struct ContentDigest {
         add(data)
     }
 
+    /// Adds a whole file's bytes with every occurrence of `mask` replaced by as many zero bytes:
+    /// for files that differ only by an identifier (a model folder's training run), so that two
+    /// trainings of the same model have one digest.
+    public mutating func add(file path: String, masking mask: String) throws {
+        guard var data = FileManager.default.contents(atPath: path) else {
+            throw EngineError("\(path): cannot read the file")
+        }
+        let pattern = Data(mask.utf8), blank = Data(count: pattern.count)
+        var start = data.startIndex
+        while !pattern.isEmpty, let range = data.range(of: pattern, in: start..<data.endIndex) {
+            data.replaceSubrange(range, with: blank)
+            start = range.upperBound
+        }
+        add(count: data.count)
+        add(data)
+    }
+
     /// Adds numbers exactly: their IEEE bit patterns, little-endian, after their count.
     public mutating func add(_ values: [Double]) {
         add(count: values.count)
@@ -43,10 +60,12 @@ public struct ContentDigest {
         hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The digest of `files`, in order.
-    public static func of(files: [String]) throws -> String {
+    /// The digest of `files`, in order; with `masking`, each file's occurrences of it masked (`add(file:masking:)`).
+    public static func of(files: [String], masking mask: String? = nil) throws -> String {
         var digest = ContentDigest()
-        for file in files { try digest.add(file: file) }
+        for file in files {
+            if let mask { try digest.add(file: file, masking: mask) } else { try digest.add(file: file) }
+        }
         return digest.finalize()
     }
 }

@@ -10,6 +10,11 @@ public struct EngineOptions: Sendable {
     public var tileSize: Int? = nil
     /// Discard a previous partial run instead of resuming it.
     public var restart = false
+    /// Keep a finished output made by the same operation from the same inputs (its identity, which
+    /// it records, `TilePipeline.identityKey`) instead of making it again: a rerun of a chain of
+    /// steps (`run`) picks up after its last finished raster, and the next step's partial output
+    /// finds its input unchanged. Off for single commands, which remake what they are asked to.
+    public var keepsFinishedOutputs = false
     /// Seconds between checkpoints (flush + journal): at most this much work is redone after a kill.
     public var checkpointInterval: Double = 2
     /// Seconds to pause after each tile: zero, except where a test must catch a run mid-way

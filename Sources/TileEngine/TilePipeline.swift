@@ -111,7 +111,19 @@ public enum TilePipeline {
         }
         let signature = try RunSignature(kernel: kernel.signature + derivation + (region.map { " region \($0)" } ?? ""), contentInputs: kernel.contentInputs + auxiliary,
                                          input: input, tileSize: plan.tileSize, blockSize: plan.blockSize)
-        let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: fileSpecs,
+        var specs = fileSpecs
+        if options.keepsFinishedOutputs {
+            let identity = try Self.identity(signature, outputs: locations.map(\.finalPath), specs: fileSpecs, predictors: kernel.outputFilePredictors, options: options)
+            if !options.restart, !FileManager.default.fileExists(atPath: journalPath),
+               try locations.allSatisfy({ try Self.recordedIdentity($0.finalPath) == identity }) {
+                progress?.note("keeping \(output): made already by the same operation from the same inputs")
+                let tiles = area.tiles(width: plan.tileSize, height: plan.tileSize).count
+                return SceneRunResult(input: input, output: output, plan: plan, tiles: tiles, resumedTiles: tiles, pixels: 0,
+                                      seconds: Date().timeIntervalSince(started))
+            }
+            for k in specs.indices { specs[k].metadata.append((Self.identityKey, identity)) }
+        }
+        let (outputFiles, journal) = try openOutputs(locations: locations, journalPath: journalPath, specs: specs,
                                                      predictors: kernel.outputFilePredictors, plan: plan,
                                                      signature: signature, threads: options.threads,
                                                      compression: options.compression, zstdLevel: options.zstdLevel, progress: progress)
@@ -171,6 +183,30 @@ public enum TilePipeline {
         TileJournal.remove(journalPath)
         return SceneRunResult(input: input, output: output, plan: plan, tiles: allTiles.count, resumedTiles: resumed,
                               pixels: pixelsToDo, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The metadata item in which an output kept by `EngineOptions.keepsFinishedOutputs` records the
+    /// identity of the run that made it.
+    public static let identityKey = "REGOLITH_RUN_IDENTITY"
+
+    /// What makes an output what it is: the run's signature (operation, content inputs, input file by
+    /// size and date, tiling) and how its files are written, as a SHA-256.
+    static func identity(_ signature: RunSignature, outputs: [String], specs: [RasterSpec], predictors: [Int?], options: EngineOptions) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var digest = ContentDigest()
+        digest.add(try encoder.encode(signature))
+        let files = zip(outputs, zip(specs, predictors)).map { path, file in
+            "\(VirtualFile.standardized(path)) \(file.0.pixelType) \(file.0.bandCount) \(file.0.bandDescriptions) nodata \(file.0.nodata.map { "\($0)" } ?? "none") predictor \(file.1.map(String.init) ?? "default")"
+        }
+        digest.add(Data((files + ["\(options.compression) level \(options.zstdLevel)"]).joined(separator: "\n").utf8))
+        return digest.finalize()
+    }
+
+    /// The identity a finished output records (nil: no such file, or none recorded).
+    static func recordedIdentity(_ path: String) throws -> String? {
+        guard FileManager.default.fileExists(atPath: path), let raster = try? Raster.open(path) else { return nil }
+        return raster.metadataItem(identityKey)
     }
 
     /// The tile size a previous partial run used, so a resume without --tile-size uses the same grid.

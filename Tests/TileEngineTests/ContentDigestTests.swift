@@ -32,6 +32,21 @@ struct ContentDigestTests {
         #expect(numbers([1, 2]) != numbers([2, 1]))
     }
 
+    /// Two trainings of one model differ only by their run identifier: masked, their files digest
+    /// alike; any other byte still tells them apart, and so does an identifier left unmasked.
+    @Test func aMaskedIdentifierDoesNotChangeTheDigest() throws {
+        let dir = try TemporaryDirectory()
+        let (first, second) = ("4691337b-7d14-49a8-b3d7-fbb42ba363a6", "0c5a8e21-93f4-4b0e-9d51-2f7e0a6c1b77")
+        for (name, text) in [("a", "{\"run\": \"\(first)\", \"b\": 1.5}\n\(first)"), ("b", "{\"run\": \"\(second)\", \"b\": 1.5}\n\(second)"),
+                             ("c", "{\"run\": \"\(second)\", \"b\": 1.6}\n\(second)")] {
+            try text.write(toFile: dir.file(name), atomically: true, encoding: .utf8)
+        }
+        #expect(try ContentDigest.of(files: [dir.file("a")], masking: first) == ContentDigest.of(files: [dir.file("b")], masking: second))
+        #expect(try ContentDigest.of(files: [dir.file("a")], masking: first) != ContentDigest.of(files: [dir.file("c")], masking: second))
+        #expect(try ContentDigest.of(files: [dir.file("a")]) != ContentDigest.of(files: [dir.file("b")]))
+        #expect(try ContentDigest.of(files: [dir.file("a")], masking: first) != ContentDigest.of(files: [dir.file("a")]))
+    }
+
     /// A resumed run with a changed model names it, before anything else that could differ.
     @Test func aChangedContentInputIsNamedOnResume() throws {
         let dir = try TemporaryDirectory()

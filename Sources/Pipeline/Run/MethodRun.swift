@@ -38,6 +38,8 @@ public struct MethodRun: Sendable {
         options.compression = configuration.compress
         options.restart = restart
         options.tileDelay = tileDelay
+        // A rerun picks up after the last raster finished from the same inputs (the Slurm region job resubmitted).
+        options.keepsFinishedOutputs = true
         return options
     }
 

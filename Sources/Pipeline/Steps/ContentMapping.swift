@@ -35,7 +35,9 @@ public enum ContentMapping {
             }
         }
         let affine = applyInput ? try sharedAffine(scenes: scenes, model: model, modelFolder: modelFolder, input: input, threads: threads) : nil
-        let content = ContentInput(role: "model", source: modelFolder, digest: try ContentDigest.of(files: modelFiles(in: modelFolder)))
+        // The model by its content, its training run's identifier masked: a run killed after training
+        // trains the same model again (seeded) and keeps or resumes its map; another model is refused.
+        let content = ContentInput(role: "model", source: modelFolder, digest: try ContentDigest.of(files: modelFiles(in: modelFolder), masking: model.trainingRun))
         return try ContentMapKernel(model: model, modelContent: content, sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
                                     domain: everywhere ? nil : saved ?? fallbackDomain(for: model), inputAffine: affine)
     }
