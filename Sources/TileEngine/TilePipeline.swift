@@ -15,6 +15,10 @@ public struct SceneRunResult: Sendable {
     /// Pixels processed by this run (resumed tiles excluded), for its rate.
     public let pixels: Int
     public let seconds: Double
+    /// The output's pixels, whether made by this run, resumed or kept.
+    public var outputPixels: Int = 0
+    /// The outputs were finished already from the same inputs and kept (`EngineOptions.keepsFinishedOutputs`).
+    public var kept = false
 }
 
 /// Streams one scene through a kernel into a tiled Float32 GeoTIFF: plan → read (a GDAL handle per
@@ -119,7 +123,7 @@ public enum TilePipeline {
                 progress?.note("keeping \(output): made already by the same operation from the same inputs")
                 let tiles = area.tiles(width: plan.tileSize, height: plan.tileSize).count
                 return SceneRunResult(input: input, output: output, plan: plan, tiles: tiles, resumedTiles: tiles, pixels: 0,
-                                      seconds: Date().timeIntervalSince(started))
+                                      seconds: Date().timeIntervalSince(started), outputPixels: area.pixelCount, kept: true)
             }
             for k in specs.indices { specs[k].metadata.append((Self.identityKey, identity)) }
         }
@@ -182,7 +186,7 @@ public enum TilePipeline {
         for writer in writers { try writer.commit() }
         TileJournal.remove(journalPath)
         return SceneRunResult(input: input, output: output, plan: plan, tiles: allTiles.count, resumedTiles: resumed,
-                              pixels: pixelsToDo, seconds: Date().timeIntervalSince(started))
+                              pixels: pixelsToDo, seconds: Date().timeIntervalSince(started), outputPixels: area.pixelCount)
     }
 
     /// The metadata item in which an output kept by `EngineOptions.keepsFinishedOutputs` records the
@@ -190,14 +194,20 @@ public enum TilePipeline {
     public static let identityKey = "REGOLITH_RUN_IDENTITY"
 
     /// What makes an output what it is: the run's signature (operation, content inputs, input file by
-    /// size and date, tiling) and how its files are written, as a SHA-256.
+    /// size and date; not the tiling, which the planner may choose otherwise on a rerun and which no
+    /// pixel depends on) and how its files are written (bands, metadata, format), as a SHA-256.
     static func identity(_ signature: RunSignature, outputs: [String], specs: [RasterSpec], predictors: [Int?], options: EngineOptions) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
+        var untiled = signature
+        (untiled.tileSize, untiled.blockSize) = (0, 0)
         var digest = ContentDigest()
-        digest.add(try encoder.encode(signature))
+        digest.add(try encoder.encode(untiled))
         let files = zip(outputs, zip(specs, predictors)).map { path, file in
-            "\(VirtualFile.standardized(path)) \(file.0.pixelType) \(file.0.bandCount) \(file.0.bandDescriptions) nodata \(file.0.nodata.map { "\($0)" } ?? "none") predictor \(file.1.map(String.init) ?? "default")"
+            let (spec, predictor) = file
+            return "\(VirtualFile.standardized(path)) \(spec.pixelType) \(spec.bandCount) \(spec.bandDescriptions) units \(spec.unitTypes) colours \(spec.colorInterpretations)"
+                + " nodata \(spec.nodata.map { "\($0)" } ?? "none") predictor \(predictor.map(String.init) ?? "default")"
+                + " metadata " + spec.metadata.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "\u{1f}")
         }
         digest.add(Data((files + ["\(options.compression) level \(options.zstdLevel)"]).joined(separator: "\n").utf8))
         return digest.finalize()

@@ -231,7 +231,7 @@ public struct MethodRun: Sendable {
         let rangeCheck = try TargetRangeCheck.count(flags: rangeFlags, lower: lowest, upper: highest)
         report.inversion?.outsideTargetRange = rangeCheck
         if kernel.domain != nil {
-            report.inversion?.outsideDomainFraction = 1 - Double(rangeCheck.validPixels) / Double(max(1, inverted.pixels))
+            report.inversion?.outsideDomainFraction = 1 - Double(rangeCheck.validPixels) / Double(max(1, inverted.outputPixels))
         }
 
         // The geochemical map: the sample set's kriging (same samples, same variogram) on the scene's grid.

@@ -37,7 +37,8 @@ public enum ContentMapping {
         let affine = applyInput ? try sharedAffine(scenes: scenes, model: model, modelFolder: modelFolder, input: input, threads: threads) : nil
         // The model by its content, its training run's identifier masked: a run killed after training
         // trains the same model again (seeded) and keeps or resumes its map; another model is refused.
-        let content = ContentInput(role: "model", source: modelFolder, digest: try ContentDigest.of(files: modelFiles(in: modelFolder), masking: model.trainingRun))
+        let content = ContentInput(role: "model", source: modelFolder, digest: try ContentDigest.of(files: modelFiles(in: modelFolder),
+                                                                                                     masking: model.trainingRun.flatMap { UUID(uuidString: $0) == nil ? nil : $0 }))
         return try ContentMapKernel(model: model, modelContent: content, sceneWidth: width, monteCarloPasses: mcDropout, seed: seed,
                                     domain: everywhere ? nil : saved ?? fallbackDomain(for: model), inputAffine: affine)
     }
