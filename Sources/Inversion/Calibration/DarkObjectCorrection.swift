@@ -12,11 +12,18 @@ public enum DarkObjectCorrection {
     /// Reflectance a dark object is assumed to have.
     public static let darkObjectReflectance = 0.01
 
-    public struct Result: Sendable, Equatable {
+    public struct Result: Sendable, Equatable, CustomStringConvertible {
         /// The dark DN per band.
         public let darkDN: [Double]
         /// Reflectance to subtract per band (≥ 0).
         public let haze: [Double]
+
+        /// "DN 212.0, 160.0, 101.0, 88.0; haze 0.0651, 0.0366, 0.0170, 0.0021".
+        public var description: String { Self.describe(darkDN: darkDN, haze: haze) }
+
+        public static func describe(darkDN: [Double], haze: [Double]) -> String {
+            "DN " + darkDN.map { String(format: "%.1f", $0) }.joined(separator: ", ") + "; haze " + haze.map { String(format: "%.4f", $0) }.joined(separator: ", ")
+        }
     }
 
     public static func estimate(scene: String, model: TOAReflectanceModel, percentile: Double = defaultPercentile,

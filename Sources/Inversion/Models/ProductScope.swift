@@ -25,13 +25,14 @@ public struct ProductScope: Sendable, Equatable {
         self.minimumSamples = minimumSamples
     }
 
-    /// The products among `rows` (indices into the set) with at least `minimumSamples` of them,
-    /// each with its rows, in product order.
+    /// The products among `rows` (indices into the set), each with its rows, in product order.
+    public func rowsByProduct(among rows: [Int]) -> [(product: Int, rows: [Int])] {
+        Dictionary(grouping: rows.filter { products[$0] > 0 }, by: { products[$0] }).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// The products among `rows` with at least `minimumSamples` of them, each with its rows, in product order.
     public func ownModelRows(among rows: [Int]) -> [(product: Int, rows: [Int])] {
-        Dictionary(grouping: rows.filter { products[$0] > 0 }, by: { products[$0] })
-            .filter { $0.value.count >= minimumSamples }
-            .sorted { $0.key < $1.key }
-            .map { ($0.key, $0.value) }
+        rowsByProduct(among: rows).filter { $0.rows.count >= minimumSamples }
     }
 
     /// The models of one fit: the region's on every given row, and each product's own with where it

@@ -41,8 +41,7 @@ extension ModelTraining {
             return winner
         }
         if let name = s.arch.regressionMethod {
-            let methods: [any RegressionMethod] = [LinearRegression(), PartialLeastSquares(seed: s.seed), XGBoostRegression(seed: s.seed)]
-            return ModelSelection.Candidate(methods.first { $0.name == name }!)
+            return ModelSelection.Candidate(regressionMethods.first { $0.name == name }!)
         }
         let preset = s.arch.preset ?? .paper
         // As `arch`'s comparison trains it: every iteration, no early stopping.
@@ -75,12 +74,10 @@ extension ModelTraining {
             regionValidation = try blocks.run(candidate.method, on: features)
             regionValidation?.method = candidate.name
         }
-        let rows = Array(set.rows.indices)
-        let own = Dictionary(uniqueKeysWithValues: scope.ownModelRows(among: rows).map { ($0.product, $0.rows) })
         var products: [ProductModels.Product] = []
-        for (source, productRows) in Dictionary(grouping: rows.filter { scope.products[$0] > 0 }, by: { scope.products[$0] }).sorted(by: { $0.key < $1.key }) {
+        for (source, productRows) in scope.rowsByProduct(among: Array(set.rows.indices)) {
             var product = ProductModels.Product(source: source, samples: productRows.count)
-            if own[source] != nil {
+            if productRows.count >= scope.minimumSamples {
                 log("fitting \(candidate.name) on product \(source)'s \(productRows.count) samples")
                 do {
                     (product.fitted, product.domain) = try scope.fitOwn(candidate.method, rows: productRows, features: features.features,

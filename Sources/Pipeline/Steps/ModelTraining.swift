@@ -153,6 +153,11 @@ public struct ModelTraining: Sendable {
         return FeatureStack(sceneBands: numbers.map { $0! })
     }
 
+    /// MLR, PLSR and XGBoost, seeded: the regressions `arch` names and `auto` scores.
+    var regressionMethods: [any RegressionMethod] {
+        [LinearRegression(), PartialLeastSquares(seed: s.seed), XGBoostRegression(seed: s.seed)]
+    }
+
     var trainingOptions: TrainingOptions {
         var options = TrainingOptions()
         options.iterations = s.iterations
@@ -188,7 +193,7 @@ public struct ModelTraining: Sendable {
         // Scene bands come first in a stack's features.
         let bandsOnly = stack.isPlain ? nil : set.rows.map { Array($0.bands.prefix(stack.sceneBands.count)) }
         var list: [ModelSelection.Candidate] = []
-        for method: any RegressionMethod in [LinearRegression(), PartialLeastSquares(seed: s.seed), XGBoostRegression(seed: s.seed)] {
+        for method in regressionMethods {
             list.append(.init(method))
             if let context { list.append(.init(method, name: method.name + context.name, rows: context.rows, features: context.stack)) }
             if let bandsOnly {

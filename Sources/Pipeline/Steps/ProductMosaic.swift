@@ -176,7 +176,7 @@ public struct ProductMosaic: Sendable {
                          "priority     \(rule)",
                          "ranking      " + ranking.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: ", ")]
             if let haze {
-                for (rank, k) in catalogueIndices.enumerated() { lines.append("dark object  \(rank + 1). \(Self.describe(haze[k]))") }
+                for (rank, k) in catalogueIndices.enumerated() { lines.append("dark object  \(rank + 1). \(haze[k].description)") }
             }
             if let normalisation {
                 for (rank, k) in catalogueIndices.enumerated() { lines.append("normalised   \(rank + 1). \(normalisation[k].description)") }
@@ -186,12 +186,6 @@ public struct ProductMosaic: Sendable {
 
         /// Catalogue indices (0-based), best first.
         public var catalogueIndices: [Int]
-
-        /// "DN 212, 160, 101, 88; haze 0.0651, 0.0366, 0.0170, 0.0021".
-        static func describe(_ haze: DarkObjectCorrection.Result) -> String {
-            "DN " + haze.darkDN.map { String(format: "%.1f", $0) }.joined(separator: ", ")
-                + "; haze " + haze.haze.map { String(format: "%.4f", $0) }.joined(separator: ", ")
-        }
     }
 
     /// Writes the mosaic (Float32 reflectance, one band per product band) to `out` and the source
@@ -260,7 +254,7 @@ public struct ProductMosaic: Sendable {
         }
         if let haze {
             items.append(("MOSAIC_DOS", "DOS1 per product: the \(DarkObjectCorrection.defaultPercentile) % darkest DN of its orthorectified view, less \(DarkObjectCorrection.darkObjectReflectance) reflectance"))
-            for (k, fit) in haze.enumerated() { items.append(("MOSAIC_DOS_\(k + 1)", Summary.describe(fit))) }
+            for (k, fit) in haze.enumerated() { items.append(("MOSAIC_DOS_\(k + 1)", fit.description)) }
         }
         if let normalisation {
             items.append(("MOSAIC_NORMALISATION", RelativeNormalisation.method))

@@ -52,8 +52,7 @@ public struct SceneCalibration: Sendable {
             var lines = [String(format: "calibration  %@ (table %@), sun zenith %.2f°, Earth–Sun %.5f AU",
                                 coefficients, table, solarZenith, earthSunDistance)]
             if let darkDN, let haze {
-                lines.append("dark object  DN " + darkDN.map { String(format: "%.1f", $0) }.joined(separator: ", ")
-                             + "; haze " + haze.map { String(format: "%.4f", $0) }.joined(separator: ", "))
+                lines.append("dark object  " + DarkObjectCorrection.Result.describe(darkDN: darkDN, haze: haze))
             }
             if let orthorectification { lines.append("ortho        \(orthorectification)") }
             if let pansharpening { lines.append("pansharpen   \(pansharpening)") }
