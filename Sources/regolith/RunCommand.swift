@@ -54,6 +54,7 @@ struct RunCommand: ParsableCommand {
               memory: 512MiB                  threads: 2
               cog: true                       compress: zstd   (or deflate, lzw)
               interval: 0.9                   # level of content-interval.tif
+              interval_weighting: content     # or none: a constant width
 
             The geochemical map is nodata beyond the samples' support: where the nearest sample is farther than `support.distance` (default: the variogram's practical range) or the kriging variance exceeds `support.variance` (default 0.9) times the prior variance. Within the support the map is kriged from every sample (the global neighbourhood), so it has no seams where a nearest-N neighbour set switches; `kriging.map_nmax` trades that for speed with many samples. The comparisons and scores cover the supported pixels only, and the report says how many. Without `unit` the outputs are labelled by the column's name alone.
 

@@ -4,9 +4,9 @@ import Testing
 import TestSupport
 @testable import Inversion
 
-/// `arch: auto`'s pieces: the selection by spatial validation, the networks' early stopping, and
-/// the conformal interval.
-@Suite("Model selection, early stopping, conformal intervals")
+/// `arch: auto`'s pieces: the selection by spatial validation and the networks' early stopping
+/// (the map's conformal interval: `ConformalIntervalTests`).
+@Suite("Model selection, early stopping")
 struct ModelSelectionTests {
     static let set = try! SampleSet(path: Fixtures.path("reference/baselines/sampleset.csv"))
 
@@ -91,30 +91,5 @@ struct ModelSelectionTests {
         var other = cnn
         other.options.seed = 2
         #expect(try other.fitCNN(features: features, targets: targets).predict(features) != first.predict(features))
-    }
-
-    /// The quantile is the ⌈(n + 1)(1 − α)⌉-th smallest absolute residual, the rank computed here
-    /// in integers (level as tenths), the residuals drawn with a seed.
-    @Test(arguments: [(19, 9), (50, 9), (99, 9), (374, 9), (40, 8), (10, 5)])
-    func conformalQuantileIsTheRankedResidual(count: Int, tenths: Int) throws {
-        var generator = SeededGenerator(seed: UInt64(count * 10 + tenths))
-        let measured = (0..<count).map { _ in Double(generator.nextUnitFloat()) * 10 }
-        let predicted = measured.map { $0 + Double(generator.nextUnitFloat()) * 4 - 2 }
-        let interval = try ConformalInterval(measured: measured, predicted: predicted, level: Double(tenths) / 10)
-        let rank = ((count + 1) * tenths + 9) / 10
-        let scores = zip(measured, predicted).map { abs($0 - $1) }.sorted()
-        #expect(interval.quantile == scores[rank - 1] && interval.residualCount == count)
-        #expect(interval.empiricalCoverage == Double(scores.filter { $0 <= scores[rank - 1] }.count) / Double(count))
-        // The exceedance probability counts the signed residuals, here by brute force.
-        for (prediction, threshold) in [(5.0, 6.0), (5.0, 4.0), (0.0, 9.0), (8.0, 8.0)] {
-            let expected = Double(zip(measured, predicted).filter { prediction + ($0 - $1) > threshold }.count) / Double(count)
-            #expect(interval.exceedanceProbability(predicted: prediction, threshold: threshold) == expected)
-        }
-    }
-
-    @Test func tooFewResidualsForTheLevelAreRefused() {
-        // ⌈6 × 0.9⌉ = 6 > 5 residuals.
-        #expect(throws: InversionError.self) { try ConformalInterval(measured: [1, 2, 3, 4, 5], predicted: [1, 2, 3, 4, 4], level: 0.9) }
-        #expect(throws: InversionError.self) { try ConformalInterval(measured: [1, 2], predicted: [1, 2], level: 1) }
     }
 }

@@ -22,9 +22,11 @@ import Testing
             threads: 2
             cog: false
             compress: deflate
+            interval: 0.8
+            interval_weighting: none
             """
         let c = try RunConfiguration.decode(text, file: "full.yml")
-        #expect(!c.cog && c.compress == .deflate)
+        #expect(!c.cog && c.compress == .deflate && c.interval == 0.8 && c.intervalWeighting == ConformalInterval.Weighting.none)
         #expect(c.samplesCrs == "EPSG:32648" && c.column == "treo" && c.unit == "ppm" && c.out == "results" && c.dos)
         #expect(c.support == ExtrapolationMask(maxDistance: 300, maxVarianceFraction: 0.8))
         #expect(c.kriging.model == .exp && c.kriging.nmax == 16 && c.kriging.maxdist == 900 && c.kriging.block == 2 && c.mapNearestSamples == 24)
@@ -46,6 +48,7 @@ import Testing
         #expect(c.support == ExtrapolationMask(maxDistance: nil, maxVarianceFraction: 0.9) && c.unit == "")
         #expect(try RunConfiguration.decode(Self.minimal + "support: {mask: false}\n", file: "c.yml").support == nil)
         #expect(c.anomalies.smooth == 3 && c.anomalies.minHole == 2000 && c.anomalies.simplify == nil)
+        #expect(c.interval == 0.9 && c.intervalWeighting == .content)
     }
 
     /// Each mistake is refused with one line naming the file and the key (and, for a typo, the key meant).
@@ -77,6 +80,7 @@ import Testing
         ("memory: 99999999999GiB", "c.yml: memory: '99999999999GiB' is not a size such as 256MiB or 2GiB"),
         ("threads: 0", "c.yml: threads: 0 is not between 1 and 4096"),
         ("compress: jpeg", "c.yml: compress: 'jpeg' is not a compression: give zstd, deflate, lzw"),
+        ("interval_weighting: kriging", "c.yml: interval_weighting: 'kriging' is not an interval weighting: give content or none"),
         ("cogg: true", "c.yml: cogg: unknown key; did you mean 'cog'?"),
         ("support: {distanse: 3}", "c.yml: support.distanse: unknown key; did you mean 'distance'?"),
         ("support: {distance: 0}", "c.yml: support.distance: 0.0 is not a positive number"),

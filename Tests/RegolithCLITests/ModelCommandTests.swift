@@ -231,35 +231,49 @@ struct ModelCommandTests {
         // …and gives the paper CNN's figures beside the winner's.
         #expect(lead.contains("map is made by") && lead.contains(mapModel) && (winner == "CNN paper" || lead.contains("The paper's CNN: RMSE")), "\(lead)")
 
-        // The interval: the level asked for, the quantile a residual of the map model's validation.
+        // The interval: the level asked for, weighted by the difficulty line of the map model's
+        // held-out residuals, the quantile one of those residuals over its difficulty.
         let interval = try #require(report["interval"] as? [String: Any])
         #expect(interval["level"] as? Double == 0.9 && interval["method"] as? String == mapModel && interval["residuals"] as? Int == 374, "\(interval)")
+        #expect(interval["weighting"] as? String == "content", "\(interval)")
         let quantile = try #require(interval["quantile"] as? Double)
+        let line = try #require(interval["difficulty"] as? [String: Double])
+        let (intercept, slope, floor) = (try #require(line["intercept"]), try #require(line["slope"]), try #require(line["floor"]))
+        let difficulty = { (predicted: Double) in max(floor, intercept + slope * predicted) }
         let validation = try #require((report["validations"] as? [[String: Any]])?.first {
             $0["method"] as? String == mapModel && ($0["scheme"] as? String)?.hasPrefix("spatial") == true
         })
-        let residuals = zip(validation["testMeasured"] as! [Double], validation["testPredicted"] as! [Double]).map { abs($0 - $1) }.sorted()
+        let pairs = Array(zip(validation["testMeasured"] as! [Double], validation["testPredicted"] as! [Double]))
+        let residuals = pairs.map { abs($0 - $1) / difficulty($1) }.sorted()
         // JSON keeps 16 significant digits.
         #expect(abs(quantile - residuals[(375 * 9 + 9) / 10 - 1]) <= 1e-12 * quantile)
-        // Bounds are the map ± the quantile, and hold the true content at about the level on the
-        // bare ground the map covers. Measured 0.951 here (0.966 with run's defaults): the residuals
-        // are against measured contents, which carry the samples' own noise that the true content lacks.
+        #expect(abs(floor - 0.1 * pairs.map { abs($0 - $1) }.reduce(0, +) / Double(pairs.count)) <= 1e-12 * floor)
+        // Bounds are the map ± q × d(map), band 3 their distance, and they hold the true content at
+        // about the level on the bare ground the map covers.
         let content = try Raster.open(dir.file("out/content.tif")), bounds = try Raster.open(dir.file("out/content-interval.tif"))
+        #expect(bounds.bands.count == 3 && bounds.bands[2].description.contains("width"), "\(bounds.bands)")
         let map = try content.read(content.fullWindow, bands: [1], as: Float.self)
         let lower = try bounds.read(bounds.fullWindow, bands: [1], as: Float.self), upper = try bounds.read(bounds.fullWindow, bands: [2], as: Float.self)
+        let width = try bounds.read(bounds.fullWindow, bands: [3], as: Float.self)
         let truth = try Raster.open(Fixtures.path("world/truth/re2o3.tif")).read(content.fullWindow, as: Float.self)
         var covered = 0, mapped = 0, wrong = 0
         for i in map.indices where map[i] != -9999 {
             mapped += 1
-            if abs(Double(lower[i]) - (Double(map[i]) - quantile)) > 1e-5 || abs(Double(upper[i]) - (Double(map[i]) + quantile)) > 1e-5 { wrong += 1 }
+            let halfWidth = quantile * difficulty(Double(map[i]))
+            if abs(Double(lower[i]) - (Double(map[i]) - halfWidth)) > 1e-5 || abs(Double(upper[i]) - (Double(map[i]) + halfWidth)) > 1e-5
+                || abs(Double(width[i]) - 2 * halfWidth) > 1e-5 { wrong += 1 }
             if truth[i] >= lower[i] && truth[i] <= upper[i] { covered += 1 }
         }
         #expect(wrong == 0 && mapped > 100_000 && lower.filter { $0 == -9999 }.count == map.count - mapped)
+        // The 0.88–0.94 (measured 0.909 here; 0.951 with a constant width: the residuals
+        // against measured contents and the ore's larger errors made it too wide on the background).
         let coverage = Double(covered) / Double(mapped)
-        #expect(coverage >= 0.88 && coverage <= 0.99, "coverage of the true content \(coverage)")
+        #expect(coverage >= 0.88 && coverage <= 0.94, "coverage of the true content \(coverage)")
         // The report measures it too, over the compared pixels (the support, vegetation masked).
         let reported = try #require((report["truth"] as? [String: Any])?["intervalCoverage"] as? Double)
-        #expect(reported >= 0.88 && reported <= 0.99, "report.json's coverage \(reported)")
+        #expect(reported >= 0.88 && reported <= 0.94, "report.json's coverage \(reported)")
+        // The width varies, so the report maps it.
+        #expect(FileManager.default.fileExists(atPath: dir.file("out/content-interval-width.png")) && html.contains("Prediction interval width"))
         // Each anomaly area carries its probability of exceeding the threshold, in the table and the layer.
         let areas = try #require(report["anomalies"] as? [[String: Any]])
         #expect(areas.allSatisfy { ($0["exceedanceProbability"] as? Double).map { (0...1).contains($0) } == true }, "\(areas)")

@@ -24,10 +24,11 @@ enum RunOutputConventions {
         #expect(try Raster.open(file("anomaly-ranks.tif")).bands[0].nodata == 0)
         let content = try Raster.open(file("content.tif")).bands[0]
         #expect(!content.unitType.isEmpty, "content.tif has no unit type")
-        // The interval's bounds are contents: the map's unit, and named as lower and upper.
+        // The interval's bounds and width are contents: the map's unit, and named as lower, upper and width.
         let interval = try Raster.open(file("content-interval.tif"))
-        #expect(interval.bands.map(\.unitType) == [content.unitType, content.unitType], "\(interval.bands)")
-        #expect(interval.bands[0].description.contains("lower") && interval.bands[1].description.contains("upper"), "\(interval.bands)")
+        #expect(interval.bands.map(\.unitType) == Array(repeating: content.unitType, count: 3), "\(interval.bands)")
+        #expect(interval.bands[0].description.contains("lower") && interval.bands[1].description.contains("upper")
+                && interval.bands[2].description.contains("width"), "\(interval.bands)")
         try expectRangeFlags(folder: folder)
         // The run's geochemical map is kriged globally: no neighbour-set seams within its support.
         let seams = try KrigeSeamTests.largestStepAnomaly(file("geochem.tif")) / KrigeSeamTests.samplesStandardDeviation()

@@ -6,7 +6,7 @@ import NeuralNet
 
 extension RunConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scene, scenes, priority, targetDate = "target_date", feather, cloudReflectance = "cloud_reflectance", normalise, modelScope = "model_scope", minProductSamples = "min_product_samples", xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval
+        case scene, scenes, priority, targetDate = "target_date", feather, cloudReflectance = "cloud_reflectance", normalise, modelScope = "model_scope", minProductSamples = "min_product_samples", xml, dem, height, tSrs = "t_srs", res, resampling, pansharpen, samples, samplesCrs = "samples_crs", column, unit, xColumn = "x_column", yColumn = "y_column", delimiter, out, dos, input, scale, kriging, support, model, validation, anomalies, truth, memory, threads, cog, compress, interval, intervalWeighting = "interval_weighting"
         case covariates, terrain, terrainFrom = "terrain_from", indices, focalMeans = "focal_means"
     }
 
@@ -89,6 +89,12 @@ extension RunConfiguration: Decodable {
         threads = try c.decodeIfPresent(Int.self, forKey: .threads)
         cog = try c.decodeIfPresent(Bool.self, forKey: .cog) ?? cog
         interval = try c.decodeIfPresent(Double.self, forKey: .interval) ?? interval
+        if let name = try c.decodeIfPresent(String.self, forKey: .intervalWeighting) {
+            guard let weighting = ConformalInterval.Weighting(rawValue: name) else {
+                throw ConfigurationError(key: "interval_weighting", "'\(name)' is not an interval weighting: give \(ConformalInterval.Weighting.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+            intervalWeighting = weighting
+        }
         if let name = try c.decodeIfPresent(String.self, forKey: .compress) {
             guard let compression = GeoTIFFOptions.Compression(name: name) else {
                 throw ConfigurationError(key: "compress", "'\(name)' is not a compression: give \(GeoTIFFOptions.Compression.choices)")

@@ -135,6 +135,8 @@ public struct RunConfiguration: Sendable, Equatable {
     public var compress: GeoTIFFOptions.Compression = .zstd
     /// The level of the map's conformal prediction interval (`ConformalInterval`), e.g. 0.9.
     public var interval: Double = 0.9
+    /// Whether the interval's width follows the predicted content (`content`) or is constant (`none`).
+    public var intervalWeighting: ConformalInterval.Weighting = .content
 
     public init() {}
 }

@@ -219,13 +219,13 @@ public struct MethodRun: Sendable {
         // The map's calibrated interval, from the held-out residuals of the model that made it.
         var interval: ConformalInterval?
         if let validation = trained.mapValidation {
-            let calibrated = try ConformalInterval(measured: validation.testMeasured, predicted: validation.testPredicted, level: c.interval)
+            let calibrated = try ConformalInterval(measured: validation.testMeasured, predicted: validation.testPredicted, level: c.interval,
+                                                   weighting: c.intervalWeighting)
             _ = try timed("prediction interval") {
                 try TilePipeline.run(ContentIntervalKernel(interval: calibrated, value: value.label, unit: value.unit), input: content,
                                      output: folder.file(.contentInterval), options: engine)
             }
-            report.interval = .init(level: calibrated.level, quantile: calibrated.quantile, residuals: calibrated.residualCount, method: validation.method,
-                                    empiricalCoverage: calibrated.empiricalCoverage, file: RunFolder.Entry.contentInterval.rawValue)
+            report.interval = .init(calibrated, method: validation.method, file: RunFolder.Entry.contentInterval.rawValue)
             interval = calibrated
         }
         let rangeCheck = try TargetRangeCheck.count(flags: rangeFlags, lower: lowest, upper: highest)
@@ -293,7 +293,8 @@ public struct MethodRun: Sendable {
         try timed("render") {
             let maps = try QuickLooks(folder: folder, value: kernel.model.target, truth: loaded.resolve(c.truth.content),
                                       contentHasDeviation: c.model.mcDropout > 0)
-                .render(content: content, geochemicalMap: geochem, variance: geochemVariance, labels: labels)
+                .render(content: content, geochemicalMap: geochem, variance: geochemVariance, labels: labels,
+                        intervalWidth: interval?.weighting == .content ? folder.file(.contentInterval) : nil)
             let plots = report.samples.map { samples in
                 [RunReport.Figure(title: "Semivariogram", svg: VariogramPlot(title: "Semivariogram of \(c.column)").svg(bins: samples.experimentalVariogram, model: samples.variogram.model),
                                   caption: "Experimental semivariances of the samples (gstat's defaults; dot size: pairs) and the fitted model the sample set and the geochemical map are kriged with."),

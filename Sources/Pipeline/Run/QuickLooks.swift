@@ -26,7 +26,8 @@ struct QuickLooks {
         var unit: String
     }
 
-    func render(content: String, geochemicalMap: String, variance: String?, labels: String) throws -> [RunReport.Figure] {
+    /// `intervalWidth`: the prediction interval's file when its width varies (band 3 is drawn).
+    func render(content: String, geochemicalMap: String, variance: String?, labels: String, intervalWidth: String? = nil) throws -> [RunReport.Figure] {
         let unit = value.unit
         var panels = [
             Panel(name: "content.png", path: content, title: "Inverted content",
@@ -45,6 +46,11 @@ struct QuickLooks {
         if contentHasDeviation {
             panels.append(Panel(name: "content-sd.png", path: content, band: 2, title: "MC-dropout standard deviation",
                                 caption: "Spread of the CNN's Monte-Carlo dropout passes at each pixel (\(value.label)): where the network itself is unsure.",
+                                unit: unit))
+        }
+        if let intervalWidth {
+            panels.append(Panel(name: "content-interval-width.png", path: intervalWidth, band: 3, title: "Prediction interval width",
+                                caption: "Upper minus lower bound of the content's calibrated prediction interval (\(value.label)) at each pixel: where the map is least sure.",
                                 unit: unit))
         }
         if let truth {

@@ -38,7 +38,7 @@ public struct RunFolder: Sendable {
             case .model: "model"
             case .productModels: "each product's own model (model_scope: product)"
             case .content: "content map"
-            case .contentInterval: "content prediction interval (lower, upper)"
+            case .contentInterval: "content prediction interval (lower, upper, width)"
             case .contentRange: "content outside the training range"
             case .geochemicalMap: "geochemical map"
             case .geochemicalVariance: "kriging variance"

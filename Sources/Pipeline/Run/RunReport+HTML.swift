@@ -163,9 +163,15 @@ extension RunReport {
     /// The map's calibrated interval.
     private var intervalSection: String {
         guard let interval else { return "" }
-        return String(format: "<h3>Prediction interval</h3><p>%@ holds, for every mapped pixel, the bounds of a %g conformal prediction interval: the map's value ± %.4g%@. The half-width is the ⌈(n + 1) × %g⌉-th smallest of the n = %d absolute residuals of %@'s held-out samples in the spatial-block cross-validation; a fraction %.3f of those residuals lie within it. The interval assumes a map pixel is as hard to predict as a sample held out in its spatial block: near samples it is conservative, far beyond the blocks' reach it can fall short. Its width is the same everywhere (%.4g), so no width map is drawn. Each anomaly area's p_exceed is the probability that the content exceeds the threshold at the area's mean, from the same residuals, signed.</p>",
-                      e(interval.file), interval.level, interval.quantile, value.isEmpty ? "" : e(" \(value)"), interval.level, interval.residuals, e(interval.method),
-                      interval.empiricalCoverage, 2 * interval.quantile)
+        let rule = interval.difficulty == nil
+            ? String(format: "The half-width is the ⌈(n + 1) × %g⌉-th smallest of the n = %d absolute residuals of %@'s held-out samples in the spatial-block cross-validation, the same everywhere (interval_weighting: none).",
+                     interval.level, interval.residuals, e(interval.method))
+            : String(format: "It is locally weighted: a pixel predicted ŷ is as hard to predict as d(ŷ), the least-squares line of the absolute residuals of %@'s n = %d held-out samples in the spatial-block cross-validation on their predictions (floored at 0.1 of their mean), and the half-width is q × d(ŷ), q the ⌈(n + 1) × %g⌉-th smallest of the residuals divided by their d. %@",
+                     e(interval.method), interval.residuals, interval.level,
+                     (interval.difficulty?.slope ?? 0) > 0 ? "Here the errors grow with the predicted content, so the interval is narrower on the background than on the ore; the width map below shows it."
+                        : "Here the errors do not grow with the predicted content; the width map below shows the width.")
+        return String(format: "<h3>Prediction interval</h3><p>%@ holds, for every mapped pixel, the bounds of a %g conformal prediction interval and its width: the map's value %@%@. %@ A fraction %.3f of the held-out residuals lie within it. The interval assumes a map pixel is as hard to predict as a sample of the same predicted content held out in its spatial block: near samples it is conservative, far beyond the blocks' reach it can fall short. Each anomaly area's p_exceed is the probability that the content exceeds the threshold at the area's mean, from the same residuals, signed.</p>",
+                      e(interval.file), interval.level, e(interval.halfWidthFormula), value.isEmpty ? "" : e(" (\(value))"), rule, interval.empiricalCoverage)
     }
 
     /// Which pixels the comparisons cover.

@@ -24,8 +24,8 @@ extension RunReport {
                                 scope.regionRMSE.map { String(format: " against %.3f for the region's model alone", $0) } ?? ""))
         }
         if let interval {
-            lines.append(String(format: "interval     %g: the map ± %.3f (%d held-out residuals of %@; a fraction %.3f of them within)", interval.level, interval.quantile,
-                                interval.residuals, interval.method, interval.empiricalCoverage))
+            lines.append(String(format: "interval     %g: the map %@ (%d held-out residuals of %@; a fraction %.3f of them within)", interval.level,
+                                interval.halfWidthFormula, interval.residuals, interval.method, interval.empiricalCoverage))
         }
         if let comparison {
             lines.append(String(format: "map vs krige Pearson r %.3f, high-area IoU %.3f", comparison.pearson, comparison.highIoU))

@@ -8,7 +8,7 @@ extension RunReport {
     /// the selection's verdict: which model made the map, by how much it won, the paper CNN's figures.
     var verdict: String? {
         if let selection {
-            return selection.verdict + (interval.map { String(format: " Its %g prediction interval is the map's value ± %.3g (%@).", $0.level, $0.quantile, $0.file) } ?? "")
+            return selection.verdict + (interval.map { String(format: " Its %g prediction interval is the map's value %@ (%@).", $0.level, $0.halfWidthFormula, $0.file) } ?? "")
         }
         let spatial = validations.filter { $0.scheme.hasPrefix("spatial") && $0.test.measured.rmse.isFinite }
         guard let best = spatial.min(by: { $0.test.measured.rmse < $1.test.measured.rmse }) else { return nil }

@@ -103,15 +103,30 @@ public struct RunReport: Codable, Sendable {
     public struct Interval: Codable, Sendable {
         /// 1 − α.
         public var level: Double
-        /// The conformal quantile: the interval is the map's value ± it, in the map's unit.
+        /// The conformal quantile q of the scores: the interval is the map's value ± q × d(value)
+        /// (`difficulty`), in the map's unit; ± q where the width is constant.
         public var quantile: Double
+        /// `content` (the width follows the predicted content) or `none` (constant).
+        public var weighting: ConformalInterval.Weighting?
+        /// d(ŷ) = max(floor, intercept + slope × ŷ); nil where the width is constant.
+        public var difficulty: ConformalInterval.Difficulty?
         /// The held-out residuals it is calibrated on, and the model they come from.
         public var residuals: Int
         public var method: String
-        /// The share of those residuals within ± quantile.
+        /// The share of those residuals' scores within q.
         public var empiricalCoverage: Double
-        /// The file holding the lower and upper bounds.
+        /// The file holding the lower and upper bounds and the width.
         public var file: String
+
+        public init(_ interval: ConformalInterval, method: String, file: String) {
+            (level, quantile, weighting, residuals, empiricalCoverage) = (interval.level, interval.quantile, interval.weighting, interval.residualCount,
+                                                                          interval.empiricalCoverage)
+            difficulty = interval.weighting == .content ? interval.difficulty : nil
+            (self.method, self.file) = (method, file)
+        }
+
+        /// The interval as a formula, e.g. "± 1.93 × max(0.045, 0.035 + 0.106 × content)" or "± 0.825".
+        public var halfWidthFormula: String { "± " + ConformalInterval.halfWidthFormula(quantile: quantile, difficulty: difficulty) }
     }
 
     /// The mapped value's column and unit, e.g. "treo_ppm (ppm)".
