@@ -2,7 +2,8 @@
 """The zone IoU a perfect content map could reach on a synthetic world (run by hand).
 
 A map's anomaly areas are the pixels above a percentile of the (optionally k × k mean-smoothed)
-map; `run` scores them against the world's zones (truth/zones.tif) by intersection over union.
+map (run's defaults: P95, window 3); `run` scores them against the world's zones
+(truth/zones.tif) by intersection over union.
 This applies the same rule to the true content itself (truth/re2o3.tif, percentile over bare
 ground, truth/landcover.tif == 1) for several percentiles and windows, so it shows the bound the
 world sets on that IoU: where the background holds high content outside the zones, no map can
@@ -20,7 +21,7 @@ from osgeo import gdal
 from scipy.ndimage import uniform_filter
 
 PERCENTILES = [90, 95, 97, 98, 99]
-WINDOWS = [1, 9, 25, 51, 101]
+WINDOWS = [1, 3, 9, 25, 51, 101]
 
 
 def read(path):

@@ -52,15 +52,18 @@ struct ConformalIntervalTests {
         let (intercept, slope) = ((sy * sxx - sx * sxy) / determinant, (n * sxy - sx * sy) / determinant)
         let d = interval.difficulty
         #expect(abs(d.intercept - intercept) <= 1e-9 * max(1, abs(intercept)) && abs(d.slope - slope) <= 1e-9 * abs(slope), "\(d) vs \(intercept), \(slope)")
-        #expect(abs(d.floor - 0.1 * sy / n) <= 1e-12 * d.floor && slope > 0)
+        #expect(abs(d.floor - 0.1 * sy / n) <= 1e-12 * d.floor)
+        #expect(d.lowest == predicted.min() && d.highest == predicted.max())
 
-        let difficulty = { (p: Double) in max(d.floor, d.intercept + d.slope * p) }
+        let difficulty = { (p: Double) in max(d.floor, d.intercept + d.slope * min(d.highest, max(d.lowest, p))) }
         let scores = zip(absolute, predicted).map { $0 / difficulty($1) }.sorted()
         let rank = ((count + 1) * 9 + 9) / 10
         #expect(interval.quantile == scores[rank - 1] && interval.residualCount == count)
-        for p in [0.0, 1.0, 5.0, 9.5, -3.0] {
+        for p in [0.0, 1.0, 5.0, 9.5, -3.0, 40.0] {
             #expect(interval.halfWidth(at: p) == scores[rank - 1] * difficulty(p))
         }
+        // Beyond the calibration's predictions the line is not extended.
+        #expect(interval.halfWidth(at: 40) == interval.halfWidth(at: d.highest) && interval.halfWidth(at: -3) == interval.halfWidth(at: d.lowest))
         #expect(interval.halfWidth(at: 9) > 2 * interval.halfWidth(at: 1))
         for (prediction, threshold) in [(5.0, 6.0), (5.0, 4.0), (1.0, 1.5), (8.0, 8.0), (9.0, 12.0)] {
             let expected = Double(zip(measured, predicted).filter { prediction + ($0 - $1) / difficulty($1) * difficulty(prediction) > threshold }.count) / n
@@ -103,6 +106,23 @@ struct ConformalIntervalTests {
         #expect((0.87...0.93).contains(weightedFigures.0) && (0.86...0.94).contains(weightedFigures.1) && (0.86...0.94).contains(weightedFigures.2),
                 "weighted: \(weightedFigures)")
         #expect((0.87...0.93).contains(constantFigures.0) && constantFigures.1 > 0.97 && constantFigures.2 < 0.83, "constant: \(constantFigures)")
+    }
+
+    /// Errors that shrink as the content grows: the line falls, and the floor (0.1 of the mean
+    /// |residual|) keeps every width positive; the probabilities stay probabilities.
+    @Test func aFallingLineIsFloored() throws {
+        let predicted = (0..<60).map { 1 + Double($0) / 10 }
+        let measured = predicted.enumerated().map { i, p in p + (i % 2 == 0 ? 1 : -1) * max(0, 3 - p) }
+        let interval = try ConformalInterval(measured: measured, predicted: predicted, level: 0.9)
+        let d = interval.difficulty
+        #expect(interval.weighting == .content && d.slope < 0 && d.intercept + d.slope * d.highest < d.floor, "\(d)")
+        #expect(interval.halfWidth(at: 6.9) == interval.quantile * d.floor && interval.halfWidth(at: 6.9) > 0)
+        #expect(interval.halfWidth(at: 1) > interval.halfWidth(at: 2))
+        for (prediction, threshold) in [(1.0, 3.0), (6.0, 6.5), (6.0, 5.5), (2.0, 2.0)] {
+            let p = interval.exceedanceProbability(predicted: prediction, threshold: threshold)
+            let expected = Double(zip(measured, predicted).filter { prediction + ($0 - $1) / d($1) * d(prediction) > threshold }.count) / 60
+            #expect(p == expected && (0...1).contains(p), "\(prediction), \(threshold): \(p)")
+        }
     }
 
     /// Too few residuals to fit a line, or predictions without spread: the width stays constant.

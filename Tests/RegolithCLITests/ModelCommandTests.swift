@@ -239,7 +239,8 @@ struct ModelCommandTests {
         let quantile = try #require(interval["quantile"] as? Double)
         let line = try #require(interval["difficulty"] as? [String: Double])
         let (intercept, slope, floor) = (try #require(line["intercept"]), try #require(line["slope"]), try #require(line["floor"]))
-        let difficulty = { (predicted: Double) in max(floor, intercept + slope * predicted) }
+        let (lowest, highest) = (try #require(line["lowest"]), try #require(line["highest"]))
+        let difficulty = { (predicted: Double) in max(floor, intercept + slope * min(highest, max(lowest, predicted))) }
         let validation = try #require((report["validations"] as? [[String: Any]])?.first {
             $0["method"] as? String == mapModel && ($0["scheme"] as? String)?.hasPrefix("spatial") == true
         })
@@ -248,6 +249,7 @@ struct ModelCommandTests {
         // JSON keeps 16 significant digits.
         #expect(abs(quantile - residuals[(375 * 9 + 9) / 10 - 1]) <= 1e-12 * quantile)
         #expect(abs(floor - 0.1 * pairs.map { abs($0 - $1) }.reduce(0, +) / Double(pairs.count)) <= 1e-12 * floor)
+        #expect(lowest == pairs.map(\.1).min() && highest == pairs.map(\.1).max())
         // Bounds are the map ± q × d(map), band 3 their distance, and they hold the true content at
         // about the level on the bare ground the map covers.
         let content = try Raster.open(dir.file("out/content.tif")), bounds = try Raster.open(dir.file("out/content-interval.tif"))

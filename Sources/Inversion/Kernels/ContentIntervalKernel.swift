@@ -29,7 +29,7 @@ public struct ContentIntervalKernel: TileKernel {
         } + [String(format: "%@ width of the %g conformal prediction interval (upper − lower)", name, interval.level)]
     }
     public var outputUnitTypes: [String] { [unit, unit, unit] }
-    /// As the map's (`ContentMapKernel.mapPredictor`): the bounds compress 8 % smaller without a predictor.
+    /// As the map's (`ContentMapKernel.mapPredictor`): the constant-width bounds compressed 8 % smaller without a predictor.
     public var outputFilePredictors: [Int?] { [ContentMapKernel.mapPredictor] }
 
     public func process(_ input: TileInput, into output: UnsafeMutableBufferPointer<Float>) throws {

@@ -8,12 +8,12 @@ import Foundation
 /// Method (locally weighted conformal inference, Lei et al. 2018, "Distribution-free predictive inference for regression"): the
 /// difficulty d(ŷ) = max(floor, a + b ŷ) is the least-squares line of the absolute out-of-fold
 /// residuals |measured − predicted| on the out-of-fold predictions ŷ (floor: 0.1 of their mean, so
-/// d stays positive); the scores are |measured − predicted| / d(ŷ); for level 1 − α the conformal
+/// d stays positive; ŷ held within the predictions' range, so the line is not extrapolated); the scores are |measured − predicted| / d(ŷ); for level 1 − α the conformal
 /// quantile q is the ⌈(n + 1)(1 − α)⌉-th smallest score, and the interval at a pixel predicted ŷ
 /// is ŷ ± q d(ŷ). Ore contents err in proportion (assay precision, the crust's thickness, a
 /// lognormal background): a constant width is too wide on the background and too narrow on the
 /// ore (measured on synth worlds 1500 × 1500, seeds 1–5: coverage of the true content 0.906–0.952
-/// constant, 0.898–0.931 weighted). `Weighting.none` keeps the width constant (d = 1).
+/// constant, 0.898–0.930 weighted). `Weighting.none` keeps the width constant (d = 1).
 ///
 /// Assumption: the pixels to be mapped and the held-out samples are exchangeable given their
 /// difficulty, i.e. a map pixel is as far from the training samples, and as hard to predict, as
@@ -33,23 +33,31 @@ public struct ConformalInterval: Sendable, Equatable {
         case none
     }
 
-    /// d(ŷ) = max(floor, intercept + slope × ŷ): how hard a pixel predicted ŷ is, in the map's unit.
+    /// d(ŷ) = max(floor, intercept + slope × clamp(ŷ, lowest, highest)): how hard a pixel predicted
+    /// ŷ is, in the map's unit. The line is not extended beyond the predictions it was fitted on
+    /// (a map's extrapolated highs or lows get the difficulty of the calibration's extremes).
     public struct Difficulty: Sendable, Equatable, Codable {
         public var intercept: Double
         public var slope: Double
         public var floor: Double
+        /// The calibration's lowest and highest predictions.
+        public var lowest: Double
+        public var highest: Double
         /// d = 1 everywhere: the constant-width interval.
-        public static let constant = Difficulty(intercept: 1, slope: 0, floor: 1)
+        public static let constant = Difficulty(intercept: 1, slope: 0, floor: 1, lowest: 0, highest: 0)
 
-        public init(intercept: Double, slope: Double, floor: Double) {
-            (self.intercept, self.slope, self.floor) = (intercept, slope, floor)
+        public init(intercept: Double, slope: Double, floor: Double, lowest: Double, highest: Double) {
+            (self.intercept, self.slope, self.floor, self.lowest, self.highest) = (intercept, slope, floor, lowest, highest)
         }
 
         @inline(__always)
-        public func callAsFunction(_ predicted: Double) -> Double { max(floor, intercept + slope * predicted) }
+        public func callAsFunction(_ predicted: Double) -> Double {
+            max(floor, intercept + slope * min(highest, max(lowest, predicted)))
+        }
 
         /// The least-squares line of `absoluteResiduals` on `predicted`, floored at 0.1 of their
-        /// mean; nil when it cannot be fitted (predictions all alike, or every residual zero).
+        /// mean; nil when it cannot be fitted (predictions spread less than 1e-9 of their
+        /// magnitude, or every residual zero).
         static func fitted(predicted: [Double], absoluteResiduals: [Double]) -> Difficulty? {
             let n = Double(predicted.count)
             let meanX = predicted.reduce(0, +) / n, meanY = absoluteResiduals.reduce(0, +) / n
@@ -58,9 +66,11 @@ public struct ConformalInterval: Sendable, Equatable {
                 sxx += (x - meanX) * (x - meanX)
                 sxy += (x - meanX) * (y - meanY)
             }
-            guard meanY > 0, sxx > 0, sxx.isFinite, sxy.isFinite else { return nil }
+            let spread = (sxx / n).squareRoot()
+            guard meanY > 0, meanY.isFinite, spread > 1e-9 * max(1, abs(meanX)), sxx.isFinite, sxy.isFinite else { return nil }
             let slope = sxy / sxx
-            return Difficulty(intercept: meanY - slope * meanX, slope: slope, floor: 0.1 * meanY)
+            return Difficulty(intercept: meanY - slope * meanX, slope: slope, floor: 0.1 * meanY,
+                              lowest: predicted.min()!, highest: predicted.max()!)
         }
     }
 
@@ -73,15 +83,15 @@ public struct ConformalInterval: Sendable, Equatable {
     public let quantile: Double
     /// d: `Difficulty.constant` when the width is constant.
     public let difficulty: Difficulty
+    /// `.content` when the width follows d; `.none` when asked, or with too few residuals (or too
+    /// little spread in their predictions) to fit d.
+    public let weighting: Weighting
     /// n: the residuals calibrated on.
     public let residualCount: Int
     /// The share of the calibration scores within q (at least `level` by construction).
     public let empiricalCoverage: Double
     /// (measured − predicted) / d(predicted) of the held-out samples, ascending.
     public let signedScores: [Double]
-
-    /// The interval's weighting as fitted: `.none` when asked, or with too few residuals to weigh.
-    public var weighting: Weighting { difficulty == .constant ? .none : .content }
 
     /// The rank, counted from 1, of the conformal quantile among n ascending scores: ⌈(n + 1) · level⌉.
     public static func rank(count: Int, level: Double) -> Int {
@@ -100,11 +110,10 @@ public struct ConformalInterval: Sendable, Equatable {
             throw InversionError("a \(level) interval needs at least \(Int((level / (1 - level)).rounded(.up))) held-out samples, the validation has \(pairs.count)")
         }
         let residuals = pairs.map { $0.0 - $0.1 }, predictions = pairs.map(\.1)
-        var difficulty = Difficulty.constant
-        if weighting == .content, pairs.count >= Self.minimumWeightedResiduals,
-           let fitted = Difficulty.fitted(predicted: predictions, absoluteResiduals: residuals.map(abs)) {
-            difficulty = fitted
-        }
+        let fitted = weighting == .content && pairs.count >= Self.minimumWeightedResiduals
+            ? Difficulty.fitted(predicted: predictions, absoluteResiduals: residuals.map(abs)) : nil
+        let difficulty = fitted ?? .constant
+        self.weighting = fitted == nil ? .none : .content
         let signed = zip(residuals, predictions).map { $0 / difficulty($1) }
         let scores = signed.map(abs).sorted()
         self.level = level
@@ -120,10 +129,11 @@ public struct ConformalInterval: Sendable, Equatable {
     public func halfWidth(at predicted: Double) -> Double { quantile * difficulty(predicted) }
 
     /// The half-width as a formula: "0.825" when constant (`difficulty` nil), else e.g.
-    /// "1.93 × max(0.045, 0.035 + 0.106 × content)".
+    /// "1.93 × max(0.045, 0.035 + 0.106 × content), content held in [0.52, 11.3]".
     public static func halfWidthFormula(quantile: Double, difficulty: Difficulty?) -> String {
         guard let d = difficulty else { return String(format: "%.4g", quantile) }
-        return String(format: "%.4g × max(%.4g, %.4g %@ %.4g × content)", quantile, d.floor, d.intercept, d.slope < 0 ? "−" : "+", abs(d.slope))
+        return String(format: "%.4g × max(%.4g, %.4g %@ %.4g × content), content held in [%.4g, %.4g]", quantile, d.floor, d.intercept,
+                      d.slope < 0 ? "−" : "+", abs(d.slope), d.lowest, d.highest)
     }
 
     /// This interval's `halfWidthFormula(quantile:difficulty:)`.
