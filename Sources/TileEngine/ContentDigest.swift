@@ -14,29 +14,21 @@ public struct ContentDigest {
         hasher.update(data: bytes)
     }
 
-    /// Adds a whole file's bytes (for small files: model files, tables).
-    public mutating func add(file path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw EngineError("\(path): cannot read the file")
-        }
-        // The length first, so that moving bytes from one file to the next changes the digest.
-        add(count: data.count)
-        add(data)
-    }
-
-    /// Adds a whole file's bytes with every occurrence of `mask` replaced by as many zero bytes:
-    /// for files that differ only by an identifier (a model folder's training run), so that two
-    /// trainings of the same model have one digest.
-    public mutating func add(file path: String, masking mask: String) throws {
+    /// Adds a whole file's bytes (for small files: model files, tables). With `mask`, every
+    /// occurrence of it is replaced by as many zero bytes first: for files that differ only by an
+    /// identifier (a model folder's training run), so that two trainings of the same model have
+    /// one digest.
+    public mutating func add(file path: String, masking mask: String? = nil) throws {
         guard var data = FileManager.default.contents(atPath: path) else {
             throw EngineError("\(path): cannot read the file")
         }
-        let pattern = Data(mask.utf8), blank = Data(count: pattern.count)
+        let pattern = Data((mask ?? "").utf8), blank = Data(count: pattern.count)
         var start = data.startIndex
         while !pattern.isEmpty, let range = data.range(of: pattern, in: start..<data.endIndex) {
             data.replaceSubrange(range, with: blank)
             start = range.upperBound
         }
+        // The length first, so that moving bytes from one file to the next changes the digest.
         add(count: data.count)
         add(data)
     }
@@ -63,9 +55,7 @@ public struct ContentDigest {
     /// The digest of `files`, in order; with `masking`, each file's occurrences of it masked (`add(file:masking:)`).
     public static func of(files: [String], masking mask: String? = nil) throws -> String {
         var digest = ContentDigest()
-        for file in files {
-            if let mask { try digest.add(file: file, masking: mask) } else { try digest.add(file: file) }
-        }
+        for file in files { try digest.add(file: file, masking: mask) }
         return digest.finalize()
     }
 }

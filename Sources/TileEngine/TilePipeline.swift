@@ -17,8 +17,6 @@ public struct SceneRunResult: Sendable {
     public let seconds: Double
     /// The output's pixels, whether made by this run, resumed or kept.
     public var outputPixels: Int = 0
-    /// The outputs were finished already from the same inputs and kept (`EngineOptions.keepsFinishedOutputs`).
-    public var kept = false
 }
 
 /// Streams one scene through a kernel into a tiled Float32 GeoTIFF: plan → read (a GDAL handle per
@@ -123,7 +121,7 @@ public enum TilePipeline {
                 progress?.note("keeping \(output): made already by the same operation from the same inputs")
                 let tiles = area.tiles(width: plan.tileSize, height: plan.tileSize).count
                 return SceneRunResult(input: input, output: output, plan: plan, tiles: tiles, resumedTiles: tiles, pixels: 0,
-                                      seconds: Date().timeIntervalSince(started), outputPixels: area.pixelCount, kept: true)
+                                      seconds: Date().timeIntervalSince(started), outputPixels: area.pixelCount)
             }
             for k in specs.indices { specs[k].metadata.append((Self.identityKey, identity)) }
         }

@@ -55,21 +55,17 @@ public struct ConformalInterval: Sendable, Equatable {
             max(floor, intercept + slope * min(highest, max(lowest, predicted)))
         }
 
-        /// The least-squares line of `absoluteResiduals` on `predicted`, floored at 0.1 of their
-        /// mean; nil when it cannot be fitted (predictions spread less than 1e-9 of their
-        /// magnitude, or every residual zero).
+        /// The least-squares line of `absoluteResiduals` on `predicted` (`LinearRegression`),
+        /// floored at 0.1 of their mean; nil when it cannot be fitted (predictions spread less than
+        /// 1e-9 of their magnitude, or every residual zero).
         static func fitted(predicted: [Double], absoluteResiduals: [Double]) -> Difficulty? {
             let n = Double(predicted.count)
             let meanX = predicted.reduce(0, +) / n, meanY = absoluteResiduals.reduce(0, +) / n
-            var sxx = 0.0, sxy = 0.0
-            for (x, y) in zip(predicted, absoluteResiduals) {
-                sxx += (x - meanX) * (x - meanX)
-                sxy += (x - meanX) * (y - meanY)
-            }
-            let spread = (sxx / n).squareRoot()
-            guard meanY > 0, meanY.isFinite, spread > 1e-9 * max(1, abs(meanX)), sxx.isFinite, sxy.isFinite else { return nil }
-            let slope = sxy / sxx
-            return Difficulty(intercept: meanY - slope * meanX, slope: slope, floor: 0.1 * meanY,
+            let spread = (predicted.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) } / n).squareRoot()
+            guard meanY > 0, meanY.isFinite, spread > 1e-9 * max(1, abs(meanX)), spread.isFinite,
+                  let line = try? LinearRegression().fitLinear(features: predicted.map { [$0] }, targets: absoluteResiduals),
+                  line.intercept.isFinite, line.coefficients[0].isFinite else { return nil }
+            return Difficulty(intercept: line.intercept, slope: line.coefficients[0], floor: 0.1 * meanY,
                               lowest: predicted.min()!, highest: predicted.max()!)
         }
     }

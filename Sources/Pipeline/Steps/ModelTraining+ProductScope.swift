@@ -48,9 +48,7 @@ extension ModelTraining {
         let network = CNNRegression(preset: preset, patchSize: s.patchSize, options: trainingOptions, bands: stack.descriptors, target: s.target)
         guard preset == .patch else { return ModelSelection.Candidate(network) }
         guard let scene = s.scene else { throw InversionError("the patch network needs the scene the sample set came from") }
-        let windows = stack.isPlain
-            ? try PatchFeatures.extract(scene: scene, rows: set.rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
-            : try Self.featureWindows(stack, scene: scene, rows: set.rows, size: s.patchSize, affine: s.sceneAffine)
+        let windows = try patchWindows(stack, scene: scene, rows: set.rows)
         return ModelSelection.Candidate(network, rows: windows)
     }
 

@@ -114,9 +114,7 @@ public struct ModelTraining: Sendable {
         var features = set
         if s.arch == .patch {
             guard let scene = s.scene else { throw InversionError("\(source): the patch network needs the scene the sample set came from") }
-            let windows = stack.isPlain
-                ? try PatchFeatures.extract(scene: scene, rows: set.rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
-                : try Self.featureWindows(stack, scene: scene, rows: set.rows, size: s.patchSize, affine: s.sceneAffine)
+            let windows = try patchWindows(stack, scene: scene, rows: set.rows)
             for i in features.rows.indices { features.rows[i].bands = windows[i] }
         }
         let options = trainingOptions
@@ -129,6 +127,14 @@ public struct ModelTraining: Sendable {
         let domain = try ApplicabilityDomain(features: result.trainingRows.map { set.rows[$0].bands })
         return Result(comparison: result, blockSize: block, domain: domain, radiometry: s.radiometry, features: stack.isPlain ? nil : stack,
                       arch: s.arch, target: s.target)
+    }
+
+    /// The patch network's windows (`patchSize`) around each row's pixel: of the scene's bands
+    /// alone, or of every feature of the stack.
+    func patchWindows(_ stack: FeatureStack, scene: String, rows: [SampleSet.Row]) throws -> [[Double]] {
+        stack.isPlain
+            ? try PatchFeatures.extract(scene: scene, rows: rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
+            : try Self.featureWindows(stack, scene: scene, rows: rows, size: s.patchSize, affine: s.sceneAffine)
     }
 
     /// A patch model's windows of a feature stack's features around each row's pixel, from the
@@ -205,9 +211,7 @@ public struct ModelTraining: Sendable {
         list.append(.init(cnn))
         if let scene = s.scene {
             cnn.preset = .patch
-            let windows = stack.isPlain
-                ? try PatchFeatures.extract(scene: scene, rows: set.rows, bands: stack.sceneBands, size: s.patchSize, affine: s.sceneAffine)
-                : try Self.featureWindows(stack, scene: scene, rows: set.rows, size: s.patchSize, affine: s.sceneAffine)
+            let windows = try patchWindows(stack, scene: scene, rows: set.rows)
             list.append(.init(cnn, rows: windows))
         }
         return list
